@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Log lines look like
+ *	2026-11-21T05:40:01.123Z hostd[812]: warning: message: cause
+ * on stderr and in the log file; syslog gets the message alone, with the
+ * process name as ident.  Each line is formatted into one buffer and written
+ * with one write(2), so lines from several threads (vmx's vCPUs) never
+ * interleave in an O_APPEND file.
+ */
+
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+
+#define LOG_LINE_MAX	4096
+
+/*
+ * The one process-wide log state.  A process has one stderr and one
+ * syslog connection, so this is a genuine singleton; everything else in
+ * lib/ keeps its state in context structs.
+ */
+static struct {
+	char		name[64];
+	int		dest;
+	enum log_level	level;
+	int		fd;		/* file target, -1 if none */
+	char		path[4096];	/* of fd, for log_reopen */
+} log_state = { "vireo", LOG_TO_STDERR, LOG_LEVEL_INFO, -1, "" };
+
+static const char *const log_level_names[] = {
+	"error", "warning", "info", "debug", "trace"
+};
+
+static const int log_syslog_prio[] = {
+	LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG
+};
+
+void
+log_init(const char *procname, int dest)
+{
+	log_procname(procname);
+	log_state.dest = dest;
+	log_state.level = LOG_LEVEL_INFO;
+	if (dest & LOG_TO_SYSLOG)
+		openlog(log_state.name, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_procname(const char *procname)
+{
+	if (procname == NULL)
+		procname = "vireo";
+	snprintf(log_state.name, sizeof log_state.name, "%s", procname);
+}
+
+const char *
+log_get_procname(void)
+{
+	return (log_state.name);
+}
+
+int
+log_open_file(const char *path)
+{
+	int	fd;
+
+	if (strlen(path) >= sizeof log_state.path) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd == -1)
+		return (-1);
+	if (log_state.fd != -1)
+		close(log_state.fd);
+	log_state.fd = fd;
+	snprintf(log_state.path, sizeof log_state.path, "%s", path);
+	log_state.dest |= LOG_TO_FILE;
+	return (0);
+}
+
+int
+log_reopen(void)
+{
+	if (log_state.fd == -1)
+		return (0);
+	return (log_open_file(log_state.path));
+}
+
+void
+log_close(void)
+{
+	if (log_state.fd != -1)
+		close(log_state.fd);
+	log_state.fd = -1;
+	log_state.path[0] = '\0';
+	log_state.dest &= ~LOG_TO_FILE;
+	if (log_state.dest & LOG_TO_SYSLOG)
+		closelog();
+}
+
+int
+log_get_dest(void)
+{
+	return (log_state.dest);
+}
+
+void
+log_set_dest(int dest)
+{
+	if ((dest & LOG_TO_SYSLOG) && !(log_state.dest & LOG_TO_SYSLOG))
+		openlog(log_state.name, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_state.dest = dest;
+}
+
+void
+log_set_level(enum log_level level)
+{
+	if (level > LOG_LEVEL_TRACE)
+		level = LOG_LEVEL_TRACE;
+	log_state.level = level;
+}
+
+enum log_level
+log_get_level(void)
+{
+	return (log_state.level);
+}
+
+int
+log_level_parse(const char *s, enum log_level *level)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof log_level_names / sizeof log_level_names[0];
+	    i++) {
+		if (strcasecmp(s, log_level_names[i]) == 0) {
+			*level = (enum log_level)i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+const char *
+log_level_name(enum log_level level)
+{
+	if (level > LOG_LEVEL_TRACE)
+		return ("unknown");
+	return (log_level_names[level]);
+}
+
+int
+log_is_enabled(enum log_level level)
+{
+	return (level <= log_state.level);
+}
+
+/* Write all of buf, retrying short writes and EINTR; errors are dropped
+ * because there is nowhere left to report them. */
+static void
+log_write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+void
+log_vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
+{
+	char		 msg[LOG_LINE_MAX], line[LOG_LINE_MAX + 256];
+	struct timespec	 ts;
+	struct tm	 tm;
+	int		 saved_errno = errno, n;
+	size_t		 len;
+
+	if (!log_is_enabled(level))
+		return;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (with_errno) {
+		len = strlen(msg);
+		snprintf(msg + len, sizeof msg - len, ": %s",
+		    strerror(saved_errno));
+	}
+	/* A line is one line: control characters from untrusted strings
+	 * must not forge further log lines. */
+	for (len = 0; msg[len] != '\0'; len++) {
+		if ((unsigned char)msg[len] < 0x20 && msg[len] != '\t')
+			msg[len] = '?';
+	}
+
+	if (log_state.dest & LOG_TO_SYSLOG)
+		syslog(log_syslog_prio[level], "%s: %s",
+		    log_level_names[level], msg);
+	if (log_state.dest & (LOG_TO_STDERR | LOG_TO_FILE)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		n = snprintf(line, sizeof line,
+		    "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s[%ld]: %s: %s\n",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, log_state.name,
+		    (long)getpid(), log_level_names[level], msg);
+		if (n < 0)
+			n = 0;
+		if ((size_t)n >= sizeof line) {
+			n = sizeof line - 1;
+			line[n - 1] = '\n';
+		}
+		if (log_state.dest & LOG_TO_STDERR)
+			log_write_all(STDERR_FILENO, line, (size_t)n);
+		if ((log_state.dest & LOG_TO_FILE) && log_state.fd != -1)
+			log_write_all(log_state.fd, line, (size_t)n);
+	}
+	errno = saved_errno;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_WARNING, 1, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_WARNING, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_INFO, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_DEBUG, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_trace(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_TRACE, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_ERROR, 1, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_ERROR, 0, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+log_event_cb(int severity, const char *msg)
+{
+	switch (severity) {
+	case EVENT_LOG_DEBUG:
+		log_debug("libevent: %s", msg);
+		break;
+	case EVENT_LOG_MSG:
+		log_info("libevent: %s", msg);
+		break;
+	default:
+		log_warnx("libevent: %s", msg);
+		break;
+	}
+}

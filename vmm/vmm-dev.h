@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The interface between the monitor core and its parts: the guest-physical
+ * layout, I/O traps, interrupts, guest memory access, requests a device
+ * makes of the machine (power off, reset), and the device-type table.
+ *
+ * Devices never call an ioctl: everything goes through these functions, so
+ * a unit test can build a VM with vmm_create_fake() (no /dev/kvm, an irq
+ * recorder instead of the in-kernel irqchip) and poke devices through
+ * iotrap_dispatch().
+ */
+#ifndef VIREO_VMM_DEV_H
+#define VIREO_VMM_DEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm.h"
+
+/*
+ * Guest-physical layout.  RAM runs from 0 to min(memsize, VMM_LOWMEM_END);
+ * the rest of RAM starts at 4 GiB.  The hole between holds the PCI MMIO
+ * window, ECAM, the IOAPIC and the LAPIC; TSS and identity map sit at the
+ * top as on the other KVM VMMs.
+ */
+#define VMM_LOWMEM_END		0xc0000000ULL	/* 3 GiB */
+#define VMM_HIGHMEM_BASE	0x100000000ULL	/* 4 GiB */
+#define VMM_PCI_MMIO_BASE	0xc0000000ULL	/* 32-bit BARs */
+#define VMM_PCI_MMIO_SIZE	0x20000000ULL
+#define VMM_ECAM_BASE		0xe0000000ULL	/* PCIe ECAM, bus 0 only */
+#define VMM_ECAM_SIZE		0x00100000ULL	/* 1 bus = 1 MiB */
+#define VMM_IOAPIC_BASE		0xfec00000ULL
+#define VMM_LAPIC_BASE		0xfee00000ULL
+#define VMM_IDENTITY_MAP	0xfffbc000ULL	/* 1 page */
+#define VMM_TSS_ADDR		0xfffbd000ULL	/* 3 pages */
+
+/* Low memory used by the loaders and table builders. */
+#define VMM_EBDA_START		0x0009fc00ULL	/* e820 reserved to 1 MiB */
+#define VMM_PVH_INFO		0x00006000ULL	/* hvm_start_info + memmap */
+#define VMM_ZERO_PAGE		0x00007000ULL	/* Linux boot_params */
+#define VMM_BOOT_STACK		0x00008ff0ULL
+#define VMM_PAGE_TABLES		0x00009000ULL	/* PML4, PDPT, PDs (6 pages) */
+#define VMM_CMDLINE		0x00020000ULL
+#define VMM_CMDLINE_MAX		0x00010000ULL
+#define VMM_ACPI_BASE		0x000e0000ULL	/* RSDP first, then tables */
+#define VMM_ACPI_SIZE		0x00020000ULL
+#define VMM_KERNEL_BASE		0x00100000ULL
+
+/* Fixed platform resources. */
+#define VMM_COM1_PORT		0x3f8
+#define VMM_COM1_IRQ		4
+#define VMM_I8042_PORT		0x60	/* and 0x64 */
+#define VMM_RTC_PORT		0x70	/* and 0x71 */
+#define VMM_RTC_IRQ		8
+#define VMM_DEBUG_EXIT_PORT	0xf4
+#define VMM_PM_BASE		0x600	/* PM1a_EVT_BLK: status (2), enable (2) */
+#define VMM_PM1A_CNT		0x604	/* PM1a_CNT_BLK (2) */
+#define VMM_PM_TMR		0x608	/* PM_TMR_BLK (4), 3.579545 MHz */
+#define VMM_GPE0_BASE		0x620	/* GPE0_BLK: status (2), enable (2) */
+#define VMM_RESET_PORT		0xcf9	/* also the FADT reset register */
+#define VMM_SCI_IRQ		9
+#define VMM_PCI_CONF_PORT	0xcf8	/* 0xcf8 address, 0xcfc..0xcff data */
+#define VMM_PCI_IRQ_BASE	16	/* INTx of slot n -> GSI 16 + n % 8 */
+#define VMM_IOAPIC_PINS		24
+
+/* iotrap.c ------------------------------------------------------------ */
+
+enum iotrap_space {
+	IOTRAP_PIO = 0,
+	IOTRAP_MMIO
+};
+
+/* One guest access to a trapped range. */
+struct iotrap_access {
+	uint64_t	ia_addr;	/* port or guest-physical address */
+	uint64_t	ia_off;		/* ia_addr - base of the range */
+	uint32_t	ia_len;		/* 1, 2, 4 or 8 bytes */
+	int		ia_write;	/* 1 for a write */
+	uint64_t	ia_data;	/* in: value written; out: value read */
+	int		ia_vcpu;	/* which vCPU, -1 from a test */
+};
+
+/*
+ * A handler fills ia_data on reads.  It runs on the vCPU thread that
+ * trapped; a device touched from several threads has its own mutex.
+ */
+typedef void	(*iotrap_handler)(void *dev, struct iotrap_access *);
+
+/*
+ * Register [base, base + len) in space for handler(dev, ...).  name is
+ * borrowed (a string literal) and shows in statistics.  Returns 0, or -1
+ * with errno EEXIST if it overlaps a registered range.
+ */
+int	iotrap_register(struct vmm *, enum iotrap_space, uint64_t base,
+	    uint64_t len, iotrap_handler, void *dev, const char *name);
+/* Remove the range starting at base; 0, or -1 with ENOENT. */
+int	iotrap_unregister(struct vmm *, enum iotrap_space, uint64_t base);
+/*
+ * Deliver one access.  Returns 0 if a handler took it, -1 (ENOENT) if none
+ * did, in which case a read yields all ones as on a real bus.
+ */
+int	iotrap_dispatch(struct vmm *, enum iotrap_space,
+	    struct iotrap_access *);
+
+/* irq.c --------------------------------------------------------------- */
+
+/* Drive a GSI line (IOAPIC pin; GSI < 16 also the PIC).  0 or -1/errno. */
+int	irq_set_level(struct vmm *, uint32_t gsi, int level);
+/* An edge: level 1 then 0. */
+int	irq_pulse(struct vmm *, uint32_t gsi);
+/* Inject an MSI (address, data) as a PCI device would.  0 or -1/errno. */
+int	irq_msi(struct vmm *, uint64_t addr, uint32_t data);
+
+/* mem.c --------------------------------------------------------------- */
+
+/*
+ * Host pointer for [gpa, gpa + len) of guest RAM, or NULL (errno EFAULT) if
+ * any part is outside RAM or the range wraps.  Valid as long as the VM.
+ */
+void	*mem_gpa(struct vmm *, uint64_t gpa, uint64_t len);
+/* Copy to and from guest RAM; 0, or -1 with EFAULT. */
+int	 mem_write(struct vmm *, uint64_t gpa, const void *, size_t);
+int	 mem_read(struct vmm *, uint64_t gpa, void *, size_t);
+/* Guest RAM size in bytes and the end of RAM below 4 GiB. */
+uint64_t mem_size(struct vmm *);
+uint64_t mem_lowmem_end(struct vmm *);
+
+/* vmm.c: what devices and builders may ask of the machine -------------- */
+
+enum vmm_request {
+	VMM_REQ_POWEROFF = 0,	/* ACPI S5 */
+	VMM_REQ_RESET,		/* i8042 0xFE, 0xCF9, ACPI reset register */
+	VMM_REQ_DEBUG_EXIT	/* code = value written to the port */
+};
+
+/* Stop every vCPU and end vmm_run with this reason (first one wins). */
+void	 vmm_request(struct vmm *, enum vmm_request, int code);
+/* The VM's parameters, as given to vmm_create (borrowed). */
+const struct vmm_params *vmm_params(struct vmm *);
+
+/*
+ * A VM without /dev/kvm for unit tests: RAM is plain memory, interrupts go
+ * to the recorder below, nothing runs.  Devices are not created; a test
+ * calls a devtype's create itself.  NULL with *cause on failure.
+ */
+struct vmm	*vmm_create_fake(const struct vmm_params *, char **cause);
+/* For fake VMs: the last level set on gsi, how many rising edges it saw,
+ * and the requests devices made (VMM_EXIT_NONE if none). */
+int		 vmm_fake_irq_level(struct vmm *, uint32_t gsi);
+unsigned int	 vmm_fake_irq_edges(struct vmm *, uint32_t gsi);
+enum vmm_exit_kind vmm_fake_exit(struct vmm *, int *code);
+
+/* devices.c: the explicit table of device types ----------------------- */
+
+/*
+ * A platform device type.  create() registers the device's traps and
+ * returns its state in *devp, or sets *devp = NULL when the parameters say
+ * the device is absent (debug-exit without vireo.debugExit).  Returns 0, or
+ * -1 with *cause set.  free() accepts NULL.  pci_slot: devices on the PCI
+ * bus get their slot from pci_register() (pci.c) in create().
+ */
+struct vmm_devtype {
+	const char	*dt_name;
+	int		(*dt_create)(struct vmm *, const struct vmm_params *,
+			    void **devp, char **cause);
+	void		(*dt_reset)(void *dev);
+	void		(*dt_free)(void *dev);
+};
+
+/* The table, in creation order: core chips, then PCI, then the rest. */
+extern const struct vmm_devtype *const vmm_devtypes[];
+extern const size_t vmm_ndevtypes;
+
+/* acpi.c ------------------------------------------------------------- */
+
+/*
+ * Write RSDP, XSDT, FADT, DSDT (with _S5_), MADT (every vCPU and the
+ * IOAPIC) and MCFG into guest RAM at VMM_ACPI_BASE, matching the ports and
+ * addresses above.  *rsdp gets the RSDP's guest-physical address.
+ * Returns 0, or -1 with *cause set.
+ */
+int		 acpi_build(struct vmm *, uint64_t *rsdp, char **cause);
+
+/* e820.c ------------------------------------------------------------- */
+
+#define E820_RAM	1
+#define E820_RESERVED	2
+#define E820_ACPI	3
+#define E820_MAX	32
+
+struct e820_entry {
+	uint64_t	ee_addr;
+	uint64_t	ee_size;
+	uint32_t	ee_type;
+};
+
+/* The guest's memory map for a VM of this RAM size; returns the count. */
+size_t		 e820_build(uint64_t memsize, struct e820_entry *,
+		    size_t max);
+
+/* loader.c ----------------------------------------------------------- */
+
+/*
+ * Where the boot CPU starts.  vcpu.c turns this into registers: for
+ * LOADER_MODE_LONG64 it builds a GDT (code 0x10, data 0x18) and identity
+ * page tables for the first 4 GiB and enters 64-bit mode (Linux 64-bit boot
+ * protocol: RSI = zero page); for LOADER_MODE_PROT32 it enters flat 32-bit
+ * protected mode with paging off (PVH: EBX = hvm_start_info).
+ */
+enum loader_mode {
+	LOADER_MODE_LONG64 = 0,
+	LOADER_MODE_PROT32
+};
+
+struct loader_entry {
+	enum loader_mode le_mode;
+	uint64_t	 le_rip;
+	uint64_t	 le_rsi;	/* LONG64: zero page */
+	uint64_t	 le_rbx;	/* PROT32: hvm_start_info */
+	uint64_t	 le_rsp;	/* 0: leave to the guest */
+	enum vmm_boot_kind le_kind;	/* what was found */
+};
+
+/*
+ * Load params->vp_kernel (and vp_initrd, vp_cmdline) into guest RAM as a
+ * bzImage, ELF vmlinux or PVH ELF (vp_boot, or detected when AUTO), write
+ * the zero page or hvm_start_info with the e820 map, command line, initrd
+ * and rsdp, and fill *entry.  Returns 0, or -1 with *cause naming the file
+ * and what is wrong (truncated, foreign, too big for RAM, ...).
+ */
+int		 loader_load(struct vmm *, const struct vmm_params *,
+		    uint64_t rsdp, struct loader_entry *, char **cause);
+
+/* pci.c: the host bridge (other PCI devices register with it) --------- */
+
+struct pci_bus;
+
+/* PCI function's configuration space callbacks (offset in the 4 KiB space). */
+struct pci_func_ops {
+	uint32_t	(*pf_cfg_read)(void *dev, uint32_t off, uint32_t len);
+	void		(*pf_cfg_write)(void *dev, uint32_t off, uint32_t len,
+			    uint32_t val);
+};
+
+/* The bus the host bridge created (NULL before pci's create ran). */
+struct pci_bus	*vmm_pci_bus(struct vmm *);
+void		 vmm_set_pci_bus(struct vmm *, struct pci_bus *);
+/*
+ * Put a function on bus 0 at the first free slot (or slot if >= 0).
+ * Returns the slot, or -1 with ENOSPC/EEXIST.
+ */
+int		 pci_register(struct pci_bus *, int slot,
+		    const struct pci_func_ops *, void *dev);
+
+#endif

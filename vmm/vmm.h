@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * libvmm's public API, the part vmx uses: create a VM from parameters, load
+ * a guest, run its vCPUs, stop it and learn how it ended.  Everything lives
+ * in struct vmm (no globals), so two VMs can share a process.
+ */
+#ifndef VIREO_VMM_H
+#define VIREO_VMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vmm;
+
+#define VMM_MAX_VCPUS	64
+
+/* Kinds of guest image the loader understands (loader.c). */
+enum vmm_boot_kind {
+	VMM_BOOT_AUTO = 0,	/* look at the file and decide */
+	VMM_BOOT_BZIMAGE,	/* Linux bzImage, 64-bit boot protocol */
+	VMM_BOOT_ELF,		/* ELF vmlinux, 64-bit entry */
+	VMM_BOOT_PVH		/* ELF with XEN_ELFNOTE_PHYS32_ENTRY */
+};
+
+/* What a VM is made of; filled by vmx from the .vmx, all owned by caller. */
+struct vmm_params {
+	const char	*vp_name;	/* displayName, for logs */
+	uint64_t	 vp_memsize;	/* guest RAM in bytes (memsize * MiB) */
+	unsigned int	 vp_ncpus;	/* numvcpus, 1..VMM_MAX_VCPUS */
+	int		 vp_serial_out;	/* COM1 output fd, -1 for none */
+	int		 vp_serial_in;	/* COM1 input fd, -1 for none */
+	int		 vp_debug_exit;	/* 1: debug-exit port at 0xf4 */
+	const char	*vp_kernel;	/* kernel image path */
+	const char	*vp_initrd;	/* initrd/module path or NULL */
+	const char	*vp_cmdline;	/* kernel command line or NULL */
+	enum vmm_boot_kind vp_boot;
+};
+
+/* How a VM's run ended (vmm_run's result). */
+enum vmm_exit_kind {
+	VMM_EXIT_NONE = 0,	/* still running */
+	VMM_EXIT_POWEROFF,	/* ACPI S5 */
+	VMM_EXIT_RESET,		/* i8042 0xFE, 0xCF9, ACPI reset register */
+	VMM_EXIT_DEBUG,		/* debug-exit port written */
+	VMM_EXIT_TRIPLE_FAULT,	/* KVM_EXIT_SHUTDOWN */
+	VMM_EXIT_EMULATION,	/* KVM_EXIT_INTERNAL_ERROR (emulation failure) */
+	VMM_EXIT_ERROR,		/* any other failure of KVM or of vmx */
+	VMM_EXIT_STOPPED	/* vmm_stop() from outside */
+};
+
+struct vmm_exit {
+	enum vmm_exit_kind ve_kind;
+	int		 ve_code;	/* debug-exit: value written; error: errno */
+	int		 ve_vcpu;	/* vCPU that caused it, -1 if none */
+	char		 ve_detail[1024]; /* one line, e.g. registers of a fault */
+};
+
+/*
+ * Create a VM on /dev/kvm from params: memory, irqchip, PIT, vCPUs, every
+ * platform device, then load the guest image and build the boot tables.
+ * Returns the VM, or NULL with *cause set (caller frees) for a person to
+ * read: /dev/kvm missing, a kernel that does not fit, a bad image.
+ */
+struct vmm	*vmm_create(const struct vmm_params *, char **cause);
+/*
+ * Run every vCPU (one thread each) until the guest ends or vmm_stop is
+ * called; fills *exit.  Returns 0, or -1 if the threads could not start.
+ */
+int		 vmm_run(struct vmm *, struct vmm_exit *);
+/* Ask a running VM to stop from any thread or a signal handler's loop. */
+void		 vmm_stop(struct vmm *);
+void		 vmm_free(struct vmm *);
+/* Human name of an exit kind ("powered off", "triple fault", ...). */
+const char	*vmm_exit_name(enum vmm_exit_kind);
+/* 1 if /dev/kvm is provided by PVM (no VT-x), see reference §7.2. */
+int		 vmm_host_is_pvm(void);
+/* Counters since creation. */
+uint64_t	 vmm_exit_count(struct vmm *);
+
+#endif
