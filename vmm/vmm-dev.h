@@ -252,4 +252,69 @@ void		 vmm_set_pci_bus(struct vmm *, struct pci_bus *);
 int		 pci_register(struct pci_bus *, int slot,
 		    const struct pci_func_ops *, void *dev);
 
+/* Platform device extras for vmx and later devices (appended) -------- */
+
+struct ns8250;
+struct acpi_pm;
+
+/* The platform device types (devices.c lists them; tests create them). */
+extern const struct vmm_devtype pci_devtype;
+extern const struct vmm_devtype ns8250_devtype;
+extern const struct vmm_devtype i8042_devtype;
+extern const struct vmm_devtype mc146818_devtype;
+extern const struct vmm_devtype acpi_pm_devtype;
+extern const struct vmm_devtype debug_exit_devtype;
+
+/*
+ * ns8250.c: COM1.  The event loop that reads vp_serial_in hands the bytes
+ * to ns8250_input(), which takes what fits in the RX FIFO and returns that
+ * count (the caller keeps the rest and retries when the guest has read;
+ * ns8250_input_room says how much fits now).  NULL dev takes nothing.
+ * ns8250_dropped() counts output bytes lost to a full non-blocking
+ * vp_serial_out or a write error.  All thread-safe.
+ */
+size_t		 ns8250_input(struct ns8250 *, const void *, size_t);
+size_t		 ns8250_input_room(struct ns8250 *);
+uint64_t	 ns8250_dropped(struct ns8250 *);
+
+/*
+ * acpi-pm.c: press the fixed-feature power button: sets PWRBTN_STS and
+ * raises the SCI if the guest enabled PWRBTN_EN (ACPI's graceful
+ * shutdown).  Thread-safe; NULL does nothing.
+ */
+void		 acpi_pm_power_button(struct acpi_pm *);
+
+/*
+ * pci.c: a base address register for a function's config callbacks.  Set
+ * pb_size (a power of two: >= 4 for I/O, >= 16 for memory) and pb_kind;
+ * pci_bar_read/write implement the register at 0x10 + 4 * n, including
+ * sizing (write all ones, read back the size mask).  A 64-bit BAR takes
+ * two registers: upper = 1 for the second one.
+ */
+#define PCI_BAR_IO		0x1	/* I/O space */
+#define PCI_BAR_MEM32		0x0	/* 32-bit memory */
+#define PCI_BAR_MEM64		0x4	/* 64-bit memory, two registers */
+#define PCI_BAR_PREFETCH	0x8	/* or'ed into a memory kind */
+
+struct pci_bar {
+	uint64_t	pb_size;	/* bytes, power of two; 0 unused */
+	uint64_t	pb_addr;	/* base programmed by the guest */
+	uint32_t	pb_kind;	/* PCI_BAR_* */
+};
+
+uint32_t	 pci_bar_read(const struct pci_bar *, int upper);
+void		 pci_bar_write(struct pci_bar *, int upper, uint32_t);
+
+/* Additions (append-only) --------------------------------------------- */
+
+/* For fake VMs: how many MSIs devices injected, and the last one's address
+ * and data (either pointer may be NULL). */
+unsigned int	 vmm_fake_msi(struct vmm *, uint64_t *addr, uint32_t *data);
+
+/* Where vcpu.c puts the boot GDT and an empty IDT (limit 0: any exception
+ * before the guest loads its own IDT is a triple fault).  GDT: 0x08 null,
+ * 0x10 code (64- or 32-bit by mode), 0x18 data, 0x20 TSS. */
+#define VMM_BOOT_GDT		0x00000500ULL
+#define VMM_BOOT_IDT		0x00000520ULL
+
 #endif

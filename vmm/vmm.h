@@ -77,4 +77,15 @@ int		 vmm_host_is_pvm(void);
 /* Counters since creation. */
 uint64_t	 vmm_exit_count(struct vmm *);
 
+/* Additions (append-only) --------------------------------------------- */
+
+/* Exits to userspace by kind, for statistics. */
+enum vmm_stat {
+	VMM_STAT_IO = 0,	/* port I/O (string I/O counts once) */
+	VMM_STAT_MMIO,
+	VMM_STAT_OTHER
+};
+/* The counter of one kind since creation, summed over the vCPUs. */
+uint64_t	 vmm_exit_stat(struct vmm *, enum vmm_stat);
+
 #endif

@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The safe libxml2 parse helper and small tree accessors (see xml.h).
+ *
+ * Why it is built this way:
+ *  - Parse options: XML_PARSE_NONET, no XML_PARSE_NOENT (despite its name
+ *    it turns entity substitution on; libvirt's LSN-2014-0003), no DTDLOAD,
+ *    no DTDATTR, no HUGE (libxml2's own hard limits stay on).  NOBLANKS is
+ *    not used either: its "ignorable whitespace" guess can drop a
+ *    whitespace-only string value, which SOAP must keep; consumers walk
+ *    elements with xml_child/xml_next, which skip text anyway.  NOCDATA
+ *    turns CDATA sections into plain text so xml_text needs no special
+ *    case.
+ *  - Every DOCTYPE is refused from the SAX internalSubset callback, which
+ *    libxml2 calls after reading the DOCTYPE name and external ID and
+ *    before it reads a single declaration of the internal subset.  The
+ *    parser is stopped there, so entity declarations (the "billion laughs"
+ *    bomb, external entities reading local files) are never even parsed.
+ *    SOAP 1.1 forbids a DTD anyway, and nothing Vireo reads has one.
+ *  - Depth and node limits are checked in SAX callbacks that wrap the
+ *    default tree builders, so an oversized tree is never built, rather
+ *    than measured afterwards.
+ *  - Errors go to a structured handler on this parse's own context
+ *    (sax->serror), so they carry line and column and are never printed.
+ *    libxml2 2.9 raises a few errors without a parser context (encoding
+ *    conversion); for the duration of the call the calling thread's
+ *    structured and generic handlers (thread-local in libxml2) are pointed
+ *    at this parse too, and restored afterwards, so nothing reaches stderr.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "xmalloc.h"
+#include "xml.h"
+
+#define XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOCDATA | \
+			 XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
+			 XML_PARSE_BIG_LINES)
+
+/* libxml2 2.12 made the structured handler's error const. */
+#if LIBXML_VERSION >= 21200
+#define XML_ERROR_CONST	const
+#else
+#define XML_ERROR_CONST
+#endif
+
+/* One parse: limits, counters, the first error, and the default
+ * callbacks being wrapped.  Reached through ctxt->_private. */
+struct xml_state {
+	unsigned int			 xs_max_depth;
+	size_t				 xs_max_nodes;
+	unsigned int			 xs_depth;	/* open elements */
+	size_t				 xs_nodes;	/* seen so far */
+	int				 xs_errno;	/* set when we stop the
+							 * parser ourselves */
+	char				*xs_msg;	/* first error, owned */
+	int				 xs_line;
+	int				 xs_col;
+	startElementNsSAX2Func		 xs_start;
+	endElementNsSAX2Func		 xs_end;
+	charactersSAXFunc		 xs_chars;
+	ignorableWhitespaceSAXFunc	 xs_blanks;
+	cdataBlockSAXFunc		 xs_cdata;
+	commentSAXFunc			 xs_comment;
+	processingInstructionSAXFunc	 xs_pi;
+};
+
+static void	xml_error_cb(void *, XML_ERROR_CONST xmlError *);
+static void	xml_generic_cb(void *, const char *, ...) printflike(2, 3);
+static void	xml_stop(xmlParserCtxtPtr, int, const char *, ...)
+		    printflike(3, 4);
+static int	xml_count(xmlParserCtxtPtr, size_t);
+static void	xml_internal_subset_cb(void *, const xmlChar *,
+		    const xmlChar *, const xmlChar *);
+static void	xml_start_cb(void *, const xmlChar *, const xmlChar *,
+		    const xmlChar *, int, const xmlChar **, int, int,
+		    const xmlChar **);
+static void	xml_end_cb(void *, const xmlChar *, const xmlChar *,
+		    const xmlChar *);
+static void	xml_chars_cb(void *, const xmlChar *, int);
+static void	xml_blanks_cb(void *, const xmlChar *, int);
+static void	xml_cdata_cb(void *, const xmlChar *, int);
+static void	xml_comment_cb(void *, const xmlChar *);
+static void	xml_pi_cb(void *, const xmlChar *, const xmlChar *);
+static int	xml_matches(xmlNodePtr, const char *, const char *);
+
+/* Keep the first error of level ERROR or worse; warnings do not matter. */
+static void
+xml_error_cb(void *data, XML_ERROR_CONST xmlError *err)
+{
+	xmlParserCtxtPtr	 ctxt = data;
+	struct xml_state	*xs;
+	char			*p;
+	size_t			 len;
+
+	if (ctxt == NULL || (xs = ctxt->_private) == NULL || err == NULL)
+		return;
+	if (err->level < XML_ERR_ERROR || xs->xs_msg != NULL)
+		return;
+	xs->xs_msg = xstrdup(err->message != NULL ? err->message :
+	    "malformed XML");
+	/* libxml2 messages end in a newline and some have one inside;
+	 * ours must fit on one line (a log line, a SOAP faultstring). */
+	len = strlen(xs->xs_msg);
+	while (len > 0 && (xs->xs_msg[len - 1] == '\n' ||
+	    xs->xs_msg[len - 1] == ' '))
+		xs->xs_msg[--len] = '\0';
+	for (p = xs->xs_msg; (p = strchr(p, '\n')) != NULL; p++)
+		*p = ' ';
+	xs->xs_line = err->line;
+	xs->xs_col = err->int2;
+	if (xs->xs_line == 0 && ctxt->input != NULL) {
+		/* Raised without a position (encoding errors): use ours. */
+		xs->xs_line = ctxt->input->line;
+		xs->xs_col = ctxt->input->col;
+	}
+	if (err->code == XML_ERR_NO_MEMORY)
+		xs->xs_errno = ENOMEM;
+}
+
+/* Old-style messages (rare, context-free): dropped, never printed. */
+static void
+xml_generic_cb(void *ctx, const char *fmt, ...)
+{
+}
+
+/* Stop the parse for one of our own reasons, at the current position. */
+static void
+xml_stop(xmlParserCtxtPtr ctxt, int error, const char *fmt, ...)
+{
+	struct xml_state	*xs = ctxt->_private;
+	va_list			 ap;
+
+	if (xs->xs_errno == 0) {
+		xs->xs_errno = error;
+		free(xs->xs_msg);
+		va_start(ap, fmt);
+		xvasprintf(&xs->xs_msg, fmt, ap);
+		va_end(ap);
+		xs->xs_line = ctxt->input != NULL ? ctxt->input->line : 0;
+		xs->xs_col = ctxt->input != NULL ? ctxt->input->col : 0;
+	}
+	xmlStopParser(ctxt);
+}
+
+/* Count n more nodes; 0, or -1 once the parse has been stopped. */
+static int
+xml_count(xmlParserCtxtPtr ctxt, size_t n)
+{
+	struct xml_state	*xs = ctxt->_private;
+
+	if (xs->xs_errno != 0)
+		return (-1);
+	if (n > xs->xs_max_nodes - xs->xs_nodes) {
+		xml_stop(ctxt, EFBIG, "more than %zu nodes", xs->xs_max_nodes);
+		return (-1);
+	}
+	xs->xs_nodes += n;
+	return (0);
+}
+
+static void
+xml_internal_subset_cb(void *ctx, const xmlChar *name,
+    const xmlChar *external_id, const xmlChar *system_id)
+{
+	xml_stop(ctx, EINVAL, "DOCTYPE (DTD) not allowed");
+}
+
+static void
+xml_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr	 ctxt = ctx;
+	struct xml_state	*xs = ctxt->_private;
+
+	if (xs->xs_depth >= xs->xs_max_depth) {
+		xml_stop(ctxt, EFBIG, "elements nested deeper than %u",
+		    xs->xs_max_depth);
+		return;
+	}
+	if (xml_count(ctxt, 1 + (size_t)(nb_attributes > 0 ? nb_attributes :
+	    0)) == -1)
+		return;
+	xs->xs_depth++;
+	xs->xs_start(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+	    nb_attributes, nb_defaulted, attributes);
+}
+
+static void
+xml_end_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	xmlParserCtxtPtr	 ctxt = ctx;
+	struct xml_state	*xs = ctxt->_private;
+
+	if (xs->xs_errno != 0)
+		return;
+	if (xs->xs_depth > 0)
+		xs->xs_depth--;
+	xs->xs_end(ctx, localname, prefix, uri);
+}
+
+/* Text arrives in pieces; counting pieces bounds the work all the same. */
+static void
+xml_chars_cb(void *ctx, const xmlChar *ch, int len)
+{
+	struct xml_state	*xs = ((xmlParserCtxtPtr)ctx)->_private;
+
+	if (xml_count(ctx, 1) == 0)
+		xs->xs_chars(ctx, ch, len);
+}
+
+static void
+xml_blanks_cb(void *ctx, const xmlChar *ch, int len)
+{
+	struct xml_state	*xs = ((xmlParserCtxtPtr)ctx)->_private;
+
+	if (xml_count(ctx, 1) == 0)
+		xs->xs_blanks(ctx, ch, len);
+}
+
+static void
+xml_cdata_cb(void *ctx, const xmlChar *value, int len)
+{
+	struct xml_state	*xs = ((xmlParserCtxtPtr)ctx)->_private;
+
+	if (xml_count(ctx, 1) == 0)
+		xs->xs_cdata(ctx, value, len);
+}
+
+static void
+xml_comment_cb(void *ctx, const xmlChar *value)
+{
+	struct xml_state	*xs = ((xmlParserCtxtPtr)ctx)->_private;
+
+	if (xml_count(ctx, 1) == 0)
+		xs->xs_comment(ctx, value);
+}
+
+static void
+xml_pi_cb(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	struct xml_state	*xs = ((xmlParserCtxtPtr)ctx)->_private;
+
+	if (xml_count(ctx, 1) == 0)
+		xs->xs_pi(ctx, target, data);
+}
+
+void
+xml_init(void)
+{
+	/*
+	 * libxml2 keeps its own "initialised" flag, under its own lock, so
+	 * this needs no state of ours; xmlCheckVersion only complains when
+	 * the shared library is older than the headers we were built with.
+	 */
+	xmlCheckVersion(LIBXML_VERSION);
+	xmlInitParser();
+}
+
+xmlDocPtr
+xml_parse(const char *buf, size_t len, const struct xml_limits *lim,
+    char **cause)
+{
+	struct xml_state	 xs;
+	xmlParserCtxtPtr	 ctxt;
+	xmlSAXHandlerPtr	 sax;
+	xmlDocPtr		 doc;
+	xmlStructuredErrorFunc	 old_serror;
+	xmlGenericErrorFunc	 old_generic;
+	void			*old_sctx, *old_gctx;
+	size_t			 max_bytes;
+	int			 error;
+
+	if (cause != NULL)
+		*cause = NULL;
+	xml_init();
+
+	memset(&xs, 0, sizeof xs);
+	max_bytes = XML_DEFAULT_MAX_BYTES;
+	xs.xs_max_depth = XML_DEFAULT_MAX_DEPTH;
+	xs.xs_max_nodes = XML_DEFAULT_MAX_NODES;
+	if (lim != NULL) {
+		if (lim->xl_max_bytes != 0)
+			max_bytes = lim->xl_max_bytes;
+		if (lim->xl_max_depth != 0)
+			xs.xs_max_depth = lim->xl_max_depth;
+		if (lim->xl_max_nodes != 0)
+			xs.xs_max_nodes = lim->xl_max_nodes;
+	}
+	/* libxml2 takes an int length. */
+	if (max_bytes > INT_MAX)
+		max_bytes = INT_MAX;
+
+	if (len > max_bytes) {
+		if (cause != NULL)
+			xasprintf(cause, "document of %zu bytes is over the "
+			    "%zu-byte limit", len, max_bytes);
+		errno = EFBIG;
+		return (NULL);
+	}
+	if (len == 0) {
+		/* libxml2 will not even create a context for this. */
+		if (cause != NULL)
+			xasprintf(cause, "line 1, column 1: document is empty");
+		errno = EINVAL;
+		return (NULL);
+	}
+
+	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL) {
+		if (cause != NULL)
+			xasprintf(cause, "cannot create an XML parser");
+		errno = ENOMEM;
+		return (NULL);
+	}
+	xmlCtxtUseOptions(ctxt, XML_OPTIONS);
+	ctxt->_private = &xs;
+
+	/* The context owns its copy of the SAX2 handler: wrap in place. */
+	sax = ctxt->sax;
+	sax->serror = xml_error_cb;
+	sax->internalSubset = xml_internal_subset_cb;
+	xs.xs_start = sax->startElementNs;
+	xs.xs_end = sax->endElementNs;
+	xs.xs_chars = sax->characters;
+	xs.xs_blanks = sax->ignorableWhitespace;
+	xs.xs_cdata = sax->cdataBlock;
+	xs.xs_comment = sax->comment;
+	xs.xs_pi = sax->processingInstruction;
+	if (xs.xs_start != NULL)
+		sax->startElementNs = xml_start_cb;
+	if (xs.xs_end != NULL)
+		sax->endElementNs = xml_end_cb;
+	if (xs.xs_chars != NULL)
+		sax->characters = xml_chars_cb;
+	if (xs.xs_blanks != NULL)
+		sax->ignorableWhitespace = xml_blanks_cb;
+	if (xs.xs_cdata != NULL)
+		sax->cdataBlock = xml_cdata_cb;
+	if (xs.xs_comment != NULL)
+		sax->comment = xml_comment_cb;
+	if (xs.xs_pi != NULL)
+		sax->processingInstruction = xml_pi_cb;
+
+	/* This thread's handlers only (thread-local), restored below. */
+	old_serror = xmlStructuredError;
+	old_sctx = xmlStructuredErrorContext;
+	old_generic = xmlGenericError;
+	old_gctx = xmlGenericErrorContext;
+	xmlSetStructuredErrorFunc(ctxt, xml_error_cb);
+	xmlSetGenericErrorFunc(NULL, xml_generic_cb);
+
+	xmlParseDocument(ctxt);
+
+	xmlSetStructuredErrorFunc(old_sctx, old_serror);
+	xmlSetGenericErrorFunc(old_gctx, old_generic);
+
+	doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	if (xs.xs_errno == 0 && ctxt->wellFormed && ctxt->nsWellFormed &&
+	    doc != NULL) {
+		ctxt->_private = NULL;
+		xmlFreeParserCtxt(ctxt);
+		free(xs.xs_msg);
+		return (doc);
+	}
+
+	error = xs.xs_errno != 0 ? xs.xs_errno : EINVAL;
+	if (ctxt->errNo == XML_ERR_NO_MEMORY)
+		error = ENOMEM;
+	if (cause != NULL) {
+		xasprintf(cause, "line %d, column %d: %s", xs.xs_line,
+		    xs.xs_col, xs.xs_msg != NULL ? xs.xs_msg :
+		    "not well-formed XML");
+	}
+	xmlFreeDoc(doc);
+	ctxt->_private = NULL;
+	xmlFreeParserCtxt(ctxt);
+	free(xs.xs_msg);
+	errno = error;
+	return (NULL);
+}
+
+/* Whether node is an element called name (any if NULL) in namespace ns. */
+static int
+xml_matches(xmlNodePtr node, const char *ns, const char *name)
+{
+	if (node->type != XML_ELEMENT_NODE)
+		return (0);
+	if (name != NULL && !xmlStrEqual(node->name, BAD_CAST name))
+		return (0);
+	if (ns == NULL)
+		return (1);
+	if (*ns == '\0')
+		return (node->ns == NULL);
+	return (node->ns != NULL && xmlStrEqual(node->ns->href, BAD_CAST ns));
+}
+
+xmlNodePtr
+xml_child(xmlNodePtr parent, const char *ns, const char *name)
+{
+	xmlNodePtr	node;
+
+	if (parent == NULL)
+		return (NULL);
+	for (node = parent->children; node != NULL; node = node->next) {
+		if (xml_matches(node, ns, name))
+			return (node);
+	}
+	return (NULL);
+}
+
+xmlNodePtr
+xml_next(xmlNodePtr node, const char *ns, const char *name)
+{
+	if (node == NULL)
+		return (NULL);
+	for (node = node->next; node != NULL; node = node->next) {
+		if (xml_matches(node, ns, name))
+			return (node);
+	}
+	return (NULL);
+}
+
+char *
+xml_text(xmlNodePtr node)
+{
+	xmlChar	*content;
+	char	*s;
+
+	if (node == NULL)
+		return (NULL);
+	/* Copied so callers free with free(3), never xmlFree. */
+	if ((content = xmlNodeGetContent(node)) == NULL)
+		return (xstrdup(""));
+	s = xstrdup((const char *)content);
+	xmlFree(content);
+	return (s);
+}
+
+char *
+xml_attr(xmlNodePtr node, const char *ns, const char *name)
+{
+	xmlChar	*value;
+	char	*s;
+
+	if (node == NULL || node->type != XML_ELEMENT_NODE || name == NULL)
+		return (NULL);
+	if (ns == NULL)
+		value = xmlGetNoNsProp(node, BAD_CAST name);
+	else
+		value = xmlGetNsProp(node, BAD_CAST name, BAD_CAST ns);
+	if (value == NULL)
+		return (NULL);
+	s = xstrdup((const char *)value);
+	xmlFree(value);
+	return (s);
+}

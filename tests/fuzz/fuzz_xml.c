@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Fuzz target for lib/xml.c: xml_parse with the default limits and with
+ * tight ones, then a walk of any tree with the helpers (xml_child,
+ * xml_next, xml_text, xml_attr) as a SOAP handler would do it.  A refusal
+ * must come with a message.
+ */
+
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "xml.h"
+
+int		LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static void	fuzz_xml_walk(xmlNodePtr, unsigned int);
+static void	fuzz_xml_one(const uint8_t *, size_t,
+		    const struct xml_limits *);
+
+static void
+fuzz_xml_walk(xmlNodePtr parent, unsigned int depth)
+{
+	xmlNodePtr	 node;
+	char		*s;
+
+	for (node = xml_child(parent, NULL, NULL); node != NULL;
+	    node = xml_next(node, NULL, NULL)) {
+		free(xml_text(node));
+		if (node->properties != NULL) {
+			s = xml_attr(node, NULL,
+			    (const char *)node->properties->name);
+			free(s);
+		}
+		if (node->ns != NULL && xml_child(parent,
+		    (const char *)node->ns->href,
+		    (const char *)node->name) == NULL)
+			abort();
+		if (depth < 128)
+			fuzz_xml_walk(node, depth + 1);
+	}
+}
+
+static void
+fuzz_xml_one(const uint8_t *data, size_t size, const struct xml_limits *lim)
+{
+	xmlDocPtr	 doc;
+	char		*cause = NULL;
+
+	doc = xml_parse((const char *)data, size, lim, &cause);
+	if (doc == NULL) {
+		if (cause == NULL)
+			abort();
+		free(cause);
+		return;
+	}
+	if (cause != NULL)
+		abort();
+	if (xmlDocGetRootElement(doc) == NULL)
+		abort();
+	fuzz_xml_walk(xmlDocGetRootElement(doc), 0);
+	xmlFreeDoc(doc);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct xml_limits	lim = { 4096, 8, 64 };
+
+	fuzz_xml_one(data, size, NULL);
+	fuzz_xml_one(data, size, &lim);
+	return (0);
+}

@@ -1,0 +1,294 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# Integration test for vmx: boots the test guest (tests/guest/testguest.elf)
+# once per scenario from a .vmx written into a short temporary directory,
+# then checks what a user sees: the guest's console (serial0 to a file), the
+# exit status and the last line of vmware.log.  Also checks that bad input
+# (options, .vmx, kernel images) gets exit status 2 and one line on stderr,
+# that SIGTERM stops a VM cleanly and that vmware.log is rotated.
+#
+# Needs /dev/kvm (exit 77, SKIP, without it).  Logs of a failed run are
+# kept and their directory printed.
+set -eu
+
+: "${TOP_BUILDDIR:=$(pwd)}"
+: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+VMX=$TOP_BUILDDIR/vmx/vmx
+GUEST=$TOP_BUILDDIR/tests/guest/testguest.elf
+
+if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	echo "SKIP: /dev/kvm is missing or not accessible"
+	exit 77
+fi
+if [ ! -x "$VMX" ]; then
+	echo "FAIL: $VMX is not built"
+	exit 99
+fi
+
+failures=0
+passes=0
+TMP=$(mktemp -d /tmp/vxt.XXXXXX)
+cleanup() {
+	if [ "$failures" -eq 0 ]; then
+		rm -rf "$TMP"
+	else
+		echo "logs kept in $TMP"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+pass() {
+	echo "PASS: $*"
+	passes=$((passes + 1))
+}
+
+# write_vmx DIR NAME CMDLINE [EXTRA-LINE...]: DIR/NAME.vmx booting the test
+# guest with its console in DIR/serial.txt.
+write_vmx() {
+	_dir=$1 _name=$2 _cmdline=$3
+	shift 3
+	mkdir -p "$_dir"
+	{
+		echo '.encoding = "UTF-8"'
+		echo 'config.version = "8"'
+		echo 'virtualHW.version = "20"'
+		echo "displayName = \"$_name\""
+		echo 'guestOS = "other-64"'
+		echo 'memsize = "64"'
+		echo "vireo.kernel = \"$GUEST\""
+		echo "vireo.cmdline = \"$_cmdline\""
+		echo 'vireo.debugExit = "TRUE"'
+		echo 'serial0.present = "TRUE"'
+		echo 'serial0.fileType = "file"'
+		echo 'serial0.fileName = "serial.txt"'
+		for _l in "$@"; do
+			echo "$_l"
+		done
+	} >"$_dir/$_name.vmx"
+}
+
+# run_vmx DIR NAME [VMX-OPTION...]: run it; sets $status, output in DIR.
+run_vmx() {
+	_dir=$1 _name=$2
+	shift 2
+	status=0
+	timeout 60 "$VMX" "$@" -c "$_dir/$_name.vmx" >"$_dir/stdout" \
+	    2>"$_dir/stderr" </dev/null || status=$?
+}
+
+# last_log DIR: the message of vmware.log's last line (after "info: ").
+last_log() {
+	tail -n 1 "$1/vmware.log" 2>/dev/null |
+	    sed -e 's/^[^ ]* [^ ]* [a-z]*: //'
+}
+
+# scenario NAME STATUS LAST-LOG-LINE [GREP-PATTERN...] -- [EXTRA-VMX-LINE...]
+scenario() {
+	_sname=$1 _want=$2 _wantlog=$3
+	shift 3
+	_pats=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		_pats="$_pats$1
+"
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	_d=$TMP/$_sname
+	_cmd=$(echo "$_sname" | sed -e 's/-.*//')
+	write_vmx "$_d" "$_sname" "test=$_cmd${ARGS:+ $ARGS}" "$@"
+	run_vmx "$_d" "$_sname"
+	_ok=1
+	if [ "$status" -ne "$_want" ]; then
+		fail "$_sname: exit status $status, want $_want"
+		_ok=0
+	fi
+	if [ "$_want" -eq 1 ] &&
+	    ! grep -q "^TEST $_cmd PASS" "$_d/serial.txt"; then
+		fail "$_sname: no 'TEST $_cmd PASS' on the console"
+		_ok=0
+	fi
+	_old=$IFS
+	IFS='
+'
+	for _p in $_pats; do
+		if ! grep -q -e "$_p" "$_d/serial.txt"; then
+			fail "$_sname: console lacks /$_p/"
+			_ok=0
+		fi
+	done
+	IFS=$_old
+	if [ "$(last_log "$_d")" != "$_wantlog" ]; then
+		fail "$_sname: vmware.log ends with '$(last_log "$_d")'," \
+		    "want '$_wantlog'"
+		_ok=0
+	fi
+	if [ -s "$_d/stderr" ]; then
+		fail "$_sname: unexpected stderr: $(head -n 3 "$_d/stderr")"
+		_ok=0
+	fi
+	if [ "$_ok" -eq 1 ]; then
+		pass "$_sname"
+	else
+		echo "--- console"; tail -n 20 "$_d/serial.txt" 2>/dev/null || :
+		echo "--- vmware.log"; tail -n 5 "$_d/vmware.log" 2>/dev/null || :
+	fi
+}
+
+# bad NAME WANT-STDERR-PATTERN [VMX-OPTION...]: exit 2, one stderr line.
+bad() {
+	_bname=$1 _pat=$2
+	shift 2
+	_d=$TMP/$_bname
+	run_vmx "$_d" "$_bname" "$@"
+	if [ "$status" -ne 2 ]; then
+		fail "$_bname: exit status $status, want 2"
+	elif [ "$(wc -l <"$_d/stderr")" -ne 1 ]; then
+		fail "$_bname: stderr is not one line: $(cat "$_d/stderr")"
+	elif ! grep -q -e "$_pat" "$_d/stderr"; then
+		fail "$_bname: stderr '$(cat "$_d/stderr")' lacks /$_pat/"
+	else
+		pass "$_bname: $(cat "$_d/stderr")"
+	fi
+}
+
+# --- Bad input: no guest needed.
+mkdir -p "$TMP/opt-unknown" "$TMP/opt-missing-c" "$TMP/vmx-missing"
+status=0
+"$VMX" -x >"$TMP/opt-unknown/stdout" 2>"$TMP/opt-unknown/stderr" || status=$?
+if [ "$status" -eq 2 ] && [ "$(wc -l <"$TMP/opt-unknown/stderr")" -eq 1 ] &&
+    grep -q '^vmx: unknown option -x' "$TMP/opt-unknown/stderr"; then
+	pass "unknown option"
+else
+	fail "unknown option: status $status, $(cat "$TMP/opt-unknown/stderr")"
+fi
+status=0
+"$VMX" 2>"$TMP/opt-missing-c/stderr" || status=$?
+if [ "$status" -eq 2 ] && [ "$(wc -l <"$TMP/opt-missing-c/stderr")" -eq 1 ]
+then
+	pass "missing -c"
+else
+	fail "missing -c: status $status"
+fi
+if "$VMX" --help | grep -q '^usage: vmx' && "$VMX" -V | grep -q '^vmx'; then
+	pass "--help and -V"
+else
+	fail "--help or -V"
+fi
+bad vmx-missing 'vmx: .*/vmx-missing.vmx: No such file or directory'
+
+d=$TMP/malformed
+mkdir -p "$d"
+printf 'displayName = "x"\nmemsize = "64\nvireo.kernel = "k"\n' >"$d/malformed.vmx"
+bad malformed "^vmx: $d/malformed.vmx:2:"
+
+d=$TMP/memsize
+write_vmx "$d" memsize "test=hello" 'memsize = "255"'
+bad memsize 'memsize "255" is not a multiple of 4 MiB'
+
+d=$TMP/numvcpus
+write_vmx "$d" numvcpus "test=hello" 'numvcpus = "0"'
+bad numvcpus 'numvcpus "0" is out of range'
+
+d=$TMP/nokernel
+write_vmx "$d" nokernel "test=hello" "vireo.kernel = \"$d/none.elf\""
+bad nokernel "vireo.kernel $d/none.elf: No such file or directory"
+
+d=$TMP/emptykernel
+write_vmx "$d" emptykernel "test=hello" 'vireo.kernel = "empty.elf"'
+: >"$d/empty.elf"
+bad emptykernel "vireo.kernel $d/empty.elf: empty file"
+
+d=$TMP/notkernel
+write_vmx "$d" notkernel "test=hello" 'vireo.kernel = "text.elf"'
+echo "this is not a kernel" >"$d/text.elf"
+bad notkernel "^vmx: $d/notkernel.vmx: .*kernel"
+
+d=$TMP/serialpipe
+write_vmx "$d" serialpipe "test=hello" 'serial0.fileType = "pipe"'
+bad serialpipe 'serial0.fileType "pipe" is not supported'
+
+if [ ! -f "$GUEST" ]; then
+	echo "SKIP: $GUEST is not built; guest scenarios not run"
+	echo "$passes passed, $failures failed"
+	[ "$failures" -eq 0 ]
+	exit
+fi
+
+d=$TMP/truncated
+write_vmx "$d" truncated "test=hello" 'vireo.kernel = "short.elf"'
+head -c 200 "$GUEST" >"$d/short.elf"
+bad truncated "^vmx: $d/truncated.vmx: .*short.elf"
+
+# --- The test guest's scenarios.
+ARGS=
+scenario hello 1 "debug exit 0" "^Hello from the Vireo test guest" \
+    "^cmdline: test=hello"
+ARGS=count=1000
+scenario pio 1 "debug exit 0"
+ARGS=
+scenario memtest 1 "debug exit 0"
+scenario smp 1 "debug exit 0" -- 'numvcpus = "2"'
+scenario timer 1 "debug exit 0"
+scenario rtc 1 "debug exit 0"
+scenario pciscan 1 "debug exit 0" "00:00.0"
+scenario poweroff 0 "powered off"
+scenario reset 4 "reset"
+# A guest that fails a test: status 3, its FAIL line.
+scenario nosuchtest 3 "debug exit 1" "^TEST nosuchtest FAIL"
+
+# --- Console on a pty and on stdout.
+d=$TMP/pty
+write_vmx "$d" pty "test=hello" 'serial0.fileType = "pty"'
+run_vmx "$d" pty
+if [ "$status" -eq 1 ] && grep -q '^serial0: /dev/pts/[0-9]*$' "$d/stdout" &&
+    grep -q 'serial0: pty /dev/pts/' "$d/vmware.log"; then
+	pass "pty console"
+else
+	fail "pty console: status $status, stdout '$(cat "$d/stdout")'"
+fi
+d=$TMP/stdio
+write_vmx "$d" stdio "test=hello" 'serial0.fileType = "stdio"'
+run_vmx "$d" stdio
+if [ "$status" -eq 1 ] && grep -q '^TEST hello PASS' "$d/stdout"; then
+	pass "stdio console"
+else
+	fail "stdio console: status $status"
+fi
+
+# --- vmware.log rotation: two more runs of hello, keep 1 old log.
+d=$TMP/hello
+echo 'log.keepOld = "1"' >>"$d/hello.vmx"
+run_vmx "$d" hello
+run_vmx "$d" hello
+if [ -f "$d/vmware.log" ] && [ -f "$d/vmware-0.log" ] &&
+    [ ! -f "$d/vmware-1.log" ] &&
+    grep -q 'DICT log.keepOld = "1"' "$d/vmware-0.log" &&
+    grep -q 'memsize 64 MiB, 1 vCPU$' "$d/vmware.log"; then
+	pass "vmware.log rotation"
+else
+	fail "vmware.log rotation: $(ls "$d")"
+fi
+
+# --- SIGTERM stops a running guest: status 0, "stopped by signal".
+d=$TMP/sigterm
+write_vmx "$d" sigterm "test=pio count=100000000"
+status=0
+"$VMX" -c "$d/sigterm.vmx" >"$d/stdout" 2>"$d/stderr" </dev/null &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid" || status=$?
+if [ "$status" -eq 0 ] && [ "$(last_log "$d")" = "stopped by signal" ]; then
+	pass "SIGTERM"
+else
+	fail "SIGTERM: status $status, log ends '$(last_log "$d")'"
+fi
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
