@@ -874,7 +874,8 @@ START_TEST(check_loader_pvh)
 		ck_assert_int_eq(mem_read(vmm, u64[3] + 24 * i, mm, 24), 0);
 		ck_assert_uint_eq(mm[0], map[i].ee_addr);
 		ck_assert_uint_eq(mm[1], map[i].ee_size);
-		ck_assert_uint_eq(mm[2], map[i].ee_type);	/* +reserved 0 */
+		/* type, and 0 in the reserved word above it */
+		ck_assert_uint_eq(mm[2], map[i].ee_type);
 	}
 	if (with_initrd) {
 		ck_assert_uint_ge(u64[0], VMM_PVH_INFO + 56);

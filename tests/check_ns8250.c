@@ -336,6 +336,33 @@ START_TEST(ns8250_nonblocking_full)
 }
 END_TEST
 
+START_TEST(ns8250_blocking_stuck)
+{
+	struct check_ns8250	t;
+	char			buf[4096];
+	ssize_t			n;
+
+	check_ns8250_setup(&t);
+	/* Fill the pipe behind the UART's back, then leave it blocking. */
+	ck_assert_int_eq(fcntl(t.pipe[1], F_SETFL, O_NONBLOCK), 0);
+	memset(buf, 'x', sizeof buf);
+	do
+		n = write(t.pipe[1], buf, sizeof buf);
+	while (n > 0);
+	ck_assert_int_eq(fcntl(t.pipe[1], F_SETFL, 0), 0);
+	/* Nobody reads: the byte is dropped after a bounded wait. */
+	check_ns8250_out(&t, THR, 'y');
+	ck_assert_uint_eq(ns8250_dropped(t.dev), 1);
+	/* No reader at all: dropped, no SIGPIPE. */
+	close(t.pipe[0]);
+	t.pipe[0] = open("/dev/null", O_RDONLY);
+	ck_assert_int_ge(t.pipe[0], 0);
+	check_ns8250_out(&t, THR, 'z');
+	ck_assert_uint_eq(ns8250_dropped(t.dev), 2);
+	check_ns8250_teardown(&t);
+}
+END_TEST
+
 START_TEST(ns8250_odd_access)
 {
 	struct check_ns8250	t;
@@ -379,6 +406,7 @@ check_ns8250_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("output");
 	tcase_add_test(tc, ns8250_nonblocking_full);
+	tcase_add_test(tc, ns8250_blocking_stuck);
 	suite_add_tcase(s, tc);
 	return (s);
 }

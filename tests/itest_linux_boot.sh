@@ -5,7 +5,7 @@
 # console, that Linux took what the loader gave it: its version banner,
 # exactly our command line, our e820 map (each BIOS-e820 line equal to
 # what vmm/e820.c builds for memsize) and our ACPI tables, starting with
-# the RSDP at 0xE0000.
+# the RSDP at 0xE0000 and the XSDT, FADT, DSDT, MADT and MCFG it leads to.
 #
 # The kernel comes from linux-image-cloud-amd64, fetched with
 # apt-get download (the metapackage's linux-image-*-cloud-amd64) and cached
@@ -23,8 +23,11 @@
 set -eu
 
 MEMSIZE=256
-CMDLINE="console=ttyS0 earlyprintk=serial,ttyS0,115200 nokaslr panic=-1 vireo.test=linux-boot"
+CMDLINE="console=ttyS0 earlyprintk=serial,ttyS0,115200 nokaslr panic=-1"
+CMDLINE="$CMDLINE vireo.test=linux-boot"
 RSDP_LINE="ACPI: RSDP 0x00000000000E0000"
+# The tables acpi_build() writes, as Linux names them when it finds them.
+ACPI_TABLES="XSDT FACP DSDT APIC MCFG"
 TIMEOUT=${VIREO_BOOT_TIMEOUT:-120}
 
 TOP_BUILDDIR=${TOP_BUILDDIR:-$(pwd)}
@@ -54,9 +57,10 @@ done
 fetch_kernel() {
 	mkdir -p "$CACHE"
 	if [ ! -s "$CACHE/vmlinuz" ]; then
+		# The metapackage depends on linux-image-<abi>-cloud-amd64.
+		re='s/^ *|*Depends: \(linux-image-[0-9].*-cloud-amd64\)$/\1/p'
 		pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-		    sed -n 's/^ *|*Depends: \(linux-image-[0-9][^ ]*-cloud-amd64\)$/\1/p' |
-		    head -n 1)
+		    sed -n "$re" | head -n 1)
 		[ -n "$pkg" ] || skip "linux-image-cloud-amd64 is not known" \
 		    "to apt (run apt-get update)"
 		dl=$(mktemp -d "${TMPDIR:-/tmp}/vireo-kernel.XXXXXX")
@@ -83,7 +87,9 @@ fetch_kernel() {
 		[ "$rc" -eq 0 ] || fail "cannot extract vmlinux from" \
 		    "$CACHE/vmlinuz"
 	fi
-	echo "kernel: $(cat "$CACHE/vmlinuz.source" 2>/dev/null || echo "$CACHE/vmlinuz")"
+	src=$CACHE/vmlinuz
+	[ -f "$CACHE/vmlinuz.source" ] && src=$(cat "$CACHE/vmlinuz.source")
+	echo "kernel: $src"
 }
 
 # The BIOS-e820 lines Linux prints for vmm/e820.c's map of $1 MiB.
@@ -136,10 +142,9 @@ EOF
 	# Poll until every early line is there, vmx ends, or time is up.
 	while kill -0 "$pid" 2> /dev/null; do
 		if [ -f "$log" ] && grep -q "$RSDP_LINE" "$log" &&
+		    grep -q "ACPI: MCFG " "$log" &&
 		    grep -q "BIOS-e820" "$log" &&
 		    grep -q "Command line:" "$log"; then
-			# The rest of the ACPI table lines follow at once.
-			sleep 2
 			kill "$pid" 2> /dev/null || true
 			break
 		fi
@@ -179,9 +184,14 @@ check() {
 	if ! grep -q "$RSDP_LINE" "$log.txt"; then
 		echo "$name: no \"$RSDP_LINE\"" >&2
 		ok=0
-	else
-		grep "ACPI: [A-Z0-9]\{4\} 0x" "$log.txt" | sed 's/^/  /'
 	fi
+	for table in $ACPI_TABLES; do
+		if ! grep -q "ACPI: $table 0x" "$log.txt"; then
+			echo "$name: Linux did not find our $table table" >&2
+			ok=0
+		fi
+	done
+	grep "ACPI: [A-Z0-9]\{4\} 0x" "$log.txt" | sed 's/^/  /' || true
 	if [ "$ok" -ne 1 ]; then
 		echo "--- $name: vmx output" >&2
 		tail -n 20 "$out" >&2

@@ -147,6 +147,8 @@ acpi_pm_reset(void *dev)
 {
 	struct acpi_pm	*pm = dev;
 
+	if (pm == NULL)
+		return;
 	pthread_mutex_lock(&pm->pm_mtx);
 	acpi_pm_reset_locked(pm);
 	acpi_pm_update_sci(pm);

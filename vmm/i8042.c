@@ -175,6 +175,8 @@ i8042_reset(void *dev)
 {
 	struct i8042	*ik = dev;
 
+	if (ik == NULL)
+		return;
 	pthread_mutex_lock(&ik->ik_mtx);
 	i8042_reset_locked(ik);
 	i8042_update_irq(ik, 0);

@@ -133,6 +133,8 @@ mc146818_reset(void *dev)
 {
 	struct mc146818	*mc = dev;
 
+	if (mc == NULL)
+		return;
 	pthread_mutex_lock(&mc->mc_mtx);
 	mc->mc_ram[MC146818_REG_B] &= ~MC146818_B_SET;
 	mc->mc_ram[MC146818_REG_C] = 0;

@@ -184,6 +184,8 @@ ns8250_reset(void *dev)
 {
 	struct ns8250	*ns = dev;
 
+	if (ns == NULL)
+		return;
 	pthread_mutex_lock(&ns->ns_mtx);
 	ns8250_reset_locked(ns);
 	ns8250_update_irq(ns);
@@ -429,7 +431,9 @@ ns8250_transmit(struct ns8250 *ns, uint8_t v)
 				continue;
 			}
 		}
-		if (n != 1 || !(pfd.revents & POLLOUT))
+		/* POLLERR: a pipe without reader; writing would raise SIGPIPE. */
+		if (n != 1 || !(pfd.revents & POLLOUT) ||
+		    (pfd.revents & (POLLERR | POLLNVAL)))
 			break;
 		n = write(ns->ns_out, &v, 1);
 		if (n == 1) {

@@ -162,6 +162,8 @@ pci_reset(void *dev)
 {
 	struct pci_bus	*bus = dev;
 
+	if (bus == NULL)
+		return;
 	pthread_mutex_lock(&bus->bus_mtx);
 	bus->bus_addr = 0;
 	bus->bus_rcr = 0;
