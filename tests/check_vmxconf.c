@@ -288,6 +288,13 @@ START_TEST(test_errors)
 		{ "memsize = \"-4\"\n",
 		  "memsize \"-4\" is not a number" },
 		{ "memsize = \"\"\n", "memsize is empty" },
+		{ "memsize = \"|0A9\"\n",
+		  "memsize \"?9\" is not a number" },
+		{ "vireo.bootProtocol = \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n",
+		  "vireo.bootProtocol \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" is not auto, "
+		  "linux, elf or pvh" },
 		{ "numvcpus = \"0\"\n",
 		  "numvcpus \"0\" is out of range (1 to 64)" },
 		{ "numvcpus = \"65\"\n",

@@ -14,38 +14,33 @@ set -eu
 
 : "${TOP_BUILDDIR:=$(pwd)}"
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-VMX=$TOP_BUILDDIR/vmx/vmx
-GUEST=$TOP_BUILDDIR/tests/guest/testguest.elf
+. "$TOP_SRCDIR/tests/harness.sh"
 
 if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "SKIP: /dev/kvm is missing or not accessible"
-	exit 77
+	harness_skip "/dev/kvm is missing or not accessible"
 fi
-if [ ! -x "$VMX" ]; then
-	echo "FAIL: $VMX is not built"
-	exit 99
-fi
+harness_require_cmd timeout
+harness_tmpdir
+TMP=$HARNESS_DIR
+VMX=$(harness_bin vmx/vmx)
+GUEST=$TOP_BUILDDIR/tests/guest/testguest.elf
 
+# Every check runs, so one run reports every scenario; the count of
+# failures decides the test's result at the end.
 failures=0
 passes=0
-TMP=$(mktemp -d /tmp/vxt.XXXXXX)
-cleanup() {
-	if [ "$failures" -eq 0 ]; then
-		rm -rf "$TMP"
-	else
-		echo "logs kept in $TMP"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
 fail() {
-	echo "FAIL: $*"
+	printf 'FAIL: %s\n' "$*" >&2
 	failures=$((failures + 1))
 }
 pass() {
-	echo "PASS: $*"
+	printf 'PASS: %s\n' "$*" >&2
 	passes=$((passes + 1))
+}
+finish() {
+	harness_log "$passes passed, $failures failed"
+	[ "$failures" -eq 0 ] || harness_fail "$failures checks failed"
+	exit 0
 }
 
 # write_vmx DIR NAME CMDLINE [EXTRA-LINE...]: DIR/NAME.vmx booting the test
@@ -135,8 +130,12 @@ scenario() {
 	if [ "$_ok" -eq 1 ]; then
 		pass "$_sname"
 	else
-		echo "--- console"; tail -n 20 "$_d/serial.txt" 2>/dev/null || :
-		echo "--- vmware.log"; tail -n 5 "$_d/vmware.log" 2>/dev/null || :
+		{
+			echo "--- $_d/serial.txt"
+			tail -n 20 "$_d/serial.txt" 2>/dev/null || :
+			echo "--- $_d/vmware.log"
+			tail -n 5 "$_d/vmware.log" 2>/dev/null || :
+		} >&2
 	fi
 }
 
@@ -184,7 +183,8 @@ bad vmx-missing 'vmx: .*/vmx-missing.vmx: No such file or directory'
 
 d=$TMP/malformed
 mkdir -p "$d"
-printf 'displayName = "x"\nmemsize = "64\nvireo.kernel = "k"\n' >"$d/malformed.vmx"
+printf 'displayName = "x"\nmemsize = "64\nvireo.kernel = "k"\n' \
+    >"$d/malformed.vmx"
 bad malformed "^vmx: $d/malformed.vmx:2:"
 
 d=$TMP/memsize
@@ -214,10 +214,8 @@ write_vmx "$d" serialpipe "test=hello" 'serial0.fileType = "pipe"'
 bad serialpipe 'serial0.fileType "pipe" is not supported'
 
 if [ ! -f "$GUEST" ]; then
-	echo "SKIP: $GUEST is not built; guest scenarios not run"
-	echo "$passes passed, $failures failed"
-	[ "$failures" -eq 0 ]
-	exit
+	harness_log "$GUEST is not built; guest scenarios not run"
+	finish
 fi
 
 d=$TMP/truncated
@@ -230,17 +228,35 @@ ARGS=
 scenario hello 1 "debug exit 0" "^Hello from the Vireo test guest" \
     "^cmdline: test=hello"
 ARGS=count=1000
-scenario pio 1 "debug exit 0"
+scenario pio 1 "debug exit 0" "^pio: 1000 writes to port 0x80"
 ARGS=
-scenario memtest 1 "debug exit 0"
-scenario smp 1 "debug exit 0" -- 'numvcpus = "2"'
-scenario timer 1 "debug exit 0"
-scenario rtc 1 "debug exit 0"
-scenario pciscan 1 "debug exit 0" "00:00.0"
+scenario memtest 1 "debug exit 0" "^memtest: .* MiB tested" -- \
+    'memsize = "32"'
+scenario smp 1 "debug exit 0" "^smp: APIC id 1 up" "^smp: 2 of 2 CPUs up" \
+    -- 'numvcpus = "2"'
+scenario smp-1 1 "debug exit 0" "^smp: 1 of 1 CPUs up"
+scenario timer 1 "debug exit 0" "^timer: .* ticks"
+scenario rtc 1 "debug exit 0" "^rtc: 20[0-9][0-9]-"
+# The i440FX host bridge (8086:1237) is the one device at 00:00.0.
+scenario pciscan 1 "debug exit 0" "^pci 00:00.0 8086:1237 class 06.00.00"
 scenario poweroff 0 "powered off"
 scenario reset 4 "reset"
 # A guest that fails a test: status 3, its FAIL line.
 scenario nosuchtest 3 "debug exit 1" "^TEST nosuchtest FAIL"
+
+# --- Without the debug-exit device the guest ends in a triple fault:
+# status 6, one line on stderr.
+d=$TMP/triple
+write_vmx "$d" triple "test=hello" 'vireo.debugExit = "FALSE"'
+run_vmx "$d" triple
+if [ "$status" -eq 6 ] && [ "$(last_log "$d")" = "triple fault" ] &&
+    [ "$(cat "$d/stderr")" = "vmx: $d/triple.vmx: triple fault" ] &&
+    grep -q '^TEST hello PASS' "$d/serial.txt"; then
+	pass "triple fault"
+else
+	fail "triple fault: status $status, log ends '$(last_log "$d")'," \
+	    "stderr '$(cat "$d/stderr")'"
+fi
 
 # --- Console on a pty and on stdout.
 d=$TMP/pty
@@ -278,17 +294,22 @@ fi
 # --- SIGTERM stops a running guest: status 0, "stopped by signal".
 d=$TMP/sigterm
 write_vmx "$d" sigterm "test=pio count=100000000"
-status=0
-"$VMX" -c "$d/sigterm.vmx" >"$d/stdout" 2>"$d/stderr" </dev/null &
-pid=$!
-sleep 2
-kill -TERM "$pid"
-wait "$pid" || status=$?
-if [ "$status" -eq 0 ] && [ "$(last_log "$d")" = "stopped by signal" ]; then
-	pass "SIGTERM"
+harness_spawn "$d/out.log" "$VMX" -c "$d/sigterm.vmx"
+pid=$HARNESS_PID
+if harness_wait_file "$d/vmware.log" "$pid" &&
+    harness_wait_grep "powering on" "$d/vmware.log" "$pid"; then
+	sleep 1
+	harness_stop "$pid"
+	if [ "$HARNESS_STATUS" -eq 0 ] &&
+	    [ "$(last_log "$d")" = "stopped by signal" ]; then
+		pass "SIGTERM"
+	else
+		fail "SIGTERM: status $HARNESS_STATUS, log ends" \
+		    "'$(last_log "$d")'"
+	fi
 else
-	fail "SIGTERM: status $status, log ends '$(last_log "$d")'"
+	harness_stop "$pid"
+	fail "SIGTERM: the VM did not start: $(cat "$d/out.log")"
 fi
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

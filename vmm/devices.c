@@ -21,6 +21,7 @@ extern const struct vmm_devtype i8042_devtype;
 extern const struct vmm_devtype mc146818_devtype;
 extern const struct vmm_devtype acpi_pm_devtype;
 extern const struct vmm_devtype debug_exit_devtype;
+extern const struct vmm_devtype virtio_rng_devtype;
 
 const struct vmm_devtype *const vmm_devtypes[] = {
 	&pci_devtype,
@@ -28,7 +29,8 @@ const struct vmm_devtype *const vmm_devtypes[] = {
 	&i8042_devtype,
 	&mc146818_devtype,
 	&acpi_pm_devtype,
-	&debug_exit_devtype
+	&debug_exit_devtype,
+	&virtio_rng_devtype
 };
 
 const size_t vmm_ndevtypes = sizeof vmm_devtypes / sizeof vmm_devtypes[0];

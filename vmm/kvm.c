@@ -247,3 +247,45 @@ kvm_host_is_pvm(void)
 		return (1);
 	return (0);
 }
+
+/* Additions: ioeventfd (virtio notifications) ------------------------- */
+
+int
+kvm_has_vm(struct vmm *vmm)
+{
+	return (!vmm->vm_fake && vmm->vm_fd != -1);
+}
+
+/*
+ * KVM_IOEVENTFD: a guest write of len bytes (any value) to addr in space
+ * signals fd inside KVM, with no exit to userspace.  len 0 means any
+ * width (needs KVM_CAP_IOEVENTFD_ANY_LENGTH).  assign 0 removes the same
+ * registration.
+ */
+int
+kvm_ioeventfd(struct vmm *vmm, enum iotrap_space space, uint64_t addr,
+    uint32_t len, int fd, int assign)
+{
+	struct kvm_ioeventfd	ioev;
+
+	if (!kvm_has_vm(vmm)) {
+		errno = ENOTSUP;
+		return (-1);
+	}
+	if (fd < 0 || (len != 0 && len != 1 && len != 2 && len != 4 &&
+	    len != 8) || (space != IOTRAP_PIO && space != IOTRAP_MMIO)) {
+		errno = EINVAL;
+		return (-1);
+	}
+	memset(&ioev, 0, sizeof ioev);
+	ioev.addr = addr;
+	ioev.len = len;
+	ioev.fd = fd;
+	if (space == IOTRAP_PIO)
+		ioev.flags |= KVM_IOEVENTFD_FLAG_PIO;
+	if (!assign)
+		ioev.flags |= KVM_IOEVENTFD_FLAG_DEASSIGN;
+	if (ioctl(vmm->vm_fd, KVM_IOEVENTFD, &ioev) == -1)
+		return (-1);
+	return (0);
+}

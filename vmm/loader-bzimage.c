@@ -177,9 +177,12 @@ loader_bzimage_place(struct vmm *vmm, const struct loader_image *img,
 	ramend = mem_lowmem_end(vmm);
 	if (addr == 0 || addr >= ramend || need > ramend - addr) {
 		xasprintf(cause, "kernel %s: does not fit in RAM (needs %llu "
-		    "MiB from 0x%llx, low RAM ends at 0x%llx)", img->li_path,
+		    "MiB from 0x%llx; RAM is %llu MiB, low RAM ends at "
+		    "0x%llx)", img->li_path,
 		    (unsigned long long)((need + (1 << 20) - 1) >> 20),
-		    (unsigned long long)addr, (unsigned long long)ramend);
+		    (unsigned long long)addr,
+		    (unsigned long long)(mem_size(vmm) >> 20),
+		    (unsigned long long)ramend);
 		return (-1);
 	}
 	if (mem_write(vmm, addr, img->li_data + setup_len, kern_len) == -1) {

@@ -180,10 +180,11 @@ loader_elf_load_segments(struct vmm *vmm, const struct loader_image *img,
 		}
 		if (top > ramend) {
 			xasprintf(cause, "kernel %s: segment %u "
-			    "(0x%llx-0x%llx) does not fit in RAM (low RAM "
-			    "ends at 0x%llx)",
+			    "(0x%llx-0x%llx) does not fit in RAM (%llu MiB, "
+			    "low RAM ends at 0x%llx)",
 			    img->li_path, i, (unsigned long long)ph.p_paddr,
 			    (unsigned long long)top,
+			    (unsigned long long)(mem_size(vmm) >> 20),
 			    (unsigned long long)ramend);
 			return (-1);
 		}

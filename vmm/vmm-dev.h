@@ -317,4 +317,15 @@ unsigned int	 vmm_fake_msi(struct vmm *, uint64_t *addr, uint32_t *data);
 #define VMM_BOOT_GDT		0x00000500ULL
 #define VMM_BOOT_IDT		0x00000520ULL
 
+/*
+ * kvm.c: ioeventfds, for virtio notify registers.  kvm_has_vm() is 1 on a
+ * VM backed by /dev/kvm, 0 on a fake one.  kvm_ioeventfd() makes a guest
+ * write of len bytes (0: any width) to addr signal the eventfd fd inside
+ * KVM, without an exit; assign 0 removes it.  0, or -1 with errno
+ * (ENOTSUP on a fake VM).  Any thread.
+ */
+int		 kvm_has_vm(struct vmm *);
+int		 kvm_ioeventfd(struct vmm *, enum iotrap_space, uint64_t addr,
+		    uint32_t len, int fd, int assign);
+
 #endif

@@ -34,6 +34,7 @@ struct vmm_params {
 	const char	*vp_initrd;	/* initrd/module path or NULL */
 	const char	*vp_cmdline;	/* kernel command line or NULL */
 	enum vmm_boot_kind vp_boot;
+	int		 vp_virtio_rng;	/* 1: a virtio-rng device on PCI */
 };
 
 /* How a VM's run ended (vmm_run's result). */

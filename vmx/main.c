@@ -17,11 +17,14 @@
 #include "log.h"
 #include "vmx.h"
 
-static void	usage(FILE *);
+static void	vmx_main_usage(FILE *);
+static void	vmx_main_error(char *);
 
 static void
-usage(FILE *f)
+vmx_main_usage(FILE *f)
 {
+	size_t	i;
+
 	fprintf(f,
 	    "usage: vmx [-hVv] -c file.vmx\n"
 	    "Run the virtual machine described by file.vmx in the "
@@ -34,7 +37,26 @@ usage(FILE *f)
 	    "debug exit v,\n"
 	    "2 bad option, .vmx or image, 4 reset, 6 triple fault, "
 	    "8 emulation failure,\n"
-	    "10 any other failure.  See vmx(8) and vmx.conf(5).\n");
+	    "10 any other failure.\n"
+	    ".vmx keys honoured (others are ignored):\n");
+	for (i = 0; i < vmx_conf_nkeys; i++) {
+		fprintf(f, "  %-19s %s\n", vmx_conf_keys[i].ck_name,
+		    vmx_conf_keys[i].ck_doc);
+	}
+	fprintf(f, "See vmx(8) and vmx.conf(5).\n");
+}
+
+/* Print cause as the one line on stderr, even if it holds a newline. */
+static void
+vmx_main_error(char *cause)
+{
+	char	*p;
+
+	for (p = cause; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+	fprintf(stderr, "vmx: %s\n", cause);
 }
 
 int
@@ -61,7 +83,7 @@ main(int argc, char **argv)
 			path = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			vmx_main_usage(stdout);
 			return (0);
 		case 'V':
 			printf("vmx (Vireo) %s\n", PACKAGE_VERSION);
@@ -102,7 +124,7 @@ main(int argc, char **argv)
 	vc = vmx_conf_load(path, ncpus > 0 ? (unsigned int)ncpus : 0, &cfg,
 	    &cause);
 	if (vc == NULL) {
-		fprintf(stderr, "vmx: %s\n", cause);
+		vmx_main_error(cause);
 		free(cause);
 		return (VMX_EXIT_USAGE);
 	}
@@ -110,7 +132,7 @@ main(int argc, char **argv)
 	status = vmx_run(vc, cfg, &cause);
 	if (cause != NULL) {
 		if (verbose == 0)
-			fprintf(stderr, "vmx: %s\n", cause);
+			vmx_main_error(cause);
 		free(cause);
 	}
 	cfg_free(cfg);

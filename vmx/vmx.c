@@ -47,6 +47,7 @@ struct vmx {
 	struct event		*vx_ev_term;
 	struct event		*vx_ev_int;
 	struct event		*vx_ev_hup;
+	struct event		*vx_ev_quit;	/* ends the event loop */
 	pthread_t		 vx_thread;
 	int			 vx_thread_started;
 	atomic_int		 vx_signalled;	/* signal that stopped us */
@@ -77,6 +78,7 @@ static int	vmx_events_start(struct vmx *, char **);
 static void	vmx_events_stop(struct vmx *);
 static void	*vmx_events_main(void *);
 static void	vmx_signal_cb(evutil_socket_t, short, void *);
+static void	vmx_quit_cb(evutil_socket_t, short, void *);
 static int	vmx_create_status(int, const char *);
 
 /* A kernel or initrd must be a readable, non-empty regular file. */
@@ -220,6 +222,19 @@ vmx_signal_cb(evutil_socket_t sig, short events, void *arg)
 	vmm_stop(vx->vx_vmm);
 }
 
+/*
+ * Activated by vmx_events_stop from the main thread.  Unlike a bare
+ * event_base_loopbreak, an activation made before the loop starts is not
+ * lost: it waits in the base until the loop runs it.
+ */
+static void
+vmx_quit_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct vmx	*vx = arg;
+
+	event_base_loopbreak(vx->vx_base);
+}
+
 static void *
 vmx_events_main(void *arg)
 {
@@ -249,8 +264,10 @@ vmx_events_start(struct vmx *vx, char **cause)
 	vx->vx_ev_term = evsignal_new(vx->vx_base, SIGTERM, vmx_signal_cb, vx);
 	vx->vx_ev_int = evsignal_new(vx->vx_base, SIGINT, vmx_signal_cb, vx);
 	vx->vx_ev_hup = evsignal_new(vx->vx_base, SIGHUP, vmx_signal_cb, vx);
+	vx->vx_ev_quit = event_new(vx->vx_base, -1, 0, vmx_quit_cb, vx);
 	if (vx->vx_ev_term == NULL || vx->vx_ev_int == NULL ||
-	    vx->vx_ev_hup == NULL || evsignal_add(vx->vx_ev_term, NULL) != 0 ||
+	    vx->vx_ev_hup == NULL || vx->vx_ev_quit == NULL ||
+	    evsignal_add(vx->vx_ev_term, NULL) != 0 ||
 	    evsignal_add(vx->vx_ev_int, NULL) != 0 ||
 	    evsignal_add(vx->vx_ev_hup, NULL) != 0) {
 		xasprintf(cause, "cannot set up signal events");
@@ -270,7 +287,7 @@ static void
 vmx_events_stop(struct vmx *vx)
 {
 	if (vx->vx_thread_started) {
-		event_base_loopbreak(vx->vx_base);
+		event_active(vx->vx_ev_quit, EV_TIMEOUT, 0);
 		pthread_join(vx->vx_thread, NULL);
 		vx->vx_thread_started = 0;
 	}
@@ -280,7 +297,10 @@ vmx_events_stop(struct vmx *vx)
 		event_free(vx->vx_ev_int);
 	if (vx->vx_ev_hup != NULL)
 		event_free(vx->vx_ev_hup);
+	if (vx->vx_ev_quit != NULL)
+		event_free(vx->vx_ev_quit);
 	vx->vx_ev_term = vx->vx_ev_int = vx->vx_ev_hup = NULL;
+	vx->vx_ev_quit = NULL;
 	if (vx->vx_base != NULL)
 		event_base_free(vx->vx_base);
 	vx->vx_base = NULL;
@@ -428,7 +448,7 @@ vmx_run(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 		goto fail;
 	}
 	vmx_events_stop(&vx);
-	/* A guest that ended by itself while a signal arrived still counts. */
+	/* Only the signal callback calls vmm_stop; anything else is odd. */
 	if (ve.ve_kind == VMM_EXIT_STOPPED &&
 	    atomic_load(&vx.vx_signalled) == 0)
 		log_info("stopped without a signal");

@@ -48,9 +48,9 @@ enum vmx_serial_type {
  */
 struct vmx_conf {
 	char		*vc_path;	/* the .vmx as given */
-	char		*vc_dir;	/* its directory, relative paths' base */
-	char		*vc_name;	/* displayName, or the file's stem */
-	char		*vc_guestos;	/* guestOS, only logged; NULL if unset */
+	char		*vc_dir;	/* its directory, base of paths */
+	char		*vc_name;	/* displayName or the file's stem */
+	char		*vc_guestos;	/* guestOS (logged) or NULL */
 	char		*vc_kernel;	/* vireo.kernel, resolved */
 	char		*vc_initrd;	/* vireo.initrd, resolved, or NULL */
 	char		*vc_cmdline;	/* vireo.cmdline or NULL */

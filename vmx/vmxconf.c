@@ -27,7 +27,10 @@
 
 /* Longest kernel command line accepted (Linux's own limit is smaller). */
 #define VMX_CONF_CMDLINE_MAX	65535
+/* Longest part of a bad value repeated in a message. */
+#define VMX_CONF_QUOTE_MAX	64
 
+static char	*vmx_conf_quote(const char *);
 static int	vmx_conf_number(const char *, const char *, long long,
 		    long long, long long *, char **);
 static int	vmx_conf_bool(const char *, const char *, int *, char **);
@@ -62,38 +65,59 @@ static int	vmx_conf_boot(struct vmx_conf *, const char *, char **);
  */
 const struct vmx_conf_key vmx_conf_keys[] = {
 	{ "displayName", vmx_conf_display_name,
-	  "name used in logs; default: the .vmx file name without .vmx" },
+	  "name in logs; default: the file name without .vmx" },
 	{ "guestOS", vmx_conf_guest_os,
-	  "guest type (e.g. other-64); only recorded in vmware.log" },
+	  "guest type (other-64, ...); only logged" },
 	{ "memsize", vmx_conf_memsize,
-	  "guest RAM in MiB, a multiple of 4 from 4 to 1048576; default 256" },
+	  "RAM in MiB, a multiple of 4, 4 to 1048576; default 256" },
 	{ "numvcpus", vmx_conf_numvcpus,
-	  "virtual CPUs, 1 to 64 and at most the host's CPUs; default 1" },
+	  "vCPUs, 1 to 64, at most the host's CPUs; default 1" },
 	{ "serial0.present", vmx_conf_serial_present,
-	  "TRUE gives the guest COM1 output a destination; default FALSE" },
+	  "TRUE connects COM1 (serial0.*); default FALSE" },
 	{ "serial0.fileType", vmx_conf_serial_type,
-	  "file, device, pty or stdio; default file with a fileName, "
-	  "else stdio" },
+	  "file, device, pty or stdio; default file or stdio" },
 	{ "serial0.fileName", vmx_conf_serial_file,
-	  "output file (file) or terminal device (device)" },
+	  "the output file (file) or the tty (device)" },
 	{ "logging", vmx_conf_logging,
 	  "FALSE writes no vmware.log; default TRUE" },
 	{ "log.fileName", vmx_conf_log_file,
-	  "the log file; default vmware.log in the VM's directory" },
+	  "the log; default vmware.log next to the .vmx" },
 	{ "log.keepOld", vmx_conf_log_keepold,
-	  "old logs kept when rotating at power-on, 0 to 99; default 3" },
+	  "old logs kept at power-on, 0 to 99; default 3" },
 	{ "vireo.kernel", vmx_conf_kernel,
-	  "kernel image: ELF (PVH or 64-bit entry) or bzImage; required" },
+	  "kernel: ELF (PVH or 64-bit entry), bzImage; required" },
 	{ "vireo.initrd", vmx_conf_initrd,
-	  "initial ramdisk (Linux) or module (PVH); default none" },
+	  "initrd (Linux) or module (PVH); default none" },
 	{ "vireo.cmdline", vmx_conf_cmdline,
 	  "kernel command line; default empty" },
 	{ "vireo.debugExit", vmx_conf_debug_exit,
 	  "TRUE adds the debug-exit port 0xf4; default FALSE" },
 	{ "vireo.bootProtocol", vmx_conf_boot,
-	  "auto, linux, elf or pvh; default auto (from the image)" },
+	  "auto, linux, elf or pvh; default auto" },
 };
 const size_t vmx_conf_nkeys = sizeof vmx_conf_keys / sizeof vmx_conf_keys[0];
+
+/*
+ * A value quoted for a message: control characters (a |0A in the file)
+ * become '?' so the message stays one line, and a long value is cut.
+ */
+static char *
+vmx_conf_quote(const char *value)
+{
+	char	*q;
+	size_t	 i, len;
+
+	len = strlen(value);
+	if (len > VMX_CONF_QUOTE_MAX)
+		len = VMX_CONF_QUOTE_MAX;
+	xasprintf(&q, "\"%.*s%s\"", (int)len, value,
+	    value[len] != '\0' ? "..." : "");
+	for (i = 0; q[i] != '\0'; i++) {
+		if ((unsigned char)q[i] < 0x20 || q[i] == 0x7f)
+			q[i] = '?';
+	}
+	return (q);
+}
 
 /* Parse an unsigned decimal value of key within [min, max]. */
 static int
@@ -101,6 +125,7 @@ vmx_conf_number(const char *key, const char *value, long long min,
     long long max, long long *out, char **cause)
 {
 	const char	*p;
+	char		*q;
 	long long	 n = 0;
 
 	if (*value == '\0') {
@@ -109,8 +134,9 @@ vmx_conf_number(const char *key, const char *value, long long min,
 	}
 	for (p = value; *p != '\0'; p++) {
 		if (*p < '0' || *p > '9') {
-			xasprintf(cause, "%s \"%s\" is not a number", key,
-			    value);
+			q = vmx_conf_quote(value);
+			xasprintf(cause, "%s %s is not a number", key, q);
+			free(q);
 			return (-1);
 		}
 		if (n > (LLONG_MAX - (*p - '0')) / 10) {
@@ -120,8 +146,10 @@ vmx_conf_number(const char *key, const char *value, long long min,
 		n = n * 10 + (*p - '0');
 	}
 	if (n < min || n > max) {
-		xasprintf(cause, "%s \"%s\" is out of range (%lld to %lld)",
-		    key, value, min, max);
+		q = vmx_conf_quote(value);
+		xasprintf(cause, "%s %s is out of range (%lld to %lld)",
+		    key, q, min, max);
+		free(q);
 		return (-1);
 	}
 	*out = n;
@@ -134,6 +162,7 @@ vmx_conf_bool(const char *key, const char *value, int *out, char **cause)
 {
 	static const char *const	 yes[] = { "true", "yes", "on", "1" };
 	static const char *const	 no[] = { "false", "no", "off", "0" };
+	char				*q;
 	size_t				 i;
 
 	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
@@ -146,7 +175,9 @@ vmx_conf_bool(const char *key, const char *value, int *out, char **cause)
 			return (0);
 		}
 	}
-	xasprintf(cause, "%s \"%s\" is not TRUE or FALSE", key, value);
+	q = vmx_conf_quote(value);
+	xasprintf(cause, "%s %s is not TRUE or FALSE", key, q);
+	free(q);
 	return (-1);
 }
 
@@ -190,14 +221,16 @@ vmx_conf_guest_os(struct vmx_conf *vc, const char *value, char **cause)
 static int
 vmx_conf_memsize(struct vmx_conf *vc, const char *value, char **cause)
 {
-	long long	n;
+	long long	 n;
+	char		*q;
 
 	if (vmx_conf_number("memsize", value, VMX_MEMSIZE_MIN,
 	    VMX_MEMSIZE_MAX, &n, cause) != 0)
 		return (-1);
 	if (n % 4 != 0) {
-		xasprintf(cause, "memsize \"%s\" is not a multiple of 4 MiB",
-		    value);
+		q = vmx_conf_quote(value);
+		xasprintf(cause, "memsize %s is not a multiple of 4 MiB", q);
+		free(q);
 		return (-1);
 	}
 	vc->vc_memsize = (unsigned int)n;
@@ -236,7 +269,8 @@ vmx_conf_serial_type(struct vmx_conf *vc, const char *value, char **cause)
 		{ "pty", VMX_SERIAL_PTY },
 		{ "stdio", VMX_SERIAL_STDIO },
 	};
-	size_t	i;
+	char	*q;
+	size_t	 i;
 
 	for (i = 0; i < sizeof types / sizeof types[0]; i++) {
 		if (strcasecmp(value, types[i].name) == 0) {
@@ -244,8 +278,10 @@ vmx_conf_serial_type(struct vmx_conf *vc, const char *value, char **cause)
 			return (0);
 		}
 	}
-	xasprintf(cause, "serial0.fileType \"%s\" is not supported "
-	    "(use file, device, pty or stdio)", value);
+	q = vmx_conf_quote(value);
+	xasprintf(cause, "serial0.fileType %s is not supported "
+	    "(use file, device, pty or stdio)", q);
+	free(q);
 	return (-1);
 }
 
@@ -331,7 +367,8 @@ vmx_conf_boot(struct vmx_conf *vc, const char *value, char **cause)
 		{ "elf", VMM_BOOT_ELF },
 		{ "pvh", VMM_BOOT_PVH },
 	};
-	size_t	i;
+	char	*q;
+	size_t	 i;
 
 	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (strcasecmp(value, kinds[i].name) == 0) {
@@ -339,8 +376,10 @@ vmx_conf_boot(struct vmx_conf *vc, const char *value, char **cause)
 			return (0);
 		}
 	}
-	xasprintf(cause, "vireo.bootProtocol \"%s\" is not auto, linux, elf "
-	    "or pvh", value);
+	q = vmx_conf_quote(value);
+	xasprintf(cause, "vireo.bootProtocol %s is not auto, linux, elf "
+	    "or pvh", q);
+	free(q);
 	return (-1);
 }
 

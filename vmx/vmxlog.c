@@ -163,5 +163,6 @@ vmx_log_banner(const struct vmx_conf *vc, const struct cfg *cfg, int pvm)
 		return;
 	n = cfg_count(cfg);
 	for (i = 0; i < n; i++)
-		log_info("DICT %s = \"%s\"", cfg_key(cfg, i), cfg_value(cfg, i));
+		log_info("DICT %s = \"%s\"", cfg_key(cfg, i),
+		    cfg_value(cfg, i));
 }

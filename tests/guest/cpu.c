@@ -139,9 +139,3 @@ cpu_trap(struct trapframe *tf)
 	}
 	test_fail("unexpected interrupt, vector %d", v);
 }
-
-uint64_t
-cpu_gdt_base(void)
-{
-	return ((uint64_t)gdt);
-}

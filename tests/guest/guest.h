@@ -173,7 +173,6 @@ void		 cpu_init(void);
 void		 cpu_load_idt(void);
 void		 cpu_set_handler(int vector, cpu_handler);
 void		 cpu_trap(struct trapframe *);	/* called by trap.S */
-uint64_t	 cpu_gdt_base(void);
 
 /* cmdline.c */
 const char	*cmdline_test(char *, size_t);

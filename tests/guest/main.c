@@ -20,7 +20,7 @@ static const struct scenario main_scenarios[] = {
 	{ "rtc", scenario_rtc, "read and check the CMOS clock" },
 	{ "poweroff", scenario_poweroff, "ACPI S5 (exit status 0)" },
 	{ "reset", scenario_reset, "i8042 0xFE (exit status 4)" },
-	{ "pciscan", scenario_pciscan, "list PCI bus 0 (mechanism 1, ECAM)" },
+	{ "pciscan", scenario_pciscan, "ecam=A: list PCI bus 0 (mechanism 1, ECAM)" },
 	{ "counter", scenario_counter,
 	    "hz=H size=MiB count=N: tick counter and RAM checksum" },
 };

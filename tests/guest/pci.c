@@ -29,7 +29,11 @@ pci_mech1_read(int bus, int dev, int fn, int off)
 	return (inl(PCI_CONF_DATA));
 }
 
-/* The ECAM address of bus 0, segment 0, from the MCFG; 0 if none. */
+/*
+ * The ECAM address of bus 0, segment 0: ecam=ADDR on the command line
+ * (QEMU microvm,pcie=on has ECAM at 0xe0000000 but no MCFG), else the
+ * MCFG's; 0 if none.
+ */
 uint64_t
 pci_ecam_base(void)
 {
@@ -37,6 +41,8 @@ pci_ecam_base(void)
 	const uint8_t *p, *end;
 	uint64_t base;
 
+	if ((base = cmdline_u64("ecam", 0)) != 0)
+		return (base);
 	if ((mcfg = acpi_table("MCFG")) == NULL)
 		return (0);
 	p = (const uint8_t *)mcfg + sizeof(*mcfg) + 8;

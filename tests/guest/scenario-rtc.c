@@ -13,7 +13,7 @@
 #define RTC_24H		0x02	/* register B */
 #define RTC_BINARY	0x04	/* register B */
 #define RTC_PM		0x80	/* in the hours byte, 12-hour mode */
-#define RTC_SPIN_MAX	200000	/* 2 exits each: about 2 s */
+#define RTC_SPIN_MAX	20000	/* 2 exits each: well over 244 us */
 
 struct rtc_time {
 	uint8_t	t_sec, t_min, t_hour, t_day, t_mon, t_year, t_cent;
@@ -67,6 +67,9 @@ scenario_rtc(void)
 	uint8_t regb, centreg = 0x32;
 	int tries, bin;
 
+	/* Nothing decodes the port: every register reads all ones. */
+	if (rtc_read(0x0a) == 0xff && rtc_read(0x0b) == 0xff)
+		test_fail("rtc: no RTC at 0x70 (QEMU microvm needs rtc=on)");
 	/* The FADT names the century register, 0x32 by convention. */
 	if ((fadt = acpi_table("FACP")) != NULL && fadt->s_len > 108 &&
 	    ((const uint8_t *)fadt)[108] != 0)
@@ -74,8 +77,7 @@ scenario_rtc(void)
 	for (tries = 0; tries < 5; tries++) {
 		if (rtc_snapshot(&a, centreg) == -1 ||
 		    rtc_snapshot(&b, centreg) == -1)
-			test_fail("rtc: update-in-progress never clears (no "
-			    "RTC at 0x70? QEMU microvm needs rtc=on)");
+			test_fail("rtc: update-in-progress never clears");
 		if (memcmp(&a, &b, sizeof(a)) == 0)
 			break;
 	}

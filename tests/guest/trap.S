@@ -26,7 +26,9 @@ trap_stubs:
 	.set	vec, 0
 	.rept	256
 	.balign 16
-	.if	vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 || vec == 30
+	/* The CPU pushes an error code for 8, 10-14, 17, 21, 29, 30. */
+	.if	vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || \
+	    vec == 21 || vec == 29 || vec == 30
 	.else
 	pushq	$0
 	.endif

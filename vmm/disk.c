@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The disk layer's front: disk_open detects the format from the first
+ * bytes of the file and dispatches through an explicit table of format
+ * ops (disk-vmdk.c before disk-raw.c, which takes anything), checks every
+ * request against the disk's size and read-only flag before a backend
+ * sees it, and serialises backends that are not safe to call concurrently
+ * on the disk's mutex.  Also the iovec and full-transfer helpers the
+ * backends share.
+ *
+ * Invariant: a backend is only called with a request that lies wholly
+ * inside [0, d_size) and, for writes, on a writable disk.
+ */
+
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xmalloc.h"
+#include "disk-int.h"
+
+/* Bytes read to detect the format. */
+#define DISK_PROBE_LEN	64
+
+/* Formats in probe order; raw accepts anything, so it comes last. */
+static const struct disk_ops *const disk_formats[] = {
+	&disk_vmdk_ops,
+	&disk_raw_ops
+};
+
+static int	disk_check_range(const struct disk *, uint64_t, uint64_t);
+static void	disk_lock(struct disk *);
+static void	disk_unlock(struct disk *);
+
+int
+disk_open_file(const char *path, int flags)
+{
+	int	mode;
+
+	mode = (flags & DISK_OPEN_RDONLY) ? O_RDONLY : O_RDWR;
+	return (open(path, mode | O_CLOEXEC));
+}
+
+struct disk *
+disk_open(const char *path, int flags, char **cause)
+{
+	struct disk		*d;
+	uint8_t			 head[DISK_PROBE_LEN];
+	ssize_t			 n;
+	size_t			 i;
+	int			 fd, saved;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if ((fd = disk_open_file(path, flags)) == -1) {
+		saved = errno;
+		if (cause != NULL)
+			xasprintf(cause, "%s: %s", path, strerror(saved));
+		errno = saved;
+		return (NULL);
+	}
+	do
+		n = pread(fd, head, sizeof head, 0);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		saved = errno;
+		if (cause != NULL)
+			xasprintf(cause, "%s: %s", path, strerror(saved));
+		close(fd);
+		errno = saved;
+		return (NULL);
+	}
+
+	d = xcalloc(1, sizeof *d);
+	d->d_path = xstrdup(path);
+	d->d_flags = flags;
+	pthread_mutex_init(&d->d_lock, NULL);
+	for (i = 0; i < sizeof disk_formats / sizeof disk_formats[0]; i++) {
+		if (disk_formats[i]->probe(head, (size_t)n))
+			break;
+	}
+	d->d_ops = disk_formats[i];
+	if (d->d_ops->open(d, fd, cause) == -1) {
+		saved = errno;
+		close(fd);
+		pthread_mutex_destroy(&d->d_lock);
+		free(d->d_path);
+		free(d);
+		errno = saved;
+		return (NULL);
+	}
+	return (d);
+}
+
+int
+disk_close(struct disk *d)
+{
+	int	rc;
+
+	if (d == NULL)
+		return (0);
+	rc = d->d_ops->close(d);
+	pthread_mutex_destroy(&d->d_lock);
+	free(d->d_path);
+	free(d);
+	return (rc);
+}
+
+uint64_t
+disk_size(const struct disk *d)
+{
+	return (d->d_size);
+}
+
+unsigned int
+disk_sector_size(const struct disk *d)
+{
+	return (DISK_SECTOR_SIZE);
+}
+
+enum disk_format
+disk_format(const struct disk *d)
+{
+	return (d->d_format);
+}
+
+int
+disk_is_readonly(const struct disk *d)
+{
+	return ((d->d_flags & DISK_OPEN_RDONLY) != 0);
+}
+
+int
+disk_can_discard(const struct disk *d)
+{
+	return (!disk_is_readonly(d) && d->d_can_discard);
+}
+
+size_t
+disk_id(const struct disk *d, char id[DISK_ID_MAX])
+{
+	memcpy(id, d->d_id, DISK_ID_MAX);
+	return (d->d_idlen);
+}
+
+const char *
+disk_format_name(enum disk_format f)
+{
+	switch (f) {
+	case DISK_FORMAT_RAW:
+		return ("raw");
+	case DISK_FORMAT_VMDK_FLAT:
+		return ("monolithicFlat");
+	case DISK_FORMAT_VMDK_SPARSE:
+		return ("monolithicSparse");
+	}
+	return ("unknown");
+}
+
+/* 0 if [off, off + len) is inside the disk, else -1 with EINVAL. */
+static int
+disk_check_range(const struct disk *d, uint64_t off, uint64_t len)
+{
+	if (off > d->d_size || len > d->d_size - off) {
+		errno = EINVAL;
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+disk_lock(struct disk *d)
+{
+	if (!d->d_ops->concurrent)
+		pthread_mutex_lock(&d->d_lock);
+}
+
+static void
+disk_unlock(struct disk *d)
+{
+	if (!d->d_ops->concurrent)
+		pthread_mutex_unlock(&d->d_lock);
+}
+
+ssize_t
+disk_preadv(struct disk *d, const struct iovec *iov, int iovcnt,
+    uint64_t off)
+{
+	size_t	len;
+	ssize_t	n;
+
+	if (iovcnt < 0 || iovcnt > IOV_MAX) {
+		errno = EINVAL;
+		return (-1);
+	}
+	len = disk_iov_len(iov, iovcnt);
+	if (len > SSIZE_MAX || disk_check_range(d, off, len) == -1) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (len == 0)
+		return (0);
+	disk_lock(d);
+	n = d->d_ops->preadv(d, iov, iovcnt, off);
+	disk_unlock(d);
+	return (n);
+}
+
+ssize_t
+disk_pwritev(struct disk *d, const struct iovec *iov, int iovcnt,
+    uint64_t off)
+{
+	size_t	len;
+	ssize_t	n;
+
+	if (disk_is_readonly(d)) {
+		errno = EROFS;
+		return (-1);
+	}
+	if (iovcnt < 0 || iovcnt > IOV_MAX) {
+		errno = EINVAL;
+		return (-1);
+	}
+	len = disk_iov_len(iov, iovcnt);
+	if (len > SSIZE_MAX || disk_check_range(d, off, len) == -1) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (len == 0)
+		return (0);
+	disk_lock(d);
+	n = d->d_ops->pwritev(d, iov, iovcnt, off);
+	disk_unlock(d);
+	return (n);
+}
+
+int
+disk_flush(struct disk *d)
+{
+	int	rc;
+
+	if (disk_is_readonly(d))
+		return (0);
+	disk_lock(d);
+	rc = d->d_ops->flush(d);
+	disk_unlock(d);
+	return (rc);
+}
+
+int
+disk_discard(struct disk *d, uint64_t off, uint64_t len)
+{
+	int	rc;
+
+	if (disk_is_readonly(d)) {
+		errno = EROFS;
+		return (-1);
+	}
+	if (disk_check_range(d, off, len) == -1)
+		return (-1);
+	if (!d->d_can_discard) {
+		errno = EOPNOTSUPP;
+		return (-1);
+	}
+	if (len == 0)
+		return (0);
+	disk_lock(d);
+	rc = d->d_ops->discard(d, off, len);
+	disk_unlock(d);
+	return (rc);
+}
+
+int
+disk_resize(struct disk *d, uint64_t newsize, enum disk_prealloc prealloc,
+    char **cause)
+{
+	if (cause != NULL)
+		*cause = NULL;
+	if (disk_is_readonly(d)) {
+		if (cause != NULL)
+			xasprintf(cause, "%s: opened read-only", d->d_path);
+		errno = EROFS;
+		return (-1);
+	}
+	if (newsize % DISK_SECTOR_SIZE != 0 || newsize < d->d_size ||
+	    newsize > INT64_MAX) {
+		if (cause != NULL)
+			xasprintf(cause, "%s: new size %llu is smaller than "
+			    "the disk or not a multiple of %d bytes",
+			    d->d_path, (unsigned long long)newsize,
+			    DISK_SECTOR_SIZE);
+		errno = EINVAL;
+		return (-1);
+	}
+	if (newsize == d->d_size)
+		return (0);
+	return (d->d_ops->resize(d, newsize, prealloc, cause));
+}
+
+int
+disk_info(struct disk *d, struct disk_info *info, char **cause)
+{
+	if (cause != NULL)
+		*cause = NULL;
+	memset(info, 0, sizeof *info);
+	info->format = d->d_format;
+	info->size = d->d_size;
+	info->parent_cid = DISK_VMDK_NO_PARENT;
+	info->extents = 1;
+	return (d->d_ops->info(d, info, cause));
+}
+
+void
+disk_info_clear(struct disk_info *info)
+{
+	free(info->create_type);
+	free(info->adapter);
+	free(info->uuid);
+	memset(info, 0, sizeof *info);
+}
+
+int
+disk_create(const char *path, const struct disk_create_args *args,
+    char **cause)
+{
+	if (cause != NULL)
+		*cause = NULL;
+	if (args->size == 0 || args->size % DISK_SECTOR_SIZE != 0 ||
+	    args->size > INT64_MAX) {
+		if (cause != NULL)
+			xasprintf(cause, "%s: size %llu is zero or not a "
+			    "multiple of %d bytes", path,
+			    (unsigned long long)args->size, DISK_SECTOR_SIZE);
+		errno = EINVAL;
+		return (-1);
+	}
+	if (args->format == DISK_FORMAT_RAW)
+		return (disk_raw_ops.create(path, args, cause));
+	return (disk_vmdk_ops.create(path, args, cause));
+}
+
+void
+disk_id_from_fd(struct disk *d, int fd)
+{
+	struct stat	sb;
+	char		buf[64];
+	int		n;
+
+	memset(d->d_id, 0, sizeof d->d_id);
+	d->d_idlen = 0;
+	if (fstat(fd, &sb) == -1)
+		return;
+	n = snprintf(buf, sizeof buf, "VR%llx-%llx",
+	    (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino);
+	if (n < 0)
+		return;
+	d->d_idlen = (size_t)n < DISK_ID_MAX ? (size_t)n : DISK_ID_MAX;
+	memcpy(d->d_id, buf, d->d_idlen);
+}
+
+size_t
+disk_iov_len(const struct iovec *iov, int iovcnt)
+{
+	size_t	total = 0;
+	int	i;
+
+	for (i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len > SIZE_MAX - total)
+			return (SIZE_MAX);
+		total += iov[i].iov_len;
+	}
+	return (total);
+}
+
+int
+disk_iov_slice(const struct iovec *iov, int iovcnt, size_t off, size_t len,
+    struct iovec *out)
+{
+	size_t	take;
+	int	i, n = 0;
+
+	for (i = 0; i < iovcnt && len > 0; i++) {
+		if (off >= iov[i].iov_len) {
+			off -= iov[i].iov_len;
+			continue;
+		}
+		take = iov[i].iov_len - off;
+		if (take > len)
+			take = len;
+		out[n].iov_base = (uint8_t *)iov[i].iov_base + off;
+		out[n].iov_len = take;
+		n++;
+		len -= take;
+		off = 0;
+	}
+	return (n);
+}
+
+void
+disk_iov_zero(const struct iovec *iov, int iovcnt, size_t off, size_t len)
+{
+	size_t	take;
+	int	i;
+
+	for (i = 0; i < iovcnt && len > 0; i++) {
+		if (off >= iov[i].iov_len) {
+			off -= iov[i].iov_len;
+			continue;
+		}
+		take = iov[i].iov_len - off;
+		if (take > len)
+			take = len;
+		memset((uint8_t *)iov[i].iov_base + off, 0, take);
+		len -= take;
+		off = 0;
+	}
+}
+
+void
+disk_iov_to_buf(const struct iovec *iov, int iovcnt, size_t off, void *buf,
+    size_t len)
+{
+	uint8_t	*p = buf;
+	size_t	 take;
+	int	 i;
+
+	for (i = 0; i < iovcnt && len > 0; i++) {
+		if (off >= iov[i].iov_len) {
+			off -= iov[i].iov_len;
+			continue;
+		}
+		take = iov[i].iov_len - off;
+		if (take > len)
+			take = len;
+		memcpy(p, (const uint8_t *)iov[i].iov_base + off, take);
+		p += take;
+		len -= take;
+		off = 0;
+	}
+}
+
+void
+disk_iov_from_buf(const struct iovec *iov, int iovcnt, size_t off,
+    const void *buf, size_t len)
+{
+	const uint8_t	*p = buf;
+	size_t		 take;
+	int		 i;
+
+	for (i = 0; i < iovcnt && len > 0; i++) {
+		if (off >= iov[i].iov_len) {
+			off -= iov[i].iov_len;
+			continue;
+		}
+		take = iov[i].iov_len - off;
+		if (take > len)
+			take = len;
+		memcpy((uint8_t *)iov[i].iov_base + off, p, take);
+		p += take;
+		len -= take;
+		off = 0;
+	}
+}
+
+ssize_t
+disk_full_preadv(int fd, const struct iovec *iov, int iovcnt, off_t off)
+{
+	struct iovec	*cur;
+	size_t		 total, done = 0;
+	ssize_t		 n;
+	int		 cnt;
+
+	total = disk_iov_len(iov, iovcnt);
+	cur = xreallocarray(NULL, iovcnt > 0 ? iovcnt : 1, sizeof *cur);
+	while (done < total) {
+		cnt = disk_iov_slice(iov, iovcnt, done, total - done, cur);
+		n = preadv(fd, cur, cnt, off + (off_t)done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			free(cur);
+			return (-1);
+		}
+		if (n == 0) {
+			/* Past the end of the file: a hole. */
+			disk_iov_zero(iov, iovcnt, done, total - done);
+			break;
+		}
+		done += (size_t)n;
+	}
+	free(cur);
+	return ((ssize_t)total);
+}
+
+ssize_t
+disk_full_pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
+{
+	struct iovec	*cur;
+	size_t		 total, done = 0;
+	ssize_t		 n;
+	int		 cnt;
+
+	total = disk_iov_len(iov, iovcnt);
+	cur = xreallocarray(NULL, iovcnt > 0 ? iovcnt : 1, sizeof *cur);
+	while (done < total) {
+		cnt = disk_iov_slice(iov, iovcnt, done, total - done, cur);
+		n = pwritev(fd, cur, cnt, off + (off_t)done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			free(cur);
+			return (-1);
+		}
+		if (n == 0) {
+			free(cur);
+			errno = EIO;
+			return (-1);
+		}
+		done += (size_t)n;
+	}
+	free(cur);
+	return ((ssize_t)total);
+}
+
+int
+disk_full_pread(int fd, void *buf, size_t len, off_t off)
+{
+	struct iovec	iov;
+
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	return (disk_full_preadv(fd, &iov, 1, off) == -1 ? -1 : 0);
+}
+
+int
+disk_full_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	struct iovec	iov;
+
+	iov.iov_base = (void *)buf;
+	iov.iov_len = len;
+	return (disk_full_pwritev(fd, &iov, 1, off) == -1 ? -1 : 0);
+}
