@@ -88,7 +88,6 @@ kvm_check_caps(struct vmm *vmm, char **cause)
 int
 kvm_open(struct vmm *vmm, char **cause)
 {
-	struct kvm_pit_config	pit;
 	uint64_t		idmap = VMM_IDENTITY_MAP;
 	int			v;
 
@@ -139,6 +138,20 @@ kvm_open(struct vmm *vmm, char **cause)
 		    strerror(errno));
 		return (-1);
 	}
+	return (0);
+}
+
+/*
+ * The in-kernel PIC, IOAPIC, LAPICs and PIT.  Called after the memory slots
+ * exist: registering a slot once an irqchip exists waits for an SRCU grace
+ * period (several ms here, reference §7.3), and a VM's start-up time is
+ * what a user sees on every power-on.
+ */
+int
+kvm_create_irqchip(struct vmm *vmm, char **cause)
+{
+	struct kvm_pit_config	pit;
+
 	if (ioctl(vmm->vm_fd, KVM_CREATE_IRQCHIP, 0) == -1) {
 		xasprintf(cause, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
 		return (-1);

@@ -48,7 +48,15 @@ struct iotrap_table {
 	size_t			 it_cap[2];
 };
 
-/* irq.c: what a fake VM records instead of talking to an irqchip. */
+/* irq.c: an MSI route for an irqfd (GSI VMM_IOAPIC_PINS + index). */
+struct irq_msi_route {
+	int		 imr_used;	/* allocated by a device */
+	uint64_t	 imr_addr;	/* MSI address */
+	uint32_t	 imr_data;	/* MSI data */
+};
+
+/* irq.c: what a fake VM records instead of talking to an irqchip; and,
+ * on a real VM, the MSI routes devices added for their irqfds. */
 struct irq_fake {
 	pthread_mutex_t	 if_lock;
 	int		 if_level[VMM_IOAPIC_PINS];
@@ -56,6 +64,8 @@ struct irq_fake {
 	unsigned int	 if_nmsi;	/* MSIs injected */
 	uint64_t	 if_msi_addr;	/* last MSI */
 	uint32_t	 if_msi_data;
+	struct irq_msi_route *if_routes; /* if_nroutes, owned; real VMs */
+	unsigned int	 if_nroutes;
 };
 
 /* Exit counters, by enum vmm_stat. */
@@ -133,6 +143,7 @@ void		 vmm_vcpu_exited(struct vmm *);
 int		 kvm_open(struct vmm *, char **cause);
 /* Register RAM (vm_mem) as memory slots.  0, or -1 with *cause. */
 int		 kvm_map_memory(struct vmm *, char **cause);
+int		 kvm_create_irqchip(struct vmm *, char **cause);
 void		 kvm_close(struct vmm *);
 /* vmm_host_is_pvm()'s test, from sysfs and /proc/cpuinfo. */
 int		 kvm_host_is_pvm(void);

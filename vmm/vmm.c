@@ -104,7 +104,8 @@ vmm_create_bare(const struct vmm_params *params, char **cause)
 	    params->vp_name != NULL ? params->vp_name : "vm",
 	    (unsigned long long)(params->vp_memsize >> 20), params->vp_ncpus,
 	    vmm->vm_pvm ? ", PVM host" : "");
-	if (kvm_open(vmm, cause) != 0 || kvm_map_memory(vmm, cause) != 0)
+	if (kvm_open(vmm, cause) != 0 || kvm_map_memory(vmm, cause) != 0 ||
+	    kvm_create_irqchip(vmm, cause) != 0)
 		goto fail;
 	if ((vmm->vm_cpuid = cpuid_supported(vmm->vm_kvmfd)) == NULL) {
 		xasprintf(cause, "KVM_GET_SUPPORTED_CPUID: %s",
