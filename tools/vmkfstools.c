@@ -27,6 +27,8 @@
 
 /* Bytes copied per step of a clone. */
 #define VMKFSTOOLS_CHUNK	(1024 * 1024)
+/* Zero blocks of this size are skipped (a sparse VMDK's grain). */
+#define VMKFSTOOLS_BLOCK	(64 * 1024)
 
 /* What the command line asked for. */
 struct vmkfstools_args {
@@ -271,7 +273,7 @@ vmkfstools_clone(const struct vmkfstools_args *a)
 	struct iovec			 iov;
 	uint8_t				*buf;
 	uint64_t			 size, at;
-	size_t				 n;
+	size_t				 n, off, piece;
 	char				*cause = NULL;
 	int				 tty, pct, last = -1, rc = 1;
 
@@ -319,11 +321,21 @@ vmkfstools_clone(const struct vmkfstools_args *a)
 			    at, strerror(errno));
 			break;
 		}
-		/* A new disk reads as zeros already: keep it sparse. */
-		if (!vmkfstools_is_zero(buf, n) &&
-		    disk_pwritev(dst, &iov, 1, at) == -1) {
+		/* A new disk reads as zeros already: keep it sparse, one
+		 * grain-sized block at a time. */
+		for (off = 0; off < n; off += piece) {
+			piece = n - off < VMKFSTOOLS_BLOCK ? n - off :
+			    VMKFSTOOLS_BLOCK;
+			if (vmkfstools_is_zero(buf + off, piece))
+				continue;
+			iov.iov_base = buf + off;
+			iov.iov_len = piece;
+			if (disk_pwritev(dst, &iov, 1, at + off) == -1)
+				break;
+		}
+		if (off < n) {
 			vmkfstools_fail("%s: write at %" PRIu64 ": %s", a->file,
-			    at, strerror(errno));
+			    at + off, strerror(errno));
 			break;
 		}
 		pct = (int)((at + n) * 100 / size);

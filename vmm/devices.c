@@ -22,6 +22,8 @@ extern const struct vmm_devtype mc146818_devtype;
 extern const struct vmm_devtype acpi_pm_devtype;
 extern const struct vmm_devtype debug_exit_devtype;
 extern const struct vmm_devtype virtio_rng_devtype;
+extern const struct vmm_devtype virtio_blk_devtype;
+extern const struct vmm_devtype virtio_net_devtype;
 
 const struct vmm_devtype *const vmm_devtypes[] = {
 	&pci_devtype,
@@ -30,7 +32,9 @@ const struct vmm_devtype *const vmm_devtypes[] = {
 	&mc146818_devtype,
 	&acpi_pm_devtype,
 	&debug_exit_devtype,
-	&virtio_rng_devtype
+	&virtio_rng_devtype,
+	&virtio_blk_devtype,
+	&virtio_net_devtype
 };
 
 const size_t vmm_ndevtypes = sizeof vmm_devtypes / sizeof vmm_devtypes[0];

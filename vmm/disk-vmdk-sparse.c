@@ -80,7 +80,7 @@ struct disk_vmdk_sparse {
 	uint64_t			 ngrains;	/* grains in capacity */
 	uint64_t			 ngdes;	/* GD entries in use */
 	uint64_t			 gd_off;	/* sectors */
-	uint64_t			 rgd_off;	/* sectors, if has_rgd */
+	uint64_t			 rgd_off;	/* sectors (has_rgd) */
 	int				 has_rgd;
 	uint32_t			*gd;	/* primary GD, host order */
 	uint32_t			*rgd;	/* redundant GD or NULL */
@@ -190,7 +190,8 @@ disk_vmdk_sparse_check(struct disk_vmdk_sparse *sp, uint64_t size,
 		    "newline check bytes are wrong: the file was damaged by a "
 		    "text-mode transfer"));
 	sp->grain = le64toh(h->grain_size);
-	if (sp->grain < DISK_VMDK_GRAIN_MIN || sp->grain > DISK_VMDK_GRAIN_MAX ||
+	if (sp->grain < DISK_VMDK_GRAIN_MIN ||
+	    sp->grain > DISK_VMDK_GRAIN_MAX ||
 	    (sp->grain & (sp->grain - 1)) != 0)
 		return (disk_vmdk_sparse_err(sp, cause, EINVAL,
 		    "grainSize is not a power of two between 8 and 65536 "
@@ -224,8 +225,8 @@ disk_vmdk_sparse_check(struct disk_vmdk_sparse *sp, uint64_t size,
 		if (sp->rgd_off == 0 ||
 		    !disk_vmdk_sparse_in_file(sp, sp->rgd_off, gdsec))
 			return (disk_vmdk_sparse_err(sp, cause, EINVAL,
-			    "redundant grain directory (rgdOffset) lies outside "
-			    "the file"));
+			    "redundant grain directory (rgdOffset) lies "
+			    "outside the file"));
 		sp->meta[1][0] = sp->rgd_off;
 		sp->meta[1][1] = gdsec;
 	}
@@ -317,8 +318,8 @@ disk_vmdk_sparse_open(int fd, const char *name, int rdonly, char **cause)
 		goto fail;
 	sp->gt = xcalloc(sp->ngdes, sizeof *sp->gt);
 	sp->unclean = sp->hdr.unclean != 0;
-	sp->next_alloc = disk_vmdk_sparse_round(sp->file_sectors > sp->data_min ?
-	    sp->file_sectors : sp->data_min, sp->grain);
+	sp->next_alloc = disk_vmdk_sparse_round(sp->file_sectors >
+	    sp->data_min ? sp->file_sectors : sp->data_min, sp->grain);
 	if (!rdonly) {
 		sp->gbuf = xmalloc(sp->grain * DISK_SECTOR_SIZE);
 		sp->hdr.unclean = 1;
@@ -642,7 +643,8 @@ disk_vmdk_sparse_pwritev(struct disk_vmdk_sparse *sp,
 		if (disk_vmdk_sparse_gt(sp, gdi, &gt) == -1)
 			goto fail;
 		if (gt == NULL) {
-			if (disk_vmdk_sparse_new_gt(sp, gdi, &ngt[nnewgd]) == -1)
+			if (disk_vmdk_sparse_new_gt(sp, gdi,
+			    &ngt[nnewgd]) == -1)
 				goto fail;
 			nnewgd++;
 		}
@@ -653,7 +655,8 @@ disk_vmdk_sparse_pwritev(struct disk_vmdk_sparse *sp,
 			    (off_t)((uint64_t)e * DISK_SECTOR_SIZE + in)) == -1)
 				goto fail;
 		} else {
-			if (disk_vmdk_sparse_alloc(sp, sp->grain, &sector) == -1)
+			if (disk_vmdk_sparse_alloc(sp, sp->grain,
+			    &sector) == -1)
 				goto fail;
 			memset(sp->gbuf, 0, gbytes);
 			disk_iov_to_buf(iov, iovcnt, done, sp->gbuf + in, n);

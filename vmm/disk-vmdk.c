@@ -69,7 +69,7 @@ struct disk_vmdk {
 	struct disk_vmdk_ext	*ext;		/* owned */
 	size_t			 next;
 	int			 cid_done;	/* CID changed this session */
-	int			 unclean;	/* a sparse extent was unclean */
+	int			 unclean;	/* an extent was unclean */
 	int			 no_desc;	/* KDMV without a descriptor */
 };
 
@@ -95,6 +95,8 @@ static int	disk_vmdk_desc_line(struct disk_vmdk_desc *, char *,
 static int	disk_vmdk_desc_extent(struct disk_vmdk_desc *, char *,
 		    unsigned int, const char *, char **);
 static int	disk_vmdk_desc_number(const char **, uint64_t *);
+static void	disk_vmdk_desc_append(char **, size_t *, const char *, ...)
+		    printflike(3, 4);
 static void	disk_vmdk_kv_set(struct disk_vmdk_kv **, size_t *, const char *,
 		    const char *, int);
 static int	disk_vmdk_fail(struct disk *, char **, int, const char *, ...)
@@ -327,7 +329,10 @@ disk_vmdk_desc_line(struct disk_vmdk_desc *desc, char *s, unsigned int line,
 			return (disk_vmdk_desc_error(cause, name, line,
 			    "text after the quoted value of %s", key));
 		quoted = 1;
-	} else
+	} else if (strchr(p, '"') != NULL)
+		return (disk_vmdk_desc_error(cause, name, line,
+		    "stray double quote in the value of %s", key));
+	else
 		value = p;
 
 	if (strcasecmp(key, "version") == 0) {
@@ -385,8 +390,12 @@ disk_vmdk_desc_parse(const char *buf, size_t len, const char *name,
 	text = xstrndup(buf, len);
 	for (line = text; line != NULL; line = next) {
 		lineno++;
-		if ((next = strchr(line, '\n')) != NULL)
+		/* A final line end does not start another line. */
+		if ((next = strchr(line, '\n')) != NULL) {
 			*next++ = '\0';
+			if (*next == '\0')
+				next = NULL;
+		}
 		end = line + strlen(line);
 		while (end > line && isspace((unsigned char)end[-1]))
 			*--end = '\0';
@@ -442,44 +451,57 @@ disk_vmdk_desc_free(struct disk_vmdk_desc *desc)
 	free(desc);
 }
 
+/* Append printf output to the text being built in *buf (length *len). */
+static void
+disk_vmdk_desc_append(char **buf, size_t *len, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	*buf = xrealloc(*buf, *len + (size_t)n + 1);
+	memcpy(*buf + *len, s, (size_t)n + 1);
+	*len += (size_t)n;
+	free(s);
+}
+
 char *
 disk_vmdk_desc_write(const struct disk_vmdk_desc *desc, size_t *len)
 {
-	static const char	*access[] = { "RW", "RDONLY", "NOACCESS" };
+	static const char	*acc[] = { "RW", "RDONLY", "NOACCESS" };
 	const struct disk_vmdk_extent *e;
-	char			*buf;
-	size_t			 size;
-	FILE			*f;
+	char			*buf = NULL;
 	size_t			 i;
 
-	if ((f = open_memstream(&buf, &size)) == NULL)
-		fatal("open_memstream");
-	fprintf(f, "%s\nversion=%u\nCID=%08" PRIx32 "\nparentCID=%08" PRIx32
-	    "\n", DISK_VMDK_DESC_MAGIC, desc->version, desc->cid,
-	    desc->parent_cid);
+	*len = 0;
+	disk_vmdk_desc_append(&buf, len, "%s\nversion=%u\nCID=%08" PRIx32
+	    "\nparentCID=%08" PRIx32 "\n", DISK_VMDK_DESC_MAGIC,
+	    desc->version, desc->cid, desc->parent_cid);
 	for (i = 0; i < desc->nhdr; i++) {
-		fprintf(f, desc->hdr[i].quoted ? "%s=\"%s\"\n" : "%s=%s\n",
-		    desc->hdr[i].key, desc->hdr[i].value);
+		disk_vmdk_desc_append(&buf, len, desc->hdr[i].quoted ?
+		    "%s=\"%s\"\n" : "%s=%s\n", desc->hdr[i].key,
+		    desc->hdr[i].value);
 	}
-	fprintf(f, "createType=\"%s\"\n\n# Extent description\n",
-	    desc->create_type);
+	disk_vmdk_desc_append(&buf, len, "createType=\"%s\"\n\n"
+	    "# Extent description\n", desc->create_type);
 	for (i = 0; i < desc->next; i++) {
 		e = &desc->ext[i];
-		fprintf(f, "%s %" PRIu64 " %s", access[e->access], e->sectors,
-		    e->type_name);
+		disk_vmdk_desc_append(&buf, len, "%s %" PRIu64 " %s",
+		    acc[e->access], e->sectors, e->type_name);
 		if (e->file != NULL)
-			fprintf(f, " \"%s\"", e->file);
+			disk_vmdk_desc_append(&buf, len, " \"%s\"", e->file);
 		if (e->type == DISK_VMDK_FLAT)
-			fprintf(f, " %" PRIu64, e->offset);
-		fputc('\n', f);
+			disk_vmdk_desc_append(&buf, len, " %" PRIu64,
+			    e->offset);
+		disk_vmdk_desc_append(&buf, len, "\n");
 	}
-	fprintf(f, "\n# The Disk Data Base\n#DDB\n\n");
+	disk_vmdk_desc_append(&buf, len, "\n# The Disk Data Base\n#DDB\n\n");
 	for (i = 0; i < desc->nddb; i++)
-		fprintf(f, "%s = \"%s\"\n", desc->ddb[i].key,
-		    desc->ddb[i].value);
-	if (fclose(f) != 0)
-		fatal("open_memstream");
-	*len = size;
+		disk_vmdk_desc_append(&buf, len, "%s = \"%s\"\n",
+		    desc->ddb[i].key, desc->ddb[i].value);
 	return (buf);
 }
 

@@ -67,7 +67,7 @@ struct disk_create_args {
 	enum disk_format	 format;	/* raw, flat or sparse VMDK */
 	uint64_t		 size;		/* bytes, multiple of 512 */
 	enum disk_prealloc	 prealloc;	/* raw and flat only */
-	const char		*adapter;	/* ddb.adapterType; NULL lsilogic */
+	const char		*adapter;	/* NULL: "lsilogic" */
 };
 
 /* What disk_info reports (vmkfstools --info).  Strings are owned by the
@@ -76,14 +76,14 @@ struct disk_info {
 	enum disk_format	 format;
 	char			*create_type;	/* VMDK createType, or NULL */
 	uint64_t		 size;		/* bytes, as disk_size */
-	uint64_t		 allocated;	/* bytes the image uses on disk */
-	uint64_t		 grain_size;	/* sparse: bytes per grain, or 0 */
+	uint64_t		 allocated;	/* bytes used in the files */
+	uint64_t		 grain_size;	/* sparse: bytes, or 0 */
 	uint64_t		 grains;	/* sparse: grains in the disk */
 	uint64_t		 grains_allocated; /* sparse: grains in use */
 	uint32_t		 cid;		/* VMDK content ID */
 	uint32_t		 parent_cid;	/* 0xffffffff: no parent */
 	char			*adapter;	/* ddb.adapterType, or NULL */
-	uint32_t		 cylinders;	/* ddb.geometry.*, 0 if absent */
+	uint32_t		 cylinders;	/* ddb.geometry.*, or 0 */
 	uint32_t		 heads;
 	uint32_t		 sectors;
 	char			*uuid;		/* ddb.uuid, or NULL */

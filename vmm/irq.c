@@ -17,12 +17,18 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "xmalloc.h"
 #include "vmm-int.h"
 
+/* GSIs given to MSI routes: after the IOAPIC's, at most this many. */
+#define IRQ_MSI_ROUTES_MAX	1024
+
 static void	irq_fake_set(struct irq_fake *, uint32_t, int);
+static int	irq_routes_commit(struct vmm *);
 
 void
 irq_fake_init(struct irq_fake *f)
@@ -34,6 +40,9 @@ irq_fake_init(struct irq_fake *f)
 void
 irq_fake_clear(struct irq_fake *f)
 {
+	free(f->if_routes);
+	f->if_routes = NULL;
+	f->if_nroutes = 0;
 	pthread_mutex_destroy(&f->if_lock);
 }
 
@@ -144,4 +153,163 @@ irq_fake_msi(struct vmm *vmm, uint64_t *addr, uint32_t *data)
 		*data = f->if_msi_data;
 	pthread_mutex_unlock(&f->if_lock);
 	return (n);
+}
+
+/* Additions: MSI routes and irqfds --------------------------------------
+ *
+ * An irqfd makes a write to an eventfd inject a GSI inside KVM; for an MSI
+ * that GSI needs a route (KVM_IRQ_ROUTING_MSI).  KVM_SET_GSI_ROUTING
+ * replaces the whole table, so every change rewrites the routes that
+ * KVM_CREATE_IRQCHIP set up by default (GSI 0-15 to the PICs and the
+ * IOAPIC, 16-23 to the IOAPIC) followed by every MSI route allocated
+ * here.  The table lives in struct irq_fake under if_lock.  A route
+ * change costs KVM an SRCU grace period: devices change a route only when
+ * the guest reprograms its MSI, never per interrupt.
+ */
+
+/* Push the whole table to KVM.  if_lock held. */
+static int
+irq_routes_commit(struct vmm *vmm)
+{
+	struct irq_fake			*f = &vmm->vm_irq;
+	struct kvm_irq_routing		*r;
+	struct kvm_irq_routing_entry	*e;
+	unsigned int			 gsi, i, n = 0;
+	int				 rc = 0, error = 0;
+
+	r = xcalloc(1, sizeof *r + (2 * 16 + (VMM_IOAPIC_PINS - 16) +
+	    f->if_nroutes) * sizeof r->entries[0]);
+	for (gsi = 0; gsi < VMM_IOAPIC_PINS; gsi++) {
+		if (gsi < 16) {
+			e = &r->entries[n++];
+			e->gsi = gsi;
+			e->type = KVM_IRQ_ROUTING_IRQCHIP;
+			e->u.irqchip.irqchip = gsi < 8 ?
+			    KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE;
+			e->u.irqchip.pin = gsi % 8;
+		}
+		e = &r->entries[n++];
+		e->gsi = gsi;
+		e->type = KVM_IRQ_ROUTING_IRQCHIP;
+		e->u.irqchip.irqchip = KVM_IRQCHIP_IOAPIC;
+		e->u.irqchip.pin = gsi;
+	}
+	for (i = 0; i < f->if_nroutes; i++) {
+		if (!f->if_routes[i].imr_used)
+			continue;
+		e = &r->entries[n++];
+		e->gsi = VMM_IOAPIC_PINS + i;
+		e->type = KVM_IRQ_ROUTING_MSI;
+		e->u.msi.address_lo = (uint32_t)f->if_routes[i].imr_addr;
+		e->u.msi.address_hi = (uint32_t)(f->if_routes[i].imr_addr >>
+		    32);
+		e->u.msi.data = f->if_routes[i].imr_data;
+	}
+	r->nr = n;
+	if (ioctl(vmm->vm_fd, KVM_SET_GSI_ROUTING, r) == -1) {
+		error = errno;
+		rc = -1;
+	}
+	free(r);
+	if (rc == -1)
+		errno = error;
+	return (rc);
+}
+
+int
+irq_msi_route_add(struct vmm *vmm, uint64_t addr, uint32_t data)
+{
+	struct irq_fake	*f = &vmm->vm_irq;
+	unsigned int	 i;
+	int		 error;
+
+	if (vmm->vm_fake || vmm->vm_fd == -1) {
+		errno = ENOTSUP;
+		return (-1);
+	}
+	pthread_mutex_lock(&f->if_lock);
+	for (i = 0; i < f->if_nroutes; i++) {
+		if (!f->if_routes[i].imr_used)
+			break;
+	}
+	if (i == f->if_nroutes) {
+		if (f->if_nroutes == IRQ_MSI_ROUTES_MAX) {
+			pthread_mutex_unlock(&f->if_lock);
+			errno = ENOSPC;
+			return (-1);
+		}
+		f->if_routes = xrecallocarray(f->if_routes, f->if_nroutes,
+		    f->if_nroutes + 1, sizeof *f->if_routes);
+		f->if_nroutes++;
+	}
+	f->if_routes[i].imr_used = 1;
+	f->if_routes[i].imr_addr = addr;
+	f->if_routes[i].imr_data = data;
+	if (irq_routes_commit(vmm) == -1) {
+		error = errno;
+		f->if_routes[i].imr_used = 0;
+		pthread_mutex_unlock(&f->if_lock);
+		errno = error;
+		return (-1);
+	}
+	pthread_mutex_unlock(&f->if_lock);
+	return ((int)(VMM_IOAPIC_PINS + i));
+}
+
+int
+irq_msi_route_set(struct vmm *vmm, uint32_t gsi, uint64_t addr,
+    uint32_t data)
+{
+	struct irq_fake	*f = &vmm->vm_irq;
+	uint32_t	 i = gsi - VMM_IOAPIC_PINS;
+	int		 rc;
+
+	pthread_mutex_lock(&f->if_lock);
+	if (gsi < VMM_IOAPIC_PINS || i >= f->if_nroutes ||
+	    !f->if_routes[i].imr_used) {
+		pthread_mutex_unlock(&f->if_lock);
+		errno = EINVAL;
+		return (-1);
+	}
+	f->if_routes[i].imr_addr = addr;
+	f->if_routes[i].imr_data = data;
+	rc = irq_routes_commit(vmm);
+	pthread_mutex_unlock(&f->if_lock);
+	return (rc);
+}
+
+void
+irq_msi_route_del(struct vmm *vmm, uint32_t gsi)
+{
+	struct irq_fake	*f = &vmm->vm_irq;
+	uint32_t	 i = gsi - VMM_IOAPIC_PINS;
+
+	pthread_mutex_lock(&f->if_lock);
+	if (gsi >= VMM_IOAPIC_PINS && i < f->if_nroutes &&
+	    f->if_routes[i].imr_used) {
+		f->if_routes[i].imr_used = 0;
+		if (vmm->vm_fd != -1 && irq_routes_commit(vmm) == -1)
+			log_debug("%s: GSI %u: %s", __func__, gsi,
+			    strerror(errno));
+	}
+	pthread_mutex_unlock(&f->if_lock);
+}
+
+int
+irq_irqfd(struct vmm *vmm, uint32_t gsi, int fd, int assign)
+{
+	struct kvm_irqfd	irqfd;
+
+	if (vmm->vm_fake || vmm->vm_fd == -1) {
+		errno = ENOTSUP;
+		return (-1);
+	}
+	memset(&irqfd, 0, sizeof irqfd);
+	irqfd.fd = (uint32_t)fd;
+	irqfd.gsi = gsi;
+	if (!assign)
+		irqfd.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	if (ioctl(vmm->vm_fd, KVM_IRQFD, &irqfd) == -1)
+		return (-1);
+	return (0);
 }

@@ -3,8 +3,9 @@
  * The virtio 1.x modern PCI transport (virtio spec section 4.1): one PCI
  * function per virtio device with vendor 0x1AF4, device 0x1040 + type,
  * revision 1, a capability list (MSI-X, then the virtio vendor
- * capabilities: common config, notify, ISR, device config) and one 32-bit
- * memory BAR holding every region:
+ * capabilities: common config, notify, ISR, device config, and the PCI
+ * config access window into the BAR) and one 32-bit memory BAR holding
+ * every region:
  *
  *	0x0000	common config (0x38 bytes)
  *	0x1000	ISR status (1 byte, reading clears it)
@@ -23,15 +24,18 @@
  * watches; other notify widths trap and write the same eventfd, so queue
  * work never runs on a vCPU thread.  A fake VM has no thread: a notify
  * write processes the queue on the writing thread.  Interrupts: MSI-X
- * (per-vector and function masks, pending bits) through irq_msi(), or
- * INTx on GSI VMM_PCI_IRQ_BASE + slot % 8 (level, ISR read clears) when
- * MSI-X is off.
+ * (per-vector and function masks, pending bits in userspace) through one
+ * irqfd per vector on a real VM, its GSI routed to the vector's MSI in the
+ * core's routing table (irq_msi_route_*), or irq_msi() on a fake VM or if
+ * KVM refuses; INTx on GSI VMM_PCI_IRQ_BASE + slot % 8 (level, ISR read
+ * clears) when MSI-X is off.
  *
  * Locks (see virtio.h for the model's side): vp_qlock, the queue lock,
  * serialises queue work, resets and DRIVER_OK; vp_lock, the transport
  * lock, guards every register below.  Order: vp_qlock, vp_lock, then the
  * iotrap table (map/unmap run under vp_lock).  MSIs are sent after
- * vp_lock is dropped; INTx levels change under it so they stay ordered.
+ * vp_lock is dropped, under vp_msilock (the irqfds); INTx levels change
+ * under vp_lock so they stay ordered.
  */
 
 #include "config.h"
@@ -85,12 +89,19 @@
 #define VIRTIO_PCI_CAP_NOTIFY	0x60	/* 20 bytes */
 #define VIRTIO_PCI_CAP_ISR	0x74	/* 16 bytes */
 #define VIRTIO_PCI_CAP_DEVICE	0x84	/* 16 bytes, if config exists */
+#define VIRTIO_PCI_CAP_PCICFG	0x94	/* 20 bytes */
 #define VIRTIO_PCI_CAP_LEN	16
 #define VIRTIO_PCI_CAP_NOTIFY_LEN 20
+#define VIRTIO_PCI_CAP_PCICFG_LEN 20
+#define VIRTIO_PCICFG_BAR	(VIRTIO_PCI_CAP_PCICFG + 4)
+#define VIRTIO_PCICFG_OFF	(VIRTIO_PCI_CAP_PCICFG + 8)
+#define VIRTIO_PCICFG_LEN	(VIRTIO_PCI_CAP_PCICFG + 12)
+#define VIRTIO_PCICFG_DATA	(VIRTIO_PCI_CAP_PCICFG + 16)
 #define VIRTIO_CFG_COMMON	1	/* cfg_type values */
 #define VIRTIO_CFG_NOTIFY	2
 #define VIRTIO_CFG_ISR		3
 #define VIRTIO_CFG_DEVICE	4
+#define VIRTIO_CFG_PCI		5
 #define MSIX_CTRL_ENABLE	0x8000
 #define MSIX_CTRL_FMASK		0x4000
 #define MSIX_ENTRY_SIZE		16
@@ -168,8 +179,18 @@ struct virtio_pci_msix {
 
 /* An MSI to send once vp_lock is dropped. */
 struct virtio_pci_msg {
+	unsigned int	 pg_vector;	/* MSI-X table entry */
 	uint64_t	 pg_addr;
 	uint32_t	 pg_data;
+};
+
+/* A vector's irqfd on a real VM: an eventfd KVM turns into the MSI. */
+struct virtio_pci_irqfd {
+	int		 pi_fd;		/* eventfd, -1: none yet */
+	int		 pi_gsi;	/* its MSI route, -1: none yet */
+	int		 pi_failed;	/* unusable: irq_msi() instead */
+	uint64_t	 pi_addr;	/* the MSI the route points at */
+	uint32_t	 pi_data;
 };
 
 /* An fd the I/O thread watches for the device model. */
@@ -185,7 +206,7 @@ struct virtio_pci {
 	int		 vp_slot;	/* PCI slot, -1 before registration */
 	uint32_t	 vp_gsi;	/* INTx line */
 	unsigned int	 vp_nvec;	/* MSI-X vectors: queues + config */
-	uint64_t	 vp_offered;	/* device features with transport bits */
+	uint64_t	 vp_offered;	/* device + transport features */
 	uint8_t		 vp_cfg[VIRTIO_PCI_CFG_SIZE]; /* fixed config bytes */
 
 	pthread_mutex_t	 vp_qlock;	/* the queue lock */
@@ -215,6 +236,8 @@ struct virtio_pci {
 	struct virtio_pci_queue vp_queues[VIRTIO_PCI_MAX_QUEUES];
 	struct virtio_pci_watch vp_watch[VIRTIO_PCI_MAX_WATCH];
 	time_t		 vp_logtime;	/* last rate-limited warning */
+	uint8_t		 vp_win[12];	/* PCI_CFG cap: bar, pad, offset,
+					   length, as the driver wrote them */
 
 	/* I/O thread (real VMs). */
 	int		 vp_threaded;	/* 1: vp_thread runs */
@@ -222,11 +245,16 @@ struct virtio_pci {
 	int		 vp_epfd;	/* its epoll set */
 	int		 vp_stopfd;	/* eventfd: leave */
 	uint64_t	 vp_interrupts;	/* raised so far; atomic */
+
+	/* MSI delivery (real VMs), after vp_lock is dropped. */
+	pthread_mutex_t	 vp_msilock;	/* vp_irqfd */
+	struct virtio_pci_irqfd vp_irqfd[VIRTIO_PCI_MAX_VECTORS];
 };
 
 static uint32_t	virtio_pci_cfg_read(void *, uint32_t, uint32_t);
 static void	virtio_pci_cfg_write(void *, uint32_t, uint32_t, uint32_t);
 static void	virtio_pci_cfg_build(struct virtio_pci *);
+static void	virtio_pci_cfg_window(struct virtio_pci *, int, uint32_t *);
 static void	virtio_pci_bar_io(void *, struct iotrap_access *);
 static void	virtio_pci_common_read(struct virtio_pci *, uint32_t,
 		    uint32_t, uint64_t *);
@@ -247,6 +275,9 @@ static int	virtio_pci_signal(struct virtio_pci *, int,
 static void	virtio_pci_raise(struct virtio_pci *, int);
 static void	virtio_pci_send(struct virtio_pci *,
 		    const struct virtio_pci_msg *, unsigned int);
+static int	virtio_pci_irqfd_send(struct virtio_pci *,
+		    const struct virtio_pci_msg *);
+static void	virtio_pci_irqfd_clear(struct virtio_pci *);
 static void	virtio_pci_intx_update(struct virtio_pci *);
 static void	virtio_pci_map(struct virtio_pci *);
 static void	virtio_pci_unmap(struct virtio_pci *);
@@ -341,6 +372,9 @@ virtio_pci_create(struct vmm *vmm, const struct virtio_pci_ops *ops,
 	    VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
 	pthread_mutex_init(&vp->vp_qlock, NULL);
 	pthread_mutex_init(&vp->vp_lock, NULL);
+	pthread_mutex_init(&vp->vp_msilock, NULL);
+	for (i = 0; i < VIRTIO_PCI_MAX_VECTORS; i++)
+		vp->vp_irqfd[i].pi_fd = vp->vp_irqfd[i].pi_gsi = -1;
 	for (i = 0; i < VIRTIO_PCI_MAX_WATCH; i++)
 		vp->vp_watch[i].pw_fd = -1;
 	for (i = 0; i < VIRTIO_PCI_MAX_VECTORS; i++)
@@ -448,10 +482,12 @@ virtio_pci_destroy(struct virtio_pci *vp)
 			close(vp->vp_queues[i].pq_efd);
 		virtqueue_free(vp->vp_queues[i].pq_vq);
 	}
+	virtio_pci_irqfd_clear(vp);
 	if (vp->vp_stopfd != -1)
 		close(vp->vp_stopfd);
 	if (vp->vp_epfd != -1)
 		close(vp->vp_epfd);
+	pthread_mutex_destroy(&vp->vp_msilock);
 	pthread_mutex_destroy(&vp->vp_lock);
 	pthread_mutex_destroy(&vp->vp_qlock);
 	free(vp);
@@ -510,7 +546,8 @@ virtio_pci_cfg_build(struct virtio_pci *vp)
 	virtio_pci_put(c + VIRTIO_PCI_CAP_NOTIFY + 16, VIRTIO_PCI_NOTIFY_MULT,
 	    4);
 
-	last = vp->vp_ops.vo_config_size > 0 ? VIRTIO_PCI_CAP_DEVICE : 0;
+	last = vp->vp_ops.vo_config_size > 0 ? VIRTIO_PCI_CAP_DEVICE :
+	    VIRTIO_PCI_CAP_PCICFG;
 	c[VIRTIO_PCI_CAP_ISR] = PCI_CAP_ID_VENDOR;
 	c[VIRTIO_PCI_CAP_ISR + 1] = last;
 	c[VIRTIO_PCI_CAP_ISR + 2] = VIRTIO_PCI_CAP_LEN;
@@ -518,9 +555,9 @@ virtio_pci_cfg_build(struct virtio_pci *vp)
 	virtio_pci_put(c + VIRTIO_PCI_CAP_ISR + 8, VIRTIO_PCI_ISR, 4);
 	virtio_pci_put(c + VIRTIO_PCI_CAP_ISR + 12, 1, 4);
 
-	if (last != 0) {
+	if (last == VIRTIO_PCI_CAP_DEVICE) {
 		c[VIRTIO_PCI_CAP_DEVICE] = PCI_CAP_ID_VENDOR;
-		c[VIRTIO_PCI_CAP_DEVICE + 1] = 0;
+		c[VIRTIO_PCI_CAP_DEVICE + 1] = VIRTIO_PCI_CAP_PCICFG;
 		c[VIRTIO_PCI_CAP_DEVICE + 2] = VIRTIO_PCI_CAP_LEN;
 		c[VIRTIO_PCI_CAP_DEVICE + 3] = VIRTIO_CFG_DEVICE;
 		virtio_pci_put(c + VIRTIO_PCI_CAP_DEVICE + 8,
@@ -528,6 +565,46 @@ virtio_pci_cfg_build(struct virtio_pci *vp)
 		virtio_pci_put(c + VIRTIO_PCI_CAP_DEVICE + 12,
 		    vp->vp_ops.vo_config_size, 4);
 	}
+
+	/* The access window; bar, offset, length and data are live. */
+	c[VIRTIO_PCI_CAP_PCICFG] = PCI_CAP_ID_VENDOR;
+	c[VIRTIO_PCI_CAP_PCICFG + 1] = 0;
+	c[VIRTIO_PCI_CAP_PCICFG + 2] = VIRTIO_PCI_CAP_PCICFG_LEN;
+	c[VIRTIO_PCI_CAP_PCICFG + 3] = VIRTIO_CFG_PCI;
+}
+
+/*
+ * VIRTIO_PCI_CAP_PCI_CFG: pci_cfg_data reads or writes length (1, 2 or 4)
+ * bytes of BAR offset, as the driver set them in the capability; for
+ * firmware that cannot reach the BAR.  Called without vp_lock (the BAR
+ * access takes it).  Anything else reads 0 and writes nothing.
+ */
+static void
+virtio_pci_cfg_window(struct virtio_pci *vp, int write, uint32_t *val)
+{
+	struct iotrap_access	ia;
+	uint32_t		bar, off, len;
+
+	pthread_mutex_lock(&vp->vp_lock);
+	bar = vp->vp_win[0];
+	off = (uint32_t)virtio_pci_get(vp->vp_win + 4, 4);
+	len = (uint32_t)virtio_pci_get(vp->vp_win + 8, 4);
+	pthread_mutex_unlock(&vp->vp_lock);
+	if (!write)
+		*val = 0;
+	if (bar != 0 || (len != 1 && len != 2 && len != 4) || off % len != 0 ||
+	    off >= VIRTIO_PCI_BAR_SIZE)
+		return;
+	memset(&ia, 0, sizeof ia);
+	ia.ia_addr = vp->vp_bar.pb_addr + off;
+	ia.ia_off = off;
+	ia.ia_len = len;
+	ia.ia_write = write;
+	ia.ia_data = write ? *val : 0;
+	ia.ia_vcpu = -1;
+	virtio_pci_bar_io(vp, &ia);
+	if (!write)
+		*val = (uint32_t)ia.ia_data;
 }
 
 static uint32_t
@@ -536,12 +613,17 @@ virtio_pci_cfg_read(void *arg, uint32_t off, uint32_t len)
 	struct virtio_pci	*vp = arg;
 	uint8_t			 img[VIRTIO_PCI_CFG_SIZE];
 	uint16_t		 status = PCI_STATUS_CAPS;
+	uint32_t		 win = 0;
 
 	if (off >= VIRTIO_PCI_CFG_SIZE || len > 4 ||
 	    len > VIRTIO_PCI_CFG_SIZE - off)
 		return (0);
+	if (off < VIRTIO_PCICFG_DATA + 4 && off + len > VIRTIO_PCICFG_DATA)
+		virtio_pci_cfg_window(vp, 0, &win);
 	pthread_mutex_lock(&vp->vp_lock);
 	memcpy(img, vp->vp_cfg, sizeof img);
+	memcpy(img + VIRTIO_PCICFG_BAR, vp->vp_win, sizeof vp->vp_win);
+	virtio_pci_put(img + VIRTIO_PCICFG_DATA, win, 4);
 	virtio_pci_put(img + PCI_CFG_COMMAND, vp->vp_cmd, 2);
 	if (vp->vp_isr != 0 && !(vp->vp_msix_ctrl & MSIX_CTRL_ENABLE))
 		status |= PCI_STATUS_INTX;
@@ -556,21 +638,24 @@ virtio_pci_cfg_read(void *arg, uint32_t off, uint32_t len)
 
 /*
  * Writable: command (memory, bus master, INTx disable), BAR0 (sizing and
- * moving it), the interrupt line and MSI-X enable and function mask.
- * Everything else is read-only and ignored.
+ * moving it), the interrupt line, MSI-X enable and function mask, and the
+ * PCI_CFG window's fields.  Everything else is read-only and ignored.
  */
 static void
 virtio_pci_cfg_write(void *arg, uint32_t off, uint32_t len, uint32_t val)
 {
 	struct virtio_pci	*vp = arg;
 	struct virtio_pci_msg	 msgs[VIRTIO_PCI_MAX_VECTORS];
-	uint8_t			 bar[4], b;
+	uint8_t			 bar[4], b, data[4] = { 0 };
 	unsigned int		 n, i;
-	uint32_t		 reg;
-	int			 barw = 0;
+	uint32_t		 reg, win;
+	int			 barw = 0, winw = 0;
 
 	if (off >= VIRTIO_PCI_CFG_SIZE || len > 4)
 		return;
+	/* Config writes are rare; this keeps gcc's inliner from seeing an
+	 * uninitialised read that cannot happen. */
+	memset(msgs, 0, sizeof msgs);
 	pthread_mutex_lock(&vp->vp_lock);
 	virtio_pci_put(bar, pci_bar_read(&vp->vp_bar, 0), 4);
 	for (i = 0; i < len; i++) {
@@ -590,6 +675,14 @@ virtio_pci_cfg_write(void *arg, uint32_t off, uint32_t len, uint32_t val)
 		else if (reg == VIRTIO_PCI_CAP_MSIX + 3)
 			vp->vp_msix_ctrl = (b << 8) &
 			    (MSIX_CTRL_ENABLE | MSIX_CTRL_FMASK);
+		else if (reg == VIRTIO_PCICFG_BAR ||
+		    (reg >= VIRTIO_PCICFG_OFF && reg < VIRTIO_PCICFG_DATA))
+			vp->vp_win[reg - VIRTIO_PCICFG_BAR] = b;
+		else if (reg >= VIRTIO_PCICFG_DATA &&
+		    reg < VIRTIO_PCICFG_DATA + 4) {
+			data[reg - VIRTIO_PCICFG_DATA] = b;
+			winw = 1;
+		}
 	}
 	if (barw)
 		pci_bar_write(&vp->vp_bar, 0, (uint32_t)virtio_pci_get(bar, 4));
@@ -598,6 +691,10 @@ virtio_pci_cfg_write(void *arg, uint32_t off, uint32_t len, uint32_t val)
 	n = virtio_pci_msix_flush(vp, msgs);
 	pthread_mutex_unlock(&vp->vp_lock);
 	virtio_pci_send(vp, msgs, n);
+	if (winw) {
+		win = (uint32_t)virtio_pci_get(data, 4);
+		virtio_pci_cfg_window(vp, 1, &win);
+	}
 }
 
 /*
@@ -1098,6 +1195,7 @@ virtio_pci_msix_flush(struct virtio_pci *vp, struct virtio_pci_msg *msgs)
 		    (e->pm_ctrl & MSIX_ENTRY_MASKED))
 			continue;
 		vp->vp_pba[v / 64] &= ~(1ULL << (v % 64));
+		msgs[n].pg_vector = v;
 		msgs[n].pg_addr = (uint64_t)e->pm_addr_hi << 32 | e->pm_addr_lo;
 		msgs[n].pg_data = e->pm_data;
 		n++;
@@ -1127,6 +1225,7 @@ virtio_pci_signal(struct virtio_pci *vp, int q, struct virtio_pci_msg *msg)
 			vp->vp_pba[v / 64] |= 1ULL << (v % 64);
 			return (0);
 		}
+		msg->pg_vector = v;
 		msg->pg_addr = (uint64_t)e->pm_addr_hi << 32 | e->pm_addr_lo;
 		msg->pg_data = e->pm_data;
 		return (1);
@@ -1156,12 +1255,82 @@ virtio_pci_send(struct virtio_pci *vp, const struct virtio_pci_msg *msgs,
 	unsigned int	i;
 
 	for (i = 0; i < n; i++) {
-		if (irq_msi(vp->vp_vmm, msgs[i].pg_addr, msgs[i].pg_data) ==
+		if (virtio_pci_irqfd_send(vp, &msgs[i]) == -1 &&
+		    irq_msi(vp->vp_vmm, msgs[i].pg_addr, msgs[i].pg_data) ==
 		    -1)
 			log_debug("%s: MSI %#llx/%#x: %s", vp->vp_ops.vo_name,
 			    (unsigned long long)msgs[i].pg_addr,
 			    msgs[i].pg_data, strerror(errno));
 		__atomic_add_fetch(&vp->vp_interrupts, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/*
+ * Send an MSI through the vector's irqfd, setting it up (eventfd, MSI
+ * route, KVM_IRQFD) on first use and re-pointing the route when the guest
+ * reprogrammed the entry.  Returns -1 when there is no irqfd to use (a
+ * fake VM, or KVM refused), and the caller falls back to irq_msi().
+ */
+static int
+virtio_pci_irqfd_send(struct virtio_pci *vp, const struct virtio_pci_msg *m)
+{
+	struct virtio_pci_irqfd	*pi = &vp->vp_irqfd[m->pg_vector];
+	uint64_t		 one = 1;
+	int			 gsi;
+
+	if (!kvm_has_vm(vp->vp_vmm))
+		return (-1);
+	pthread_mutex_lock(&vp->vp_msilock);
+	if (pi->pi_failed)
+		goto fail;
+	if (pi->pi_gsi == -1) {
+		if ((pi->pi_fd = eventfd(0, EFD_CLOEXEC|EFD_NONBLOCK)) == -1 ||
+		    (gsi = irq_msi_route_add(vp->vp_vmm, m->pg_addr,
+		    m->pg_data)) == -1)
+			goto broken;
+		pi->pi_gsi = gsi;
+		if (irq_irqfd(vp->vp_vmm, (uint32_t)gsi, pi->pi_fd, 1) == -1)
+			goto broken;
+	} else if ((pi->pi_addr != m->pg_addr || pi->pi_data != m->pg_data) &&
+	    irq_msi_route_set(vp->vp_vmm, (uint32_t)pi->pi_gsi, m->pg_addr,
+	    m->pg_data) == -1)
+		goto broken;
+	pi->pi_addr = m->pg_addr;
+	pi->pi_data = m->pg_data;
+	if (write(pi->pi_fd, &one, sizeof one) != sizeof one &&
+	    errno != EAGAIN)
+		goto broken;
+	pthread_mutex_unlock(&vp->vp_msilock);
+	return (0);
+
+broken:
+	log_debug("%s: vector %u: irqfd: %s; using KVM_SIGNAL_MSI",
+	    vp->vp_ops.vo_name, m->pg_vector, strerror(errno));
+	pi->pi_failed = 1;
+fail:
+	pthread_mutex_unlock(&vp->vp_msilock);
+	return (-1);
+}
+
+/* Undo every vector's irqfd and route. */
+static void
+virtio_pci_irqfd_clear(struct virtio_pci *vp)
+{
+	struct virtio_pci_irqfd	*pi;
+	unsigned int		 i;
+
+	for (i = 0; i < VIRTIO_PCI_MAX_VECTORS; i++) {
+		pi = &vp->vp_irqfd[i];
+		if (pi->pi_gsi != -1) {
+			if (pi->pi_fd != -1)
+				irq_irqfd(vp->vp_vmm, (uint32_t)pi->pi_gsi,
+				    pi->pi_fd, 0);
+			irq_msi_route_del(vp->vp_vmm, (uint32_t)pi->pi_gsi);
+		}
+		if (pi->pi_fd != -1)
+			close(pi->pi_fd);
+		pi->pi_fd = pi->pi_gsi = -1;
+		pi->pi_failed = 0;
 	}
 }
 

@@ -34,7 +34,9 @@
  *    run there, never on a vCPU thread.  On a fake VM (unit tests) there
  *    is no thread: a notify write runs vo_queue_notify on the writing
  *    thread before the write returns, and virtio_pci_poll() runs watched
- *    fds.
+ *    fds.  Interrupts from virtqueue_notify go out as MSI-X through one
+ *    KVM irqfd per vector (KVM_SIGNAL_MSI as a fallback, the fake VM's
+ *    recorder in tests), or as INTx with the ISR when MSI-X is off.
  *  - The "queue lock" of the device serialises all queue work:
  *    vo_queue_notify, watch callbacks, vo_reset and vo_driver_ok are each
  *    called with it held, so they never run concurrently with one another
@@ -48,6 +50,15 @@
  *    share with the queue callbacks needs the device's own lock or atomics.
  *  - virtqueue_* functions on a queue may be called only with the queue
  *    lock held: from the callbacks above, or through virtio_pci_kick().
+ *  - A model that stops popping before the ring is empty (no room for
+ *    more requests in flight, no RX data) must come back by itself: call
+ *    virtio_pci_kick() (from any thread) when it can go on.  A model that
+ *    completes requests later (asynchronous I/O) does so from a watch
+ *    callback (virtio_pci_watch_fd on an eventfd or io_uring fd), which
+ *    holds the queue lock as virtqueue_push requires.
+ *  - virtio_pci_kick() must not be called from a queue-lock callback of
+ *    the same device on a fake VM (it would deadlock on the queue lock);
+ *    on a real VM it only writes an eventfd.
  *  - virtio_pci_features, virtio_pci_config_changed, virtio_pci_set_broken
  *    and virtio_pci_kick may be called from any thread outside the config
  *    callbacks.  Lock order: queue lock, then transport lock, then the
@@ -102,7 +113,7 @@ struct virtqueue;
 #define VIRTQ_DESC_F_INDIRECT	4
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1
 #define VIRTQ_USED_F_NO_NOTIFY	1
-#define VIRTQ_DESC_SIZE		16	/* le64 addr, le32 len, le16 flags, next */
+#define VIRTQ_DESC_SIZE		16	/* le64 addr, le32 len, le16 flags+next */
 #define VIRTQ_AVAIL_SIZE(n)	(6 + 2 * (uint64_t)(n))	/* with used_event */
 #define VIRTQ_USED_SIZE(n)	(6 + 8 * (uint64_t)(n))	/* with avail_event */
 
@@ -128,7 +139,7 @@ struct virtqueue;
  * keep it in the device's state or on the heap, not on a small stack.
  */
 struct virtqueue_chain {
-	uint16_t	 vc_head;	/* head descriptor, the used element's id */
+	uint16_t	 vc_head;	/* head descriptor = used element id */
 	unsigned int	 vc_nout;	/* device-readable buffers, first */
 	unsigned int	 vc_nin;	/* device-writable buffers, after */
 	uint64_t	 vc_out_len;	/* bytes in the readable buffers */
@@ -141,8 +152,9 @@ struct virtqueue_chain {
  * the ring is empty or the queue is not enabled, or -1 with errno EIO when
  * the queue is (or just became) broken: an index, descriptor or buffer was
  * invalid (out of RAM, loop, too long, zero or oversize length, readable
- * after writable, nested or unnegotiated indirect).  With EVENT_IDX, an
- * empty ring publishes avail_event so the driver kicks on its next buffer.
+ * after writable, nested or unnegotiated indirect).  With EVENT_IDX,
+ * every pop (and an empty ring) publishes avail_event so the driver kicks
+ * for its next buffer.
  * Queue lock held.
  */
 int		 virtqueue_pop(struct virtqueue *, struct virtqueue_chain *);
@@ -225,18 +237,19 @@ int		 virtqueue_is_broken(const struct virtqueue *);
  */
 struct virtio_pci_ops {
 	const char	*vo_name;	/* "virtio-rng": logs, thread name */
-	uint16_t	 vo_type;	/* VIRTIO_ID_*; PCI device 0x1040 + type */
-	uint32_t	 vo_class;	/* PCI class code: class<<16|sub<<8|if */
+	uint16_t	 vo_type;	/* VIRTIO_ID_*: PCI device 0x1040+type */
+	uint32_t	 vo_class;	/* PCI class: class<<16|sub<<8|if */
 	unsigned int	 vo_nqueues;	/* 1 .. VIRTIO_PCI_MAX_QUEUES */
 	unsigned int	 vo_queue_max;	/* each queue's max size, power of 2 */
 	uint64_t	 vo_features;	/* device bits (0-23) and INDIRECT_DESC;
 					   VERSION_1 and EVENT_IDX are added */
-	uint64_t	 vo_max_bytes;	/* cap per chain; 0: VIRTQUEUE_MAX_BYTES */
+	uint64_t	 vo_max_bytes;	/* per chain; 0: VIRTQUEUE_MAX_BYTES */
 	uint32_t	 vo_config_size; /* device config bytes, 0 .. 4096 */
 	/* Device config space accesses: naturally aligned 1, 2 or 4 bytes
 	 * inside vo_config_size (8-byte accesses arrive as two 4-byte ones).
 	 * vCPU thread, transport lock held.  NULL: reads 0, writes ignored. */
-	uint32_t	(*vo_config_read)(void *dev, uint32_t off, uint32_t len);
+	uint32_t	(*vo_config_read)(void *dev, uint32_t off,
+			    uint32_t len);
 	void		(*vo_config_write)(void *dev, uint32_t off,
 			    uint32_t len, uint32_t val);
 	/* The driver kicked this queue (or DRIVER_OK was set): pop, work,
@@ -260,8 +273,8 @@ struct virtio_pci_ops {
  * (caller frees) and errno: no PCI bus, bad ops, no free slot, thread or
  * eventfd creation failed.
  */
-struct virtio_pci *virtio_pci_create(struct vmm *, const struct virtio_pci_ops *,
-		    void *dev, char **cause);
+struct virtio_pci *virtio_pci_create(struct vmm *,
+		    const struct virtio_pci_ops *, void *dev, char **cause);
 /*
  * Stop the I/O thread (waiting for a callback in progress), unmap the BAR
  * and free.  NULL is fine.  Only while no vCPU runs (vmm_free order): the

@@ -395,6 +395,12 @@ virtqueue_pop(struct virtqueue *vq, struct virtqueue_chain *c)
 	if (virtqueue_walk(vq, head, c) != 0)
 		return (-1);
 	vq->vq_last_avail++;
+	/* Kick me for anything after this one: kept current on every pop
+	 * so a model that stops before the ring is empty still hears of
+	 * new buffers. */
+	if (vq->vq_event_idx)
+		virtqueue_store16(vq->vq_used + VIRTQUEUE_USED_RING +
+		    VIRTQUEUE_USED_ELEM * vq->vq_size, vq->vq_last_avail);
 	return (1);
 }
 

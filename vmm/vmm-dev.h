@@ -328,4 +328,19 @@ int		 kvm_has_vm(struct vmm *);
 int		 kvm_ioeventfd(struct vmm *, enum iotrap_space, uint64_t addr,
 		    uint32_t len, int fd, int assign);
 
+/*
+ * irq.c: MSIs through irqfds.  irq_msi_route_add() gives a GSI (from
+ * VMM_IOAPIC_PINS up) routed to the MSI (addr, data), or -1 with errno
+ * (ENOTSUP on a fake VM, ENOSPC); irq_msi_route_set() points it at a new
+ * MSI (an ioctl that waits for KVM: only when the guest reprograms);
+ * irq_msi_route_del() frees it.  irq_irqfd() makes a write to the eventfd
+ * fd inject gsi (assign 0 removes it).  The routing table is shared by the
+ * VM and kept with the default irqchip routes.  Any thread.
+ */
+int		 irq_msi_route_add(struct vmm *, uint64_t addr, uint32_t data);
+int		 irq_msi_route_set(struct vmm *, uint32_t gsi, uint64_t addr,
+		    uint32_t data);
+void		 irq_msi_route_del(struct vmm *, uint32_t gsi);
+int		 irq_irqfd(struct vmm *, uint32_t gsi, int fd, int assign);
+
 #endif

@@ -22,6 +22,34 @@ enum vmm_boot_kind {
 	VMM_BOOT_PVH		/* ELF with XEN_ELFNOTE_PHYS32_ENTRY */
 };
 
+#define VMM_MAX_DISKS	16
+#define VMM_MAX_NICS	10
+
+/* One virtio-blk disk (vp_disks); strings owned by the caller. */
+struct vmm_disk_params {
+	const char	*vd_name;	/* "scsi0:0": logs and causes */
+	const char	*vd_path;	/* image: raw, VMDK flat or sparse */
+	int		 vd_readonly;	/* 1: opened read-only, VIRTIO_BLK_F_RO */
+};
+
+/* Where a virtio-net NIC's frames go (tap.c). */
+enum vmm_nic_backend {
+	VMM_NIC_AUTO = 0,	/* vn_ifname: a bridge if one exists, else a TAP */
+	VMM_NIC_TAP,		/* the TAP vn_ifname, existing or new */
+	VMM_NIC_BRIDGE,		/* a new TAP attached to bridge vn_ifname */
+	VMM_NIC_FD		/* vn_fd, already open (tests, fd passing) */
+};
+
+/* One virtio-net NIC (vp_nics); strings owned by the caller. */
+struct vmm_nic_params {
+	const char	*vn_name;	/* "ethernet0": logs and causes */
+	enum vmm_nic_backend vn_backend;
+	const char	*vn_ifname;	/* TAP or bridge name (not for FD) */
+	int		 vn_fd;		/* VMM_NIC_FD: a TAP (or, in tests, a
+					   datagram socket), borrowed */
+	uint8_t		 vn_mac[6];	/* the guest's MAC address */
+};
+
 /* What a VM is made of; filled by vmx from the .vmx, all owned by caller. */
 struct vmm_params {
 	const char	*vp_name;	/* displayName, for logs */
@@ -35,6 +63,11 @@ struct vmm_params {
 	const char	*vp_cmdline;	/* kernel command line or NULL */
 	enum vmm_boot_kind vp_boot;
 	int		 vp_virtio_rng;	/* 1: a virtio-rng device on PCI */
+	/* Appended: disks and NICs (virtio-blk.c, virtio-net.c). */
+	const struct vmm_disk_params *vp_disks;	/* vp_ndisks, in PCI order */
+	unsigned int	 vp_ndisks;	/* 0 .. VMM_MAX_DISKS */
+	const struct vmm_nic_params *vp_nics;	/* vp_nnics, in PCI order */
+	unsigned int	 vp_nnics;	/* 0 .. VMM_MAX_NICS */
 };
 
 /* How a VM's run ended (vmm_run's result). */

@@ -30,6 +30,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "cfg.h"
 #include "log.h"
 #include "xmalloc.h"
 #include "vmx.h"
@@ -80,6 +81,7 @@ static void	*vmx_events_main(void *);
 static void	vmx_signal_cb(evutil_socket_t, short, void *);
 static void	vmx_quit_cb(evutil_socket_t, short, void *);
 static int	vmx_create_status(int, const char *);
+static void	vmx_save_macs(struct vmx_conf *);
 
 /* A kernel or initrd must be a readable, non-empty regular file. */
 static int
@@ -316,7 +318,7 @@ static int
 vmx_create_status(int error, const char *why)
 {
 	static const char *const	 input[] = {
-		"kernel ", "initrd ", "command line"
+		"kernel ", "initrd ", "command line", "disk "
 	};
 	size_t				 i;
 
@@ -327,6 +329,42 @@ vmx_create_status(int error, const char *why)
 			return (VMX_EXIT_USAGE);
 	}
 	return (VMX_EXIT_FAILURE);
+}
+
+/*
+ * NICs whose MAC vmx_conf_create just generated: write it back into the
+ * .vmx (the rest of the file unchanged) so the guest sees the same address
+ * at every power-on, as VMware does.  A read-only .vmx only costs a
+ * warning: the VM runs, with a new address next time.
+ */
+static void
+vmx_save_macs(struct vmx_conf *vc)
+{
+	struct cfg	*cfg;
+	char		*why = NULL, mac[32];
+	unsigned int	 i, n = 0;
+
+	for (i = 0; i < vc->vc_nnics; i++) {
+		if (!vc->vc_nics[i].cn_generated)
+			continue;
+		vmx_conf_mac_format(vc->vc_nics[i].cn_mac, mac, sizeof mac);
+		log_info("%s: generated MAC address %s",
+		    vc->vc_nics[i].cn_name, mac);
+		n++;
+	}
+	if (n == 0)
+		return;
+	if ((cfg = cfg_load(vc->vc_path, &why)) == NULL) {
+		log_warnx("cannot save the generated MAC address: %s", why);
+		free(why);
+		return;
+	}
+	vmx_conf_write_macs(vc, cfg);
+	if (cfg_save(cfg, vc->vc_path, &why) != 0) {
+		log_warnx("cannot save the generated MAC address: %s", why);
+		free(why);
+	}
+	cfg_free(cfg);
 }
 
 /* vmx's exit status for the way the guest ended. */
@@ -420,6 +458,11 @@ vmx_run(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 		status = VMX_EXIT_USAGE;
 		goto fail;
 	}
+	if (vmx_conf_check_files(vc, &why) != 0) {
+		status = VMX_EXIT_USAGE;
+		goto fail;
+	}
+	vmx_save_macs(vc);
 	if (vmx_serial_open(&vx, &why) != 0) {
 		status = VMX_EXIT_FAILURE;
 		goto fail;

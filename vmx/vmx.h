@@ -8,6 +8,7 @@
 #define VIREO_VMX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vmm.h"
 
@@ -42,6 +43,28 @@ enum vmx_serial_type {
 };
 
 /*
+ * One disk: a present scsiX:Y, sataX:Y, nvmeX:Y or ideX:Y unit, all of
+ * which become virtio-blk disks (vmx.conf.5).
+ */
+struct vmx_conf_disk {
+	char		*cd_name;	/* "scsi0:0" */
+	char		*cd_path;	/* fileName, resolved */
+	int		 cd_readonly;	/* readOnly, or a CD-ROM image */
+	int		 cd_cdrom;	/* deviceType cdrom-image */
+};
+
+/* One NIC: a present ethernetN, a virtio-net on a TAP. */
+struct vmx_conf_nic {
+	char		*cn_name;	/* "ethernet0" */
+	char		*cn_network;	/* networkName as written */
+	enum vmm_nic_backend cn_backend; /* from networkName's form */
+	char		*cn_ifname;	/* the bridge or TAP name */
+	char		*cn_model;	/* virtualDev as written, or NULL */
+	uint8_t		 cn_mac[6];
+	int		 cn_generated;	/* MAC made now: vmx writes it back */
+};
+
+/*
  * A VM's configuration: the .vmx translated into libvmm parameters plus
  * what vmx itself needs.  Every string is owned by the struct and freed by
  * vmx_conf_free; vc_params points into them.
@@ -66,6 +89,14 @@ struct vmx_conf {
 	unsigned int	 vc_log_keepold; /* log.keepOld */
 
 	struct vmm_params vc_params;	/* filled by vmx_conf_params */
+
+	/* Disks and NICs (appended). */
+	struct vmx_conf_disk vc_disks[VMM_MAX_DISKS]; /* in PCI order */
+	unsigned int	 vc_ndisks;
+	struct vmx_conf_nic vc_nics[VMM_MAX_NICS]; /* ethernet0 first */
+	unsigned int	 vc_nnics;
+	struct vmm_disk_params vc_pdisks[VMM_MAX_DISKS]; /* for vc_params */
+	struct vmm_nic_params vc_pnics[VMM_MAX_NICS];
 };
 
 /* One .vmx key vmx honours: its name, parser and documentation. */
@@ -79,6 +110,8 @@ struct vmx_conf_key {
 /* vmxconf.c */
 extern const struct vmx_conf_key vmx_conf_keys[];
 extern const size_t vmx_conf_nkeys;
+extern const struct vmx_conf_key vmx_conf_dev_keys[];
+extern const size_t vmx_conf_ndev_keys;
 struct vmx_conf	*vmx_conf_create(const struct cfg *, const char *,
 		     unsigned int, char **);
 struct vmx_conf	*vmx_conf_load(const char *, unsigned int, struct cfg **,
@@ -87,6 +120,9 @@ void		 vmx_conf_free(struct vmx_conf *);
 const struct vmm_params *vmx_conf_params(struct vmx_conf *);
 const char	*vmx_conf_serial_name(enum vmx_serial_type);
 const char	*vmx_conf_boot_name(enum vmm_boot_kind);
+int		 vmx_conf_check_files(const struct vmx_conf *, char **);
+unsigned int	 vmx_conf_write_macs(const struct vmx_conf *, struct cfg *);
+void		 vmx_conf_mac_format(const uint8_t *, char *, size_t);
 
 /* vmxlog.c */
 char		*vmx_log_rotated_name(const char *, unsigned int);

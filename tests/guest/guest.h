@@ -227,12 +227,18 @@ void		 time_delay_us(uint64_t us);
 
 /* paging.c */
 int		 paging_map_ram(uint64_t end);
+int		 paging_uncached(uint64_t addr, uint64_t size);
 
 /* pci.c */
 int		 pci_has_mech1(void);
 uint32_t	 pci_mech1_read(int bus, int dev, int fn, int off);
 uint64_t	 pci_ecam_base(void);
 uint32_t	 pci_ecam_read(uint64_t base, int dev, int fn, int off);
+void		 pci_mech1_write(int bus, int dev, int fn, int off, uint32_t);
+void		 pci_ecam_write(uint64_t base, int dev, int fn, int off,
+		    uint32_t);
+uint32_t	 pci_conf_read(int dev, int fn, int off);	/* bus 0 */
+void		 pci_conf_write(int dev, int fn, int off, uint32_t);
 
 /* smp.c */
 int		 smp_start(int *ncpus, uint64_t *ms);
@@ -252,6 +258,9 @@ void		 scenario_rtc(void) __attribute__((noreturn));
 void		 scenario_poweroff(void) __attribute__((noreturn));
 void		 scenario_reset(void) __attribute__((noreturn));
 void		 scenario_pciscan(void) __attribute__((noreturn));
+void		 scenario_virtio_blk(void) __attribute__((noreturn));
+void		 scenario_virtio_net(void) __attribute__((noreturn));
+void		 scenario_virtio_rng(void) __attribute__((noreturn));
 
 #endif /* !__ASSEMBLER__ */
 #endif

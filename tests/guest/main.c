@@ -23,6 +23,11 @@ static const struct scenario main_scenarios[] = {
 	{ "pciscan", scenario_pciscan, "ecam=A: list PCI bus 0 (mechanism 1, ECAM)" },
 	{ "counter", scenario_counter,
 	    "hz=H size=MiB count=N: tick counter and RAM checksum" },
+	{ "virtio-blk", scenario_virtio_blk,
+	    "mode=M seed=N ro=1 ...: virtio-blk whole-disk pattern" },
+	{ "virtio-net", scenario_virtio_net,
+	    "ip=A peer=A proto=icmp|udp: virtio-net ARP and echo" },
+	{ "virtio-rng", scenario_virtio_rng, "two virtio-rng reads" },
 };
 
 void
