@@ -4,7 +4,8 @@
  * the defaults when a key is absent, paths relative to the .vmx's
  * directory, and the exact one-line message a person gets for each bad
  * value.  Also checks that vmx.conf.5 documents every key in the table.
- * No KVM and no files are needed, except the man page.
+ * No KVM is needed; the man page is read, and the disk, NIC and MAC
+ * write-back tests use files in a temporary directory.
  */
 
 #include "config.h"
@@ -462,6 +463,337 @@ START_TEST(test_documented)
 }
 END_TEST
 
+/* Disks: every controller type, in type, bus, unit order. */
+START_TEST(test_disks)
+{
+	struct vmx_conf			*vc;
+	const struct vmm_params		*vp;
+	char				*cause;
+
+	vc = check_vmxconf_parse(
+	    "vireo.kernel = \"k\"\n"
+	    "ide0:1.present = \"TRUE\"\n"
+	    "ide0:1.fileName = \"ide.img\"\n"
+	    "sata0:0.present = \"TRUE\"\n"
+	    "sata0:0.deviceType = \"cdrom-image\"\n"
+	    "sata0:0.fileName = \"/iso/debian.iso\"\n"
+	    "sata0:1.present = \"TRUE\"\n"
+	    "sata0:1.deviceType = \"cdrom-raw\"\n"
+	    "sata0:1.fileName = \"auto detect\"\n"
+	    "sata0:2.present = \"TRUE\"\n"
+	    "sata0:2.deviceType = \"cdrom-image\"\n"
+	    "scsi0.present = \"TRUE\"\n"
+	    "scsi0.virtualDev = \"pvscsi\"\n"
+	    "scsi0:1.present = \"TRUE\"\n"
+	    "scsi0:1.fileName = \"data.vmdk\"\n"
+	    "scsi0:1.readOnly = \"TRUE\"\n"
+	    "scsi0:1.mode = \"independent-persistent\"\n"
+	    "scsi0:0.present = \"TRUE\"\n"
+	    "scsi0:0.deviceType = \"scsi-hardDisk\"\n"
+	    "scsi0:0.fileName = \"web01.vmdk\"\n"
+	    "scsi0:2.present = \"FALSE\"\n"
+	    "scsi0:2.fileName = \"off.vmdk\"\n"
+	    "scsi0:3.present = \"TRUE\"\n"
+	    "scsi0:3.startConnected = \"FALSE\"\n"
+	    "scsi1.present = \"FALSE\"\n"
+	    "scsi1:0.present = \"TRUE\"\n"
+	    "scsi1:0.fileName = \"gone.vmdk\"\n"
+	    "nvme1:14.present = \"TRUE\"\n"
+	    "nvme1:14.fileName = \"fast.img\"\n", 0, &cause);
+	ck_assert_msg(vc != NULL, "%s", cause);
+	ck_assert_uint_eq(vc->vc_ndisks, 5);
+	ck_assert_str_eq(vc->vc_disks[0].cd_name, "scsi0:0");
+	ck_assert_str_eq(vc->vc_disks[0].cd_path, "/vms/web01/web01.vmdk");
+	ck_assert_int_eq(vc->vc_disks[0].cd_readonly, 0);
+	ck_assert_str_eq(vc->vc_disks[1].cd_name, "scsi0:1");
+	ck_assert_int_eq(vc->vc_disks[1].cd_readonly, 1);
+	ck_assert_str_eq(vc->vc_disks[2].cd_name, "sata0:0");
+	ck_assert_str_eq(vc->vc_disks[2].cd_path, "/iso/debian.iso");
+	ck_assert_int_eq(vc->vc_disks[2].cd_readonly, 1);
+	ck_assert_int_eq(vc->vc_disks[2].cd_cdrom, 1);
+	ck_assert_str_eq(vc->vc_disks[3].cd_name, "nvme1:14");
+	ck_assert_str_eq(vc->vc_disks[4].cd_name, "ide0:1");
+	ck_assert_str_eq(vc->vc_disks[4].cd_path, "/vms/web01/ide.img");
+	vp = vmx_conf_params(vc);
+	ck_assert_uint_eq(vp->vp_ndisks, 5);
+	ck_assert_str_eq(vp->vp_disks[1].vd_path, "/vms/web01/data.vmdk");
+	ck_assert_str_eq(vp->vp_disks[1].vd_name, "scsi0:1");
+	ck_assert_int_eq(vp->vp_disks[1].vd_readonly, 1);
+	ck_assert_uint_eq(vp->vp_nnics, 0);
+	vmx_conf_free(vc);
+}
+END_TEST
+
+START_TEST(test_disk_errors)
+{
+	check_vmxconf_error("vireo.kernel = \"k\"\nscsi0:0.present = \"yes\"\n"
+	    "scsi0:0.fileName = \"a.vmdk\"\n"
+	    "scsi0:0.mode = \"independent-nonpersistent\"\n", 0,
+	    "scsi0:0.mode \"independent-nonpersistent\" is not supported "
+	    "(use persistent or independent-persistent)");
+	check_vmxconf_error("vireo.kernel = \"k\"\n"
+	    "sata1:3.present = \"TRUE\"\n", 0, "sata1:3.fileName is not set (the disk image)");
+	check_vmxconf_error("vireo.kernel = \"k\"\n"
+	    "scsi0:0.present = \"maybe\"\n", 0, "scsi0:0.present \"maybe\" is not TRUE or FALSE");
+	check_vmxconf_error("vireo.kernel = \"k\"\nide1:0.present = \"TRUE\"\n"
+	    "ide1:0.deviceType = \"floppy\"\nide1:0.fileName = \"f\"\n", 0,
+	    "ide1:0.deviceType \"floppy\" is not supported (use "
+	    "scsi-hardDisk, ata-hardDisk, disk or cdrom-image)");
+	check_vmxconf_error("vireo.kernel = \"k\"\nscsi0:0.present = \"TRUE\"\n"
+	    "scsi0:0.fileName = \"\"\n", 0, "scsi0:0.fileName is empty");
+	check_vmxconf_error("vireo.kernel = \"k\"\nscsi0:0.present = \"TRUE\"\n"
+	    "scsi0:0.fileName = \"a\"\nscsi0:0.readOnly = \"2\"\n", 0,
+	    "scsi0:0.readOnly \"2\" is not TRUE or FALSE");
+}
+END_TEST
+
+/* NICs: networkName forms, the three address types. */
+START_TEST(test_nics)
+{
+	struct vmx_conf			*vc;
+	const struct vmm_params		*vp;
+	char				*cause, mac[32];
+
+	vc = check_vmxconf_parse(
+	    "vireo.kernel = \"k\"\n"
+	    "ethernet0.present = \"TRUE\"\n"
+	    "ethernet0.virtualDev = \"vmxnet3\"\n"
+	    "ethernet0.networkName = \"br0\"\n"
+	    "ethernet0.addressType = \"generated\"\n"
+	    "ethernet0.generatedAddress = \"00:0C:29:AB:cd:ef\"\n"
+	    "ethernet0.generatedAddressOffset = \"0\"\n"
+	    "ethernet1.present = \"FALSE\"\n"
+	    "ethernet2.present = \"TRUE\"\n"
+	    "ethernet2.connectionType = \"bridged\"\n"
+	    "ethernet2.networkName = \"tap:vtap2\"\n"
+	    "ethernet2.addressType = \"static\"\n"
+	    "ethernet2.address = \"00:50:56:3f:00:01\"\n"
+	    "ethernet9.present = \"TRUE\"\n"
+	    "ethernet9.virtualDev = \"e1000\"\n"
+	    "ethernet9.networkName = \"bridge:lan-1\"\n"
+	    "ethernet9.addressType = \"vpx\"\n"
+	    "ethernet9.generatedAddress = \"00:50:56:80:12:34\"\n", 0, &cause);
+	ck_assert_msg(vc != NULL, "%s", cause);
+	ck_assert_uint_eq(vc->vc_nnics, 3);
+	ck_assert_str_eq(vc->vc_nics[0].cn_name, "ethernet0");
+	ck_assert_int_eq(vc->vc_nics[0].cn_backend, VMM_NIC_AUTO);
+	ck_assert_str_eq(vc->vc_nics[0].cn_ifname, "br0");
+	vmx_conf_mac_format(vc->vc_nics[0].cn_mac, mac, sizeof mac);
+	ck_assert_str_eq(mac, "00:0c:29:ab:cd:ef");
+	ck_assert_int_eq(vc->vc_nics[0].cn_generated, 0);
+	ck_assert_str_eq(vc->vc_nics[1].cn_name, "ethernet2");
+	ck_assert_int_eq(vc->vc_nics[1].cn_backend, VMM_NIC_TAP);
+	ck_assert_str_eq(vc->vc_nics[1].cn_ifname, "vtap2");
+	ck_assert_str_eq(vc->vc_nics[2].cn_name, "ethernet9");
+	ck_assert_int_eq(vc->vc_nics[2].cn_backend, VMM_NIC_BRIDGE);
+	ck_assert_str_eq(vc->vc_nics[2].cn_ifname, "lan-1");
+	ck_assert_int_eq(vmx_conf_check_files(vc, &cause), 0);
+	vp = vmx_conf_params(vc);
+	ck_assert_uint_eq(vp->vp_nnics, 3);
+	ck_assert_str_eq(vp->vp_nics[1].vn_ifname, "vtap2");
+	ck_assert_int_eq(vp->vp_nics[1].vn_fd, -1);
+	ck_assert_mem_eq(vp->vp_nics[1].vn_mac, "\x00\x50\x56\x3f\x00\x01", 6);
+	ck_assert_mem_eq(vp->vp_nics[2].vn_mac, "\x00\x50\x56\x80\x12\x34", 6);
+	vmx_conf_free(vc);
+}
+END_TEST
+
+START_TEST(test_nic_errors)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} t[] = {
+		{ "ethernet0.generatedAddress = \"00:0c:29:ab:cd\"\n",
+		  "ethernet0.generatedAddress \"00:0c:29:ab:cd\" is not a MAC "
+		  "address (xx:xx:xx:xx:xx:xx)" },
+		{ "ethernet0.generatedAddress = \"00:0c:29:ab:cd:eg\"\n",
+		  "ethernet0.generatedAddress \"00:0c:29:ab:cd:eg\" is not a "
+		  "MAC address (xx:xx:xx:xx:xx:xx)" },
+		{ "ethernet0.generatedAddress = \"01:0c:29:ab:cd:ef\"\n",
+		  "ethernet0.generatedAddress \"01:0c:29:ab:cd:ef\" is a "
+		  "multicast address" },
+		{ "ethernet0.generatedAddress = \"00:00:00:00:00:00\"\n",
+		  "ethernet0.generatedAddress is all zeros" },
+		{ "ethernet0.addressType = \"static\"\n"
+		  "ethernet0.address = \"00:50:56:40:00:01\"\n",
+		  "ethernet0.address \"00:50:56:40:00:01\" is outside "
+		  "00:50:56:00:00:00 to 00:50:56:3f:ff:ff" },
+		{ "ethernet0.addressType = \"static\"\n",
+		  "ethernet0.address is not set (addressType is static)" },
+		{ "ethernet0.addressType = \"vpx\"\n",
+		  "ethernet0.generatedAddress is not set (addressType is "
+		  "vpx)" },
+		{ "ethernet0.addressType = \"random\"\n",
+		  "ethernet0.addressType \"random\" is not generated, static "
+		  "or vpx" },
+		{ "ethernet0.virtualDev = \"rtl8139\"\n",
+		  "ethernet0.virtualDev \"rtl8139\" is not a NIC model "
+		  "(e1000, e1000e, vmxnet3, vmxnet, vlance, virtio)" },
+		{ "ethernet0.connectionType = \"nat\"\n",
+		  "ethernet0.connectionType \"nat\" is not supported (only "
+		  "bridged)" },
+	};
+	char	*text;
+	size_t	 i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		xasprintf(&text, "vireo.kernel = \"k\"\n"
+		    "ethernet0.present = \"TRUE\"\n"
+		    "ethernet0.networkName = \"br0\"\n%s", t[i].text);
+		check_vmxconf_error(text, 0, t[i].want);
+		free(text);
+	}
+}
+END_TEST
+
+/* What vmx checks before power-on: disk files, network names. */
+START_TEST(test_check_files)
+{
+	struct vmx_conf	*vc;
+	char		 dir[] = "/tmp/vt.vmxconf.XXXXXX", *text, *cause;
+	FILE		*f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	xasprintf(&text, "%s/disk.img", dir);
+	ck_assert_ptr_nonnull((f = fopen(text, "w")));
+	fclose(f);
+	free(text);
+	xasprintf(&text, "vireo.kernel = \"k\"\n"
+	    "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"%s/disk.img\"\n",
+	    dir);
+	vc = check_vmxconf_parse(text, 0, &cause);
+	ck_assert_ptr_nonnull(vc);
+	ck_assert_int_eq(vmx_conf_check_files(vc, &cause), 0);
+	vmx_conf_free(vc);
+	free(text);
+
+	vc = check_vmxconf_parse("vireo.kernel = \"k\"\n"
+	    "scsi0:0.present = \"TRUE\"\nscsi0:0.fileName = \"nothere.vmdk\"\n",
+	    0, &cause);
+	ck_assert_ptr_nonnull(vc);
+	ck_assert_int_eq(vmx_conf_check_files(vc, &cause), -1);
+	ck_assert_str_eq(cause, "scsi0:0.fileName "
+	    "\"/vms/web01/nothere.vmdk\": No such file or directory");
+	free(cause);
+	vmx_conf_free(vc);
+
+	xasprintf(&text, "vireo.kernel = \"k\"\n"
+	    "ide0:0.present = \"TRUE\"\nide0:0.fileName = \"%s\"\n", dir);
+	vc = check_vmxconf_parse(text, 0, &cause);
+	ck_assert_int_eq(vmx_conf_check_files(vc, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "not a file or block device"));
+	free(cause);
+	vmx_conf_free(vc);
+	free(text);
+
+	/* An ESXi port group loads, but cannot power on. */
+	vc = check_vmxconf_parse("vireo.kernel = \"k\"\n"
+	    "ethernet0.present = \"TRUE\"\n"
+	    "ethernet0.networkName = \"VM Network\"\n", 0, &cause);
+	ck_assert_ptr_nonnull(vc);
+	ck_assert_int_eq(vmx_conf_check_files(vc, &cause), -1);
+	ck_assert_str_eq(cause, "ethernet0.networkName \"VM Network\" is not "
+	    "a Linux bridge or TAP name (NAME, bridge:NAME or tap:NAME, at "
+	    "most 15 of A-Z a-z 0-9 - _ .)");
+	free(cause);
+	vmx_conf_free(vc);
+	vc = check_vmxconf_parse("vireo.kernel = \"k\"\n"
+	    "ethernet1.present = \"TRUE\"\n", 0, &cause);
+	ck_assert_int_eq(vmx_conf_check_files(vc, &cause), -1);
+	ck_assert_str_eq(cause, "ethernet1.networkName is not set (a Linux "
+	    "bridge, bridge:NAME or tap:NAME)");
+	free(cause);
+	vmx_conf_free(vc);
+
+	xasprintf(&text, "rm -rf %s", dir);
+	ck_assert_int_eq(system(text), 0);
+	free(text);
+}
+END_TEST
+
+/* A missing generated MAC is made in 00:0c:29 and saved, nothing else. */
+START_TEST(test_mac_writeback)
+{
+	static const char	 orig[] =
+	    "# my VM\n"
+	    ".encoding = \"UTF-8\"\n"
+	    "vireo.kernel=\"k\"   # the kernel\n"
+	    "\n"
+	    "ethernet0.present = \"TRUE\"\r\n"
+	    "ethernet0.networkName = \"br0\"\n"
+	    "ethernet1.present = \"TRUE\"\n"
+	    "ethernet1.networkName = \"tap:t1\"\n"
+	    "ethernet1.generatedAddress = \"00:0c:29:00:00:01\"\n"
+	    "unknown.key = \"kept |22as is|22\"\n";
+	struct vmx_conf		*vc, *again;
+	struct cfg		*cfg;
+	char			 dir[] = "/tmp/vt.vmxconf.XXXXXX", *path;
+	char			*cause = NULL, mac[32], *want, buf[4096];
+	FILE			*f;
+	size_t			 n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	xasprintf(&path, "%s/m.vmx", dir);
+	ck_assert_ptr_nonnull((f = fopen(path, "w")));
+	fputs(orig, f);
+	fclose(f);
+	vc = vmx_conf_load(path, 0, NULL, &cause);
+	ck_assert_msg(vc != NULL, "%s", cause);
+	ck_assert_int_eq(vc->vc_nics[0].cn_generated, 1);
+	ck_assert_int_eq(vc->vc_nics[1].cn_generated, 0);
+	ck_assert_mem_eq(vc->vc_nics[0].cn_mac, "\x00\x0c\x29", 3);
+	vmx_conf_mac_format(vc->vc_nics[0].cn_mac, mac, sizeof mac);
+
+	cfg = cfg_load(path, &cause);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(vmx_conf_write_macs(vc, cfg), 1);
+	ck_assert_int_eq(cfg_save(cfg, path, &cause), 0);
+	cfg_free(cfg);
+
+	ck_assert_ptr_nonnull((f = fopen(path, "r")));
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	xasprintf(&want, "%sethernet0.generatedAddress = \"%s\"\n"
+	    "ethernet0.generatedAddressOffset = \"0\"\n", orig, mac);
+	ck_assert_str_eq(buf, want);
+	free(want);
+
+	/* Loaded again: the same address, nothing to generate. */
+	again = vmx_conf_load(path, 0, NULL, &cause);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_int_eq(again->vc_nics[0].cn_generated, 0);
+	ck_assert_mem_eq(again->vc_nics[0].cn_mac, vc->vc_nics[0].cn_mac, 6);
+	vmx_conf_free(again);
+	vmx_conf_free(vc);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	free(path);
+}
+END_TEST
+
+/* vmx.conf.5 documents the disk and NIC key families. */
+START_TEST(test_dev_keys_documented)
+{
+	const char	*top;
+	char		*cmd;
+	size_t		 i;
+
+	if ((top = getenv("TOP_SRCDIR")) == NULL)
+		top = ".";
+	for (i = 0; i < vmx_conf_ndev_keys; i++) {
+		ck_assert_ptr_null(vmx_conf_dev_keys[i].ck_parse);
+		ck_assert_ptr_nonnull(vmx_conf_dev_keys[i].ck_doc);
+		xasprintf(&cmd, "grep -qx '.It Cm %s' %s/man/vmx.conf.5",
+		    vmx_conf_dev_keys[i].ck_name, top);
+		ck_assert_msg(system(cmd) == 0, "vmx.conf.5 does not document "
+		    "%s", vmx_conf_dev_keys[i].ck_name);
+		free(cmd);
+	}
+}
+END_TEST
+
 static Suite *
 check_vmxconf_suite(void)
 {
@@ -486,6 +818,15 @@ check_vmxconf_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_kernel_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("devices");
+	tcase_add_test(tc, test_disks);
+	tcase_add_test(tc, test_disk_errors);
+	tcase_add_test(tc, test_nics);
+	tcase_add_test(tc, test_nic_errors);
+	tcase_add_test(tc, test_check_files);
+	tcase_add_test(tc, test_mac_writeback);
+	tcase_add_test(tc, test_dev_keys_documented);
 	suite_add_tcase(s, tc);
 	return (s);
 }

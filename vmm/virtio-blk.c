@@ -330,7 +330,7 @@ virtio_blk_notify(void *dev, struct virtqueue *vq)
 
 	while (virtqueue_pop(vq, &vb->vb_chain) == 1) {
 		if (virtio_blk_request(vb, &written) != 0)
-			return;		/* broken: the transport stops us */
+			return;	/* broken: the transport stops us */
 		vb->vb_requests++;
 		if (virtqueue_push(vq, &vb->vb_chain, written) == -1)
 			break;

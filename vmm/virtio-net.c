@@ -231,7 +231,8 @@ virtio_net_backend(struct virtio_net *vn, const struct vmm_nic_params *np,
 	int		 flags, bridge;
 
 	if (np->vn_backend == VMM_NIC_FD) {
-		if (np->vn_fd < 0 || (flags = fcntl(np->vn_fd, F_GETFL)) == -1) {
+		if (np->vn_fd < 0 ||
+		    (flags = fcntl(np->vn_fd, F_GETFL)) == -1) {
 			xasprintf(cause, "%s: no backend fd", vn->vn_name);
 			errno = EBADF;
 			return (-1);
@@ -557,8 +558,8 @@ virtio_net_tx_one(struct virtio_net *vn)
 			skip -= c->vc_iov[i].iov_len;
 			continue;
 		}
-		vn->vn_iov[1 + cnt].iov_base = (uint8_t *)c->vc_iov[i].iov_base +
-		    skip;
+		vn->vn_iov[1 + cnt].iov_base =
+		    (uint8_t *)c->vc_iov[i].iov_base + skip;
 		vn->vn_iov[1 + cnt].iov_len = c->vc_iov[i].iov_len - skip;
 		cnt++;
 		skip = 0;

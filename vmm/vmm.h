@@ -29,7 +29,7 @@ enum vmm_boot_kind {
 struct vmm_disk_params {
 	const char	*vd_name;	/* "scsi0:0": logs and causes */
 	const char	*vd_path;	/* image: raw, VMDK flat or sparse */
-	int		 vd_readonly;	/* 1: opened read-only, VIRTIO_BLK_F_RO */
+	int		 vd_readonly;	/* 1: read-only (VIRTIO_BLK_F_RO) */
 };
 
 /* Where a virtio-net NIC's frames go (tap.c). */

@@ -43,6 +43,10 @@ vmx_main_usage(FILE *f)
 		fprintf(f, "  %-19s %s\n", vmx_conf_keys[i].ck_name,
 		    vmx_conf_keys[i].ck_doc);
 	}
+	for (i = 0; i < vmx_conf_ndev_keys; i++) {
+		fprintf(f, "  %-19s %s\n", vmx_conf_dev_keys[i].ck_name,
+		    vmx_conf_dev_keys[i].ck_doc);
+	}
 	fprintf(f, "See vmx(8) and vmx.conf(5).\n");
 }
 

@@ -80,6 +80,7 @@ struct vmx_conf {
 	unsigned int	 vc_memsize;	/* MiB */
 	unsigned int	 vc_ncpus;
 	int		 vc_debug_exit;	/* vireo.debugExit */
+	int		 vc_virtio_rng;	/* vireo.virtioRng */
 	enum vmm_boot_kind vc_boot;	/* vireo.bootProtocol */
 	int		 vc_serial_present; /* serial0.present */
 	enum vmx_serial_type vc_serial;

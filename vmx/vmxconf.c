@@ -61,8 +61,7 @@ static int	vmx_conf_disk(struct vmx_conf *, const struct cfg *,
 static int	vmx_conf_disks(struct vmx_conf *, const struct cfg *,
 		    char **);
 static int	vmx_conf_mac(const char *, const char *, uint8_t *, char **);
-static int	vmx_conf_network(struct vmx_conf_nic *, const char *,
-		    const char *, char **);
+static void	vmx_conf_network(struct vmx_conf_nic *, const char *);
 static void	vmx_conf_mac_generate(uint8_t *);
 static int	vmx_conf_nic(const struct cfg *, const char *,
 		    struct vmx_conf_nic *, char **);
@@ -87,6 +86,7 @@ static int	vmx_conf_kernel(struct vmx_conf *, const char *, char **);
 static int	vmx_conf_initrd(struct vmx_conf *, const char *, char **);
 static int	vmx_conf_cmdline(struct vmx_conf *, const char *, char **);
 static int	vmx_conf_debug_exit(struct vmx_conf *, const char *, char **);
+static int	vmx_conf_virtio_rng(struct vmx_conf *, const char *, char **);
 static int	vmx_conf_boot(struct vmx_conf *, const char *, char **);
 
 /*
@@ -122,6 +122,8 @@ const struct vmx_conf_key vmx_conf_keys[] = {
 	  "kernel command line; default empty" },
 	{ "vireo.debugExit", vmx_conf_debug_exit,
 	  "TRUE adds the debug-exit port 0xf4; default FALSE" },
+	{ "vireo.virtioRng", vmx_conf_virtio_rng,
+	  "TRUE adds a virtio-rng device fed by getrandom(); default FALSE" },
 	{ "vireo.bootProtocol", vmx_conf_boot,
 	  "auto, linux, elf or pvh; default auto" },
 };
@@ -416,6 +418,13 @@ vmx_conf_debug_exit(struct vmx_conf *vc, const char *value, char **cause)
 }
 
 static int
+vmx_conf_virtio_rng(struct vmx_conf *vc, const char *value, char **cause)
+{
+	return (vmx_conf_bool("vireo.virtioRng", value, &vc->vc_virtio_rng,
+	    cause));
+}
+
+static int
 vmx_conf_boot(struct vmx_conf *vc, const char *value, char **cause)
 {
 	static const struct {
@@ -652,13 +661,17 @@ vmx_conf_mac_format(const uint8_t *mac, char *buf, size_t len)
 	    mac[2], mac[3], mac[4], mac[5]);
 }
 
-/* networkName: "tap:NAME", "bridge:NAME" or a bare NAME (either). */
-static int
-vmx_conf_network(struct vmx_conf_nic *cn, const char *key, const char *value,
-    char **cause)
+/*
+ * networkName: "tap:NAME", "bridge:NAME" or a bare NAME (a bridge if one
+ * exists, else a TAP).  A name that cannot be an interface (an ESXi port
+ * group such as "VM Network") leaves cn_ifname NULL: the .vmx still loads
+ * (hostd registers such files) and vmx_conf_check_files refuses to power
+ * it on.
+ */
+static void
+vmx_conf_network(struct vmx_conf_nic *cn, const char *value)
 {
 	const char	*name = value, *p;
-	char		*q;
 
 	cn->cn_backend = VMM_NIC_AUTO;
 	if (strncasecmp(value, "tap:", 4) == 0) {
@@ -668,24 +681,17 @@ vmx_conf_network(struct vmx_conf_nic *cn, const char *key, const char *value,
 		cn->cn_backend = VMM_NIC_BRIDGE;
 		name = value + 7;
 	}
+	cn->cn_network = xstrdup(value);
 	for (p = name; *p != '\0'; p++) {
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
 		    *p == '.'))
-			break;
+			return;
 	}
-	if (*name == '\0' || *p != '\0' || strlen(name) > 15 ||
-	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-		q = vmx_conf_quote(value);
-		xasprintf(cause, "%s %s is not a Linux bridge or TAP name "
-		    "(NAME, bridge:NAME or tap:NAME, at most 15 of "
-		    "A-Z a-z 0-9 - _ .)", key, q);
-		free(q);
-		return (-1);
-	}
-	cn->cn_network = xstrdup(value);
+	if (*name == '\0' || strlen(name) > 15 || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return;
 	cn->cn_ifname = xstrdup(name);
-	return (0);
 }
 
 /* A new MAC in VMware's generated range 00:0c:29:xx:xx:xx. */
@@ -746,14 +752,8 @@ vmx_conf_nic(const struct cfg *cfg, const char *nic, struct vmx_conf_nic *cn,
 		free(q);
 		return (-1);
 	}
-	snprintf(key, sizeof key, "%s.networkName", nic);
-	if ((v = cfg_get(cfg, key)) == NULL) {
-		xasprintf(cause, "%s is not set (a Linux bridge or "
-		    "tap:NAME)", key);
-		return (-1);
-	}
-	if (vmx_conf_network(cn, key, v, cause) != 0)
-		return (-1);
+	if ((v = vmx_conf_unit_get(cfg, nic, "networkName")) != NULL)
+		vmx_conf_network(cn, v);
 
 	atype = vmx_conf_unit_get(cfg, nic, "addressType");
 	if (atype == NULL || strcasecmp(atype, "generated") == 0) {
@@ -827,16 +827,37 @@ vmx_conf_nics(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 }
 
 /*
- * Every disk image must exist and be a regular file or a block device:
- * checked by vmx before power-on, so a typo is a .vmx error (status 2).
- * 0, or -1 with *cause "scsi0:0.fileName "x": reason" (no path prefix).
+ * What vmx checks before power-on, so that a typo is a .vmx error
+ * (status 2): every disk image exists and is a regular file or a block
+ * device, every NIC names a bridge or TAP.  0, or -1 with *cause
+ * "scsi0:0.fileName "x": reason" (no path prefix).
  */
 int
 vmx_conf_check_files(const struct vmx_conf *vc, char **cause)
 {
 	const struct vmx_conf_disk	*cd;
+	const struct vmx_conf_nic	*cn;
 	struct stat			 st;
 	unsigned int			 i;
+	char				*q;
+
+	for (i = 0; i < vc->vc_nnics; i++) {
+		cn = &vc->vc_nics[i];
+		if (cn->cn_network == NULL) {
+			xasprintf(cause, "%s.networkName is not set (a Linux "
+			    "bridge, bridge:NAME or tap:NAME)", cn->cn_name);
+			return (-1);
+		}
+		if (cn->cn_ifname == NULL) {
+			q = vmx_conf_quote(cn->cn_network);
+			xasprintf(cause, "%s.networkName %s is not a Linux "
+			    "bridge or TAP name (NAME, bridge:NAME or "
+			    "tap:NAME, at most 15 of A-Z a-z 0-9 - _ .)",
+			    cn->cn_name, q);
+			free(q);
+			return (-1);
+		}
+	}
 
 	for (i = 0; i < vc->vc_ndisks; i++) {
 		cd = &vc->vc_disks[i];
@@ -1039,6 +1060,7 @@ vmx_conf_params(struct vmx_conf *vc)
 	vp->vp_serial_out = -1;
 	vp->vp_serial_in = -1;
 	vp->vp_debug_exit = vc->vc_debug_exit;
+	vp->vp_virtio_rng = vc->vc_virtio_rng;
 	vp->vp_kernel = vc->vc_kernel;
 	vp->vp_initrd = vc->vc_initrd;
 	vp->vp_cmdline = vc->vc_cmdline;
