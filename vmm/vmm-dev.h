@@ -159,12 +159,26 @@ enum vmm_exit_kind vmm_fake_exit(struct vmm *, int *code);
  * -1 with *cause set.  free() accepts NULL.  pci_slot: devices on the PCI
  * bus get their slot from pci_register() (pci.c) in create().
  */
+struct snap;		/* a suspend-file stream, vmm/snapshot.h */
+
 struct vmm_devtype {
 	const char	*dt_name;
 	int		(*dt_create)(struct vmm *, const struct vmm_params *,
 			    void **devp, char **cause);
 	void		(*dt_reset)(void *dev);
 	void		(*dt_free)(void *dev);
+	/*
+	 * Appended for suspend/resume and statistics; NULL when a device has
+	 * nothing to save or count.  dt_save writes the device's whole state
+	 * into the snapshot stream and dt_restore reads it back into a device
+	 * just made by dt_create with the same parameters (snapshot.h); both
+	 * run with every vCPU paused.  0, or -1 with errno.  dt_stats calls
+	 * emit once per counter (name is a string literal, e.g. "tx_bytes").
+	 */
+	int		(*dt_save)(void *dev, struct snap *);
+	int		(*dt_restore)(void *dev, struct snap *);
+	void		(*dt_stats)(void *dev, void (*emit)(void *arg,
+			    const char *name, uint64_t value), void *arg);
 };
 
 /* The table, in creation order: core chips, then PCI, then the rest. */

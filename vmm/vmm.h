@@ -122,4 +122,57 @@ enum vmm_stat {
 /* The counter of one kind since creation, summed over the vCPUs. */
 uint64_t	 vmm_exit_stat(struct vmm *, enum vmm_stat);
 
+/* Lifecycle control (vmx's control socket) ----------------------------- */
+
+/*
+ * Pause: every vCPU leaves KVM_RUN at an instruction boundary and parks;
+ * returns once all are parked.  Resume restarts them.  Both are callable
+ * from any thread while vmm_run runs.  0, or -1 with errno (EALREADY when
+ * already in that state, EINVAL when the VM is not running).
+ */
+int		 vmm_pause(struct vmm *);
+int		 vmm_resume(struct vmm *);
+int		 vmm_is_paused(struct vmm *);
+/*
+ * Hard reset while running, as the reset button of a real machine: every
+ * device reset, the kernel and boot tables loaded again, the boot vCPU at
+ * its entry and the others waiting for INIT/SIPI.  0 or -1 with errno.
+ */
+int		 vmm_reset(struct vmm *);
+/* Press the ACPI power button (graceful shutdown request).  0 or -1. */
+int		 vmm_power_button(struct vmm *);
+/*
+ * COM1 console.  vmm_console_input queues bytes for the guest to read and
+ * returns how many fit now.  A console tap receives every byte the guest
+ * writes to COM1, on the writing vCPU's thread, besides vp_serial_out;
+ * fn NULL removes it.
+ */
+size_t		 vmm_console_input(struct vmm *, const void *, size_t);
+void		 vmm_set_console_tap(struct vmm *, void (*fn)(void *arg,
+		    const void *buf, size_t len), void *arg);
+/*
+ * Device counters for statistics: calls emit(arg, device, name, value) for
+ * every counter of every device (dt_stats), in device-table order.
+ */
+void		 vmm_dev_stats(struct vmm *, void (*emit)(void *arg,
+		    const char *dev, const char *name, uint64_t value),
+		    void *arg);
+
+/* Suspend to disk and resume (VMware's .vmss) ------------------------- */
+
+/*
+ * Save the whole VM (vCPUs, in-kernel irqchip and PIT, every device through
+ * dt_save, guest RAM) to path, atomically.  The VM must be paused and stays
+ * paused.  0, or -1 with *cause.
+ */
+int		 vmm_suspend(struct vmm *, const char *path, char **cause);
+/*
+ * Create a VM from params like vmm_create, but instead of loading a kernel
+ * restore the state saved in path; vmm_run then continues the guest where
+ * it stopped.  NULL with *cause (a file from another configuration, a
+ * truncated or foreign file).
+ */
+struct vmm	*vmm_create_resume(const struct vmm_params *, const char *path,
+		    char **cause);
+
 #endif
