@@ -497,7 +497,7 @@ peer_dispatch_one(struct peer *peer, const struct proto_hdr *hdr,
 	 * Frames follow each other at any byte offset; handlers cast
 	 * pm_data to payload structs, so give them an aligned copy.
 	 */
-	if (((uintptr_t)payload % sizeof(uint64_t)) != 0) {
+	if (hdr->ph_len > 0 && ((uintptr_t)payload % sizeof(uint64_t)) != 0) {
 		if (peer->pr_scratchsize < hdr->ph_len) {
 			free(peer->pr_scratch);
 			peer->pr_scratch = xmalloc(hdr->ph_len);

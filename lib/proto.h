@@ -27,7 +27,7 @@
  * Peers with different versions refuse each other: a frame whose
  * ph_version differs is answered with MSG_VERSION and the link dropped.
  */
-#define PROTO_VERSION		1
+#define PROTO_VERSION		2
 
 /*
  * The largest frame, header included.  A peer can never make us buffer or
@@ -75,6 +75,25 @@ enum msg_type {
 					   on every power state change */
 	MSG_VMX_POWER_REQ = 103,	/* struct proto_vmx_power; answered
 					   with MSG_OK or MSG_FAIL */
+	MSG_VMX_STATS_REQ = 104,	/* no payload */
+	MSG_VMX_STATS_RESP = 105,	/* struct proto_vmx_stats, then
+					   vt_nentries struct
+					   proto_vmx_stat_entry */
+	MSG_VMX_CONSOLE_ATTACH = 106,	/* no payload: send me COM1's
+					   output; MSG_OK or MSG_FAIL */
+	MSG_VMX_CONSOLE_DETACH = 107,	/* no payload; MSG_OK */
+	MSG_VMX_CONSOLE_DATA = 108,	/* 1..PROTO_VMX_CONSOLE_MAX raw
+					   bytes: guest output to an
+					   attached viewer, or a viewer's
+					   input for the guest (no reply) */
+	MSG_VMX_EVENT = 109,		/* struct proto_vmx_event + text,
+					   unsolicited, to every peer */
+	/* 150-159: suspend/resume. */
+	MSG_VMX_SUSPEND_REQ = 150,	/* no payload: write the VM's state
+					   to its .vmss and end vmx; MSG_OK
+					   once the file is complete (the
+					   VM then stops), MSG_FAIL if not
+					   (the VM runs on) */
 
 	/* 200-299: reserved for hostd <-> vpxa (event push, heartbeats). */
 	/* 300-399: reserved for hostd <-> dcui (console-only operations). */
@@ -111,6 +130,9 @@ struct proto_eof {
 #define PROTO_VMX_POWERED_ON	1
 #define PROTO_VMX_SUSPENDED	2
 
+/* vs_flags bits. */
+#define PROTO_VMX_STATE_PAUSED	0x1	/* powered on, vCPUs paused */
+
 /* MSG_VMX_STATE_RESP, MSG_VMX_STATE_EVENT. */
 struct proto_vmx_state {
 	uint32_t	vs_power;	/* PROTO_VMX_POWERED_* */
@@ -118,6 +140,8 @@ struct proto_vmx_state {
 	uint64_t	vs_memsize;	/* configured guest memory, MiB */
 	uint64_t	vs_boottime;	/* power-on time, seconds since the
 					   epoch; 0 while powered off */
+	uint32_t	vs_flags;	/* PROTO_VMX_STATE_* */
+	uint32_t	vs_reserved;	/* 0 */
 };
 
 /* vp_op values: the vim25 power operations vmx performs itself. */
@@ -126,11 +150,53 @@ struct proto_vmx_state {
 #define PROTO_VMX_POWER_RESET	3	/* ResetVM_Task */
 #define PROTO_VMX_POWER_SUSPEND	4	/* SuspendVM_Task */
 #define PROTO_VMX_POWER_SHUTDOWN 5	/* ShutdownGuest: ACPI power button */
+#define PROTO_VMX_POWER_PAUSE	6	/* not vim25: stop the vCPUs */
+#define PROTO_VMX_POWER_RESUME	7	/* not vim25: restart them */
 
 /* MSG_VMX_POWER_REQ. */
 struct proto_vmx_power {
 	uint32_t	vp_op;		/* PROTO_VMX_POWER_* */
 	uint32_t	vp_flags;	/* none defined yet, must be 0 */
+};
+
+/* MSG_VMX_STATS_RESP: followed by vt_nentries entries. */
+struct proto_vmx_stats {
+	uint32_t	vt_power;	/* PROTO_VMX_POWERED_* */
+	uint32_t	vt_flags;	/* PROTO_VMX_STATE_* */
+	uint32_t	vt_ncpus;	/* vCPUs */
+	uint32_t	vt_nentries;	/* entries after this struct */
+	uint64_t	vt_memsize;	/* guest memory, MiB */
+	uint64_t	vt_uptime;	/* seconds since power-on */
+	uint64_t	vt_exits_io;	/* exits to vmx: port I/O */
+	uint64_t	vt_exits_mmio;	/* MMIO */
+	uint64_t	vt_exits_other;	/* everything else */
+	uint64_t	vt_console_dropped; /* console bytes not delivered to
+					   slow viewers */
+};
+
+/* One device counter in MSG_VMX_STATS_RESP.  Names are NUL-terminated. */
+#define PROTO_VMX_STAT_NAME	24
+struct proto_vmx_stat_entry {
+	char		se_dev[PROTO_VMX_STAT_NAME];	/* "virtio-blk" */
+	char		se_name[PROTO_VMX_STAT_NAME];	/* "read_ops" */
+	uint64_t	se_value;
+};
+
+/* The most bytes in one MSG_VMX_CONSOLE_DATA. */
+#define PROTO_VMX_CONSOLE_MAX	4096
+
+/* ev_kind values of MSG_VMX_EVENT. */
+#define PROTO_VMX_EVENT_POWERED_OFF 1	/* the VM ended: ev_code is vmx's
+					   exit status, the text says why */
+#define PROTO_VMX_EVENT_ERROR	2	/* the VM ended in error (emulation
+					   failure, triple fault, KVM) */
+#define PROTO_VMX_EVENT_RESET	3	/* reset by request */
+#define PROTO_VMX_EVENT_BUTTON	4	/* ACPI power button pressed */
+
+/* MSG_VMX_EVENT: followed by a NUL-terminated text for people. */
+struct proto_vmx_event {
+	uint32_t	ev_kind;	/* PROTO_VMX_EVENT_* */
+	uint32_t	ev_code;	/* kind-specific, see above */
 };
 
 #endif

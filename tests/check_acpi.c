@@ -16,7 +16,7 @@
 #include <check.h>
 
 #include "acpi.h"
-#include "vmm-dev.h"
+#include "devtest.h"
 
 #define BUFSZ	VMM_ACPI_SIZE
 #define BASE	VMM_ACPI_BASE
@@ -295,20 +295,16 @@ END_TEST
 
 START_TEST(acpi_build_in_vm)
 {
-	struct vmm_params	 p;
-	struct vmm		*vmm;
-	char			*cause = NULL;
-	uint64_t		 rsdp = 0;
-	uint8_t			*want, *got;
-	size_t			 n;
+	struct devtest	 t;
+	char		*cause = NULL;
+	uint64_t	 rsdp = 0;
+	uint8_t		*want, *got;
+	size_t		 n;
 
-	memset(&p, 0, sizeof p);
-	p.vp_memsize = 16 << 20;
-	p.vp_ncpus = 4;
-	p.vp_serial_out = p.vp_serial_in = -1;
-	vmm = vmm_create_fake(&p, &cause);
-	ck_assert_msg(vmm != NULL, "%s", cause);
-	ck_assert_msg(acpi_build(vmm, &rsdp, &cause) == 0, "%s", cause);
+	devtest_init(&t, NULL);
+	t.dv_params.vp_ncpus = 4;
+	devtest_vm(&t);
+	ck_assert_msg(acpi_build(t.dv_vmm, &rsdp, &cause) == 0, "%s", cause);
 	ck_assert_uint_eq(rsdp, VMM_ACPI_BASE);
 	ck_assert_uint_eq(rsdp % 16, 0);
 	want = malloc(BUFSZ);
@@ -317,11 +313,11 @@ START_TEST(acpi_build_in_vm)
 	ck_assert_ptr_nonnull(got);
 	n = acpi_tables_build(want, BUFSZ, BASE, 4);
 	ck_assert_uint_gt(n, 0);
-	ck_assert_int_eq(mem_read(vmm, VMM_ACPI_BASE, got, n), 0);
+	ck_assert_int_eq(mem_read(t.dv_vmm, VMM_ACPI_BASE, got, n), 0);
 	ck_assert_int_eq(memcmp(want, got, n), 0);
 	free(want);
 	free(got);
-	vmm_free(vmm);
+	devtest_teardown(&t);
 }
 END_TEST
 

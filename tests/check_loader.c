@@ -74,6 +74,8 @@ static void	 check_loader_bz_defaults(struct check_loader_bz *);
 static uint8_t	*check_loader_bzimage(const struct check_loader_bz *,
 		    size_t *);
 static size_t	 check_loader_setup_len(const uint8_t *);
+static void	 check_loader_elf_init(struct check_loader_elf *,
+		    const struct check_loader_seg *, size_t, uint64_t);
 static uint8_t	*check_loader_elf(const struct check_loader_elf *, size_t *);
 static uint8_t	 check_loader_pattern(size_t);
 static char	*check_loader_file(const void *, size_t);
@@ -84,6 +86,10 @@ static int	 check_loader_load(const void *, size_t, const char *,
 static void	 check_loader_fail(const void *, size_t, const char *,
 		    const void *, size_t, enum vmm_boot_kind, uint64_t,
 		    const char *);
+static void	 check_loader_bz_fail(const struct check_loader_bz *,
+		    const char *);
+static void	 check_loader_elf_fail(const struct check_loader_elf *,
+		    const char *, enum vmm_boot_kind, const char *);
 static void	 check_loader_e820(struct vmm *, const struct boot_params *);
 static void	 check_loader_cmdline(struct vmm *, uint64_t, const char *);
 static void	 check_loader_bytes(struct vmm *, uint64_t, const uint8_t *,
@@ -333,6 +339,44 @@ check_loader_fail(const void *kernel, size_t klen, const char *cmdline,
 	    "cause \"%s\" does not name the file", cause);
 	free(cause);
 	vmm_free(vmm);
+}
+
+/* An ELF of nsegs segments entered at entry, with no PVH note. */
+static void
+check_loader_elf_init(struct check_loader_elf *e,
+    const struct check_loader_seg *segs, size_t nsegs, uint64_t entry)
+{
+	memset(e, 0, sizeof *e);
+	e->segs = segs;
+	e->nsegs = nsegs;
+	e->entry = entry;
+}
+
+/* The bzImage bz describes must fail to load, the cause saying want. */
+static void
+check_loader_bz_fail(const struct check_loader_bz *bz, const char *want)
+{
+	uint8_t	*img;
+	size_t	 len;
+
+	img = check_loader_bzimage(bz, &len);
+	check_loader_fail(img, len, NULL, NULL, 0, VMM_BOOT_AUTO,
+	    CHECK_LOADER_MEM, want);
+	free(img);
+}
+
+/* Likewise the ELF e describes, loaded as kind with command line cmdline. */
+static void
+check_loader_elf_fail(const struct check_loader_elf *e, const char *cmdline,
+    enum vmm_boot_kind kind, const char *want)
+{
+	uint8_t	*img;
+	size_t	 len;
+
+	img = check_loader_elf(e, &len);
+	check_loader_fail(img, len, cmdline, NULL, 0, kind, CHECK_LOADER_MEM,
+	    want);
+	free(img);
 }
 
 /* boot_params' e820 table must be e820_build's map for this RAM size. */
@@ -592,31 +636,19 @@ START_TEST(check_loader_bzimage_errors)
 
 	check_loader_bz_defaults(&bz);
 	bz.version = 0x020b;
-	bad = check_loader_bzimage(&bz, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "boot protocol 2.11 is too old");
-	free(bad);
+	check_loader_bz_fail(&bz, "boot protocol 2.11 is too old");
 
 	check_loader_bz_defaults(&bz);
 	bz.xloadflags = XLF_CAN_BE_LOADED_ABOVE_4G;
-	bad = check_loader_bzimage(&bz, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "not 64-bit capable");
-	free(bad);
+	check_loader_bz_fail(&bz, "not 64-bit capable");
 
 	/* init_size (what decompression needs) beyond the end of RAM. */
 	check_loader_bz_defaults(&bz);
 	bz.init_size = 60 << 20;
-	bad = check_loader_bzimage(&bz, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "does not fit in RAM");
-	free(bad);
+	check_loader_bz_fail(&bz, "does not fit in RAM");
 	check_loader_bz_defaults(&bz);
 	bz.pref_address = 0x4000000;
-	bad = check_loader_bzimage(&bz, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "does not fit in RAM");
-	free(bad);
+	check_loader_bz_fail(&bz, "does not fit in RAM");
 
 	/* cmdline_size is the longest the kernel takes, without the NUL. */
 	check_loader_bz_defaults(&bz);
@@ -664,11 +696,9 @@ START_TEST(check_loader_elf_vmlinux)
 	size_t			 len, i;
 	char			*cause;
 
-	memset(&e, 0, sizeof e);
-	e.segs = segs;
-	e.nsegs = 3;
 	/* Physical in Linux; virtual (_i == 1) must be translated. */
-	e.entry = _i == 0 ? 0x1000100 : 0xffffffff81000100ULL;
+	check_loader_elf_init(&e, segs, 3,
+	    _i == 0 ? 0x1000100 : 0xffffffff81000100ULL);
 	img = check_loader_elf(&e, &len);
 	memset(initrd, 0x77, sizeof initrd);
 
@@ -719,10 +749,7 @@ START_TEST(check_loader_elf_errors)
 	size_t			 len, cut;
 	char			*cmdline;
 
-	memset(&e, 0, sizeof e);
-	e.segs = segs;
-	e.nsegs = 2;
-	e.entry = 0x1000000;
+	check_loader_elf_init(&e, segs, 2, 0x1000000);
 	img = check_loader_elf(&e, &len);
 
 	for (cut = 0; cut < len; cut += cut < 0x100 ? 1 : 251)
@@ -735,48 +762,27 @@ START_TEST(check_loader_elf_errors)
 	    CHECK_LOADER_MEM, "truncated");
 
 	e.class = ELFCLASS32;
-	bad = check_loader_elf(&e, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "not a 64-bit ELF");
-	free(bad);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO, "not a 64-bit ELF");
 	e.class = 0;
 	e.machine = EM_AARCH64;
-	bad = check_loader_elf(&e, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "not an x86-64 ELF");
-	free(bad);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO, "not an x86-64 ELF");
 	e.machine = 0;
 	check_loader_fail(img, len, NULL, NULL, 0, VMM_BOOT_BZIMAGE,
 	    CHECK_LOADER_MEM, "not a bzImage");
 
 	/* Segments beyond RAM, straddling its end, in the boot area. */
 	segs[1].paddr = 0x8000000;
-	bad = check_loader_elf(&e, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "outside RAM");
-	free(bad);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO, "outside RAM");
 	segs[1].paddr = CHECK_LOADER_MEM - 0x800;
-	bad = check_loader_elf(&e, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "does not fit in RAM");
-	free(bad);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO, "does not fit in RAM");
 	segs[1].paddr = 0x7000;
-	bad = check_loader_elf(&e, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "below 1 MiB");
-	free(bad);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO, "below 1 MiB");
 	segs[1].paddr = 0xfffffffffffff000ULL;
-	bad = check_loader_elf(&e, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "wraps");
-	free(bad);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO, "wraps");
 	/* A kernel bigger than the whole of RAM. */
 	segs[1].paddr = 0x1004000;
 	segs[1].memsz = 128 << 20;
-	bad = check_loader_elf(&e, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "does not fit in RAM");
-	free(bad);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO, "does not fit in RAM");
 	segs[1].memsz = 0x1000;
 
 	/* File size larger than memory size, and an entry in no segment. */
@@ -788,10 +794,8 @@ START_TEST(check_loader_elf_errors)
 	    CHECK_LOADER_MEM, "larger than its memory size");
 	free(bad);
 	e.entry = 0x2000000;
-	bad = check_loader_elf(&e, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "entry point 0x2000000 is not inside");
-	free(bad);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO,
+	    "entry point 0x2000000 is not inside");
 	e.entry = 0x1000000;
 
 	/* No PT_LOAD at all. */
@@ -799,19 +803,14 @@ START_TEST(check_loader_elf_errors)
 	e.note = 1;
 	e.note_descsz = 4;
 	e.note_entry = 0x1000000;
-	bad = check_loader_elf(&e, &len);
-	check_loader_fail(bad, len, NULL, NULL, 0, VMM_BOOT_ELF,
-	    CHECK_LOADER_MEM, "no loadable segment");
-	free(bad);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_ELF, "no loadable segment");
 	e.nsegs = 2;
 	e.note = 0;
 
 	cmdline = xcalloc(1, VMM_CMDLINE_MAX + 1);
 	memset(cmdline, 'k', VMM_CMDLINE_MAX);
-	free(img);
-	img = check_loader_elf(&e, &len);
-	check_loader_fail(img, len, cmdline, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "command line too long");
+	check_loader_elf_fail(&e, cmdline, VMM_BOOT_AUTO,
+	    "command line too long");
 	free(cmdline);
 	free(img);
 }
@@ -835,10 +834,7 @@ START_TEST(check_loader_pvh)
 	char			*cause;
 	int			 with_initrd = _i != 1;
 
-	memset(&e, 0, sizeof e);
-	e.segs = segs;
-	e.nsegs = 2;
-	e.entry = 0x100000;
+	check_loader_elf_init(&e, segs, 2, 0x100000);
 	e.note = 1;
 	e.note_descsz = _i == 2 ? 4 : 8;
 	e.note_entry = CHECK_LOADER_PVH_ENTRY;
@@ -913,36 +909,20 @@ START_TEST(check_loader_pvh_errors)
 		{ 0x100000, 0x100000, 0x2000, 0x2000 },
 	};
 	struct check_loader_elf	 e;
-	uint8_t			*img;
-	size_t			 len;
 
-	memset(&e, 0, sizeof e);
-	e.segs = segs;
-	e.nsegs = 1;
-	e.entry = 0x100000;
-	img = check_loader_elf(&e, &len);
-	check_loader_fail(img, len, NULL, NULL, 0, VMM_BOOT_PVH,
-	    CHECK_LOADER_MEM, "no PVH entry");
-	free(img);
+	check_loader_elf_init(&e, segs, 1, 0x100000);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_PVH, "no PVH entry");
 
 	e.note = 1;
 	e.note_descsz = 2;
 	e.note_entry = 0x100000;
-	img = check_loader_elf(&e, &len);
-	check_loader_fail(img, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "not 4 or 8");
-	free(img);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO, "not 4 or 8");
 	e.note_descsz = 8;
 	e.note_entry = 0x100100000ULL;
-	img = check_loader_elf(&e, &len);
-	check_loader_fail(img, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "above 4 GiB");
-	free(img);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO, "above 4 GiB");
 	e.note_entry = 0x300000;
-	img = check_loader_elf(&e, &len);
-	check_loader_fail(img, len, NULL, NULL, 0, VMM_BOOT_AUTO,
-	    CHECK_LOADER_MEM, "PVH entry 0x300000 is not inside");
-	free(img);
+	check_loader_elf_fail(&e, NULL, VMM_BOOT_AUTO,
+	    "PVH entry 0x300000 is not inside");
 }
 END_TEST
 

@@ -14,83 +14,32 @@
 
 #include <check.h>
 
-#include "vmm-dev.h"
+#include "devtest.h"
 
 #define REG_A	0x0a
 #define REG_B	0x0b
 #define REG_C	0x0c
 #define REG_D	0x0d
 
-struct check_mc146818 {
-	struct vmm	*vmm;		/* fake VM */
-	void		*dev;		/* the RTC */
-};
-
-static void	check_mc146818_setup(struct check_mc146818 *);
-static void	check_mc146818_teardown(struct check_mc146818 *);
-static uint8_t	check_mc146818_get(struct check_mc146818 *, uint8_t);
-static void	check_mc146818_set(struct check_mc146818 *, uint8_t, uint8_t);
+static uint8_t	check_mc146818_get(struct devtest *, uint8_t);
+static void	check_mc146818_set(struct devtest *, uint8_t, uint8_t);
 static int	check_mc146818_bcd(uint8_t);
-static time_t	check_mc146818_time(struct check_mc146818 *, int);
+static time_t	check_mc146818_time(struct devtest *, int);
 static Suite	*check_mc146818_suite(void);
-
-static void
-check_mc146818_setup(struct check_mc146818 *t)
-{
-	struct vmm_params	 p;
-	char			*cause = NULL;
-
-	memset(&p, 0, sizeof p);
-	p.vp_memsize = 16 << 20;
-	p.vp_ncpus = 1;
-	p.vp_serial_out = p.vp_serial_in = -1;
-	t->vmm = vmm_create_fake(&p, &cause);
-	ck_assert_msg(t->vmm != NULL, "%s", cause);
-	ck_assert_int_eq(mc146818_devtype.dt_create(t->vmm, &p, &t->dev,
-	    &cause), 0);
-	ck_assert_ptr_nonnull(t->dev);
-}
-
-static void
-check_mc146818_teardown(struct check_mc146818 *t)
-{
-	mc146818_devtype.dt_free(t->dev);
-	vmm_free(t->vmm);
-}
 
 /* Select a register (with the NMI-mask bit set, which must not matter). */
 static uint8_t
-check_mc146818_get(struct check_mc146818 *t, uint8_t reg)
+check_mc146818_get(struct devtest *t, uint8_t reg)
 {
-	struct iotrap_access	ia;
-
-	memset(&ia, 0, sizeof ia);
-	ia.ia_addr = VMM_RTC_PORT;
-	ia.ia_len = 1;
-	ia.ia_write = 1;
-	ia.ia_data = reg | 0x80;
-	ck_assert_int_eq(iotrap_dispatch(t->vmm, IOTRAP_PIO, &ia), 0);
-	memset(&ia, 0, sizeof ia);
-	ia.ia_addr = VMM_RTC_PORT + 1;
-	ia.ia_len = 1;
-	ck_assert_int_eq(iotrap_dispatch(t->vmm, IOTRAP_PIO, &ia), 0);
-	return ((uint8_t)ia.ia_data);
+	devtest_out(t, VMM_RTC_PORT, 1, reg | 0x80);
+	return ((uint8_t)devtest_in(t, VMM_RTC_PORT + 1, 1));
 }
 
 static void
-check_mc146818_set(struct check_mc146818 *t, uint8_t reg, uint8_t v)
+check_mc146818_set(struct devtest *t, uint8_t reg, uint8_t v)
 {
-	struct iotrap_access	ia;
-
-	memset(&ia, 0, sizeof ia);
-	ia.ia_addr = VMM_RTC_PORT;
-	ia.ia_len = 1;
-	ia.ia_write = 1;
-	ia.ia_data = reg;
-	ck_assert_int_eq(iotrap_dispatch(t->vmm, IOTRAP_PIO, &ia), 0);
-	ia.ia_addr = VMM_RTC_PORT + 1;
-	ia.ia_data = v;
-	ck_assert_int_eq(iotrap_dispatch(t->vmm, IOTRAP_PIO, &ia), 0);
+	devtest_out(t, VMM_RTC_PORT, 1, reg);
+	devtest_out(t, VMM_RTC_PORT + 1, 1, v);
 }
 
 static int
@@ -102,7 +51,7 @@ check_mc146818_bcd(uint8_t v)
 
 /* Read the clock as a guest does (wait for UIP to clear). */
 static time_t
-check_mc146818_time(struct check_mc146818 *t, int binary)
+check_mc146818_time(struct devtest *t, int binary)
 {
 	struct tm	tm;
 	int		(*dec)(uint8_t) = check_mc146818_bcd;
@@ -134,10 +83,10 @@ check_mc146818_time(struct check_mc146818 *t, int binary)
 
 START_TEST(mc146818_bcd_time)
 {
-	struct check_mc146818	t;
+	struct devtest		t;
 	time_t			now, rtc;
 
-	check_mc146818_setup(&t);
+	devtest_setup(&t, &mc146818_devtype);
 	/* Power-on: BCD, 24 hour, battery good. */
 	ck_assert_uint_eq(check_mc146818_get(&t, REG_B) & 0x06, 0x02);
 	ck_assert_uint_eq(check_mc146818_get(&t, REG_D), 0x80);
@@ -145,17 +94,17 @@ START_TEST(mc146818_bcd_time)
 	rtc = check_mc146818_time(&t, 0);
 	ck_assert_int_le(rtc - now, 1);
 	ck_assert_int_ge(rtc - now, -1);
-	check_mc146818_teardown(&t);
+	devtest_teardown(&t);
 }
 END_TEST
 
 START_TEST(mc146818_binary_time)
 {
-	struct check_mc146818	t;
+	struct devtest		t;
 	struct tm		tm;
 	time_t			now, rtc;
 
-	check_mc146818_setup(&t);
+	devtest_setup(&t, &mc146818_devtype);
 	check_mc146818_set(&t, REG_B, 0x06);
 	now = time(NULL);
 	rtc = check_mc146818_time(&t, 1);
@@ -163,19 +112,19 @@ START_TEST(mc146818_binary_time)
 	ck_assert_int_ge(rtc - now, -1);
 	gmtime_r(&now, &tm);
 	ck_assert_uint_eq(check_mc146818_get(&t, 0x06), tm.tm_wday + 1);
-	check_mc146818_teardown(&t);
+	devtest_teardown(&t);
 }
 END_TEST
 
 START_TEST(mc146818_12h)
 {
-	struct check_mc146818	t;
+	struct devtest		t;
 	struct tm		tm;
 	time_t			now;
 	uint8_t			h;
 	int			hour;
 
-	check_mc146818_setup(&t);
+	devtest_setup(&t, &mc146818_devtype);
 	check_mc146818_set(&t, REG_B, 0x04);	/* binary, 12 hour */
 	do {
 		now = time(NULL);
@@ -185,17 +134,17 @@ START_TEST(mc146818_12h)
 	hour = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
 	ck_assert_uint_eq(h & 0x7f, hour);
 	ck_assert_uint_eq(!!(h & 0x80), tm.tm_hour >= 12);
-	check_mc146818_teardown(&t);
+	devtest_teardown(&t);
 }
 END_TEST
 
 START_TEST(mc146818_set_clock)
 {
-	struct check_mc146818	t;
+	struct devtest		t;
 	struct tm		tm;
 	time_t			rtc;
 
-	check_mc146818_setup(&t);
+	devtest_setup(&t, &mc146818_devtype);
 	/* 2001-02-03 04:05:06 in BCD, with SET holding the clock. */
 	check_mc146818_set(&t, REG_B, 0x82);
 	check_mc146818_set(&t, 0x00, 0x06);
@@ -217,15 +166,15 @@ START_TEST(mc146818_set_clock)
 	rtc = check_mc146818_time(&t, 0);
 	ck_assert_int_le(rtc - timegm(&tm), 1);
 	ck_assert_int_ge(rtc - timegm(&tm), 0);
-	check_mc146818_teardown(&t);
+	devtest_teardown(&t);
 }
 END_TEST
 
 START_TEST(mc146818_registers)
 {
-	struct check_mc146818	t;
+	struct devtest		t;
 
-	check_mc146818_setup(&t);
+	devtest_setup(&t, &mc146818_devtype);
 	ck_assert_uint_eq(check_mc146818_get(&t, REG_A) & 0x7f, 0x26);
 	/* UIP is read-only; the divider in reset stops it. */
 	check_mc146818_set(&t, REG_A, 0xe6);
@@ -237,16 +186,16 @@ START_TEST(mc146818_registers)
 	/* Alarm registers hold what is written. */
 	check_mc146818_set(&t, 0x01, 0x59);
 	ck_assert_uint_eq(check_mc146818_get(&t, 0x01), 0x59);
-	check_mc146818_teardown(&t);
+	devtest_teardown(&t);
 }
 END_TEST
 
 START_TEST(mc146818_nvram)
 {
-	struct check_mc146818	t;
+	struct devtest		t;
 	unsigned int		i;
 
-	check_mc146818_setup(&t);
+	devtest_setup(&t, &mc146818_devtype);
 	for (i = 0x0e; i < 0x80; i++) {
 		if (i == 0x32)
 			continue;
@@ -258,31 +207,22 @@ START_TEST(mc146818_nvram)
 		ck_assert_uint_eq(check_mc146818_get(&t, (uint8_t)i), i ^ 0x5a);
 	}
 	/* A reset keeps NVRAM (battery-backed). */
-	mc146818_devtype.dt_reset(t.dev);
+	mc146818_devtype.dt_reset(t.dv_dev);
 	ck_assert_uint_eq(check_mc146818_get(&t, 0x40), 0x40 ^ 0x5a);
-	check_mc146818_teardown(&t);
+	devtest_teardown(&t);
 }
 END_TEST
 
 START_TEST(mc146818_wide_access)
 {
-	struct check_mc146818	t;
-	struct iotrap_access	ia;
+	struct devtest		t;
 
-	check_mc146818_setup(&t);
+	devtest_setup(&t, &mc146818_devtype);
 	/* outw 0x70: index in the low byte, data in the high byte. */
-	memset(&ia, 0, sizeof ia);
-	ia.ia_addr = VMM_RTC_PORT;
-	ia.ia_len = 2;
-	ia.ia_write = 1;
-	ia.ia_data = 0x7720;
-	ck_assert_int_eq(iotrap_dispatch(t.vmm, IOTRAP_PIO, &ia), 0);
+	devtest_out(&t, VMM_RTC_PORT, 2, 0x7720);
 	ck_assert_uint_eq(check_mc146818_get(&t, 0x20), 0x77);
-	ia.ia_addr = VMM_RTC_PORT + 1;
-	ia.ia_len = 4;
-	ia.ia_write = 0;
-	ck_assert_int_eq(iotrap_dispatch(t.vmm, IOTRAP_PIO, &ia), 0);
-	check_mc146818_teardown(&t);
+	devtest_in(&t, VMM_RTC_PORT + 1, 4);
+	devtest_teardown(&t);
 }
 END_TEST
 

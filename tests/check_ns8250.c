@@ -16,7 +16,7 @@
 
 #include <check.h>
 
-#include "vmm-dev.h"
+#include "devtest.h"
 
 #define COM1	VMM_COM1_PORT
 #define THR	0
@@ -30,8 +30,7 @@
 #define SCR	7
 
 struct check_ns8250 {
-	struct vmm	*vmm;		/* fake VM */
-	void		*dev;		/* the UART */
+	struct devtest	 dt;		/* the UART on a fake VM */
 	int		 pipe[2];	/* vp_serial_out is pipe[1] */
 };
 
@@ -42,33 +41,24 @@ static uint64_t	check_ns8250_io(struct check_ns8250 *, unsigned int,
 static uint8_t	check_ns8250_in(struct check_ns8250 *, unsigned int);
 static void	check_ns8250_out(struct check_ns8250 *, unsigned int, uint8_t);
 static int	check_ns8250_irq(struct check_ns8250 *);
+static void	check_ns8250_fill(struct check_ns8250 *);
 static Suite	*check_ns8250_suite(void);
 
 static void
 check_ns8250_setup(struct check_ns8250 *t)
 {
-	struct vmm_params	 p;
-	char			*cause = NULL;
-
-	memset(t, 0, sizeof *t);
 	ck_assert_int_eq(pipe(t->pipe), 0);
-	memset(&p, 0, sizeof p);
-	p.vp_memsize = 16 << 20;
-	p.vp_ncpus = 1;
-	p.vp_serial_out = t->pipe[1];
-	p.vp_serial_in = -1;
-	t->vmm = vmm_create_fake(&p, &cause);
-	ck_assert_msg(t->vmm != NULL, "%s", cause);
-	ck_assert_int_eq(ns8250_devtype.dt_create(t->vmm, &p, &t->dev,
-	    &cause), 0);
-	ck_assert_ptr_nonnull(t->dev);
+	devtest_init(&t->dt, &ns8250_devtype);
+	t->dt.dv_params.vp_serial_out = t->pipe[1];
+	devtest_vm(&t->dt);
+	devtest_dev(&t->dt);
+	ck_assert_ptr_nonnull(t->dt.dv_dev);
 }
 
 static void
 check_ns8250_teardown(struct check_ns8250 *t)
 {
-	ns8250_devtype.dt_free(t->dev);
-	vmm_free(t->vmm);
+	devtest_teardown(&t->dt);
 	close(t->pipe[0]);
 	close(t->pipe[1]);
 }
@@ -77,16 +67,7 @@ static uint64_t
 check_ns8250_io(struct check_ns8250 *t, unsigned int reg, uint32_t len,
     int write, uint64_t data)
 {
-	struct iotrap_access	ia;
-
-	memset(&ia, 0, sizeof ia);
-	ia.ia_addr = COM1 + reg;
-	ia.ia_len = len;
-	ia.ia_write = write;
-	ia.ia_data = data;
-	ia.ia_vcpu = -1;
-	ck_assert_int_eq(iotrap_dispatch(t->vmm, IOTRAP_PIO, &ia), 0);
-	return (ia.ia_data);
+	return (devtest_io(&t->dt, IOTRAP_PIO, COM1 + reg, len, write, data));
 }
 
 static uint8_t
@@ -104,7 +85,22 @@ check_ns8250_out(struct check_ns8250 *t, unsigned int reg, uint8_t v)
 static int
 check_ns8250_irq(struct check_ns8250 *t)
 {
-	return (vmm_fake_irq_level(t->vmm, VMM_COM1_IRQ));
+	return (vmm_fake_irq_level(t->dt.dv_vmm, VMM_COM1_IRQ));
+}
+
+/* Fill the output pipe, left non-blocking, so the UART finds it full. */
+static void
+check_ns8250_fill(struct check_ns8250 *t)
+{
+	char	buf[4096];
+	ssize_t	n;
+
+	ck_assert_int_eq(fcntl(t->pipe[1], F_SETFL, O_NONBLOCK), 0);
+	memset(buf, 'x', sizeof buf);
+	do
+		n = write(t->pipe[1], buf, sizeof buf);
+	while (n > 0);
+	ck_assert_int_eq(errno, EAGAIN);
 }
 
 START_TEST(ns8250_output)
@@ -197,20 +193,20 @@ START_TEST(ns8250_fifo)
 	for (i = 0; i < sizeof in; i++)
 		in[i] = (uint8_t)('a' + i);
 	/* Without FIFOs the receiver holds one byte. */
-	ck_assert_uint_eq(ns8250_input(t.dev, in, sizeof in), 1);
+	ck_assert_uint_eq(ns8250_input(t.dt.dv_dev, in, sizeof in), 1);
 	ck_assert_uint_eq(check_ns8250_in(&t, THR), 'a');
 	check_ns8250_out(&t, FCR, 0x07);
 	ck_assert_uint_eq(check_ns8250_in(&t, IIR) & 0xc0, 0xc0);
-	ck_assert_uint_eq(ns8250_input_room(t.dev), 16);
-	ck_assert_uint_eq(ns8250_input(t.dev, in, sizeof in), 16);
-	ck_assert_uint_eq(ns8250_input(t.dev, in, sizeof in), 0);
+	ck_assert_uint_eq(ns8250_input_room(t.dt.dv_dev), 16);
+	ck_assert_uint_eq(ns8250_input(t.dt.dv_dev, in, sizeof in), 16);
+	ck_assert_uint_eq(ns8250_input(t.dt.dv_dev, in, sizeof in), 0);
 	for (i = 0; i < 16; i++) {
 		ck_assert_uint_eq(check_ns8250_in(&t, LSR) & 0x01, 1);
 		ck_assert_uint_eq(check_ns8250_in(&t, THR), 'a' + i);
 	}
 	ck_assert_uint_eq(check_ns8250_in(&t, LSR) & 0x01, 0);
 	/* FCR's RX reset empties the FIFO. */
-	ck_assert_uint_eq(ns8250_input(t.dev, in, 3), 3);
+	ck_assert_uint_eq(ns8250_input(t.dt.dv_dev, in, 3), 3);
 	check_ns8250_out(&t, FCR, 0x03);
 	ck_assert_uint_eq(check_ns8250_in(&t, LSR) & 0x01, 0);
 	check_ns8250_teardown(&t);
@@ -223,7 +219,7 @@ START_TEST(ns8250_irq_rx)
 
 	check_ns8250_setup(&t);
 	/* Data with the interrupt disabled: no IRQ. */
-	ck_assert_uint_eq(ns8250_input(t.dev, "x", 1), 1);
+	ck_assert_uint_eq(ns8250_input(t.dt.dv_dev, "x", 1), 1);
 	ck_assert_int_eq(check_ns8250_irq(&t), 0);
 	ck_assert_uint_eq(check_ns8250_in(&t, IIR), 0x01);
 	check_ns8250_out(&t, IER, 0x01);
@@ -234,10 +230,10 @@ START_TEST(ns8250_irq_rx)
 	ck_assert_uint_eq(check_ns8250_in(&t, IIR), 0x01);
 	/* FIFO, trigger 4: below it, the character time-out reports. */
 	check_ns8250_out(&t, FCR, 0x41);
-	ck_assert_uint_eq(ns8250_input(t.dev, "ab", 2), 2);
+	ck_assert_uint_eq(ns8250_input(t.dt.dv_dev, "ab", 2), 2);
 	ck_assert_int_eq(check_ns8250_irq(&t), 1);
 	ck_assert_uint_eq(check_ns8250_in(&t, IIR), 0xcc);
-	ck_assert_uint_eq(ns8250_input(t.dev, "cd", 2), 2);
+	ck_assert_uint_eq(ns8250_input(t.dt.dv_dev, "cd", 2), 2);
 	ck_assert_uint_eq(check_ns8250_in(&t, IIR), 0xc4);
 	check_ns8250_teardown(&t);
 }
@@ -249,11 +245,12 @@ START_TEST(ns8250_irq_thre)
 	unsigned int		edges;
 
 	check_ns8250_setup(&t);
-	edges = vmm_fake_irq_edges(t.vmm, VMM_COM1_IRQ);
+	edges = vmm_fake_irq_edges(t.dt.dv_vmm, VMM_COM1_IRQ);
 	/* Enabling THRE with THR empty raises it (Linux tests this). */
 	check_ns8250_out(&t, IER, 0x02);
 	ck_assert_int_eq(check_ns8250_irq(&t), 1);
-	ck_assert_uint_eq(vmm_fake_irq_edges(t.vmm, VMM_COM1_IRQ), edges + 1);
+	ck_assert_uint_eq(vmm_fake_irq_edges(t.dt.dv_vmm, VMM_COM1_IRQ),
+	    edges + 1);
 	/* Reading IIR acknowledges it and the line drops. */
 	ck_assert_uint_eq(check_ns8250_in(&t, IIR), 0x02);
 	ck_assert_int_eq(check_ns8250_irq(&t), 0);
@@ -268,7 +265,7 @@ START_TEST(ns8250_irq_thre)
 	ck_assert_int_eq(check_ns8250_irq(&t), 1);
 	/* Priority: received data beats THRE. */
 	check_ns8250_out(&t, IER, 0x03);
-	ck_assert_uint_eq(ns8250_input(t.dev, "z", 1), 1);
+	ck_assert_uint_eq(ns8250_input(t.dt.dv_dev, "z", 1), 1);
 	ck_assert_uint_eq(check_ns8250_in(&t, IIR), 0x04);
 	ck_assert_uint_eq(check_ns8250_in(&t, THR), 'z');
 	ck_assert_uint_eq(check_ns8250_in(&t, IIR), 0x02);
@@ -290,7 +287,7 @@ START_TEST(ns8250_loopback)
 	/* Nothing went to the line, and the line cannot feed us. */
 	ck_assert_int_eq(fcntl(t.pipe[0], F_SETFL, O_NONBLOCK), 0);
 	ck_assert_int_eq(read(t.pipe[0], buf, sizeof buf), -1);
-	ck_assert_uint_eq(ns8250_input(t.dev, "q", 1), 0);
+	ck_assert_uint_eq(ns8250_input(t.dt.dv_dev, "q", 1), 0);
 	/* A second byte into the one-byte holding register overruns. */
 	check_ns8250_out(&t, THR, '1');
 	check_ns8250_out(&t, THR, '2');
@@ -319,19 +316,12 @@ END_TEST
 START_TEST(ns8250_nonblocking_full)
 {
 	struct check_ns8250	t;
-	char			buf[4096];
-	ssize_t			n;
 
 	check_ns8250_setup(&t);
-	ck_assert_int_eq(fcntl(t.pipe[1], F_SETFL, O_NONBLOCK), 0);
-	memset(buf, 'x', sizeof buf);
-	do
-		n = write(t.pipe[1], buf, sizeof buf);
-	while (n > 0);
-	ck_assert_int_eq(errno, EAGAIN);
+	check_ns8250_fill(&t);
 	check_ns8250_out(&t, THR, 'y');
 	check_ns8250_out(&t, THR, 'y');
-	ck_assert_uint_eq(ns8250_dropped(t.dev), 2);
+	ck_assert_uint_eq(ns8250_dropped(t.dt.dv_dev), 2);
 	check_ns8250_teardown(&t);
 }
 END_TEST
@@ -339,26 +329,20 @@ END_TEST
 START_TEST(ns8250_blocking_stuck)
 {
 	struct check_ns8250	t;
-	char			buf[4096];
-	ssize_t			n;
 
 	check_ns8250_setup(&t);
 	/* Fill the pipe behind the UART's back, then leave it blocking. */
-	ck_assert_int_eq(fcntl(t.pipe[1], F_SETFL, O_NONBLOCK), 0);
-	memset(buf, 'x', sizeof buf);
-	do
-		n = write(t.pipe[1], buf, sizeof buf);
-	while (n > 0);
+	check_ns8250_fill(&t);
 	ck_assert_int_eq(fcntl(t.pipe[1], F_SETFL, 0), 0);
 	/* Nobody reads: the byte is dropped after a bounded wait. */
 	check_ns8250_out(&t, THR, 'y');
-	ck_assert_uint_eq(ns8250_dropped(t.dev), 1);
+	ck_assert_uint_eq(ns8250_dropped(t.dt.dv_dev), 1);
 	/* No reader at all: dropped, no SIGPIPE. */
 	close(t.pipe[0]);
 	t.pipe[0] = open("/dev/null", O_RDONLY);
 	ck_assert_int_ge(t.pipe[0], 0);
 	check_ns8250_out(&t, THR, 'z');
-	ck_assert_uint_eq(ns8250_dropped(t.dev), 2);
+	ck_assert_uint_eq(ns8250_dropped(t.dt.dv_dev), 2);
 	check_ns8250_teardown(&t);
 }
 END_TEST
@@ -379,7 +363,7 @@ START_TEST(ns8250_odd_access)
 	check_ns8250_out(&t, MCR, 0x00);
 	check_ns8250_io(&t, 0, 2, 1, 0x0f41);	/* 'A', then IER = 0x0f */
 	ck_assert_uint_eq(check_ns8250_in(&t, IER), 0x0f);
-	ns8250_devtype.dt_reset(t.dev);
+	ns8250_devtype.dt_reset(t.dt.dv_dev);
 	ck_assert_uint_eq(check_ns8250_in(&t, IER), 0);
 	ck_assert_int_eq(check_ns8250_irq(&t), 0);
 	check_ns8250_teardown(&t);

@@ -15,7 +15,7 @@
 
 #include <check.h>
 
-#include "vmm-dev.h"
+#include "devtest.h"
 
 #define CONF_ADDR	0xcf8
 #define CONF_DATA	0xcfc
@@ -30,18 +30,11 @@ struct check_pci_func {
 	uint32_t	last_len;
 };
 
-struct check_pci {
-	struct vmm	*vmm;		/* fake VM */
-	void		*dev;		/* the bus */
-};
-
-static void	check_pci_setup(struct check_pci *);
-static void	check_pci_teardown(struct check_pci *);
-static uint64_t	check_pci_io(struct check_pci *, enum iotrap_space,
-		    uint64_t, uint32_t, int, uint64_t);
-static uint32_t	check_pci_conf1(struct check_pci *, unsigned int,
+static void	check_pci_setup(struct devtest *);
+static void	check_pci_teardown(struct devtest *);
+static uint32_t	check_pci_conf1(struct devtest *, unsigned int,
 		    unsigned int, uint32_t, uint32_t);
-static uint32_t	check_pci_ecam(struct check_pci *, unsigned int,
+static uint32_t	check_pci_ecam(struct devtest *, unsigned int,
 		    unsigned int, uint32_t, uint32_t);
 static uint32_t	check_pci_func_read(void *, uint32_t, uint32_t);
 static void	check_pci_func_write(void *, uint32_t, uint32_t, uint32_t);
@@ -87,76 +80,53 @@ check_pci_func_write(void *dev, uint32_t off, uint32_t len, uint32_t val)
 		f->cfg[off + i] = (uint8_t)(val >> (8 * i));
 }
 
+/* The bus is the VM's only while the device exists. */
 static void
-check_pci_setup(struct check_pci *t)
+check_pci_setup(struct devtest *t)
 {
-	struct vmm_params	 p;
-	char			*cause = NULL;
-
-	memset(&p, 0, sizeof p);
-	p.vp_memsize = 16 << 20;
-	p.vp_ncpus = 1;
-	p.vp_serial_out = p.vp_serial_in = -1;
-	t->vmm = vmm_create_fake(&p, &cause);
-	ck_assert_msg(t->vmm != NULL, "%s", cause);
-	ck_assert_ptr_null(vmm_pci_bus(t->vmm));
-	ck_assert_int_eq(pci_devtype.dt_create(t->vmm, &p, &t->dev, &cause),
-	    0);
-	ck_assert_ptr_nonnull(t->dev);
-	ck_assert_ptr_eq(vmm_pci_bus(t->vmm), t->dev);
+	devtest_init(t, &pci_devtype);
+	devtest_vm(t);
+	ck_assert_ptr_null(vmm_pci_bus(t->dv_vmm));
+	devtest_dev(t);
+	ck_assert_ptr_nonnull(t->dv_dev);
+	ck_assert_ptr_eq(vmm_pci_bus(t->dv_vmm), t->dv_dev);
 }
 
 static void
-check_pci_teardown(struct check_pci *t)
+check_pci_teardown(struct devtest *t)
 {
-	pci_devtype.dt_free(t->dev);
-	ck_assert_ptr_null(vmm_pci_bus(t->vmm));
-	vmm_free(t->vmm);
-}
-
-static uint64_t
-check_pci_io(struct check_pci *t, enum iotrap_space space, uint64_t addr,
-    uint32_t len, int write, uint64_t v)
-{
-	struct iotrap_access	ia;
-
-	memset(&ia, 0, sizeof ia);
-	ia.ia_addr = addr;
-	ia.ia_len = len;
-	ia.ia_write = write;
-	ia.ia_data = v;
-	ia.ia_vcpu = -1;
-	ck_assert_int_eq(iotrap_dispatch(t->vmm, space, &ia), 0);
-	return (ia.ia_data);
+	pci_devtype.dt_free(t->dv_dev);
+	ck_assert_ptr_null(vmm_pci_bus(t->dv_vmm));
+	vmm_free(t->dv_vmm);
 }
 
 /* A mechanism-1 read of bus 0. */
 static uint32_t
-check_pci_conf1(struct check_pci *t, unsigned int slot, unsigned int fn,
+check_pci_conf1(struct devtest *t, unsigned int slot, unsigned int fn,
     uint32_t off, uint32_t len)
 {
-	check_pci_io(t, IOTRAP_PIO, CONF_ADDR, 4, 1,
+	devtest_io(t, IOTRAP_PIO, CONF_ADDR, 4, 1,
 	    0x80000000U | slot << 11 | fn << 8 | (off & 0xfc));
-	return ((uint32_t)check_pci_io(t, IOTRAP_PIO, CONF_DATA + (off & 3),
+	return ((uint32_t)devtest_io(t, IOTRAP_PIO, CONF_DATA + (off & 3),
 	    len, 0, 0));
 }
 
 static uint32_t
-check_pci_ecam(struct check_pci *t, unsigned int slot, unsigned int fn,
+check_pci_ecam(struct devtest *t, unsigned int slot, unsigned int fn,
     uint32_t off, uint32_t len)
 {
-	return ((uint32_t)check_pci_io(t, IOTRAP_MMIO, VMM_ECAM_BASE +
+	return ((uint32_t)devtest_io(t, IOTRAP_MMIO, VMM_ECAM_BASE +
 	    (slot << 15 | fn << 12 | off), len, 0, 0));
 }
 
 START_TEST(pci_host_bridge)
 {
-	struct check_pci	t;
+	struct devtest		t;
 
 	check_pci_setup(&t);
 	/* Linux's type 1 probe: the address register reads back. */
-	check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80000000);
-	ck_assert_uint_eq(check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 0, 0),
+	devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80000000);
+	ck_assert_uint_eq(devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 0, 0),
 	    0x80000000);
 	ck_assert_uint_eq(check_pci_conf1(&t, 0, 0, 0, 4), 0x12378086);
 	ck_assert_uint_eq(check_pci_conf1(&t, 0, 0, 0, 2), 0x8086);
@@ -166,11 +136,11 @@ START_TEST(pci_host_bridge)
 	ck_assert_uint_eq(check_pci_conf1(&t, 0, 0, 0x08, 4) >> 8, 0x060000);
 	ck_assert_uint_eq(check_pci_conf1(&t, 0, 0, 0x0e, 1), 0x00);
 	/* Command is writable (memory, master), the ID is not. */
-	check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80000004);
-	check_pci_io(&t, IOTRAP_PIO, CONF_DATA, 2, 1, 0x0006);
+	devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80000004);
+	devtest_io(&t, IOTRAP_PIO, CONF_DATA, 2, 1, 0x0006);
 	ck_assert_uint_eq(check_pci_conf1(&t, 0, 0, 4, 2), 0x0006);
-	check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80000000);
-	check_pci_io(&t, IOTRAP_PIO, CONF_DATA, 4, 1, 0);
+	devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80000000);
+	devtest_io(&t, IOTRAP_PIO, CONF_DATA, 4, 1, 0);
 	ck_assert_uint_eq(check_pci_conf1(&t, 0, 0, 0, 4), 0x12378086);
 	check_pci_teardown(&t);
 }
@@ -178,7 +148,7 @@ END_TEST
 
 START_TEST(pci_absent)
 {
-	struct check_pci	t;
+	struct devtest		t;
 	unsigned int		slot, fn;
 
 	check_pci_setup(&t);
@@ -194,11 +164,11 @@ START_TEST(pci_absent)
 	ck_assert_uint_eq(check_pci_conf1(&t, 5, 0, 0, 2), 0xffff);
 	ck_assert_uint_eq(check_pci_conf1(&t, 5, 0, 3, 1), 0xff);
 	/* Another bus, or the enable bit clear: nobody. */
-	check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80010000);
-	ck_assert_uint_eq(check_pci_io(&t, IOTRAP_PIO, CONF_DATA, 4, 0, 0),
+	devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80010000);
+	ck_assert_uint_eq(devtest_io(&t, IOTRAP_PIO, CONF_DATA, 4, 0, 0),
 	    0xffffffff);
-	check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x00000000);
-	ck_assert_uint_eq(check_pci_io(&t, IOTRAP_PIO, CONF_DATA, 4, 0, 0),
+	devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x00000000);
+	ck_assert_uint_eq(devtest_io(&t, IOTRAP_PIO, CONF_DATA, 4, 0, 0),
 	    0xffffffff);
 	check_pci_teardown(&t);
 }
@@ -206,7 +176,7 @@ END_TEST
 
 START_TEST(pci_ecam_matches)
 {
-	struct check_pci	t;
+	struct devtest		t;
 	uint32_t		off;
 
 	check_pci_setup(&t);
@@ -215,7 +185,7 @@ START_TEST(pci_ecam_matches)
 		    check_pci_conf1(&t, 0, 0, off, 4));
 	ck_assert_uint_eq(check_pci_ecam(&t, 0, 0, 2, 2), 0x1237);
 	ck_assert_uint_eq(check_pci_ecam(&t, 0, 0, 0xb, 1), 0x06);
-	ck_assert_uint_eq(check_pci_io(&t, IOTRAP_MMIO, VMM_ECAM_BASE, 8, 0,
+	ck_assert_uint_eq(devtest_io(&t, IOTRAP_MMIO, VMM_ECAM_BASE, 8, 0,
 	    0), 0x0000000012378086ULL | (uint64_t)check_pci_conf1(&t, 0, 0,
 	    4, 4) << 32);
 	/* Extended space of a conventional function reads 0. */
@@ -226,7 +196,7 @@ END_TEST
 
 START_TEST(pci_register_function)
 {
-	struct check_pci	t;
+	struct devtest		t;
 	struct check_pci_func	f, g;
 	int			slot;
 
@@ -239,13 +209,17 @@ START_TEST(pci_register_function)
 	f.cfg[3] = 0x10;
 	f.bar.pb_size = 4096;
 	f.bar.pb_kind = PCI_BAR_MEM32;
-	slot = pci_register(t.dev, -1, &check_pci_func_ops, &f);
+	slot = pci_register(t.dv_dev, -1, &check_pci_func_ops, &f);
 	ck_assert_int_eq(slot, 1);
-	ck_assert_int_eq(pci_register(t.dev, 1, &check_pci_func_ops, &g), -1);
+	ck_assert_int_eq(pci_register(t.dv_dev, 1, &check_pci_func_ops,
+	    &g), -1);
 	ck_assert_int_eq(errno, EEXIST);
-	ck_assert_int_eq(pci_register(t.dev, 0, &check_pci_func_ops, &g), -1);
-	ck_assert_int_eq(pci_register(t.dev, 7, &check_pci_func_ops, &g), 7);
-	ck_assert_int_eq(pci_register(t.dev, -1, &check_pci_func_ops, &g), 2);
+	ck_assert_int_eq(pci_register(t.dv_dev, 0, &check_pci_func_ops,
+	    &g), -1);
+	ck_assert_int_eq(pci_register(t.dv_dev, 7, &check_pci_func_ops,
+	    &g), 7);
+	ck_assert_int_eq(pci_register(t.dv_dev, -1, &check_pci_func_ops,
+	    &g), 2);
 
 	ck_assert_uint_eq(check_pci_conf1(&t, 1, 0, 0, 4), 0x10411af4);
 	ck_assert_uint_eq(f.last_off, 0);
@@ -256,18 +230,18 @@ START_TEST(pci_register_function)
 	/* Other functions of the slot are absent. */
 	ck_assert_uint_eq(check_pci_conf1(&t, 1, 1, 0, 4), 0xffffffff);
 	/* A byte write through 0xcfe lands at register 0x3e. */
-	check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80000800 | 0x3c);
-	check_pci_io(&t, IOTRAP_PIO, CONF_DATA + 2, 1, 1, 0x5a);
+	devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80000800 | 0x3c);
+	devtest_io(&t, IOTRAP_PIO, CONF_DATA + 2, 1, 1, 0x5a);
 	ck_assert_uint_eq(f.cfg[0x3e], 0x5a);
 	ck_assert_uint_eq(f.last_off, 0x3e);
 	ck_assert_uint_eq(f.last_len, 1);
 	/* A misaligned ECAM dword reaches the function as bytes. */
 	ck_assert_uint_eq(check_pci_ecam(&t, 1, 0, 1, 4), 0x0010411a);
 	/* BAR sizing through ECAM. */
-	check_pci_io(&t, IOTRAP_MMIO, VMM_ECAM_BASE + (1 << 15) + 0x10, 4, 1,
+	devtest_io(&t, IOTRAP_MMIO, VMM_ECAM_BASE + (1 << 15) + 0x10, 4, 1,
 	    0xffffffff);
 	ck_assert_uint_eq(check_pci_ecam(&t, 1, 0, 0x10, 4), 0xfffff000);
-	check_pci_io(&t, IOTRAP_MMIO, VMM_ECAM_BASE + (1 << 15) + 0x10, 4, 1,
+	devtest_io(&t, IOTRAP_MMIO, VMM_ECAM_BASE + (1 << 15) + 0x10, 4, 1,
 	    0xc0001234);
 	ck_assert_uint_eq(check_pci_ecam(&t, 1, 0, 0x10, 4), 0xc0001000);
 	ck_assert_uint_eq(g.reads, 0);
@@ -277,19 +251,19 @@ END_TEST
 
 START_TEST(pci_full_bus)
 {
-	struct check_pci	t;
+	struct devtest		t;
 	struct check_pci_func	f;
 	int			i;
 
 	check_pci_setup(&t);
 	memset(&f, 0, sizeof f);
 	for (i = 1; i < 32; i++)
-		ck_assert_int_eq(pci_register(t.dev, -1, &check_pci_func_ops,
+		ck_assert_int_eq(pci_register(t.dv_dev, -1, &check_pci_func_ops,
 		    &f), i);
-	ck_assert_int_eq(pci_register(t.dev, -1, &check_pci_func_ops, &f),
+	ck_assert_int_eq(pci_register(t.dv_dev, -1, &check_pci_func_ops, &f),
 	    -1);
 	ck_assert_int_eq(errno, ENOSPC);
-	ck_assert_int_eq(pci_register(t.dev, 32, &check_pci_func_ops, &f),
+	ck_assert_int_eq(pci_register(t.dv_dev, 32, &check_pci_func_ops, &f),
 	    -1);
 	check_pci_teardown(&t);
 }
@@ -328,28 +302,28 @@ END_TEST
 
 START_TEST(pci_reset_register)
 {
-	struct check_pci	t;
+	struct devtest		t;
 
 	check_pci_setup(&t);
 	/* 0xcf9 is not the address register, and vice versa. */
-	check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80000000);
-	check_pci_io(&t, IOTRAP_PIO, VMM_RESET_PORT, 1, 1, 0x02);
-	ck_assert_uint_eq(check_pci_io(&t, IOTRAP_PIO, VMM_RESET_PORT, 1, 0,
+	devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 1, 0x80000000);
+	devtest_io(&t, IOTRAP_PIO, VMM_RESET_PORT, 1, 1, 0x02);
+	ck_assert_uint_eq(devtest_io(&t, IOTRAP_PIO, VMM_RESET_PORT, 1, 0,
 	    0), 0x02);
-	ck_assert_uint_eq(check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 0, 0),
+	ck_assert_uint_eq(devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 4, 0, 0),
 	    0x80000000);
-	ck_assert_int_eq(vmm_fake_exit(t.vmm, NULL), VMM_EXIT_NONE);
+	ck_assert_int_eq(vmm_fake_exit(t.dv_vmm, NULL), VMM_EXIT_NONE);
 	/* Other byte and word accesses in the dword reach nothing. */
-	check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 1, 1, 0x06);
-	check_pci_io(&t, IOTRAP_PIO, CONF_ADDR + 2, 2, 1, 0x0606);
-	ck_assert_uint_eq(check_pci_io(&t, IOTRAP_PIO, CONF_ADDR, 2, 0, 0),
+	devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 1, 1, 0x06);
+	devtest_io(&t, IOTRAP_PIO, CONF_ADDR + 2, 2, 1, 0x0606);
+	ck_assert_uint_eq(devtest_io(&t, IOTRAP_PIO, CONF_ADDR, 2, 0, 0),
 	    0xffff);
-	ck_assert_int_eq(vmm_fake_exit(t.vmm, NULL), VMM_EXIT_NONE);
+	ck_assert_int_eq(vmm_fake_exit(t.dv_vmm, NULL), VMM_EXIT_NONE);
 	/* The FADT's RESET_VALUE. */
-	check_pci_io(&t, IOTRAP_PIO, VMM_RESET_PORT, 1, 1, 0x06);
-	ck_assert_int_eq(vmm_fake_exit(t.vmm, NULL), VMM_EXIT_RESET);
-	pci_devtype.dt_reset(t.dev);
-	ck_assert_uint_eq(check_pci_io(&t, IOTRAP_PIO, VMM_RESET_PORT, 1, 0,
+	devtest_io(&t, IOTRAP_PIO, VMM_RESET_PORT, 1, 1, 0x06);
+	ck_assert_int_eq(vmm_fake_exit(t.dv_vmm, NULL), VMM_EXIT_RESET);
+	pci_devtype.dt_reset(t.dv_dev);
+	ck_assert_uint_eq(devtest_io(&t, IOTRAP_PIO, VMM_RESET_PORT, 1, 0,
 	    0), 0);
 	check_pci_teardown(&t);
 }

@@ -23,7 +23,7 @@ static Suite	*check_proto_suite(void);
  * The layout these pins describe is that of version 1.  Changing a pin
  * without bumping PROTO_VERSION (and this number with it) fails here.
  */
-#define CHECK_PROTO_PINNED_VERSION	1
+#define CHECK_PROTO_PINNED_VERSION	2
 
 START_TEST(check_proto_version)
 {
@@ -63,6 +63,12 @@ START_TEST(check_proto_types)
 	ck_assert_int_eq(MSG_VMX_STATE_RESP, 101);
 	ck_assert_int_eq(MSG_VMX_STATE_EVENT, 102);
 	ck_assert_int_eq(MSG_VMX_POWER_REQ, 103);
+	ck_assert_int_eq(MSG_VMX_STATS_REQ, 104);
+	ck_assert_int_eq(MSG_VMX_STATS_RESP, 105);
+	ck_assert_int_eq(MSG_VMX_CONSOLE_ATTACH, 106);
+	ck_assert_int_eq(MSG_VMX_CONSOLE_DETACH, 107);
+	ck_assert_int_eq(MSG_VMX_CONSOLE_DATA, 108);
+	ck_assert_int_eq(MSG_VMX_EVENT, 109);
 
 	ck_assert_int_eq(PROTO_VMX_POWERED_OFF, 0);
 	ck_assert_int_eq(PROTO_VMX_POWERED_ON, 1);
@@ -72,6 +78,15 @@ START_TEST(check_proto_types)
 	ck_assert_int_eq(PROTO_VMX_POWER_RESET, 3);
 	ck_assert_int_eq(PROTO_VMX_POWER_SUSPEND, 4);
 	ck_assert_int_eq(PROTO_VMX_POWER_SHUTDOWN, 5);
+	ck_assert_int_eq(PROTO_VMX_POWER_PAUSE, 6);
+	ck_assert_int_eq(PROTO_VMX_POWER_RESUME, 7);
+	ck_assert_int_eq(PROTO_VMX_STATE_PAUSED, 1);
+	ck_assert_int_eq(PROTO_VMX_EVENT_POWERED_OFF, 1);
+	ck_assert_int_eq(PROTO_VMX_EVENT_ERROR, 2);
+	ck_assert_int_eq(PROTO_VMX_EVENT_RESET, 3);
+	ck_assert_int_eq(PROTO_VMX_EVENT_BUTTON, 4);
+	ck_assert_int_eq(PROTO_VMX_STAT_NAME, 24);
+	ck_assert_int_eq(PROTO_VMX_CONSOLE_MAX, 4096);
 }
 END_TEST
 
@@ -89,15 +104,42 @@ START_TEST(check_proto_payloads)
 	ck_assert_uint_eq(sizeof(struct proto_eof), 4);
 	ck_assert_uint_eq(offsetof(struct proto_eof, pe_errno), 0);
 
-	ck_assert_uint_eq(sizeof(struct proto_vmx_state), 24);
+	ck_assert_uint_eq(sizeof(struct proto_vmx_state), 32);
 	ck_assert_uint_eq(offsetof(struct proto_vmx_state, vs_power), 0);
 	ck_assert_uint_eq(offsetof(struct proto_vmx_state, vs_ncpus), 4);
 	ck_assert_uint_eq(offsetof(struct proto_vmx_state, vs_memsize), 8);
 	ck_assert_uint_eq(offsetof(struct proto_vmx_state, vs_boottime), 16);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_state, vs_flags), 24);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_state, vs_reserved), 28);
 
 	ck_assert_uint_eq(sizeof(struct proto_vmx_power), 8);
 	ck_assert_uint_eq(offsetof(struct proto_vmx_power, vp_op), 0);
 	ck_assert_uint_eq(offsetof(struct proto_vmx_power, vp_flags), 4);
+
+	ck_assert_uint_eq(sizeof(struct proto_vmx_stats), 64);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stats, vt_power), 0);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stats, vt_flags), 4);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stats, vt_ncpus), 8);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stats, vt_nentries), 12);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stats, vt_memsize), 16);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stats, vt_uptime), 24);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stats, vt_exits_io), 32);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stats, vt_exits_mmio),
+	    40);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stats, vt_exits_other),
+	    48);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stats,
+	    vt_console_dropped), 56);
+
+	ck_assert_uint_eq(sizeof(struct proto_vmx_stat_entry), 56);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stat_entry, se_dev), 0);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stat_entry, se_name), 24);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_stat_entry, se_value),
+	    48);
+
+	ck_assert_uint_eq(sizeof(struct proto_vmx_event), 8);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_event, ev_kind), 0);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_event, ev_code), 4);
 }
 END_TEST
 

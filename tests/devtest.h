@@ -17,10 +17,10 @@
 #include "vmm-dev.h"
 
 struct devtest {
-	struct vmm_params		 dv_params;	/* the VM's and device's */
-	struct vmm			*dv_vmm;	/* fake VM */
-	void				*dv_dev;	/* the device under test */
-	const struct vmm_devtype	*dv_type;	/* its type, or NULL */
+	struct vmm_params	 dv_params;	/* VM and device made of */
+	struct vmm		*dv_vmm;	/* fake VM */
+	void			*dv_dev;	/* device under test */
+	const struct vmm_devtype *dv_type;	/* its type, or NULL */
 };
 
 /*
@@ -36,7 +36,8 @@ void		devtest_vm(struct devtest *t);
  */
 void		devtest_dev(struct devtest *t);
 /* devtest_init(), devtest_vm() and devtest_dev(), and a device made. */
-void		devtest_setup(struct devtest *t, const struct vmm_devtype *type);
+void		devtest_setup(struct devtest *t,
+		    const struct vmm_devtype *type);
 /* Free the device (NULL is fine) and the VM. */
 void		devtest_teardown(struct devtest *t);
 

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "xmalloc.h"
 #include "vmm-dev.h"
+#include "snapshot.h"
 
 /* Layout of the trapped range starting at VMM_PM_BASE. */
 #define ACPI_PM_STS		0x0	/* PM1a_STS, 2 bytes */
@@ -85,12 +86,16 @@ static uint8_t	acpi_pm_read(struct acpi_pm *, unsigned int, uint32_t);
 static void	acpi_pm_write(struct acpi_pm *, unsigned int, uint8_t);
 static void	acpi_pm_update_sci(struct acpi_pm *);
 static void	acpi_pm_reset_locked(struct acpi_pm *);
+static int	acpi_pm_save(void *, struct snap *);
+static int	acpi_pm_restore(void *, struct snap *);
 
 const struct vmm_devtype acpi_pm_devtype = {
 	"acpi-pm",
 	acpi_pm_create,
 	acpi_pm_reset,
-	acpi_pm_free
+	acpi_pm_free,
+	acpi_pm_save,
+	acpi_pm_restore
 };
 
 static int
@@ -321,4 +326,64 @@ acpi_pm_power_button(struct acpi_pm *pm)
 	pm->pm_sts |= ACPI_PM1_PWRBTN;
 	acpi_pm_update_sci(pm);
 	pthread_mutex_unlock(&pm->pm_mtx);
+}
+
+/*
+ * Suspend state: the PM1 and GPE0 registers and the timer's value, so the
+ * guest's PM timer goes on from there after a resume instead of jumping
+ * by the time the VM spent on disk.
+ */
+static int
+acpi_pm_save(void *dev, struct snap *s)
+{
+	struct acpi_pm	*pm = dev;
+
+	pthread_mutex_lock(&pm->pm_mtx);
+	snap_put_u16(s, pm->pm_sts);
+	snap_put_u16(s, pm->pm_en);
+	snap_put_u16(s, pm->pm_cnt);
+	snap_put_u16(s, pm->pm_gpe_sts);
+	snap_put_u16(s, pm->pm_gpe_en);
+	snap_put_u32(s, acpi_pm_timer(pm));
+	pthread_mutex_unlock(&pm->pm_mtx);
+	return (0);
+}
+
+static int
+acpi_pm_restore(void *dev, struct snap *s)
+{
+	struct acpi_pm	*pm = dev;
+	uint16_t	 r[5];
+	uint32_t	 tmr;
+	uint64_t	 ns;
+	unsigned int	 i;
+
+	for (i = 0; i < 5; i++) {
+		if (snap_get_u16(s, &r[i]) != 0)
+			return (-1);
+	}
+	if (snap_get_u32(s, &tmr) != 0)
+		return (-1);
+	if (tmr > ACPI_PM_TMR_MASK) {
+		errno = EINVAL;
+		return (-1);
+	}
+	pthread_mutex_lock(&pm->pm_mtx);
+	pm->pm_sts = r[0];
+	pm->pm_en = r[1] & ACPI_PM1_EN_MASK;
+	pm->pm_cnt = (r[2] & ACPI_PM1_CNT_MASK) | ACPI_PM1_SCI_EN;
+	pm->pm_gpe_sts = r[3];
+	pm->pm_gpe_en = r[4];
+	/* Move the epoch back by the saved count of ticks. */
+	ns = (uint64_t)tmr * 1000000000ULL / ACPI_PM_TMR_HZ;
+	clock_gettime(CLOCK_MONOTONIC, &pm->pm_epoch);
+	pm->pm_epoch.tv_sec -= (time_t)(ns / 1000000000ULL);
+	pm->pm_epoch.tv_nsec -= (long)(ns % 1000000000ULL);
+	if (pm->pm_epoch.tv_nsec < 0) {
+		pm->pm_epoch.tv_sec--;
+		pm->pm_epoch.tv_nsec += 1000000000L;
+	}
+	acpi_pm_update_sci(pm);
+	pthread_mutex_unlock(&pm->pm_mtx);
+	return (0);
 }

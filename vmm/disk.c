@@ -38,9 +38,22 @@ static const struct disk_ops *const disk_formats[] = {
 	&disk_raw_ops
 };
 
+/* A walk over the part [iw_off, iw_off + iw_len) of a vector. */
+struct disk_iov_walk {
+	const struct iovec	*iw_iov;
+	int			 iw_cnt;	/* entries in iw_iov */
+	int			 iw_i;		/* next entry to look at */
+	size_t			 iw_off;	/* bytes still to skip */
+	size_t			 iw_len;	/* bytes still to visit */
+};
+
 static int	disk_check_range(const struct disk *, uint64_t, uint64_t);
 static void	disk_lock(struct disk *);
 static void	disk_unlock(struct disk *);
+static ssize_t	disk_io(struct disk *, const struct iovec *, int, uint64_t,
+		    int);
+static size_t	disk_iov_next(struct disk_iov_walk *, uint8_t **);
+static ssize_t	disk_full_io(int, const struct iovec *, int, off_t, int);
 
 int
 disk_open_file(const char *path, int flags)
@@ -196,34 +209,25 @@ ssize_t
 disk_preadv(struct disk *d, const struct iovec *iov, int iovcnt,
     uint64_t off)
 {
-	size_t	len;
-	ssize_t	n;
-
-	if (iovcnt < 0 || iovcnt > IOV_MAX) {
-		errno = EINVAL;
-		return (-1);
-	}
-	len = disk_iov_len(iov, iovcnt);
-	if (len > SSIZE_MAX || disk_check_range(d, off, len) == -1) {
-		errno = EINVAL;
-		return (-1);
-	}
-	if (len == 0)
-		return (0);
-	disk_lock(d);
-	n = d->d_ops->preadv(d, iov, iovcnt, off);
-	disk_unlock(d);
-	return (n);
+	return (disk_io(d, iov, iovcnt, off, 0));
 }
 
 ssize_t
 disk_pwritev(struct disk *d, const struct iovec *iov, int iovcnt,
     uint64_t off)
 {
+	return (disk_io(d, iov, iovcnt, off, 1));
+}
+
+/* A request checked against the disk, then handed to its backend. */
+static ssize_t
+disk_io(struct disk *d, const struct iovec *iov, int iovcnt, uint64_t off,
+    int write)
+{
 	size_t	len;
 	ssize_t	n;
 
-	if (disk_is_readonly(d)) {
+	if (write && disk_is_readonly(d)) {
 		errno = EROFS;
 		return (-1);
 	}
@@ -239,7 +243,10 @@ disk_pwritev(struct disk *d, const struct iovec *iov, int iovcnt,
 	if (len == 0)
 		return (0);
 	disk_lock(d);
-	n = d->d_ops->pwritev(d, iov, iovcnt, off);
+	if (write)
+		n = d->d_ops->pwritev(d, iov, iovcnt, off);
+	else
+		n = d->d_ops->preadv(d, iov, iovcnt, off);
 	disk_unlock(d);
 	return (n);
 }
@@ -382,26 +389,48 @@ disk_iov_len(const struct iovec *iov, int iovcnt)
 	return (total);
 }
 
+/*
+ * The next piece of the part of the vector w walks: its address in
+ * *basep and its length, or 0 when the part is done.  Entries before the
+ * part and empty ones are skipped.
+ */
+static size_t
+disk_iov_next(struct disk_iov_walk *w, uint8_t **basep)
+{
+	const struct iovec	*v;
+	size_t			 take;
+
+	for (; w->iw_i < w->iw_cnt && w->iw_len > 0; w->iw_i++) {
+		v = &w->iw_iov[w->iw_i];
+		if (w->iw_off >= v->iov_len) {
+			w->iw_off -= v->iov_len;
+			continue;
+		}
+		take = v->iov_len - w->iw_off;
+		if (take > w->iw_len)
+			take = w->iw_len;
+		*basep = (uint8_t *)v->iov_base + w->iw_off;
+		w->iw_len -= take;
+		w->iw_off = 0;
+		w->iw_i++;
+		return (take);
+	}
+	return (0);
+}
+
 int
 disk_iov_slice(const struct iovec *iov, int iovcnt, size_t off, size_t len,
     struct iovec *out)
 {
-	size_t	take;
-	int	i, n = 0;
+	struct disk_iov_walk	 w = { iov, iovcnt, 0, off, len };
+	uint8_t			*base;
+	size_t			 take;
+	int			 n = 0;
 
-	for (i = 0; i < iovcnt && len > 0; i++) {
-		if (off >= iov[i].iov_len) {
-			off -= iov[i].iov_len;
-			continue;
-		}
-		take = iov[i].iov_len - off;
-		if (take > len)
-			take = len;
-		out[n].iov_base = (uint8_t *)iov[i].iov_base + off;
+	while ((take = disk_iov_next(&w, &base)) > 0) {
+		out[n].iov_base = base;
 		out[n].iov_len = take;
 		n++;
-		len -= take;
-		off = 0;
 	}
 	return (n);
 }
@@ -409,43 +438,25 @@ disk_iov_slice(const struct iovec *iov, int iovcnt, size_t off, size_t len,
 void
 disk_iov_zero(const struct iovec *iov, int iovcnt, size_t off, size_t len)
 {
-	size_t	take;
-	int	i;
+	struct disk_iov_walk	 w = { iov, iovcnt, 0, off, len };
+	uint8_t			*base;
+	size_t			 take;
 
-	for (i = 0; i < iovcnt && len > 0; i++) {
-		if (off >= iov[i].iov_len) {
-			off -= iov[i].iov_len;
-			continue;
-		}
-		take = iov[i].iov_len - off;
-		if (take > len)
-			take = len;
-		memset((uint8_t *)iov[i].iov_base + off, 0, take);
-		len -= take;
-		off = 0;
-	}
+	while ((take = disk_iov_next(&w, &base)) > 0)
+		memset(base, 0, take);
 }
 
 void
 disk_iov_to_buf(const struct iovec *iov, int iovcnt, size_t off, void *buf,
     size_t len)
 {
-	uint8_t	*p = buf;
-	size_t	 take;
-	int	 i;
+	struct disk_iov_walk	 w = { iov, iovcnt, 0, off, len };
+	uint8_t			*base, *p = buf;
+	size_t			 take;
 
-	for (i = 0; i < iovcnt && len > 0; i++) {
-		if (off >= iov[i].iov_len) {
-			off -= iov[i].iov_len;
-			continue;
-		}
-		take = iov[i].iov_len - off;
-		if (take > len)
-			take = len;
-		memcpy(p, (const uint8_t *)iov[i].iov_base + off, take);
+	while ((take = disk_iov_next(&w, &base)) > 0) {
+		memcpy(p, base, take);
 		p += take;
-		len -= take;
-		off = 0;
 	}
 }
 
@@ -453,83 +464,68 @@ void
 disk_iov_from_buf(const struct iovec *iov, int iovcnt, size_t off,
     const void *buf, size_t len)
 {
-	const uint8_t	*p = buf;
-	size_t		 take;
-	int		 i;
+	struct disk_iov_walk	 w = { iov, iovcnt, 0, off, len };
+	const uint8_t		*p = buf;
+	uint8_t			*base;
+	size_t			 take;
 
-	for (i = 0; i < iovcnt && len > 0; i++) {
-		if (off >= iov[i].iov_len) {
-			off -= iov[i].iov_len;
-			continue;
-		}
-		take = iov[i].iov_len - off;
-		if (take > len)
-			take = len;
-		memcpy((uint8_t *)iov[i].iov_base + off, p, take);
+	while ((take = disk_iov_next(&w, &base)) > 0) {
+		memcpy(base, p, take);
 		p += take;
-		len -= take;
-		off = 0;
 	}
 }
 
 ssize_t
 disk_full_preadv(int fd, const struct iovec *iov, int iovcnt, off_t off)
 {
+	return (disk_full_io(fd, iov, iovcnt, off, 0));
+}
+
+ssize_t
+disk_full_pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
+{
+	return (disk_full_io(fd, iov, iovcnt, off, 1));
+}
+
+/*
+ * One call's worth of iov may be short or interrupted, so go on from
+ * where it stopped.  A read that finds the end of the file has read a
+ * hole, which is zeros; a write that makes no progress never will.
+ */
+static ssize_t
+disk_full_io(int fd, const struct iovec *iov, int iovcnt, off_t off,
+    int write)
+{
 	struct iovec	*cur;
 	size_t		 total, done = 0;
-	ssize_t		 n;
+	ssize_t		 n = 0;
 	int		 cnt;
 
 	total = disk_iov_len(iov, iovcnt);
 	cur = xreallocarray(NULL, iovcnt > 0 ? iovcnt : 1, sizeof *cur);
 	while (done < total) {
 		cnt = disk_iov_slice(iov, iovcnt, done, total - done, cur);
-		n = preadv(fd, cur, cnt, off + (off_t)done);
+		if (write)
+			n = pwritev(fd, cur, cnt, off + (off_t)done);
+		else
+			n = preadv(fd, cur, cnt, off + (off_t)done);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1) {
-			free(cur);
-			return (-1);
+		if (n == -1)
+			break;
+		if (n == 0 && write) {
+			errno = EIO;
+			n = -1;
+			break;
 		}
 		if (n == 0) {
-			/* Past the end of the file: a hole. */
 			disk_iov_zero(iov, iovcnt, done, total - done);
 			break;
 		}
 		done += (size_t)n;
 	}
 	free(cur);
-	return ((ssize_t)total);
-}
-
-ssize_t
-disk_full_pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
-{
-	struct iovec	*cur;
-	size_t		 total, done = 0;
-	ssize_t		 n;
-	int		 cnt;
-
-	total = disk_iov_len(iov, iovcnt);
-	cur = xreallocarray(NULL, iovcnt > 0 ? iovcnt : 1, sizeof *cur);
-	while (done < total) {
-		cnt = disk_iov_slice(iov, iovcnt, done, total - done, cur);
-		n = pwritev(fd, cur, cnt, off + (off_t)done);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			free(cur);
-			return (-1);
-		}
-		if (n == 0) {
-			free(cur);
-			errno = EIO;
-			return (-1);
-		}
-		done += (size_t)n;
-	}
-	free(cur);
-	return ((ssize_t)total);
+	return (n == -1 ? -1 : (ssize_t)total);
 }
 
 int

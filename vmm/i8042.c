@@ -25,6 +25,7 @@
 #include "log.h"
 #include "xmalloc.h"
 #include "vmm-dev.h"
+#include "snapshot.h"
 
 #define I8042_DATA_PORT	VMM_I8042_PORT		/* 0x60 */
 #define I8042_CMD_PORT	(VMM_I8042_PORT + 4)	/* 0x64 */
@@ -113,12 +114,16 @@ static void	i8042_push(struct i8042 *, uint8_t, int);
 static void	i8042_set_outport(struct i8042 *, uint8_t);
 static void	i8042_update_irq(struct i8042 *, int);
 static void	i8042_reset_locked(struct i8042 *);
+static int	i8042_save(void *, struct snap *);
+static int	i8042_restore(void *, struct snap *);
 
 const struct vmm_devtype i8042_devtype = {
 	"i8042",
 	i8042_create,
 	i8042_reset,
-	i8042_free
+	i8042_free,
+	i8042_save,
+	i8042_restore
 };
 
 static int
@@ -445,4 +450,75 @@ i8042_update_irq(struct i8042 *ik, int popped)
 		return;
 	ik->ik_irq = level;
 	irq_set_level(ik->ik_vmm, I8042_KBD_IRQ, level);
+}
+
+/*
+ * Suspend state: command byte, output port, pending commands, the byte an
+ * empty buffer repeats, and the queue in order with each byte's source.
+ */
+static int
+i8042_save(void *dev, struct snap *s)
+{
+	struct i8042	*ik = dev;
+	unsigned int	 i, j;
+
+	pthread_mutex_lock(&ik->ik_mtx);
+	snap_put_u8(s, ik->ik_ctr);
+	snap_put_u8(s, ik->ik_outport);
+	snap_put_u8(s, ik->ik_status_cmd);
+	snap_put_u8(s, ik->ik_pending);
+	snap_put_u8(s, ik->ik_kbd_pending);
+	snap_put_u8(s, ik->ik_scanset);
+	snap_put_u8(s, ik->ik_q[(ik->ik_qhead + I8042_QUEUE - 1) %
+	    I8042_QUEUE]);
+	snap_put_u8(s, (uint8_t)ik->ik_qcount);
+	for (i = 0; i < ik->ik_qcount; i++) {
+		j = (ik->ik_qhead + i) % I8042_QUEUE;
+		snap_put_u8(s, ik->ik_q[j]);
+		snap_put_u8(s, ik->ik_qaux[j]);
+	}
+	pthread_mutex_unlock(&ik->ik_mtx);
+	return (0);
+}
+
+static int
+i8042_restore(void *dev, struct snap *s)
+{
+	struct i8042	*ik = dev;
+	uint8_t		 r[8], v, aux;
+	unsigned int	 i;
+	int		 rc = 0;
+
+	if (snap_get_bytes(s, r, sizeof r) != 0)
+		return (-1);
+	if ((r[2] != 0 && r[2] != I8042_STR_CMD) || r[5] < 1 || r[5] > 3 ||
+	    r[7] > I8042_QUEUE) {
+		errno = EINVAL;
+		return (-1);
+	}
+	pthread_mutex_lock(&ik->ik_mtx);
+	ik->ik_ctr = r[0];
+	ik->ik_outport = r[1];
+	ik->ik_status_cmd = r[2];
+	ik->ik_pending = r[3];
+	ik->ik_kbd_pending = r[4];
+	ik->ik_scanset = r[5];
+	/* The repeated byte sits just before the head. */
+	ik->ik_qhead = 0;
+	ik->ik_qcount = 0;
+	ik->ik_q[I8042_QUEUE - 1] = r[6];
+	for (i = 0; i < r[7]; i++) {
+		if (snap_get_u8(s, &v) != 0 || snap_get_u8(s, &aux) != 0 ||
+		    aux > 1) {
+			errno = EINVAL;
+			rc = -1;
+			break;
+		}
+		ik->ik_q[i] = v;
+		ik->ik_qaux[i] = aux;
+		ik->ik_qcount++;
+	}
+	i8042_update_irq(ik, 0);
+	pthread_mutex_unlock(&ik->ik_mtx);
+	return (rc);
 }

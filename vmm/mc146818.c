@@ -27,6 +27,7 @@
 #include "log.h"
 #include "xmalloc.h"
 #include "vmm-dev.h"
+#include "snapshot.h"
 
 #define MC146818_SEC		0x00
 #define MC146818_SEC_ALARM	0x01
@@ -81,12 +82,16 @@ static int	mc146818_decode(struct mc146818 *, uint8_t);
 static uint8_t	mc146818_encode_hour(struct mc146818 *, int);
 static int	mc146818_decode_hour(struct mc146818 *, uint8_t);
 static void	mc146818_reset_locked(struct mc146818 *);
+static int	mc146818_save(void *, struct snap *);
+static int	mc146818_restore(void *, struct snap *);
 
 const struct vmm_devtype mc146818_devtype = {
 	"mc146818",
 	mc146818_create,
 	mc146818_reset,
-	mc146818_free
+	mc146818_free,
+	mc146818_save,
+	mc146818_restore
 };
 
 static int
@@ -368,4 +373,54 @@ mc146818_write(struct mc146818 *mc, uint8_t reg, uint8_t v)
 		return;
 	}
 	mc->mc_ram[reg] = v;
+}
+
+/*
+ * Suspend state: the index, all 128 bytes of registers and NVRAM, the
+ * time being set (B.SET) and the guest's offset from host time.  The
+ * offset, not the time, is kept: like the battery-backed chip, the clock
+ * ran on while the VM was suspended.
+ */
+static int
+mc146818_save(void *dev, struct snap *s)
+{
+	struct mc146818	*mc = dev;
+
+	pthread_mutex_lock(&mc->mc_mtx);
+	snap_put_u8(s, mc->mc_index);
+	snap_put_bytes(s, mc->mc_ram, sizeof mc->mc_ram);
+	snap_put_bytes(s, mc->mc_set, sizeof mc->mc_set);
+	snap_put_u8(s, mc->mc_set_century);
+	snap_put_u64(s, (uint64_t)mc->mc_offset);
+	pthread_mutex_unlock(&mc->mc_mtx);
+	return (0);
+}
+
+static int
+mc146818_restore(void *dev, struct snap *s)
+{
+	struct mc146818	*mc = dev;
+	uint8_t		 index, ram[MC146818_NREGS], set[10], century;
+	uint64_t	 off;
+
+	if (snap_get_u8(s, &index) != 0 ||
+	    snap_get_bytes(s, ram, sizeof ram) != 0 ||
+	    snap_get_bytes(s, set, sizeof set) != 0 ||
+	    snap_get_u8(s, &century) != 0 || snap_get_u64(s, &off) != 0)
+		return (-1);
+	/* More than a few centuries either way is not a clock offset. */
+	if (index > MC146818_INDEX_MASK || (int64_t)off > (1LL << 40) ||
+	    (int64_t)off < -(1LL << 40)) {
+		errno = EINVAL;
+		return (-1);
+	}
+	pthread_mutex_lock(&mc->mc_mtx);
+	mc->mc_index = index;
+	memcpy(mc->mc_ram, ram, sizeof mc->mc_ram);
+	mc->mc_ram[MC146818_REG_A] &= ~MC146818_A_UIP;
+	memcpy(mc->mc_set, set, sizeof mc->mc_set);
+	mc->mc_set_century = century;
+	mc->mc_offset = (int64_t)off;
+	pthread_mutex_unlock(&mc->mc_mtx);
+	return (0);
 }

@@ -6,7 +6,8 @@
  * fast: a byte written to THR goes straight to vp_serial_out, so THRE and
  * TEMT always read 1.  Received bytes come from ns8250_input(), which the
  * caller's event loop (vmx's console code reading vp_serial_in) calls; this
- * file starts no thread.
+ * file starts no thread.  A console tap (ns8250_set_tap) sees every byte
+ * the guest transmits as well, for vmx's console viewers.
  *
  * Threads: vCPU threads trap on the ports and the event thread feeds
  * input, so all state sits behind the device's mutex.  The IRQ is a level:
@@ -28,6 +29,7 @@
 #include "log.h"
 #include "xmalloc.h"
 #include "vmm-dev.h"
+#include "snapshot.h"
 
 /* Register offsets (DLAB selects DLL/DLM at 0 and 1). */
 #define NS8250_RBR	0	/* read: receive buffer */
@@ -110,6 +112,10 @@ struct ns8250 {
 	int		 ns_irq;	/* level last driven on the IRQ */
 	uint64_t	 ns_tx_bytes;	/* bytes written to ns_out */
 	uint64_t	 ns_tx_dropped;	/* bytes lost: full or broken fd */
+	uint64_t	 ns_tx_total;	/* bytes the guest transmitted */
+	uint64_t	 ns_rx_bytes;	/* bytes taken by ns8250_input */
+	void		(*ns_tap)(void *, const void *, size_t);
+	void		*ns_tap_arg;	/* borrowed, for ns_tap */
 };
 
 static int	ns8250_create(struct vmm *, const struct vmm_params *, void **,
@@ -129,12 +135,19 @@ static uint8_t	ns8250_loop_msr(uint8_t);
 static void	ns8250_set_mcr(struct ns8250 *, uint8_t);
 static void	ns8250_update_irq(struct ns8250 *);
 static void	ns8250_reset_locked(struct ns8250 *);
+static int	ns8250_save(void *, struct snap *);
+static int	ns8250_restore(void *, struct snap *);
+static void	ns8250_stats(void *, void (*)(void *, const char *, uint64_t),
+		    void *);
 
 const struct vmm_devtype ns8250_devtype = {
 	"ns8250",
 	ns8250_create,
 	ns8250_reset,
-	ns8250_free
+	ns8250_free,
+	ns8250_save,
+	ns8250_restore,
+	ns8250_stats
 };
 
 static int
@@ -415,6 +428,9 @@ ns8250_transmit(struct ns8250 *ns, uint8_t v)
 	ssize_t		n;
 	int		flags, wait = 0;
 
+	ns->ns_tx_total++;
+	if (ns->ns_tap != NULL)
+		ns->ns_tap(ns->ns_tap_arg, &v, 1);
 	if (ns->ns_out == -1)
 		return;
 	for (;;) {
@@ -548,6 +564,7 @@ ns8250_input(struct ns8250 *ns, const void *buf, size_t len)
 		while (n < len && ns8250_rx_push(ns, p[n]) == 0)
 			n++;
 	}
+	ns->ns_rx_bytes += n;
 	ns8250_update_irq(ns);
 	pthread_mutex_unlock(&ns->ns_mtx);
 	return (n);
@@ -578,4 +595,102 @@ ns8250_dropped(struct ns8250 *ns)
 	n = ns->ns_tx_dropped;
 	pthread_mutex_unlock(&ns->ns_mtx);
 	return (n);
+}
+
+/*
+ * The tap: fn(arg, byte, 1) for every byte the guest transmits, on the
+ * transmitting vCPU's thread with the device's mutex held (so fn must not
+ * call back into this device); fn NULL removes it.  NULL ns: no-op.
+ */
+void
+ns8250_set_tap(struct ns8250 *ns, void (*fn)(void *, const void *, size_t),
+    void *arg)
+{
+	if (ns == NULL)
+		return;
+	pthread_mutex_lock(&ns->ns_mtx);
+	ns->ns_tap = fn;
+	ns->ns_tap_arg = fn != NULL ? arg : NULL;
+	pthread_mutex_unlock(&ns->ns_mtx);
+}
+
+static void
+ns8250_stats(void *dev, void (*emit)(void *, const char *, uint64_t),
+    void *arg)
+{
+	struct ns8250	*ns = dev;
+	uint64_t	 tx, rx, dropped;
+
+	pthread_mutex_lock(&ns->ns_mtx);
+	tx = ns->ns_tx_total;
+	rx = ns->ns_rx_bytes;
+	dropped = ns->ns_tx_dropped;
+	pthread_mutex_unlock(&ns->ns_mtx);
+	emit(arg, "tx_bytes", tx);
+	emit(arg, "rx_bytes", rx);
+	emit(arg, "tx_dropped", dropped);
+}
+
+/*
+ * Suspend state: the registers, the THRE latch and the received bytes in
+ * FIFO order.  The IRQ level is not saved: restore drives the line from
+ * the registers, as the chip's INTR pin follows them.
+ */
+static int
+ns8250_save(void *dev, struct snap *s)
+{
+	struct ns8250	*ns = dev;
+	unsigned int	 i;
+
+	pthread_mutex_lock(&ns->ns_mtx);
+	snap_put_u8(s, ns->ns_ier);
+	snap_put_u8(s, ns->ns_fcr);
+	snap_put_u8(s, ns->ns_lcr);
+	snap_put_u8(s, ns->ns_mcr);
+	snap_put_u8(s, ns->ns_lsr);
+	snap_put_u8(s, ns->ns_msr);
+	snap_put_u8(s, ns->ns_scr);
+	snap_put_u8(s, ns->ns_dll);
+	snap_put_u8(s, ns->ns_dlm);
+	snap_put_u8(s, (uint8_t)ns->ns_thre_pending);
+	snap_put_u8(s, (uint8_t)ns->ns_rx_count);
+	for (i = 0; i < ns->ns_rx_count; i++)
+		snap_put_u8(s, ns->ns_rx[(ns->ns_rx_head + i) %
+		    NS8250_FIFO_SIZE]);
+	pthread_mutex_unlock(&ns->ns_mtx);
+	return (0);
+}
+
+static int
+ns8250_restore(void *dev, struct snap *s)
+{
+	struct ns8250	*ns = dev;
+	uint8_t		 r[9], thre, count;
+	int		 rc = -1;
+
+	if (snap_get_bytes(s, r, sizeof r) != 0 ||
+	    snap_get_u8(s, &thre) != 0 || snap_get_u8(s, &count) != 0)
+		return (-1);
+	pthread_mutex_lock(&ns->ns_mtx);
+	ns->ns_ier = r[0] & NS8250_IER_MASK;
+	ns->ns_fcr = r[1] & (NS8250_FCR_ENABLE | NS8250_FCR_TRIG);
+	ns->ns_lcr = r[2];
+	ns->ns_mcr = r[3] & NS8250_MCR_MASK;
+	ns->ns_lsr = r[4] & NS8250_LSR_ERR;
+	ns->ns_msr = r[5];
+	ns->ns_scr = r[6];
+	ns->ns_dll = r[7];
+	ns->ns_dlm = r[8];
+	ns->ns_thre_pending = thre != 0;
+	ns->ns_rx_head = 0;
+	ns->ns_rx_count = 0;
+	if (thre <= 1 && count <= ns8250_rx_capacity(ns) &&
+	    snap_get_bytes(s, ns->ns_rx, count) == 0) {
+		ns->ns_rx_count = count;
+		rc = 0;
+	} else
+		errno = EINVAL;
+	ns8250_update_irq(ns);
+	pthread_mutex_unlock(&ns->ns_mtx);
+	return (rc);
 }

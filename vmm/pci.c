@@ -34,6 +34,7 @@
 #include "log.h"
 #include "xmalloc.h"
 #include "vmm-dev.h"
+#include "snapshot.h"
 
 #define PCI_SLOTS		32
 #define PCI_CFG_SIZE		4096	/* PCIe configuration space */
@@ -90,12 +91,16 @@ static void	pci_cfg_access(struct pci_bus *, unsigned int, unsigned int,
 static uint32_t	pci_host_read(void *, uint32_t, uint32_t);
 static void	pci_host_write(void *, uint32_t, uint32_t, uint32_t);
 static uint32_t	pci_ones(uint32_t);
+static int	pci_save(void *, struct snap *);
+static int	pci_restore(void *, struct snap *);
 
 const struct vmm_devtype pci_devtype = {
 	"pci",
 	pci_create,
 	pci_reset,
-	pci_free
+	pci_free,
+	pci_save,
+	pci_restore
 };
 
 static const struct pci_func_ops pci_host_ops = {
@@ -450,4 +455,62 @@ pci_bar_write(struct pci_bar *bar, int upper, uint32_t val)
 	bar->pb_addr &= ~(bar->pb_size - 1);
 	if (!(bar->pb_kind & PCI_BAR_MEM64))
 		bar->pb_addr &= 0xffffffffULL;
+}
+
+/*
+ * Suspend state of the bridge: the address latch, reset control, the host
+ * bridge's writable registers and which slots are taken (each function
+ * saves its own configuration space).  A different slot map means a
+ * different machine and is refused.
+ */
+static int
+pci_save(void *dev, struct snap *s)
+{
+	struct pci_bus	*bus = dev;
+	uint32_t	 map = 0;
+	int		 i;
+
+	pthread_mutex_lock(&bus->bus_mtx);
+	for (i = 0; i < PCI_SLOTS; i++) {
+		if (bus->bus_slots[i].ps_ops != NULL)
+			map |= 1U << i;
+	}
+	snap_put_u32(s, map);
+	snap_put_u32(s, bus->bus_addr);
+	snap_put_u8(s, bus->bus_rcr);
+	snap_put_u16(s, bus->bus_hb_cmd);
+	snap_put_u8(s, bus->bus_hb_latency);
+	pthread_mutex_unlock(&bus->bus_mtx);
+	return (0);
+}
+
+static int
+pci_restore(void *dev, struct snap *s)
+{
+	struct pci_bus	*bus = dev;
+	uint32_t	 map, addr, have = 0;
+	uint16_t	 cmd;
+	uint8_t		 rcr, latency;
+	int		 i;
+
+	if (snap_get_u32(s, &map) != 0 || snap_get_u32(s, &addr) != 0 ||
+	    snap_get_u8(s, &rcr) != 0 || snap_get_u16(s, &cmd) != 0 ||
+	    snap_get_u8(s, &latency) != 0)
+		return (-1);
+	pthread_mutex_lock(&bus->bus_mtx);
+	for (i = 0; i < PCI_SLOTS; i++) {
+		if (bus->bus_slots[i].ps_ops != NULL)
+			have |= 1U << i;
+	}
+	if (have != map) {
+		pthread_mutex_unlock(&bus->bus_mtx);
+		errno = EINVAL;
+		return (-1);
+	}
+	bus->bus_addr = addr & PCI_ADDR_MASK;
+	bus->bus_rcr = rcr & (PCI_RCR_SYS_RST | PCI_RCR_FULL_RST);
+	bus->bus_hb_cmd = cmd & PCI_HB_CMD_MASK;
+	bus->bus_hb_latency = latency;
+	pthread_mutex_unlock(&bus->bus_mtx);
+	return (0);
 }

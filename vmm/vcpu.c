@@ -14,6 +14,19 @@
  * immediate_exit (so a KVM_RUN about to start returns at once) and sends a
  * real-time signal whose handler does nothing (so one already running
  * returns with EINTR).  The loop checks vm_stopping before every KVM_RUN.
+ *
+ * Pausing (vmm_pause) kicks the same way with vm_pausing set; the loop
+ * then parks the thread on vm_cond (vcpu_park).  A KVM_RUN that returned
+ * EINTR left the vCPU between two instructions, but one that returned an
+ * I/O or MMIO exit has not finished that instruction: KVM completes it
+ * (the value read lands in the register) only when KVM_RUN is entered
+ * again.  So before parking, a vCPU with such an exit pending re-enters
+ * KVM_RUN with immediate_exit set, which completes the instruction and
+ * returns EINTR without running another one (KVM API documentation,
+ * "kvm_run" exit reasons).  Parked vCPUs are therefore at an instruction
+ * boundary with every register consistent: what vmm_reset and a snapshot
+ * need.  immediate_exit is cleared only after parking, before the flags
+ * are checked again, so a kick made meanwhile is never lost.
  */
 
 #include "config.h"
@@ -99,6 +112,8 @@ static int	 vcpu_exit_io(struct vcpu *);
 static void	 vcpu_exit_mmio(struct vcpu *);
 static void	 vcpu_describe(struct vcpu *, const char *, char *, size_t);
 static void	 vcpu_stat(struct vcpu *, enum vmm_stat);
+static int	 vcpu_park(struct vcpu *);
+static int	 vcpu_run_error(struct vcpu *);
 
 /*
  * The kick signal's handler is process-wide by nature (sigaction), so it is
@@ -230,6 +245,12 @@ vcpu_create(struct vmm *vmm, unsigned int id, char **cause)
 		what = "KVM_SET_LAPIC";
 		goto fail;
 	}
+	/* What vmm_reset puts back: the LAPIC as created (timer off). */
+	vc->vc_lapic0 = xcalloc(1, sizeof *vc->vc_lapic0);
+	if (ioctl(vc->vc_fd, KVM_GET_LAPIC, vc->vc_lapic0) == -1) {
+		what = "KVM_GET_LAPIC";
+		goto fail;
+	}
 	if (vcpu_set_fpu(vc) != 0) {
 		what = "KVM_SET_FPU";
 		goto fail;
@@ -260,6 +281,7 @@ vcpu_free(struct vcpu *vc)
 		munmap(vc->vc_run, vc->vc_vmm->vm_runsize);
 	if (vc->vc_fd != -1)
 		close(vc->vc_fd);
+	free(vc->vc_lapic0);
 	free(vc);
 }
 
@@ -360,6 +382,10 @@ vcpu_set_entry(struct vcpu *vc, const struct loader_entry *le, char **cause)
 	sregs.gdt.limit = VCPU_GDT_ENTRIES * 8 - 1;
 	sregs.idt.base = VMM_BOOT_IDT;
 	sregs.idt.limit = 0;
+	/* Nothing pending from a previous life (vmm_reset). */
+	sregs.cr2 = 0;
+	sregs.cr8 = 0;
+	memset(sregs.interrupt_bitmap, 0, sizeof sregs.interrupt_bitmap);
 
 	if (long64) {
 		sregs.cr0 = VCPU_CR0_PE | VCPU_CR0_MP | VCPU_CR0_ET |
@@ -520,6 +546,7 @@ vcpu_exit(struct vcpu *vc)
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		vcpu_stat(vc, VMM_STAT_IO);
+		vc->vc_pending = 1;
 		if (vcpu_exit_io(vc) != 0) {
 			snprintf(detail, sizeof detail, "vcpu%u: bad I/O exit "
 			    "(size %u count %u)", vc->vc_id, run->io.size,
@@ -530,6 +557,7 @@ vcpu_exit(struct vcpu *vc)
 		return (0);
 	case KVM_EXIT_MMIO:
 		vcpu_stat(vc, VMM_STAT_MMIO);
+		vc->vc_pending = 1;
 		vcpu_exit_mmio(vc);
 		return (0);
 	case KVM_EXIT_INTR:
@@ -584,13 +612,62 @@ vcpu_exit(struct vcpu *vc)
 	}
 }
 
+/* KVM_RUN failed for a reason other than a kick: end the run. */
+static int
+vcpu_run_error(struct vcpu *vc)
+{
+	char	detail[128];
+	int	error = errno;
+
+	snprintf(detail, sizeof detail, "vcpu%u: KVM_RUN: %s", vc->vc_id,
+	    strerror(error));
+	vmm_end(vc->vc_vmm, VMM_EXIT_ERROR, error, (int)vc->vc_id, detail);
+	return (-1);
+}
+
+/*
+ * Finish the instruction of a pending I/O exit (see the top of the file),
+ * then wait on vm_cond while the VM is paused.  0 to run on, -1 when the
+ * run ended (recorded).
+ */
+static int
+vcpu_park(struct vcpu *vc)
+{
+	struct vmm	*vmm = vc->vc_vmm;
+
+	while (vc->vc_pending) {
+		__atomic_store_n(&vc->vc_run->immediate_exit, 1,
+		    __ATOMIC_SEQ_CST);
+		vc->vc_pending = 0;
+		if (ioctl(vc->vc_fd, KVM_RUN, 0) == -1) {
+			if (errno != EINTR && errno != EAGAIN)
+				return (vcpu_run_error(vc));
+			continue;
+		}
+		/* Completing string I/O may need another exit. */
+		if (vcpu_exit(vc) != 0)
+			return (-1);
+	}
+
+	pthread_mutex_lock(&vmm->vm_lock);
+	vmm->vm_nparked++;
+	pthread_cond_broadcast(&vmm->vm_cond);
+	while (vmm_is_pausing(vmm) && !vmm_is_stopping(vmm))
+		pthread_cond_wait(&vmm->vm_cond, &vmm->vm_lock);
+	vmm->vm_nparked--;
+	pthread_mutex_unlock(&vmm->vm_lock);
+	/* The caller checks the flags again after this: no kick is lost. */
+	__atomic_store_n(&vc->vc_run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	return (0);
+}
+
 static void *
 vcpu_thread(void *arg)
 {
 	struct vcpu	*vc = arg;
 	struct vmm	*vmm = vc->vc_vmm;
 	sigset_t	 set;
-	char		 name[16], detail[128];
+	char		 name[16];
 
 	/* The caller may block signals for its own threads; this one must
 	 * receive the kick. */
@@ -601,22 +678,67 @@ vcpu_thread(void *arg)
 	pthread_setname_np(pthread_self(), name);
 
 	while (!vmm_is_stopping(vmm)) {
+		if (vmm_is_pausing(vmm)) {
+			if (vcpu_park(vc) != 0)
+				break;
+			continue;
+		}
 		if (ioctl(vc->vc_fd, KVM_RUN, 0) == -1) {
 			if (errno == EINTR || errno == EAGAIN) {
+				/* An I/O exit handled before is complete. */
+				vc->vc_pending = 0;
 				vcpu_stat(vc, VMM_STAT_OTHER);
 				continue;
 			}
-			snprintf(detail, sizeof detail, "vcpu%u: KVM_RUN: %s",
-			    vc->vc_id, strerror(errno));
-			vmm_end(vmm, VMM_EXIT_ERROR, errno, (int)vc->vc_id,
-			    detail);
+			vcpu_run_error(vc);
 			break;
 		}
+		vc->vc_pending = 0;
 		if (vcpu_exit(vc) != 0)
 			break;
 	}
 	vmm_vcpu_exited(vmm);
 	return (NULL);
+}
+
+int
+vcpu_reset(struct vcpu *vc, const struct loader_entry *le, char **cause)
+{
+	struct kvm_vcpu_events	 ev;
+	struct kvm_mp_state	 mp;
+	const char		*what;
+
+	if (vc->vc_lapic0 != NULL &&
+	    ioctl(vc->vc_fd, KVM_SET_LAPIC, vc->vc_lapic0) == -1) {
+		what = "KVM_SET_LAPIC";
+		goto fail;
+	}
+	/* No exception, interrupt or NMI pending or being injected. */
+	memset(&ev, 0, sizeof ev);
+	if (ioctl(vc->vc_fd, KVM_SET_VCPU_EVENTS, &ev) == -1) {
+		what = "KVM_SET_VCPU_EVENTS";
+		goto fail;
+	}
+	if (vcpu_set_fpu(vc) != 0) {
+		what = "KVM_SET_FPU";
+		goto fail;
+	}
+	vcpu_set_msrs(vc);
+	memset(&mp, 0, sizeof mp);
+	mp.mp_state = le != NULL ? KVM_MP_STATE_RUNNABLE :
+	    KVM_MP_STATE_UNINITIALIZED;
+	if (ioctl(vc->vc_fd, KVM_SET_MP_STATE, &mp) == -1) {
+		what = "KVM_SET_MP_STATE";
+		goto fail;
+	}
+	vc->vc_pending = 0;
+	if (le != NULL)
+		return (vcpu_set_entry(vc, le, cause));
+	return (0);
+
+fail:
+	xasprintf(cause, "vcpu%u: %s: %s", vc->vc_id, what, strerror(errno));
+	return (-1);
 }
 
 uint64_t

@@ -35,6 +35,7 @@
 #include "disk.h"
 #include "virtio.h"
 #include "virtio-blk.h"
+#include "snapshot.h"
 
 /* Request types, statuses and feature bits (virtio 1.2 section 5.2). */
 #define VIRTIO_BLK_T_IN		0
@@ -105,6 +106,7 @@ struct virtio_blk {
 	unsigned int		 vb_logged;	/* I/O errors logged so far */
 	uint64_t		 vb_requests;	/* requests answered */
 	uint64_t		 vb_errors;	/* answered IOERR or UNSUPP */
+	uint64_t		 vb_rw[4];	/* VIRTIO_BLK_STAT_*, atomic */
 	struct virtqueue_chain	 vb_chain;	/* the request in progress */
 	struct iovec		 vb_iov[VIRTQUEUE_MAX_SIZE]; /* its data part */
 };
@@ -117,6 +119,8 @@ struct virtio_blk_set {
 
 static int	virtio_blk_create(struct vmm *, const struct vmm_params *,
 		    void **, char **);
+static int	virtio_blk_save(void *, struct snap *);
+static int	virtio_blk_restore(void *, struct snap *);
 static void	virtio_blk_reset(void *);
 static void	virtio_blk_free(void *);
 static struct virtio_blk *virtio_blk_new(struct vmm *,
@@ -134,12 +138,23 @@ static uint8_t	virtio_blk_get_id(struct virtio_blk *, uint32_t *);
 static uint8_t	virtio_blk_discard(struct virtio_blk *);
 static void	virtio_blk_ioerr(struct virtio_blk *, const char *,
 		    uint64_t);
+static void	virtio_blk_stats(void *, void (*)(void *, const char *,
+		    uint64_t), void *);
+
+/* vb_rw: completed reads and writes, and their bytes. */
+#define VIRTIO_BLK_STAT_RD_OPS		0
+#define VIRTIO_BLK_STAT_RD_BYTES	1
+#define VIRTIO_BLK_STAT_WR_OPS		2
+#define VIRTIO_BLK_STAT_WR_BYTES	3
 
 const struct vmm_devtype virtio_blk_devtype = {
 	"virtio-blk",
 	virtio_blk_create,
 	virtio_blk_reset,
-	virtio_blk_free
+	virtio_blk_free,
+	virtio_blk_save,
+	virtio_blk_restore,
+	virtio_blk_stats
 };
 
 static int
@@ -431,6 +446,10 @@ virtio_blk_rw(struct virtio_blk *vb, int write, uint64_t sector)
 		virtio_blk_ioerr(vb, write ? "write" : "read", sector);
 		return (VIRTIO_BLK_S_IOERR);
 	}
+	__atomic_fetch_add(&vb->vb_rw[write ? VIRTIO_BLK_STAT_WR_OPS :
+	    VIRTIO_BLK_STAT_RD_OPS], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&vb->vb_rw[write ? VIRTIO_BLK_STAT_WR_BYTES :
+	    VIRTIO_BLK_STAT_RD_BYTES], len, __ATOMIC_RELAXED);
 	return (VIRTIO_BLK_S_OK);
 }
 
@@ -550,5 +569,78 @@ done:
 	if (status != VIRTIO_BLK_S_OK)
 		vb->vb_errors++;
 	*statusp = status;
+	return (0);
+}
+
+/* Statistics, summed over the disks (requests run on their I/O threads). */
+static void
+virtio_blk_stats(void *dev, void (*emit)(void *, const char *, uint64_t),
+    void *arg)
+{
+	static const char *const names[] = {
+		"read_ops", "read_bytes", "write_ops", "write_bytes"
+	};
+	struct virtio_blk_set	*bs = dev;
+	uint64_t		 v;
+	unsigned int		 i, k;
+
+	for (k = 0; k < 4; k++) {
+		v = 0;
+		for (i = 0; i < bs->bs_n; i++)
+			v += __atomic_load_n(&bs->bs_blk[i]->vb_rw[k],
+			    __ATOMIC_RELAXED);
+		emit(arg, names[k], v);
+	}
+}
+
+/*
+ * Suspend state: per disk its capacity (an image that changed size since
+ * is refused) and the transport's state.  Requests complete inside the
+ * queue callback, so once virtio_pci_save holds the queue lock none is in
+ * flight; the images are opened again from the parameters on resume.
+ */
+static int
+virtio_blk_save(void *dev, struct snap *s)
+{
+	struct virtio_blk_set	*bs = dev;
+	unsigned int		 i;
+
+	snap_put_u32(s, bs->bs_n);
+	for (i = 0; i < bs->bs_n; i++) {
+		snap_put_u64(s, bs->bs_blk[i]->vb_sectors);
+		if (virtio_pci_save(bs->bs_blk[i]->vb_vp, s) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+static int
+virtio_blk_restore(void *dev, struct snap *s)
+{
+	struct virtio_blk_set	*bs = dev;
+	uint64_t		 sectors;
+	uint32_t		 n;
+	unsigned int		 i;
+
+	if (snap_get_u32(s, &n) != 0)
+		return (-1);
+	if (n != bs->bs_n) {
+		errno = EINVAL;
+		return (-1);
+	}
+	for (i = 0; i < bs->bs_n; i++) {
+		if (snap_get_u64(s, &sectors) != 0)
+			return (-1);
+		if (sectors != bs->bs_blk[i]->vb_sectors) {
+			log_warnx("%s: capacity %llu sectors, was %llu when "
+			    "suspended", bs->bs_blk[i]->vb_name,
+			    (unsigned long long)bs->bs_blk[i]->vb_sectors,
+			    (unsigned long long)sectors);
+			errno = EINVAL;
+			return (-1);
+		}
+		if (virtio_pci_restore(bs->bs_blk[i]->vb_vp, s) != 0)
+			return (-1);
+	}
 	return (0);
 }

@@ -46,6 +46,7 @@
 #include "tap.h"
 #include "virtio.h"
 #include "virtio-net.h"
+#include "snapshot.h"
 
 /* Feature bits (virtio 1.2 section 5.1.3). */
 #define VIRTIO_NET_F_CSUM	0
@@ -121,6 +122,9 @@ struct virtio_net_set {
 
 static int	virtio_net_create(struct vmm *, const struct vmm_params *,
 		    void **, char **);
+static int	virtio_net_save(void *, struct snap *);
+static int	virtio_net_restore(void *, struct snap *);
+static unsigned int virtio_net_held(void *, unsigned int);
 static void	virtio_net_reset(void *);
 static void	virtio_net_free(void *);
 static struct virtio_net *virtio_net_new(struct vmm *,
@@ -138,12 +142,17 @@ static void	virtio_net_rx(struct virtio_net *);
 static void	virtio_net_tx(struct virtio_net *, struct virtqueue *);
 static int	virtio_net_tx_one(struct virtio_net *);
 static void	virtio_net_error(struct virtio_net *, const char *);
+static void	virtio_net_stats(void *, void (*)(void *, const char *,
+		    uint64_t), void *);
 
 const struct vmm_devtype virtio_net_devtype = {
 	"virtio-net",
 	virtio_net_create,
 	virtio_net_reset,
-	virtio_net_free
+	virtio_net_free,
+	virtio_net_save,
+	virtio_net_restore,
+	virtio_net_stats
 };
 
 static int
@@ -315,6 +324,7 @@ virtio_net_new(struct vmm *vmm, const struct vmm_nic_params *np,
 	ops.vo_queue_notify = virtio_net_notify;
 	ops.vo_reset = virtio_net_dev_reset;
 	ops.vo_driver_ok = virtio_net_driver_ok;
+	ops.vo_held = virtio_net_held;
 	if ((vn->vn_vp = virtio_pci_create(vmm, &ops, vn, &why)) == NULL) {
 		xasprintf(cause, "%s: %s", vn->vn_name, why);
 		free(why);
@@ -588,4 +598,80 @@ virtio_net_tx(struct virtio_net *vn, struct virtqueue *vq)
 			break;
 	}
 	virtqueue_notify(vq);
+}
+
+/*
+ * Statistics, summed over the NICs.  The counters are written by each
+ * NIC's I/O thread; a relaxed load of an aligned 64-bit word is enough
+ * for a figure a person reads.
+ */
+static void
+virtio_net_stats(void *dev, void (*emit)(void *, const char *, uint64_t),
+    void *arg)
+{
+	struct virtio_net_set	*ns = dev;
+	struct virtio_net	*vn;
+	uint64_t		 v[4] = { 0, 0, 0, 0 };
+	unsigned int		 i;
+
+	for (i = 0; i < ns->ns_n; i++) {
+		vn = ns->ns_net[i];
+		v[0] += __atomic_load_n(&vn->vn_rx_frames, __ATOMIC_RELAXED);
+		v[1] += __atomic_load_n(&vn->vn_rx_dropped, __ATOMIC_RELAXED);
+		v[2] += __atomic_load_n(&vn->vn_tx_frames, __ATOMIC_RELAXED);
+		v[3] += __atomic_load_n(&vn->vn_tx_dropped, __ATOMIC_RELAXED);
+	}
+	emit(arg, "rx_packets", v[0]);
+	emit(arg, "rx_dropped", v[1]);
+	emit(arg, "tx_packets", v[2]);
+	emit(arg, "tx_dropped", v[3]);
+}
+
+/*
+ * Suspend state: the transport's, per NIC.  A receive buffer in hand
+ * (vn_rx) goes back to the ring in the saved state (vo_held), so the
+ * resumed NIC takes it again; frames still in the TAP are the network's
+ * and may be lost, as on a real wire.  The backend is opened again from
+ * the parameters on resume, and restarted by vo_driver_ok.
+ */
+static int
+virtio_net_save(void *dev, struct snap *s)
+{
+	struct virtio_net_set	*ns = dev;
+	unsigned int		 i;
+
+	snap_put_u32(s, ns->ns_n);
+	for (i = 0; i < ns->ns_n; i++) {
+		if (virtio_pci_save(ns->ns_net[i]->vn_vp, s) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+static int
+virtio_net_restore(void *dev, struct snap *s)
+{
+	struct virtio_net_set	*ns = dev;
+	uint32_t		 n;
+	unsigned int		 i;
+
+	if (snap_get_u32(s, &n) != 0)
+		return (-1);
+	if (n != ns->ns_n) {
+		errno = EINVAL;
+		return (-1);
+	}
+	for (i = 0; i < ns->ns_n; i++) {
+		if (virtio_pci_restore(ns->ns_net[i]->vn_vp, s) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+static unsigned int
+virtio_net_held(void *dev, unsigned int q)
+{
+	struct virtio_net	*vn = dev;
+
+	return (q == VIRTIO_NET_RXQ && vn->vn_rx_have ? 1 : 0);
 }

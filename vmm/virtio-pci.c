@@ -54,6 +54,7 @@
 #include "log.h"
 #include "xmalloc.h"
 #include "virtio.h"
+#include "snapshot.h"
 
 /* PCI identity. */
 #define VIRTIO_PCI_VENDOR	0x1af4
@@ -241,6 +242,8 @@ struct virtio_pci {
 
 	/* I/O thread (real VMs). */
 	int		 vp_threaded;	/* 1: vp_thread runs */
+	int		 vp_frozen;	/* suspend: fds out of the poll set,
+					   under vp_qlock */
 	pthread_t	 vp_thread;
 	int		 vp_epfd;	/* its epoll set */
 	int		 vp_stopfd;	/* eventfd: leave */
@@ -292,6 +295,11 @@ static int	virtio_pci_log_ok(struct virtio_pci *);
 static void	virtio_pci_destroy(struct virtio_pci *);
 static void	virtio_pci_put(uint8_t *, uint64_t, unsigned int);
 static uint64_t	virtio_pci_get(const uint8_t *, unsigned int);
+static void	virtio_pci_freeze(struct virtio_pci *);
+static void	virtio_pci_thaw(void *);
+static void	virtio_pci_restart(void *);
+static int	virtio_pci_restore_regs(struct virtio_pci *,
+		    struct snap *);
 
 static const struct pci_func_ops virtio_pci_func_ops = {
 	virtio_pci_cfg_read,
@@ -1563,6 +1571,11 @@ virtio_pci_dispatch(struct virtio_pci *vp, uint64_t tag)
 	int		 fd = -1;
 
 	pthread_mutex_lock(&vp->vp_qlock);
+	if (vp->vp_frozen) {
+		/* Ready before the freeze; it waits in its fd. */
+		pthread_mutex_unlock(&vp->vp_qlock);
+		return;
+	}
 	if (tag >> 32 == VIRTIO_PCI_TAG_QUEUE &&
 	    i < vp->vp_ops.vo_nqueues) {
 		/* Several kicks make one pass. */
@@ -1619,4 +1632,240 @@ virtio_pci_poll(struct virtio_pci *vp, int timeout_ms)
 	for (i = 0; i < n; i++)
 		virtio_pci_dispatch(vp, ev[i].data.u64);
 	return (n);
+}
+
+/* Suspend and resume ------------------------------------------------- */
+
+/*
+ * Take the queue eventfds and watched fds out of the I/O thread's poll
+ * set, so it does nothing until virtio_pci_thaw; kicks and frames that
+ * arrive meanwhile wait in their fds.  vp_qlock held, so no callback runs.
+ */
+static void
+virtio_pci_freeze(struct virtio_pci *vp)
+{
+	unsigned int	i;
+
+	if (!vp->vp_threaded || vp->vp_frozen)
+		return;
+	for (i = 0; i < vp->vp_ops.vo_nqueues; i++)
+		epoll_ctl(vp->vp_epfd, EPOLL_CTL_DEL, vp->vp_queues[i].pq_efd,
+		    NULL);
+	pthread_mutex_lock(&vp->vp_lock);
+	for (i = 0; i < VIRTIO_PCI_MAX_WATCH; i++) {
+		if (vp->vp_watch[i].pw_fd != -1)
+			epoll_ctl(vp->vp_epfd, EPOLL_CTL_DEL,
+			    vp->vp_watch[i].pw_fd, NULL);
+	}
+	pthread_mutex_unlock(&vp->vp_lock);
+	vp->vp_frozen = 1;
+}
+
+/* The save is over (snap_defer): back into the poll set. */
+static void
+virtio_pci_thaw(void *arg)
+{
+	struct virtio_pci	*vp = arg;
+	struct epoll_event	 ev;
+	unsigned int		 i;
+
+	pthread_mutex_lock(&vp->vp_qlock);
+	if (vp->vp_frozen) {
+		memset(&ev, 0, sizeof ev);
+		ev.events = EPOLLIN;
+		for (i = 0; i < vp->vp_ops.vo_nqueues; i++) {
+			ev.data.u64 = VIRTIO_PCI_TAG(VIRTIO_PCI_TAG_QUEUE, i);
+			if (epoll_ctl(vp->vp_epfd, EPOLL_CTL_ADD,
+			    vp->vp_queues[i].pq_efd, &ev) == -1)
+				log_warn("%s: queue %u", vp->vp_ops.vo_name, i);
+		}
+		pthread_mutex_lock(&vp->vp_lock);
+		for (i = 0; i < VIRTIO_PCI_MAX_WATCH; i++) {
+			if (vp->vp_watch[i].pw_fd == -1)
+				continue;
+			ev.data.u64 = VIRTIO_PCI_TAG(VIRTIO_PCI_TAG_WATCH, i);
+			if (epoll_ctl(vp->vp_epfd, EPOLL_CTL_ADD,
+			    vp->vp_watch[i].pw_fd, &ev) == -1)
+				log_warn("%s: watch", vp->vp_ops.vo_name);
+		}
+		pthread_mutex_unlock(&vp->vp_lock);
+		vp->vp_frozen = 0;
+	}
+	pthread_mutex_unlock(&vp->vp_qlock);
+}
+
+int
+virtio_pci_save(struct virtio_pci *vp, struct snap *s)
+{
+	struct virtio_pci_queue	*pq;
+	unsigned int		 i, held[VIRTIO_PCI_MAX_QUEUES];
+
+	pthread_mutex_lock(&vp->vp_qlock);
+	virtio_pci_freeze(vp);
+	for (i = 0; i < vp->vp_ops.vo_nqueues; i++)
+		held[i] = vp->vp_ops.vo_held != NULL ?
+		    vp->vp_ops.vo_held(vp->vp_dev, i) : 0;
+	pthread_mutex_lock(&vp->vp_lock);
+	snap_put_u8(s, (uint8_t)vp->vp_slot);
+	snap_put_u16(s, (uint16_t)vp->vp_nvec);
+	snap_put_u16(s, (uint16_t)vp->vp_ops.vo_nqueues);
+	snap_put_u16(s, vp->vp_cmd);
+	snap_put_u64(s, vp->vp_bar.pb_addr);
+	snap_put_u8(s, vp->vp_intline);
+	snap_put_u16(s, vp->vp_msix_ctrl);
+	for (i = 0; i < vp->vp_nvec; i++) {
+		snap_put_u32(s, vp->vp_msix[i].pm_addr_lo);
+		snap_put_u32(s, vp->vp_msix[i].pm_addr_hi);
+		snap_put_u32(s, vp->vp_msix[i].pm_data);
+		snap_put_u32(s, vp->vp_msix[i].pm_ctrl);
+	}
+	snap_put_u64(s, vp->vp_pba[0]);
+	snap_put_u64(s, vp->vp_pba[1]);
+	snap_put_u32(s, vp->vp_dfselect);
+	snap_put_u32(s, vp->vp_gfselect);
+	snap_put_u64(s, vp->vp_gfeatures);
+	snap_put_u64(s, virtio_pci_features(vp));
+	snap_put_u16(s, vp->vp_msix_config);
+	snap_put_u8(s, vp->vp_status);
+	snap_put_u8(s, vp->vp_generation);
+	snap_put_u16(s, vp->vp_qsel);
+	snap_put_u8(s, vp->vp_isr);
+	snap_put_u8(s, (uint8_t)vp->vp_broken);
+	snap_put_bytes(s, vp->vp_win, sizeof vp->vp_win);
+	for (i = 0; i < vp->vp_ops.vo_nqueues; i++) {
+		pq = &vp->vp_queues[i];
+		snap_put_u16(s, pq->pq_size);
+		snap_put_u16(s, pq->pq_vector);
+		snap_put_u16(s, pq->pq_enable);
+		snap_put_u64(s, pq->pq_desc);
+		snap_put_u64(s, pq->pq_driver);
+		snap_put_u64(s, pq->pq_device);
+		virtqueue_save(pq->pq_vq, s, held[i]);
+	}
+	pthread_mutex_unlock(&vp->vp_lock);
+	snap_defer(s, virtio_pci_thaw, vp);
+	pthread_mutex_unlock(&vp->vp_qlock);
+	return (0);
+}
+
+/* The registers of a state saved by virtio_pci_save.  Both locks held. */
+static int
+virtio_pci_restore_regs(struct virtio_pci *vp, struct snap *s)
+{
+	struct virtio_pci_queue	*pq;
+	uint64_t		 bar, features;
+	uint16_t		 nvec, nq;
+	uint8_t			 slot, broken;
+	unsigned int		 i;
+
+	if (snap_get_u8(s, &slot) != 0 || snap_get_u16(s, &nvec) != 0 ||
+	    snap_get_u16(s, &nq) != 0)
+		return (-1);
+	if (slot != vp->vp_slot || nvec != vp->vp_nvec ||
+	    nq != vp->vp_ops.vo_nqueues)
+		goto bad;
+	snap_get_u16(s, &vp->vp_cmd);
+	snap_get_u64(s, &bar);
+	snap_get_u8(s, &vp->vp_intline);
+	snap_get_u16(s, &vp->vp_msix_ctrl);
+	vp->vp_cmd &= PCI_CMD_MASK;
+	vp->vp_msix_ctrl &= MSIX_CTRL_ENABLE | MSIX_CTRL_FMASK;
+	/* Where pci_bar_write could have put it. */
+	if (bar % VIRTIO_PCI_BAR_SIZE != 0 || bar > 0xffffffffULL)
+		goto bad;
+	vp->vp_bar.pb_addr = bar;
+	for (i = 0; i < vp->vp_nvec; i++) {
+		snap_get_u32(s, &vp->vp_msix[i].pm_addr_lo);
+		snap_get_u32(s, &vp->vp_msix[i].pm_addr_hi);
+		snap_get_u32(s, &vp->vp_msix[i].pm_data);
+		snap_get_u32(s, &vp->vp_msix[i].pm_ctrl);
+		vp->vp_msix[i].pm_ctrl &= MSIX_ENTRY_MASKED;
+	}
+	snap_get_u64(s, &vp->vp_pba[0]);
+	snap_get_u64(s, &vp->vp_pba[1]);
+	snap_get_u32(s, &vp->vp_dfselect);
+	snap_get_u32(s, &vp->vp_gfselect);
+	snap_get_u64(s, &vp->vp_gfeatures);
+	snap_get_u64(s, &features);
+	snap_get_u16(s, &vp->vp_msix_config);
+	snap_get_u8(s, &vp->vp_status);
+	snap_get_u8(s, &vp->vp_generation);
+	snap_get_u16(s, &vp->vp_qsel);
+	snap_get_u8(s, &vp->vp_isr);
+	snap_get_u8(s, &broken);
+	if (snap_get_bytes(s, vp->vp_win, sizeof vp->vp_win) != 0)
+		return (-1);
+	if ((features & ~vp->vp_offered) != 0 || broken > 1 ||
+	    (vp->vp_msix_config >= vp->vp_nvec &&
+	    vp->vp_msix_config != VIRTIO_PCI_NO_VECTOR))
+		goto bad;
+	vp->vp_isr &= VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG;
+	vp->vp_broken = broken;
+	__atomic_store_n(&vp->vp_features, features, __ATOMIC_RELAXED);
+	for (i = 0; i < vp->vp_ops.vo_nqueues; i++) {
+		pq = &vp->vp_queues[i];
+		snap_get_u16(s, &pq->pq_size);
+		snap_get_u16(s, &pq->pq_vector);
+		snap_get_u16(s, &pq->pq_enable);
+		snap_get_u64(s, &pq->pq_desc);
+		snap_get_u64(s, &pq->pq_driver);
+		if (snap_get_u64(s, &pq->pq_device) != 0)
+			return (-1);
+		if (pq->pq_enable > 1 || (pq->pq_vector >= vp->vp_nvec &&
+		    pq->pq_vector != VIRTIO_PCI_NO_VECTOR))
+			goto bad;
+		virtqueue_reset(pq->pq_vq);
+		/* RAM is back already: the rings must check out again. */
+		if (pq->pq_enable && virtqueue_enable(pq->pq_vq, pq->pq_size,
+		    pq->pq_desc, pq->pq_driver, pq->pq_device, features) != 0)
+			goto bad;
+		if (virtqueue_restore(pq->pq_vq, s) != 0)
+			return (-1);
+	}
+	return (0);
+bad:
+	errno = EINVAL;
+	return (-1);
+}
+
+int
+virtio_pci_restore(struct virtio_pci *vp, struct snap *s)
+{
+	int	rc;
+
+	pthread_mutex_lock(&vp->vp_qlock);
+	pthread_mutex_lock(&vp->vp_lock);
+	rc = virtio_pci_restore_regs(vp, s);
+	virtio_pci_map(vp);
+	virtio_pci_intx_update(vp);
+	pthread_mutex_unlock(&vp->vp_lock);
+	pthread_mutex_unlock(&vp->vp_qlock);
+	/* MSIs go out only once the LAPICs have their state. */
+	if (rc == 0)
+		snap_defer(s, virtio_pci_restart, vp);
+	return (rc);
+}
+
+/* The whole VM is restored: let a running driver's device go on. */
+static void
+virtio_pci_restart(void *arg)
+{
+	struct virtio_pci	*vp = arg;
+	unsigned int		 q;
+	int			 running;
+
+	pthread_mutex_lock(&vp->vp_qlock);
+	pthread_mutex_lock(&vp->vp_lock);
+	running = (vp->vp_status & (VIRTIO_STATUS_DRIVER_OK |
+	    VIRTIO_STATUS_FEATURES_OK)) == (VIRTIO_STATUS_DRIVER_OK |
+	    VIRTIO_STATUS_FEATURES_OK) && !vp->vp_broken;
+	pthread_mutex_unlock(&vp->vp_lock);
+	if (running) {
+		if (vp->vp_ops.vo_driver_ok != NULL)
+			vp->vp_ops.vo_driver_ok(vp->vp_dev);
+		/* Kicks that waited in the old process's eventfds. */
+		for (q = 0; q < vp->vp_ops.vo_nqueues; q++)
+			virtio_pci_kick_locked(vp, q);
+	}
+	pthread_mutex_unlock(&vp->vp_qlock);
 }

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "xmalloc.h"
 #include "virtio.h"
+#include "snapshot.h"
 
 #define VIRTIO_RNG_QUEUE_SIZE	64
 #define VIRTIO_RNG_CHUNK	65536	/* bytes answered per request */
@@ -40,12 +41,16 @@ static void	virtio_rng_reset(void *);
 static void	virtio_rng_free(void *);
 static void	virtio_rng_notify(void *, struct virtqueue *);
 static size_t	virtio_rng_fill(struct virtqueue_chain *);
+static int	virtio_rng_save(void *, struct snap *);
+static int	virtio_rng_restore(void *, struct snap *);
 
 const struct vmm_devtype virtio_rng_devtype = {
 	"virtio-rng",
 	virtio_rng_create,
 	virtio_rng_reset,
-	virtio_rng_free
+	virtio_rng_free,
+	virtio_rng_save,
+	virtio_rng_restore
 };
 
 static int
@@ -139,4 +144,21 @@ virtio_rng_notify(void *dev, struct virtqueue *vq)
 			break;
 	}
 	virtqueue_notify(vq);
+}
+
+/* Suspend state: the transport's; requests never wait here. */
+static int
+virtio_rng_save(void *dev, struct snap *s)
+{
+	struct virtio_rng	*vr = dev;
+
+	return (virtio_pci_save(vr->vr_vp, s));
+}
+
+static int
+virtio_rng_restore(void *dev, struct snap *s)
+{
+	struct virtio_rng	*vr = dev;
+
+	return (virtio_pci_restore(vr->vr_vp, s));
 }

@@ -82,6 +82,7 @@
 
 #include "vmm-dev.h"
 
+struct snap;
 struct virtio_pci;
 struct virtqueue;
 
@@ -259,8 +260,14 @@ struct virtio_pci_ops {
 	 * every request in flight.  Queue lock held.  May be NULL. */
 	void		(*vo_reset)(void *dev);
 	/* The driver set DRIVER_OK; features are final.  Queue lock held,
-	 * vCPU thread.  May be NULL. */
+	 * vCPU thread.  May be NULL.  Also called after a resume (then on
+	 * the resuming thread) for a driver that was running. */
 	void		(*vo_driver_ok)(void *dev);
+	/* For a suspend: how many chains the model popped from queue n
+	 * and has not pushed yet (a receive buffer in hand); the saved
+	 * state gives them back to the ring.  Queue lock held.  May be
+	 * NULL (none ever held). */
+	unsigned int	(*vo_held)(void *dev, unsigned int n);
 };
 
 /*
@@ -318,6 +325,26 @@ int		 virtio_pci_poll(struct virtio_pci *, int timeout_ms);
 /* The PCI slot, and interrupts raised so far (MSI and INTx edges). */
 int		 virtio_pci_slot(struct virtio_pci *);
 uint64_t	 virtio_pci_interrupts(struct virtio_pci *);
+
+/*
+ * Suspend and resume (snapshot.h).  virtio_pci_save writes the PCI
+ * function and virtio registers, the MSI-X table and every queue's
+ * configuration and indices; it stops the I/O thread, which stays idle
+ * (kicks wait in their eventfds) until the snap is freed, so nothing
+ * touches guest RAM while it is written.  virtio_pci_restore reads that
+ * into a device just created with the same ops, re-enables the queues on
+ * the restored RAM, moves the BAR trap and ioeventfds, and once the whole
+ * VM is restored (snap_defer) calls vo_driver_ok for a running driver and
+ * kicks every queue.  0, or -1 with errno EINVAL for a state that does
+ * not fit (another device, bad values).  vCPUs stopped.
+ */
+int		 virtio_pci_save(struct virtio_pci *, struct snap *);
+int		 virtio_pci_restore(struct virtio_pci *, struct snap *);
+/* The queue's indices: used by virtio_pci_save/restore only; held chains
+ * are given back to the ring.  Restore after virtqueue_enable. */
+void		 virtqueue_save(const struct virtqueue *, struct snap *,
+		    unsigned int held);
+int		 virtqueue_restore(struct virtqueue *, struct snap *);
 
 /* virtio-rng.c -------------------------------------------------------- */
 

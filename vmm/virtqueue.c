@@ -36,6 +36,7 @@
 
 #include "xmalloc.h"
 #include "virtio.h"
+#include "snapshot.h"
 
 /* Offsets in the rings. */
 #define VIRTQUEUE_AVAIL_FLAGS	0
@@ -503,4 +504,46 @@ virtqueue_chain_write(const struct virtqueue_chain *c, uint64_t off,
 		off = 0;
 	}
 	return (done);
+}
+
+/*
+ * Suspend state: the device's side of the indices (the rings themselves
+ * are in guest RAM).  held chains were popped but not answered: saving
+ * last_avail that much lower makes the resumed device pop them again.
+ */
+void
+virtqueue_save(const struct virtqueue *vq, struct snap *s, unsigned int held)
+{
+	snap_put_u8(s, (uint8_t)vq->vq_broken);
+	snap_put_u16(s, (uint16_t)(vq->vq_last_avail - held));
+	snap_put_u16(s, vq->vq_used_idx);
+	snap_put_u16(s, vq->vq_signalled);
+	snap_put_u8(s, (uint8_t)vq->vq_signalled_valid);
+	snap_put_u32(s, vq->vq_unsignalled);
+}
+
+int
+virtqueue_restore(struct virtqueue *vq, struct snap *s)
+{
+	uint16_t	last, used, signalled;
+	uint8_t		broken, valid;
+	uint32_t	unsignalled;
+
+	if (snap_get_u8(s, &broken) != 0 || snap_get_u16(s, &last) != 0 ||
+	    snap_get_u16(s, &used) != 0 || snap_get_u16(s, &signalled) != 0 ||
+	    snap_get_u8(s, &valid) != 0 || snap_get_u32(s, &unsignalled) != 0)
+		return (-1);
+	/* More chains in flight than the ring holds is not a real state. */
+	if (broken > 1 || valid > 1 || (vq->vq_enabled &&
+	    (uint16_t)(last - used) > vq->vq_size)) {
+		errno = EINVAL;
+		return (-1);
+	}
+	vq->vq_broken = broken;
+	vq->vq_last_avail = last;
+	vq->vq_used_idx = used;
+	vq->vq_signalled = signalled;
+	vq->vq_signalled_valid = valid;
+	vq->vq_unsignalled = unsignalled;
+	return (0);
 }

@@ -357,4 +357,13 @@ int		 irq_msi_route_set(struct vmm *, uint32_t gsi, uint64_t addr,
 void		 irq_msi_route_del(struct vmm *, uint32_t gsi);
 int		 irq_irqfd(struct vmm *, uint32_t gsi, int fd, int assign);
 
+/*
+ * ns8250.c: the console tap behind vmm_set_console_tap.  fn(arg, buf, len)
+ * runs for every byte the guest transmits, on the vCPU's thread with the
+ * UART's mutex held (fn must not call into the UART); NULL fn removes it.
+ * NULL ns does nothing.
+ */
+void		 ns8250_set_tap(struct ns8250 *, void (*fn)(void *,
+		    const void *, size_t), void *arg);
+
 #endif

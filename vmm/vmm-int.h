@@ -9,8 +9,9 @@
  *
  * Threading: the iotrap table has its own rwlock; the fake irq recorder its
  * own mutex; vm_lock with vm_cond guards the run state (vm_exit,
- * vm_nrunning, vc_started).  vm_stopping and the exit counters are read and
- * written with __atomic builtins.
+ * vm_nrunning, vm_nparked, vc_started).  vm_stopping, vm_pausing and the
+ * exit counters are read with __atomic builtins (vm_pausing is written
+ * under vm_lock, so parked vCPUs waiting on vm_cond never miss a change).
  */
 #ifndef VIREO_VMM_INT_H
 #define VIREO_VMM_INT_H
@@ -24,6 +25,9 @@
 struct kvm_run;
 struct kvm_cpuid2;
 struct kvm_cpuid_entry2;
+struct kvm_lapic_state;
+struct kvm_irqchip;
+struct kvm_pit_state2;
 
 /* mem.c: guest RAM, one anonymous mapping split around the 3 GiB hole. */
 struct mem_map {
@@ -80,6 +84,11 @@ struct vcpu {
 	pthread_t	 vc_thread;
 	int		 vc_started;	/* vc_thread valid, under vm_lock */
 	uint64_t	 vc_stats[VCPU_NSTATS];	/* atomic */
+	int		 vc_pending;	/* the last exit was I/O that only the
+					   next KVM_RUN completes; vCPU
+					   thread only */
+	struct kvm_lapic_state *vc_lapic0; /* LAPIC at creation, for
+					   vmm_reset; owned, may be NULL */
 };
 
 /* One created device: its type and state. */
@@ -115,6 +124,12 @@ struct vmm {
 	unsigned int		 vm_nrunning;	/* vCPU threads alive */
 	int			 vm_ran;	/* vmm_run was called */
 	int			 vm_stopping;	/* atomic; vCPUs leave */
+	int			 vm_pausing;	/* atomic, written under
+						   vm_lock: vCPUs park */
+	unsigned int		 vm_nparked;	/* vCPU threads parked */
+	struct kvm_irqchip	*vm_chips0;	/* PIC master, slave, IOAPIC
+						   at creation; owned */
+	struct kvm_pit_state2	*vm_pit0;	/* PIT at creation; owned */
 };
 
 /* vmm.c ------------------------------------------------------------- */
@@ -135,6 +150,8 @@ void		 vmm_end(struct vmm *, enum vmm_exit_kind, int code, int vcpu,
 int		 vmm_is_stopping(struct vmm *);
 /* A vCPU thread is about to return. */
 void		 vmm_vcpu_exited(struct vmm *);
+/* 1 while vmm_pause wants the vCPUs parked (vCPU loops poll it). */
+int		 vmm_is_pausing(struct vmm *);
 
 /* kvm.c ------------------------------------------------------------- */
 
@@ -205,5 +222,32 @@ void		 vcpu_kick(struct vcpu *);
 void		 vcpu_join(struct vcpu *);
 /* One exit counter (enum vmm_stat); any thread. */
 uint64_t	 vcpu_stat_get(struct vcpu *, enum vmm_stat);
+/*
+ * vmm_reset's part: back to the state vcpu_create left, then the boot CPU
+ * (le not NULL) at entry, runnable; an AP (le NULL) waiting for INIT/SIPI.
+ * The vCPU must be parked.  0, or -1 with *cause.
+ */
+int		 vcpu_reset(struct vcpu *, const struct loader_entry *le,
+		    char **cause);
+
+/* vmstate.c: KVM's VM and vCPU state for suspend files (snapshot.c) -- */
+
+struct snap;
+
+/* Finish a pending I/O instruction (KVM_RUN with immediate_exit); the
+ * vCPU must be out of KVM_RUN.  0 or -1/errno. */
+int		 vmstate_vcpu_flush(struct vcpu *);
+/* Append the vCPU's records to the open section.  0, or -1 with *cause. */
+int		 vmstate_vcpu_save(struct vcpu *, struct snap *, char **cause);
+/* Check a vCPU section and (vc not NULL, real VM) apply it.  0 or -1. */
+int		 vmstate_vcpu_restore(struct vmm *, struct vcpu *,
+		    struct snap *, char **cause);
+/* The PICs and IOAPIC, the PIT, kvmclock into the open section. */
+int		 vmstate_irqchip_save(struct vmm *, struct snap *, char **);
+int		 vmstate_pit_save(struct vmm *, struct snap *, char **);
+int		 vmstate_clock_save(struct vmm *, struct snap *, char **);
+/* Check and (real VM) apply an IRQCHIP, PIT or CLOCK section. */
+int		 vmstate_vm_restore(struct vmm *, uint32_t type, struct snap *,
+		    char **cause);
 
 #endif

@@ -9,25 +9,56 @@
  * Run state: vm_lock guards vm_exit and vm_nrunning, and vm_cond wakes
  * vmm_run when a vCPU thread ended or someone asked the VM to stop.  The
  * first reason recorded (vmm_end) is the one vmm_run reports.
+ *
+ * Lifecycle control: vmm_pause sets vm_pausing, kicks every vCPU and waits
+ * on vm_cond until every live vCPU thread is parked (vcpu.c explains why
+ * a parked vCPU is at an instruction boundary); vmm_resume clears the flag
+ * and wakes them.  vmm_reset runs with every vCPU parked: the in-kernel
+ * PIC, IOAPIC and PIT go back to the state captured at creation, every
+ * device is reset, ACPI tables and the kernel are loaded again and the
+ * vCPUs are set as at power-on.  Guest RAM is otherwise kept, as on a
+ * real machine's reset.
  */
 
 #include "config.h"
 
+#include <sys/ioctl.h>
+
+#include <linux/kvm.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "xmalloc.h"
+#include "atomicfile.h"
+#include "snapshot.h"
 #include "vmm-int.h"
 
 static struct vmm	*vmm_alloc(const struct vmm_params *, char **);
+static int		 vmm_create_devices(struct vmm *, char **);
 static void		 vmm_end_locked(struct vmm *, enum vmm_exit_kind, int,
 			    int, const char *);
 static enum vmm_exit_kind vmm_request_kind(enum vmm_request);
+static void		*vmm_dev_find(struct vmm *, const struct vmm_devtype *);
+static void		 vmm_chips_save(struct vmm *);
+static int		 vmm_chips_restore(struct vmm *, char **);
+static int		 vmm_reset_parked(struct vmm *, char **);
+static void		 vmm_dev_stats_emit(void *, const char *, uint64_t);
+
+/* vmm_dev_stats's adapter from dt_stats's emit to the caller's. */
+struct vmm_stats_ctx {
+	void		(*sc_emit)(void *, const char *, const char *,
+			    uint64_t);
+	void		*sc_arg;
+	const char	*sc_dev;	/* the device's dt_name */
+};
 
 /* Names of the exit kinds, for logs and vmx's messages. */
 static const char *const vmm_exit_names[] = {
@@ -117,6 +148,7 @@ vmm_create_bare(const struct vmm_params *params, char **cause)
 			goto fail;
 		vmm->vm_nvcpus++;
 	}
+	vmm_chips_save(vmm);
 	return (vmm);
 
 fail:
@@ -124,22 +156,14 @@ fail:
 	return (NULL);
 }
 
-struct vmm *
-vmm_create(const struct vmm_params *params, char **cause)
+/* Every device of the table the parameters ask for, in table order. */
+static int
+vmm_create_devices(struct vmm *vmm, char **cause)
 {
-	struct vmm		*vmm;
 	const struct vmm_devtype *dt;
-	struct loader_entry	 le;
-	uint64_t		 rsdp = 0;
 	size_t			 i;
 	void			*dev;
 	char			*why = NULL;
-
-	if ((vmm = vmm_create_bare(params, cause)) == NULL)
-		return (NULL);
-	if (vmm->vm_pvm)
-		log_info("/dev/kvm is PVM (no VT-x): guest kernel code is "
-		    "emulated; CPUID hides CX16, XSAVE and AVX");
 
 	/* Devices in table order; one that is absent leaves *devp NULL. */
 	vmm->vm_devs = xcalloc(vmm_ndevtypes, sizeof *vmm->vm_devs);
@@ -150,7 +174,7 @@ vmm_create(const struct vmm_params *params, char **cause)
 			xasprintf(cause, "%s: %s", dt->dt_name,
 			    why != NULL ? why : "cannot create");
 			free(why);
-			goto fail;
+			return (-1);
 		}
 		if (dev == NULL)
 			continue;
@@ -158,6 +182,24 @@ vmm_create(const struct vmm_params *params, char **cause)
 		vmm->vm_devs[vmm->vm_ndevs].di_dev = dev;
 		vmm->vm_ndevs++;
 	}
+	return (0);
+}
+
+struct vmm *
+vmm_create(const struct vmm_params *params, char **cause)
+{
+	struct vmm		*vmm;
+	struct loader_entry	 le;
+	uint64_t		 rsdp = 0;
+
+	if ((vmm = vmm_create_bare(params, cause)) == NULL)
+		return (NULL);
+	if (vmm->vm_pvm)
+		log_info("/dev/kvm is PVM (no VT-x): guest kernel code is "
+		    "emulated; CPUID hides CX16, XSAVE and AVX");
+
+	if (vmm_create_devices(vmm, cause) != 0)
+		goto fail;
 
 	/* ACPI first: the loader puts the RSDP's address in the zero page
 	 * or hvm_start_info. */
@@ -196,6 +238,8 @@ vmm_free(struct vmm *vmm)
 		vcpu_free(vmm->vm_vcpus[i - 1]);
 	free(vmm->vm_vcpus);
 	free(vmm->vm_cpuid);
+	free(vmm->vm_chips0);
+	free(vmm->vm_pit0);
 	/* The VM goes before the memory its slots point into. */
 	kvm_close(vmm);
 	mem_clear(vmm);
@@ -409,4 +453,335 @@ vmm_exit_count(struct vmm *vmm)
 	return (vmm_exit_stat(vmm, VMM_STAT_IO) +
 	    vmm_exit_stat(vmm, VMM_STAT_MMIO) +
 	    vmm_exit_stat(vmm, VMM_STAT_OTHER));
+}
+
+int
+vmm_is_pausing(struct vmm *vmm)
+{
+	return (__atomic_load_n(&vmm->vm_pausing, __ATOMIC_SEQ_CST));
+}
+
+/* The state of the first created device of type dt, or NULL. */
+static void *
+vmm_dev_find(struct vmm *vmm, const struct vmm_devtype *dt)
+{
+	size_t	i;
+
+	for (i = 0; i < vmm->vm_ndevs; i++) {
+		if (vmm->vm_devs[i].di_type == dt)
+			return (vmm->vm_devs[i].di_dev);
+	}
+	return (NULL);
+}
+
+/*
+ * Keep the in-kernel PIC, IOAPIC and PIT as created, for vmm_reset.  A
+ * failure only costs a less thorough reset, so it is logged, not fatal.
+ */
+static void
+vmm_chips_save(struct vmm *vmm)
+{
+	unsigned int	i;
+
+	vmm->vm_chips0 = xcalloc(3, sizeof *vmm->vm_chips0);
+	for (i = 0; i < 3; i++) {
+		vmm->vm_chips0[i].chip_id = i;
+		if (ioctl(vmm->vm_fd, KVM_GET_IRQCHIP,
+		    &vmm->vm_chips0[i]) == -1) {
+			log_debug("%s: KVM_GET_IRQCHIP %u: %s", __func__, i,
+			    strerror(errno));
+			free(vmm->vm_chips0);
+			vmm->vm_chips0 = NULL;
+			break;
+		}
+	}
+	vmm->vm_pit0 = xcalloc(1, sizeof *vmm->vm_pit0);
+	if (ioctl(vmm->vm_fd, KVM_GET_PIT2, vmm->vm_pit0) == -1) {
+		log_debug("%s: KVM_GET_PIT2: %s", __func__, strerror(errno));
+		free(vmm->vm_pit0);
+		vmm->vm_pit0 = NULL;
+	}
+}
+
+static int
+vmm_chips_restore(struct vmm *vmm, char **cause)
+{
+	unsigned int	i;
+
+	for (i = 0; vmm->vm_chips0 != NULL && i < 3; i++) {
+		if (ioctl(vmm->vm_fd, KVM_SET_IRQCHIP,
+		    &vmm->vm_chips0[i]) == -1) {
+			xasprintf(cause, "KVM_SET_IRQCHIP: %s",
+			    strerror(errno));
+			return (-1);
+		}
+	}
+	if (vmm->vm_pit0 != NULL &&
+	    ioctl(vmm->vm_fd, KVM_SET_PIT2, vmm->vm_pit0) == -1) {
+		xasprintf(cause, "KVM_SET_PIT2: %s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+vmm_pause(struct vmm *vmm)
+{
+	unsigned int	i;
+	int		error = 0;
+
+	if (vmm->vm_fake) {
+		errno = ENOTSUP;
+		return (-1);
+	}
+	pthread_mutex_lock(&vmm->vm_lock);
+	if (!vmm->vm_ran || vmm->vm_exit.ve_kind != VMM_EXIT_NONE)
+		error = EINVAL;
+	else if (vmm_is_pausing(vmm))
+		error = EALREADY;
+	if (error != 0) {
+		pthread_mutex_unlock(&vmm->vm_lock);
+		errno = error;
+		return (-1);
+	}
+	__atomic_store_n(&vmm->vm_pausing, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < vmm->vm_nvcpus; i++)
+		vcpu_kick(vmm->vm_vcpus[i]);
+	while (vmm->vm_nparked < vmm->vm_nrunning &&
+	    vmm->vm_exit.ve_kind == VMM_EXIT_NONE)
+		pthread_cond_wait(&vmm->vm_cond, &vmm->vm_lock);
+	if (vmm->vm_exit.ve_kind != VMM_EXIT_NONE) {
+		/* The guest ended meanwhile: nothing is left to pause. */
+		__atomic_store_n(&vmm->vm_pausing, 0, __ATOMIC_SEQ_CST);
+		pthread_cond_broadcast(&vmm->vm_cond);
+		error = EINVAL;
+	}
+	pthread_mutex_unlock(&vmm->vm_lock);
+	if (error != 0) {
+		errno = error;
+		return (-1);
+	}
+	log_debug("%s: %u vCPUs parked", __func__, vmm->vm_nvcpus);
+	return (0);
+}
+
+int
+vmm_resume(struct vmm *vmm)
+{
+	int	error = 0;
+
+	pthread_mutex_lock(&vmm->vm_lock);
+	if (!vmm->vm_ran || vmm->vm_exit.ve_kind != VMM_EXIT_NONE)
+		error = EINVAL;
+	else if (!vmm_is_pausing(vmm))
+		error = EALREADY;
+	else {
+		__atomic_store_n(&vmm->vm_pausing, 0, __ATOMIC_SEQ_CST);
+		pthread_cond_broadcast(&vmm->vm_cond);
+	}
+	pthread_mutex_unlock(&vmm->vm_lock);
+	if (error != 0) {
+		errno = error;
+		return (-1);
+	}
+	return (0);
+}
+
+int
+vmm_is_paused(struct vmm *vmm)
+{
+	return (vmm_is_pausing(vmm));
+}
+
+/* vmm_reset's work, with no vCPU in KVM_RUN. */
+static int
+vmm_reset_parked(struct vmm *vmm, char **cause)
+{
+	struct loader_entry	 le;
+	uint64_t		 rsdp = 0;
+	unsigned int		 i;
+	size_t			 d;
+
+	/* Interrupt controllers first: device resets drive their lines. */
+	if (vmm_chips_restore(vmm, cause) != 0)
+		return (-1);
+	for (d = 0; d < vmm->vm_ndevs; d++) {
+		if (vmm->vm_devs[d].di_type->dt_reset != NULL)
+			vmm->vm_devs[d].di_type->dt_reset(
+			    vmm->vm_devs[d].di_dev);
+	}
+	if (acpi_build(vmm, &rsdp, cause) != 0)
+		return (-1);
+	memset(&le, 0, sizeof le);
+	if (loader_load(vmm, &vmm->vm_params, rsdp, &le, cause) != 0)
+		return (-1);
+	for (i = 0; i < vmm->vm_nvcpus; i++) {
+		if (vcpu_reset(vmm->vm_vcpus[i], i == 0 ? &le : NULL,
+		    cause) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+int
+vmm_reset(struct vmm *vmm)
+{
+	char	*cause = NULL;
+	int	 paused, rc;
+
+	if (vmm->vm_fake) {
+		errno = ENOTSUP;
+		return (-1);
+	}
+	paused = vmm_is_paused(vmm);
+	if (!paused && vmm_pause(vmm) != 0)
+		return (-1);
+	rc = vmm_reset_parked(vmm, &cause);
+	if (rc != 0) {
+		/* Half reset: the guest cannot go on.  End the run. */
+		log_warnx("reset: %s", cause);
+		vmm_end(vmm, VMM_EXIT_ERROR, EIO, -1, cause);
+		free(cause);
+		errno = EIO;
+		return (-1);
+	}
+	log_debug("%s: done", __func__);
+	if (!paused && vmm_resume(vmm) != 0)
+		return (-1);
+	return (0);
+}
+
+int
+vmm_power_button(struct vmm *vmm)
+{
+	struct acpi_pm	*pm;
+
+	if ((pm = vmm_dev_find(vmm, &acpi_pm_devtype)) == NULL) {
+		errno = ENODEV;
+		return (-1);
+	}
+	acpi_pm_power_button(pm);
+	return (0);
+}
+
+size_t
+vmm_console_input(struct vmm *vmm, const void *buf, size_t len)
+{
+	return (ns8250_input(vmm_dev_find(vmm, &ns8250_devtype), buf, len));
+}
+
+void
+vmm_set_console_tap(struct vmm *vmm, void (*fn)(void *, const void *,
+    size_t), void *arg)
+{
+	ns8250_set_tap(vmm_dev_find(vmm, &ns8250_devtype), fn, arg);
+}
+
+static void
+vmm_dev_stats_emit(void *arg, const char *name, uint64_t value)
+{
+	struct vmm_stats_ctx	*sc = arg;
+
+	sc->sc_emit(sc->sc_arg, sc->sc_dev, name, value);
+}
+
+void
+vmm_dev_stats(struct vmm *vmm, void (*emit)(void *, const char *,
+    const char *, uint64_t), void *arg)
+{
+	struct vmm_stats_ctx		 sc;
+	const struct vmm_devtype	*dt;
+	size_t				 i;
+
+	sc.sc_emit = emit;
+	sc.sc_arg = arg;
+	for (i = 0; i < vmm->vm_ndevs; i++) {
+		dt = vmm->vm_devs[i].di_type;
+		if (dt->dt_stats == NULL)
+			continue;
+		sc.sc_dev = dt->dt_name;
+		dt->dt_stats(vmm->vm_devs[i].di_dev, vmm_dev_stats_emit, &sc);
+	}
+}
+
+/* Suspend to disk and resume ------------------------------------------ */
+
+/*
+ * The vCPUs must be out of KVM_RUN: parked by vmm_pause, or every thread
+ * gone after vmm_run returned.  The file is written next to its final
+ * name and renamed over it only when complete (lib/atomicfile.c).
+ */
+int
+vmm_suspend(struct vmm *vmm, const char *path, char **cause)
+{
+	struct atomicfile	*af;
+	char			*why = NULL;
+	int			 quiet;
+
+	if (vmm->vm_fake) {
+		xasprintf(cause, "a fake VM cannot be suspended");
+		errno = ENOTSUP;
+		return (-1);
+	}
+	pthread_mutex_lock(&vmm->vm_lock);
+	quiet = vmm->vm_nrunning == 0 ||
+	    (vmm_is_pausing(vmm) && vmm->vm_nparked == vmm->vm_nrunning);
+	pthread_mutex_unlock(&vmm->vm_lock);
+	if (!quiet) {
+		xasprintf(cause, "the VM must be paused to be suspended");
+		errno = EBUSY;
+		return (-1);
+	}
+	if ((af = atomicfile_open(path, 0600, cause)) == NULL)
+		return (-1);
+	if (snap_save_vm(vmm, atomicfile_fd(af), &why) != 0) {
+		atomicfile_abort(af);
+		xasprintf(cause, "%s: %s", path, why);
+		free(why);
+		errno = EIO;
+		return (-1);
+	}
+	if (atomicfile_commit(af, cause) != 0)
+		return (-1);
+	log_debug("%s: %s", __func__, path);
+	return (0);
+}
+
+struct vmm *
+vmm_create_resume(const struct vmm_params *params, const char *path,
+    char **cause)
+{
+	struct vmm	*vmm;
+	char		*why = NULL;
+	int		 fd, error;
+
+	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	if ((vmm = vmm_create_bare(params, cause)) == NULL) {
+		close(fd);
+		return (NULL);
+	}
+	/* The devices as vmm_create makes them; RAM (with the boot tables
+	 * and the kernel) comes from the file. */
+	if (vmm_create_devices(vmm, cause) != 0)
+		goto fail;
+	if (snap_load_vm(vmm, fd, &why) != 0) {
+		error = errno;
+		xasprintf(cause, "%s: %s", path, why);
+		free(why);
+		errno = error;
+		goto fail;
+	}
+	close(fd);
+	log_debug("%s: resumed from %s", __func__, path);
+	return (vmm);
+
+fail:
+	error = errno;
+	close(fd);
+	vmm_free(vmm);
+	errno = error;
+	return (NULL);
 }

@@ -5,11 +5,19 @@
  * turn the way it ended into vmx's exit status and the log's last line.
  *
  * Threads: the main thread sits in vmm_run while libvmm runs one thread
- * per vCPU; an event thread runs a libevent base for the signals (and,
- * later, the control socket).  SIGTERM, SIGINT and SIGHUP are blocked in
- * every thread but the event thread, so a signal never interrupts KVM_RUN
- * and its handling is an ordinary callback: TERM and INT stop the VM
- * (vmm_stop is safe from any thread), HUP reopens vmware.log.
+ * per vCPU; an event thread runs a libevent base for the signals, the
+ * control socket (control.c) and the console (console.c).  That way the
+ * main thread owns the VM's life from vmm_create to vmm_free, and every
+ * request from a peer is an ordinary callback on the event thread (the
+ * libvmm calls they make, vmm_pause and friends, are safe from any
+ * thread).  SIGTERM, SIGINT and SIGHUP are blocked in every thread but
+ * the event thread, so a signal never interrupts KVM_RUN and its handling
+ * is an ordinary callback: TERM and INT stop the VM (vmm_stop is safe
+ * from any thread), HUP reopens vmware.log.  Stopping by signal or by
+ * request ends in vmm_free, which closes every disk with a final sync.
+ *
+ * When the run ends the event thread is stopped first; the main thread
+ * then tells the control peers how it ended and lets them go.
  */
 
 #include "config.h"
@@ -25,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -34,25 +43,6 @@
 #include "log.h"
 #include "xmalloc.h"
 #include "vmx.h"
-
-/* The state of one running VM; lives on vmx_run's stack. */
-struct vmx {
-	struct vmx_conf		*vx_conf;	/* borrowed */
-	struct vmm		*vx_vmm;
-	struct vmm_params	 vx_params;	/* vx_conf's, plus fds */
-	int			 vx_serial_fd;	/* COM1, -1 if none */
-	int			 vx_pty_slave;	/* kept open, -1 if none */
-	char			*vx_pty_name;
-
-	struct event_base	*vx_base;
-	struct event		*vx_ev_term;
-	struct event		*vx_ev_int;
-	struct event		*vx_ev_hup;
-	struct event		*vx_ev_quit;	/* ends the event loop */
-	pthread_t		 vx_thread;
-	int			 vx_thread_started;
-	atomic_int		 vx_signalled;	/* signal that stopped us */
-};
 
 /* What each way of ending means for vmx. */
 static const struct {
@@ -76,6 +66,7 @@ static int	vmx_serial_open(struct vmx *, char **);
 static int	vmx_serial_pty(struct vmx *, char **);
 static void	vmx_close(struct vmx *);
 static int	vmx_events_start(struct vmx *, char **);
+static void	vmx_events_join(struct vmx *);
 static void	vmx_events_stop(struct vmx *);
 static void	*vmx_events_main(void *);
 static void	vmx_signal_cb(evutil_socket_t, short, void *);
@@ -162,12 +153,12 @@ vmx_serial_open(struct vmx *vx, char **cause)
 	case VMX_SERIAL_NONE:
 		return (0);
 	case VMX_SERIAL_FILE:
+		/* Written by console.c through the tap, which rotates it. */
 		fd = open(vc->vc_serial_file,
 		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd == -1)
 			break;
 		vx->vx_serial_fd = fd;
-		vx->vx_params.vp_serial_out = fd;
 		return (0);
 	case VMX_SERIAL_DEVICE:
 		fd = open(vc->vc_serial_file, O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -196,6 +187,8 @@ vmx_serial_open(struct vmx *vx, char **cause)
 static void
 vmx_close(struct vmx *vx)
 {
+	vmx_control_free(vx);
+	vmx_console_free(vx);
 	if (vx->vx_vmm != NULL)
 		vmm_free(vx->vx_vmm);
 	vx->vx_vmm = NULL;
@@ -275,6 +268,10 @@ vmx_events_start(struct vmx *vx, char **cause)
 		xasprintf(cause, "cannot set up signal events");
 		return (-1);
 	}
+	if (vmx_console_start(vx, cause) != 0)
+		return (-1);
+	if (vx->vx_sockpath != NULL && vmx_control_start(vx, cause) != 0)
+		return (-1);
 	if ((error = pthread_create(&vx->vx_thread, NULL, vmx_events_main,
 	    vx)) != 0) {
 		xasprintf(cause, "cannot start the event thread: %s",
@@ -285,14 +282,24 @@ vmx_events_start(struct vmx *vx, char **cause)
 	return (0);
 }
 
+/* End the event thread; the base and its events stay. */
 static void
-vmx_events_stop(struct vmx *vx)
+vmx_events_join(struct vmx *vx)
 {
 	if (vx->vx_thread_started) {
 		event_active(vx->vx_ev_quit, EV_TIMEOUT, 0);
 		pthread_join(vx->vx_thread, NULL);
 		vx->vx_thread_started = 0;
 	}
+}
+
+/* The thread, then everything on the base (control, console), the base. */
+static void
+vmx_events_stop(struct vmx *vx)
+{
+	vmx_events_join(vx);
+	vmx_control_free(vx);
+	vmx_console_free(vx);
 	if (vx->vx_ev_term != NULL)
 		event_free(vx->vx_ev_term);
 	if (vx->vx_ev_int != NULL)
@@ -427,7 +434,8 @@ vmx_run(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 	struct vmx	 vx;
 	struct vmm_exit	 ve;
 	sigset_t	 set;
-	char		 line[1200], *why = NULL;
+	struct timespec	 t0, t1;
+	char		 line[1200], *why = NULL, *resume;
 	int		 status, error;
 
 	memset(&vx, 0, sizeof vx);
@@ -435,6 +443,8 @@ vmx_run(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 	vx.vx_params = *vmx_conf_params(vc);
 	vx.vx_serial_fd = -1;
 	vx.vx_pty_slave = -1;
+	vx.vx_listen_fd = -1;
+	vx.vx_sockpath = vc->vc_sockpath;
 	*cause = NULL;
 
 	/* Every thread created from here on inherits the blocked signals. */
@@ -451,6 +461,10 @@ vmx_run(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 		return (VMX_EXIT_FAILURE);
 	}
 	vmx_log_banner(vc, cfg, vmm_host_is_pvm());
+	if (vx.vx_sockpath != NULL && vmx_control_listen(&vx, &why) != 0) {
+		status = VMX_EXIT_FAILURE;
+		goto fail;
+	}
 
 	if (vmx_check_image("vireo.kernel", vc->vc_kernel, &why) != 0 ||
 	    (vc->vc_initrd != NULL &&
@@ -469,10 +483,33 @@ vmx_run(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 	}
 	if (vx.vx_pty_name != NULL)
 		log_info("serial0: pty %s", vx.vx_pty_name);
+	if (vmx_console_create(&vx, vc->vc_serial == VMX_SERIAL_FILE ?
+	    vx.vx_serial_fd : -1, &why) != 0) {
+		status = VMX_EXIT_FAILURE;
+		goto fail;
+	}
+	if (vc->vc_serial == VMX_SERIAL_FILE)
+		vx.vx_serial_fd = -1;	/* the console's now */
 
 	log_info("powering on");
 	errno = 0;
-	if ((vx.vx_vmm = vmm_create(&vx.vx_params, &why)) == NULL) {
+	/* A suspended VM resumes instead of booting (suspend.c). */
+	vx.vx_vmss = vmx_suspend_file(vc, cfg);
+	if ((resume = vmx_suspend_resume_file(vc, cfg)) != NULL) {
+		log_info("resuming from %s", resume);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		vx.vx_vmm = vmm_create_resume(&vx.vx_params, resume, &why);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (vx.vx_vmm != NULL) {
+			log_info("state read in %.3f s", (double)(t1.tv_sec -
+			    t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) /
+			    1e9);
+			vmx_suspend_forget(vc, cfg, resume);
+		}
+		free(resume);
+	} else
+		vx.vx_vmm = vmm_create(&vx.vx_params, &why);
+	if (vx.vx_vmm == NULL) {
 		error = errno;
 		status = vmx_create_status(error, why);
 		if (why == NULL)
@@ -484,20 +521,38 @@ vmx_run(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 		goto fail;
 	}
 
+	/* Set up: from here on, the sandbox (sandbox.c). */
+	if (vmx_sandbox_enter(vc, vx.vx_base, &why) != 0) {
+		status = VMX_EXIT_FAILURE;
+		goto fail;
+	}
+
 	memset(&ve, 0, sizeof ve);
+	vx.vx_boottime = time(NULL);
 	if (vmm_run(vx.vx_vmm, &ve) != 0) {
 		xasprintf(&why, "cannot run the vCPUs: %s", strerror(errno));
 		status = VMX_EXIT_FAILURE;
 		goto fail;
 	}
-	vmx_events_stop(&vx);
-	/* Only the signal callback calls vmm_stop; anything else is odd. */
-	if (ve.ve_kind == VMM_EXIT_STOPPED &&
-	    atomic_load(&vx.vx_signalled) == 0)
-		log_info("stopped without a signal");
+	vmx_events_join(&vx);
 	vmx_exit_describe(&ve, line, sizeof line);
 	status = vmx_exit_status(&ve);
+	/* Only the signal callback and a power-off request call vmm_stop. */
+	if (ve.ve_kind == VMM_EXIT_STOPPED &&
+	    atomic_load(&vx.vx_poweroff_req) != 0)
+		snprintf(line, sizeof line, "powered off by request");
+	else if (ve.ve_kind == VMM_EXIT_STOPPED &&
+	    atomic_load(&vx.vx_suspended) != 0)
+		snprintf(line, sizeof line, "suspended to %s", vx.vx_vmss);
+	else if (ve.ve_kind == VMM_EXIT_STOPPED &&
+	    atomic_load(&vx.vx_signalled) == 0)
+		log_info("stopped without a signal");
+	vmx_control_finish(&vx, status, line, ve.ve_kind ==
+	    VMM_EXIT_EMULATION || ve.ve_kind == VMM_EXIT_TRIPLE_FAULT ||
+	    ve.ve_kind == VMM_EXIT_ERROR || ve.ve_kind == VMM_EXIT_NONE);
+	vmx_events_stop(&vx);
 	vmx_close(&vx);
+	free(vx.vx_vmss);
 
 	switch (ve.ve_kind) {
 	case VMM_EXIT_EMULATION:
@@ -523,6 +578,7 @@ vmx_run(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 fail:
 	vmx_events_stop(&vx);
 	vmx_close(&vx);
+	free(vx.vx_vmss);
 	log_warnx("error: %s", why);
 	xasprintf(cause, "%s: %s", vc->vc_path, why);
 	free(why);

@@ -7,12 +7,19 @@
 #ifndef VIREO_VMX_H
 #define VIREO_VMX_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "vmm.h"
 
 struct cfg;
+struct event;
+struct event_base;
+struct vmx_control;
+struct vmx_console;
 
 /*
  * Exit statuses of vmx, a fixed contract with the test guest, hostd and
@@ -32,6 +39,9 @@ struct cfg;
 #define VMX_LOG_NAME_DEFAULT	"vmware.log"
 #define VMX_LOG_KEEPOLD_DEFAULT	3
 #define VMX_LOG_KEEPOLD_MAX	99
+#define VMX_SERIAL_MAXSIZE_DEFAULT (16ULL * 1024 * 1024) /* bytes */
+#define VMX_SERIAL_MAXSIZE_MAX	(1ULL << 40)
+#define VMX_SERIAL_KEEPOLD_DEFAULT 2
 
 /* Where COM1 goes (serial0.fileType). */
 enum vmx_serial_type {
@@ -98,6 +108,51 @@ struct vmx_conf {
 	unsigned int	 vc_nnics;
 	struct vmm_disk_params vc_pdisks[VMM_MAX_DISKS]; /* for vc_params */
 	struct vmm_nic_params vc_pnics[VMM_MAX_NICS];
+
+	/* serial0.fileType file: rotation (appended). */
+	uint64_t	 vc_serial_maxsize; /* serial0.fileMaxSize, 0 never */
+	unsigned int	 vc_serial_keepold; /* serial0.fileKeepOld */
+	/* The control socket, from the command line (main.c). */
+	const char	*vc_sockpath;	/* borrowed, or NULL for none */
+
+	/* The sandbox, from the command line (main.c), not the .vmx. */
+	const char	*vc_user;	/* --user: borrowed from argv, or NULL */
+	int		 vc_no_sandbox;	/* --no-sandbox: no seccomp filter */
+};
+
+/*
+ * The state of one running VM; lives on vmx_run's stack.  Threads: the
+ * main thread sits in vmm_run; the event thread runs vx_base (signals,
+ * the control socket, console delivery); vCPU threads call the console
+ * tap.  Members other than the atomics are set before the event thread
+ * starts or belong to it.
+ */
+struct vmx {
+	struct vmx_conf		*vx_conf;	/* borrowed */
+	struct vmm		*vx_vmm;
+	struct vmm_params	 vx_params;	/* vx_conf's, plus fds */
+	int			 vx_serial_fd;	/* COM1, -1 if none */
+	int			 vx_pty_slave;	/* kept open, -1 if none */
+	char			*vx_pty_name;
+	const char		*vx_sockpath;	/* control socket or NULL,
+						   borrowed */
+	int			 vx_listen_fd;	/* its listener, or -1 */
+	time_t			 vx_boottime;	/* power-on, epoch seconds */
+
+	struct event_base	*vx_base;
+	struct event		*vx_ev_term;
+	struct event		*vx_ev_int;
+	struct event		*vx_ev_hup;
+	struct event		*vx_ev_quit;	/* ends the event loop */
+	pthread_t		 vx_thread;
+	int			 vx_thread_started;
+	atomic_int		 vx_signalled;	/* signal that stopped us */
+	atomic_int		 vx_poweroff_req; /* stopped by a request */
+	char			*vx_vmss;	/* suspend file to write, owned */
+	atomic_int		 vx_suspended;	/* vmm_suspend done, stopping */
+
+	struct vmx_control	*vx_control;	/* control.c, or NULL */
+	struct vmx_console	*vx_console;	/* console.c, or NULL */
 };
 
 /* One .vmx key vmx honours: its name, parser and documentation. */
@@ -136,5 +191,38 @@ void		 vmx_log_banner(const struct vmx_conf *, const struct cfg *,
 int		 vmx_run(struct vmx_conf *, const struct cfg *, char **);
 int		 vmx_exit_status(const struct vmm_exit *);
 void		 vmx_exit_describe(const struct vmm_exit *, char *, size_t);
+
+/* sandbox.c */
+int		 vmx_sandbox_check_user(const char *, char **);
+int		 vmx_sandbox_enter(const struct vmx_conf *, struct event_base *,
+		     char **);
+int		 vmx_sandbox_install(char **);
+size_t		 vmx_sandbox_nallowed(void);
+size_t		 vmx_sandbox_nioctls(void);
+int		 vmx_sandbox_sanitized(void);
+
+/* control.c */
+int		 vmx_control_listen(struct vmx *, char **);
+int		 vmx_control_start(struct vmx *, char **);
+void		 vmx_control_console(struct vmx *, const void *, size_t);
+void		 vmx_control_finish(struct vmx *, int, const char *, int);
+void		 vmx_control_free(struct vmx *);
+
+/* console.c */
+int		 vmx_console_create(struct vmx *, int, char **);
+int		 vmx_console_start(struct vmx *, char **);
+void		 vmx_console_viewers(struct vmx *, int);
+size_t		 vmx_console_input(struct vmx *, const void *, size_t);
+uint64_t	 vmx_console_dropped(struct vmx *);
+void		 vmx_console_add_dropped(struct vmx *, uint64_t);
+void		 vmx_console_free(struct vmx *);
+
+/* suspend.c */
+char		*vmx_suspend_file(const struct vmx_conf *, const struct cfg *);
+char		*vmx_suspend_resume_file(const struct vmx_conf *,
+		     const struct cfg *);
+void		 vmx_suspend_forget(const struct vmx_conf *, const struct cfg *,
+		     const char *);
+int		 vmx_suspend_request(struct vmx *, char **);
 
 #endif

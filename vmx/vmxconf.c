@@ -78,6 +78,10 @@ static int	vmx_conf_serial_type(struct vmx_conf *, const char *,
 		    char **);
 static int	vmx_conf_serial_file(struct vmx_conf *, const char *,
 		    char **);
+static int	vmx_conf_serial_maxsize(struct vmx_conf *, const char *,
+		    char **);
+static int	vmx_conf_serial_keepold(struct vmx_conf *, const char *,
+		    char **);
 static int	vmx_conf_logging(struct vmx_conf *, const char *, char **);
 static int	vmx_conf_log_file(struct vmx_conf *, const char *, char **);
 static int	vmx_conf_log_keepold(struct vmx_conf *, const char *,
@@ -108,6 +112,10 @@ const struct vmx_conf_key vmx_conf_keys[] = {
 	  "file, device, pty or stdio; default file or stdio" },
 	{ "serial0.fileName", vmx_conf_serial_file,
 	  "the output file (file) or the tty (device)" },
+	{ "serial0.fileMaxSize", vmx_conf_serial_maxsize,
+	  "file: bytes before rotating, 0 never; default 16 MiB" },
+	{ "serial0.fileKeepOld", vmx_conf_serial_keepold,
+	  "file: rotated files kept, 0 to 99; default 2" },
 	{ "logging", vmx_conf_logging,
 	  "FALSE writes no vmware.log; default TRUE" },
 	{ "log.fileName", vmx_conf_log_file,
@@ -377,6 +385,32 @@ vmx_conf_log_keepold(struct vmx_conf *vc, const char *value, char **cause)
 	    &n, cause) != 0)
 		return (-1);
 	vc->vc_log_keepold = (unsigned int)n;
+	return (0);
+}
+
+static int
+vmx_conf_serial_maxsize(struct vmx_conf *vc, const char *value,
+    char **cause)
+{
+	long long	n;
+
+	if (vmx_conf_number("serial0.fileMaxSize", value, 0,
+	    VMX_SERIAL_MAXSIZE_MAX, &n, cause) != 0)
+		return (-1);
+	vc->vc_serial_maxsize = (uint64_t)n;
+	return (0);
+}
+
+static int
+vmx_conf_serial_keepold(struct vmx_conf *vc, const char *value,
+    char **cause)
+{
+	long long	n;
+
+	if (vmx_conf_number("serial0.fileKeepOld", value, 0,
+	    VMX_LOG_KEEPOLD_MAX, &n, cause) != 0)
+		return (-1);
+	vc->vc_serial_keepold = (unsigned int)n;
 	return (0);
 }
 
@@ -969,6 +1003,8 @@ vmx_conf_create(const struct cfg *cfg, const char *path,
 	vmx_conf_path(vc, "log.fileName", VMX_LOG_NAME_DEFAULT,
 	    &vc->vc_log_file, cause);
 	vc->vc_log_keepold = VMX_LOG_KEEPOLD_DEFAULT;
+	vc->vc_serial_maxsize = VMX_SERIAL_MAXSIZE_DEFAULT;
+	vc->vc_serial_keepold = VMX_SERIAL_KEEPOLD_DEFAULT;
 
 	for (i = 0; i < vmx_conf_nkeys; i++) {
 		ck = &vmx_conf_keys[i];

@@ -11,83 +11,28 @@
 
 #include "config.h"
 
-#include <sys/mman.h>
-
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "log.h"
-#include "vmm-dev.h"
-
-#define FUZZ_LOADER_ELF_MEM		(64ULL << 20)
+#include "loader-input.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static int	fuzz_loader_elf_memfd(const char *, const void *, size_t,
-		    char *, size_t);
+static void	fuzz_loader_elf_check(struct vmm *,
+		    const struct loader_entry *);
 
-/* A memfd holding buf; path gets its /proc name.  Returns the fd. */
-static int
-fuzz_loader_elf_memfd(const char *name, const void *buf, size_t len,
-    char *path, size_t pathlen)
+static void
+fuzz_loader_elf_check(struct vmm *vmm, const struct loader_entry *entry)
 {
-	int	fd;
-
-	if ((fd = memfd_create(name, MFD_CLOEXEC)) == -1)
+	if (entry->le_kind != VMM_BOOT_ELF)
 		abort();
-	if (len > 0 && write(fd, buf, len) != (ssize_t)len)
-		abort();
-	snprintf(path, pathlen, "/proc/self/fd/%d", fd);
-	return (fd);
+	loader_input_check_long64(vmm, entry);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vmm_params	 vp;
-	struct loader_entry	 entry;
-	struct vmm		*vmm;
-	uint8_t			 initrd[4096 + 1];
-	char			 kpath[64], ipath[64], *cause = NULL;
-	int			 kfd, ifd, rc;
-
-	log_set_level(LOG_LEVEL_WARNING);
-	memset(initrd, 0x5a, sizeof initrd);
-	kfd = fuzz_loader_elf_memfd("kernel", data, size, kpath,
-	    sizeof kpath);
-	ifd = fuzz_loader_elf_memfd("initrd", initrd, sizeof initrd,
-	    ipath, sizeof ipath);
-
-	memset(&vp, 0, sizeof vp);
-	vp.vp_name = "fuzz";
-	vp.vp_memsize = FUZZ_LOADER_ELF_MEM;
-	vp.vp_ncpus = 1;
-	vp.vp_serial_in = vp.vp_serial_out = -1;
-	vp.vp_kernel = kpath;
-	vp.vp_initrd = ipath;
-	vp.vp_cmdline = "console=ttyS0 earlyprintk=serial";
-	vp.vp_boot = VMM_BOOT_ELF;
-	if ((vmm = vmm_create_fake(&vp, &cause)) == NULL)
-		abort();
-
-	rc = loader_load(vmm, &vp, VMM_ACPI_BASE, &entry, &cause);
-	if (rc == -1) {
-		if (cause == NULL || *cause == '\0')
-			abort();
-		free(cause);
-	} else {
-		if (entry.le_kind != VMM_BOOT_ELF ||
-		    entry.le_mode != LOADER_MODE_LONG64 ||
-		    entry.le_rsi != VMM_ZERO_PAGE ||
-		    entry.le_rip < VMM_KERNEL_BASE ||
-		    entry.le_rip >= mem_lowmem_end(vmm))
-			abort();
-	}
-	vmm_free(vmm);
-	close(kfd);
-	close(ifd);
+	loader_input_run(data, size, VMM_BOOT_ELF, fuzz_loader_elf_check);
 	return (0);
 }

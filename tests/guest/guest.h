@@ -254,6 +254,7 @@ void		 scenario_memtest(void) __attribute__((noreturn));
 void		 scenario_smp(void) __attribute__((noreturn));
 void		 scenario_timer(void) __attribute__((noreturn));
 void		 scenario_counter(void) __attribute__((noreturn));
+void		 scenario_button(void) __attribute__((noreturn));
 void		 scenario_rtc(void) __attribute__((noreturn));
 void		 scenario_poweroff(void) __attribute__((noreturn));
 void		 scenario_reset(void) __attribute__((noreturn));

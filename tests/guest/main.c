@@ -28,6 +28,7 @@ static const struct scenario main_scenarios[] = {
 	{ "virtio-net", scenario_virtio_net,
 	    "ip=A peer=A proto=icmp|udp: virtio-net ARP and echo" },
 	{ "virtio-rng", scenario_virtio_rng, "two virtio-rng reads" },
+	{ "button", scenario_button, "hz=H: tick until the ACPI power button" },
 };
 
 void
