@@ -13,8 +13,9 @@
 #     start to the guest's next counter line;
 #   * anchors, in the same run: dd if=/dev/zero bs=1M count=<MiB of the
 #     .vmss> conv=fdatasync (sequential write with the data on disk, as
-#     vmm_suspend's fsync), and dd of that file to /dev/null (a read from
-#     the page cache, as a resume right after a suspend is).
+#     vmm_suspend's O_DIRECT writes and fsync), and dd iflag=direct of that
+#     file to /dev/null (a read from the disk: vmm_suspend's O_DIRECT
+#     writes leave nothing in the page cache, and resume reads O_DIRECT).
 # ROUNDS rounds, medians reported, then the ratios vmx/dd.
 #
 # Usage: bench/suspend-resume.sh [--builddir DIR] [--rounds N]
@@ -143,7 +144,7 @@ for r in $(seq 1 "$rounds"); do
 	t1=$(now)
 	echo "$t1 - $t0" | bc -l >>"$dir/dd.w"
 	t0=$(now)
-	dd if="$dir/dd.img" of=/dev/null bs=1M status=none
+	dd if="$dir/dd.img" of=/dev/null bs=1M iflag=direct status=none
 	t1=$(now)
 	echo "$t1 - $t0" | bc -l >>"$dir/dd.r"
 	rm -f "$dir/dd.img"
@@ -169,7 +170,7 @@ printf '%-34s %8.3f s  %6s MB/s\n' "dd write, conv=fdatasync" "$ddw" \
 printf '%-34s %8.3f s  %6s MB/s\n' "resume (vmm_create_resume)" "$load" \
     "$(rate "$load")"
 printf '%-34s %8.3f s\n' "resume (exec to next counter line)" "$loadwall"
-printf '%-34s %8.3f s  %6s MB/s\n' "dd read (page cache)" "$ddr" \
+printf '%-34s %8.3f s  %6s MB/s\n' "dd read, iflag=direct" "$ddr" \
     "$(rate "$ddr")"
 printf 'ratio suspend/dd write: %.2fx   resume/dd read: %.2fx\n' \
     "$(echo "$save / $ddw" | bc -l)" "$(echo "$load / $ddr" | bc -l)"

@@ -30,11 +30,13 @@
  *	  PIT      struct kvm_pit_state2
  *	  CLOCK    kvmclock (struct kvm_clock_data)
  *	  END      empty
- *	the RAM stream: runs of pages that are not all zero, each a u64 RAM
- *	  offset and a u64 length (both multiples of 4 KiB; RAM offsets count
- *	  the low part then the part above 4 GiB), then the bytes; ascending,
- *	  not overlapping; ended by offset 2^64-1 and length 0.  Pages in no
- *	  run are zero.
+ *	the RAM stream: u64 n, then n runs of pages, each a u64 RAM offset
+ *	  and a u64 length (multiples of 4 KiB, ascending, not overlapping;
+ *	  RAM offsets count the low part then the part above 4 GiB), zeros
+ *	  up to the next multiple of 4 KiB from the start of the file, then
+ *	  the runs' bytes one after the other.  Pages in no run are zero; a
+ *	  run holds no stretch of SNAP_GAP_MIN or more zero pages.  The page
+ *	  alignment lets the pages go to disk with O_DIRECT, without a copy.
  *
  * Devices are saved before the vCPUs: saving a virtio device stops its I/O
  * thread (until the save ends), so nothing injects an interrupt or writes
@@ -53,6 +55,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +73,7 @@
 #define SNAP_SEC_HDR		16
 #define SNAP_STATE_MAX		(256U << 20)	/* all sections together */
 #define SNAP_PAGE		4096ULL
-#define SNAP_RUN_END		UINT64_MAX
+#define SNAP_GAP_MIN		16	/* zero pages that end a run */
 #define SNAP_NAME_MAX		64
 #define SNAP_IO_MAX		(64U << 20)	/* bytes per read/write call */
 
@@ -94,6 +97,12 @@ struct snap {
 	size_t		 s_ndefer;
 };
 
+/* A run of guest RAM in the memory stream. */
+struct snap_run {
+	uint64_t	 sr_off;	/* RAM offset, page aligned */
+	uint64_t	 sr_len;	/* bytes, whole pages */
+};
+
 /* One section found by snap_load_vm. */
 struct snap_sec {
 	uint32_t	 ss_type;
@@ -108,6 +117,8 @@ static int	snap_get_int(struct snap *, uint64_t *, unsigned int);
 static int	snap_write_all(int, const void *, size_t);
 static int	snap_read_all(int, void *, size_t);
 static int	snap_page_is_zero(const uint8_t *);
+static struct snap_run *snap_ram_runs(struct vmm *, size_t *);
+static int	snap_write_ram(int, const uint8_t *, uint64_t, int *);
 static int	snap_save_ram(struct vmm *, int, uint64_t *, char **);
 static int	snap_load_ram(struct vmm *, int, uint64_t, char **);
 static int	snap_check_devices(struct vmm *, struct snap *, char **);
@@ -504,110 +515,204 @@ snap_page_is_zero(const uint8_t *p)
 	return (1);
 }
 
-/* The RAM stream: runs of non-zero pages, straight from guest memory. */
-static int
-snap_save_ram(struct vmm *vmm, int fd, uint64_t *len, char **cause)
+/*
+ * The runs of guest RAM worth saving: pages that are not all zero, with
+ * zero gaps shorter than SNAP_GAP_MIN pages written along (fewer, longer
+ * writes, and a table of at most one run per SNAP_GAP_MIN pages).
+ */
+static struct snap_run *
+snap_ram_runs(struct vmm *vmm, size_t *nruns)
 {
 	const uint8_t	*ram = vmm->vm_mem.mm_host;
-	uint64_t	 size = vmm->vm_mem.mm_size, off = 0, start, total = 0;
-	uint8_t		 hdr[16];
-	struct iovec	 iov[2];
-	ssize_t		 n;
-	size_t		 done, want;
+	uint64_t	 size = vmm->vm_mem.mm_size, off = 0, end, zeros;
+	struct snap_run	*runs = NULL;
+	size_t		 n = 0;
 
 	while (off < size) {
 		if (snap_page_is_zero(ram + off)) {
 			off += SNAP_PAGE;
 			continue;
 		}
-		start = off;
-		while (off < size && off - start < SNAP_IO_MAX &&
-		    !snap_page_is_zero(ram + off))
-			off += SNAP_PAGE;
-		snap_le(hdr, start, 8);
-		snap_le(hdr + 8, off - start, 8);
-		/* One call for the run's header and its first bytes. */
-		iov[0].iov_base = hdr;
-		iov[0].iov_len = sizeof hdr;
-		iov[1].iov_base = (void *)(uintptr_t)(ram + start);
-		iov[1].iov_len = (size_t)(off - start);
-		do
-			n = writev(fd, iov, 2);
-		while (n == -1 && errno == EINTR);
-		if (n == -1)
-			goto fail;
-		done = (size_t)n;
-		want = sizeof hdr + (size_t)(off - start);
-		if (done < sizeof hdr) {
-			if (snap_write_all(fd, hdr + done, sizeof hdr - done) !=
-			    0)
-				goto fail;
-			done = sizeof hdr;
+		/* A run ends at a long enough stretch of zero pages. */
+		end = off + SNAP_PAGE;
+		zeros = 0;
+		while (end + zeros < size && zeros < SNAP_GAP_MIN * SNAP_PAGE &&
+		    end + zeros - off < SNAP_IO_MAX) {
+			if (snap_page_is_zero(ram + end + zeros))
+				zeros += SNAP_PAGE;
+			else {
+				end += zeros + SNAP_PAGE;
+				zeros = 0;
+			}
 		}
-		if (done < want && snap_write_all(fd, ram + start + (done -
-		    sizeof hdr), want - done) != 0)
-			goto fail;
-		total += want;
+		runs = xreallocarray(runs, n + 1, sizeof *runs);
+		runs[n].sr_off = off;
+		runs[n].sr_len = end - off;
+		n++;
+		off = end + zeros;
 	}
-	snap_le(hdr, SNAP_RUN_END, 8);
-	snap_le(hdr + 8, 0, 8);
-	if (snap_write_all(fd, hdr, sizeof hdr) != 0)
+	*nruns = n;
+	return (runs);
+}
+
+/*
+ * Write len bytes of guest RAM: with O_DIRECT when the filesystem takes
+ * it (the pages go from guest memory to the disk without a copy into the
+ * page cache), else buffered.  *direct says which, and drops to buffered
+ * for good at the first refusal.
+ */
+static int
+snap_write_ram(int fd, const uint8_t *p, uint64_t len, int *direct)
+{
+	int	flags;
+
+	if (*direct) {
+		if (snap_write_all(fd, p, (size_t)len) == 0)
+			return (0);
+		if (errno != EINVAL)
+			return (-1);
+		/* Nothing was written (alignment is checked first). */
+		*direct = 0;
+		if ((flags = fcntl(fd, F_GETFL)) != -1)
+			fcntl(fd, F_SETFL, flags & ~O_DIRECT);
+	}
+	return (snap_write_all(fd, p, (size_t)len));
+}
+
+/* The RAM stream: the run table, padding, then the runs' pages. */
+static int
+snap_save_ram(struct vmm *vmm, int fd, uint64_t *len, char **cause)
+{
+	const uint8_t	*ram = vmm->vm_mem.mm_host;
+	struct snap_run	*runs;
+	struct snap	*t;
+	size_t		 nruns, tlen, i;
+	uint64_t	 total = 0;
+	off_t		 pos;
+	int		 flags, direct = 0, rc = -1;
+
+	runs = snap_ram_runs(vmm, &nruns);
+	t = snap_writer_create();
+	snap_put_u64(t, nruns);
+	for (i = 0; i < nruns; i++) {
+		snap_put_u64(t, runs[i].sr_off);
+		snap_put_u64(t, runs[i].sr_len);
+		total += runs[i].sr_len;
+	}
+	if ((pos = lseek(fd, 0, SEEK_CUR)) == -1)
 		goto fail;
-	*len = total + sizeof hdr;
-	return (0);
+	/* The pages start on a 4 KiB boundary of the file. */
+	(void)snap_data(t, &tlen);
+	while ((pos + (off_t)tlen) % (off_t)SNAP_PAGE != 0) {
+		snap_put_u8(t, 0);
+		tlen++;
+	}
+	if (snap_write_all(fd, snap_data(t, &tlen), tlen) != 0)
+		goto fail;
+	if ((flags = fcntl(fd, F_GETFL)) != -1 &&
+	    fcntl(fd, F_SETFL, flags | O_DIRECT) == 0)
+		direct = 1;
+	for (i = 0; i < nruns; i++) {
+		if (snap_write_ram(fd, ram + runs[i].sr_off, runs[i].sr_len,
+		    &direct) != 0)
+			goto fail;
+	}
+	if (direct && flags != -1)
+		fcntl(fd, F_SETFL, flags);
+	log_debug("%s: %zu runs, %llu bytes, %s", __func__, nruns,
+	    (unsigned long long)total, direct ? "O_DIRECT" : "buffered");
+	*len = tlen + total;
+	rc = 0;
+	goto out;
 
 fail:
 	xasprintf(cause, "writing guest memory: %s", strerror(errno));
-	return (-1);
+out:
+	snap_free(t);
+	free(runs);
+	return (rc);
 }
 
 /* Read the RAM stream of len bytes into the VM's (zero) memory. */
 static int
 snap_load_ram(struct vmm *vmm, int fd, uint64_t len, char **cause)
 {
-	uint8_t		*ram = vmm->vm_mem.mm_host;
-	uint64_t	 size = vmm->vm_mem.mm_size, off, n, next = 0;
-	uint8_t		 hdr[16];
+	uint8_t		*ram = vmm->vm_mem.mm_host, b[16];
+	uint64_t	 size = vmm->vm_mem.mm_size, n, i, next = 0, data = 0;
+	uint64_t	 need, pad;
+	struct snap_run	*runs = NULL;
+	off_t		 pos;
+	int		 rc = -1, flags = -1, direct = 0;
 
-	for (;;) {
-		if (len < sizeof hdr)
-			goto bad;
-		if (snap_read_all(fd, hdr, sizeof hdr) != 0)
-			goto io;
-		len -= sizeof hdr;
-		off = snap_get_le(hdr, 8);
-		n = snap_get_le(hdr + 8, 8);
-		if (off == SNAP_RUN_END && n == 0)
-			break;
-		if (off % SNAP_PAGE != 0 || n % SNAP_PAGE != 0 || n == 0 ||
-		    off < next || off > size || n > size - off || n > len) {
-			xasprintf(cause, "guest memory: bad run of %llu bytes "
-			    "at %#llx", (unsigned long long)n,
-			    (unsigned long long)off);
-			errno = ENOEXEC;
-			return (-1);
-		}
-		if (snap_read_all(fd, ram + off, (size_t)n) != 0)
-			goto io;
-		len -= n;
-		next = off + n;
-	}
-	if (len != 0)
+	if (len < 8 || snap_read_all(fd, b, 8) != 0)
 		goto bad;
-	return (0);
+	n = snap_get_le(b, 8);
+	if (n > size / SNAP_PAGE || 8 + 16 * n > len)
+		goto bad;
+	runs = xreallocarray(NULL, n == 0 ? 1 : (size_t)n, sizeof *runs);
+	for (i = 0; i < n; i++) {
+		if (snap_read_all(fd, b, 16) != 0)
+			goto io;
+		runs[i].sr_off = snap_get_le(b, 8);
+		runs[i].sr_len = snap_get_le(b + 8, 8);
+		if (runs[i].sr_off % SNAP_PAGE != 0 ||
+		    runs[i].sr_len % SNAP_PAGE != 0 || runs[i].sr_len == 0 ||
+		    runs[i].sr_off < next || runs[i].sr_off > size ||
+		    runs[i].sr_len > size - runs[i].sr_off) {
+			xasprintf(cause, "guest memory: bad run of %llu bytes "
+			    "at %#llx", (unsigned long long)runs[i].sr_len,
+			    (unsigned long long)runs[i].sr_off);
+			errno = ENOEXEC;
+			goto out;
+		}
+		next = runs[i].sr_off + runs[i].sr_len;
+		data += runs[i].sr_len;
+	}
+	if ((pos = lseek(fd, 0, SEEK_CUR)) == -1)
+		goto io;
+	pad = (SNAP_PAGE - (uint64_t)pos % SNAP_PAGE) % SNAP_PAGE;
+	need = 8 + 16 * n + pad + data;
+	if (need != len)
+		goto bad;
+	if (lseek(fd, (off_t)pad, SEEK_CUR) == -1)
+		goto io;
+	/* Aligned like the writer's: straight into guest RAM if we can. */
+	if ((flags = fcntl(fd, F_GETFL)) != -1 &&
+	    fcntl(fd, F_SETFL, flags | O_DIRECT) == 0)
+		direct = 1;
+	for (i = 0; i < n; i++) {
+		pos = lseek(fd, 0, SEEK_CUR);
+		if (snap_read_all(fd, ram + runs[i].sr_off,
+		    (size_t)runs[i].sr_len) == 0)
+			continue;
+		if (!direct || errno != EINVAL || pos == -1 ||
+		    lseek(fd, pos, SEEK_SET) == -1)
+			goto io;
+		direct = 0;
+		fcntl(fd, F_SETFL, flags);
+		if (snap_read_all(fd, ram + runs[i].sr_off,
+		    (size_t)runs[i].sr_len) != 0)
+			goto io;
+	}
+	rc = 0;
+	goto out;
 
 bad:
-	xasprintf(cause, "guest memory: the stream does not end where the "
-	    "header says");
+	xasprintf(cause, "guest memory: the stream does not match the "
+	    "header");
 	errno = ENOEXEC;
-	return (-1);
+	goto out;
 io:
 	if (errno == ENODATA) {
 		xasprintf(cause, "guest memory: file truncated");
 		errno = ENOEXEC;
 	} else
 		xasprintf(cause, "reading guest memory: %s", strerror(errno));
-	return (-1);
+out:
+	if (direct)
+		fcntl(fd, F_SETFL, flags);
+	free(runs);
+	return (rc);
 }
 
 int

@@ -2,7 +2,7 @@
 /*
  * The monitor core's private header: the definition of struct vmm and the
  * pieces of it each core file (vmm.c, kvm.c, vcpu.c, mem.c, iotrap.c,
- * irq.c, cpuid.c) owns, plus the entries those files call in one another.
+ * irq.c, cpuid.c, vmstate.c, snapshot.c) owns, plus the entries those files call in one another.
  * Devices, loaders and vmx never include this file; they see vmm.h and
  * vmm-dev.h only.  Tests of the core include it to build a bare VM (no
  * devices, no loader) and to set the boot state themselves.

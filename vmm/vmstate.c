@@ -9,15 +9,18 @@
  * written as (index, value) pairs.
  *
  * A vCPU section is a list of records: u32 tag, u32 length, the bytes.
- * Optional ones (XSAVE, XCRS, DEBUGREGS) are saved when this host's KVM
- * has the capability and applied when the resuming host has it too; the
- * legacy FPU record is always there.  MSRs are those KVM_GET_MSR_INDEX_LIST
+ * Optional ones (XSAVE, XCRS, DEBUGREGS, NESTED) are saved when this
+ * host's KVM has the capability and applied when the resuming host has it
+ * too; the legacy FPU record is always there.  A guest that was running
+ * its own hypervisor (nested state beyond the bare header) cannot resume
+ * on a host without KVM_CAP_NESTED_STATE (PVM has none): that is refused.  MSRs are those KVM_GET_MSR_INDEX_LIST
  * names that KVM_GET_MSRS accepts for this vCPU (some listed ones need a
  * CPUID feature the guest was not given).
  *
  * Restore order, as KVM needs it: CPUID was set when the vCPU was created;
  * then SREGS (mode, control registers) before REGS, XCRs before the XSAVE
- * area, MSRs (APIC base among them) before the LAPIC, the TSC deadline
+ * area, MSRs (APIC base, feature control) before the nested state and
+ * the LAPIC, the TSC deadline
  * again after the LAPIC, then events, and the MP state last.
  *
  * On a fake VM (no KVM) the restore side only checks the records, so the
@@ -52,10 +55,12 @@
 #define VMSTATE_EVENTS		8
 #define VMSTATE_MPSTATE		9
 #define VMSTATE_DEBUGREGS	10
-#define VMSTATE_NTAGS		11
+#define VMSTATE_NESTED		11	/* a guest hypervisor's state */
+#define VMSTATE_NTAGS		12
 
 #define VMSTATE_MSR_MAX		4096	/* MSRs per vCPU we accept */
 #define VMSTATE_XSAVE_MAX	(1U << 20)
+#define VMSTATE_NESTED_MAX	(1U << 20)
 #define VMSTATE_MSR_TSC_DEADLINE 0x6e0
 
 /* One record found in a vCPU section. */
@@ -69,8 +74,11 @@ static struct kvm_msrs *vmstate_msr_list(struct vmm *, struct vcpu *);
 static int	vmstate_xsave_size(struct vmm *);
 static int	vmstate_set_msrs(struct vcpu *, const struct vmstate_rec *,
 		    char **);
-static int	vmstate_set_one_msr(struct vcpu *, uint32_t, uint64_t);
+static int	vmstate_one_msr(struct vcpu *, int, uint32_t, uint64_t *);
 static int	vmstate_parse(struct snap *, struct vmstate_rec *, char **);
+static void	vmstate_nested_save(struct vcpu *, struct snap *);
+static int	vmstate_nested_restore(struct vmm *, struct vcpu *,
+		    const struct vmstate_rec *, char **);
 
 static void
 vmstate_put(struct snap *s, uint32_t tag, const void *p, size_t len)
@@ -225,6 +233,7 @@ vmstate_vcpu_save(struct vcpu *vc, struct snap *s, char **cause)
 		snap_put_u64(s, m->entries[i].data);
 	}
 	free(m);
+	vmstate_nested_save(vc, s);
 	what = "KVM_GET_LAPIC";
 	if (ioctl(vc->vc_fd, KVM_GET_LAPIC, &lapic) == -1)
 		goto fail;
@@ -284,7 +293,10 @@ vmstate_parse(struct snap *s, struct vmstate_rec *rec, char **cause)
 		    (tag == VMSTATE_MSRS && (len % 12 != 0 ||
 		    len / 12 > VMSTATE_MSR_MAX)) ||
 		    (tag == VMSTATE_XSAVE && (len < sizeof(struct kvm_xsave) ||
-		    len > VMSTATE_XSAVE_MAX))) {
+		    len > VMSTATE_XSAVE_MAX)) ||
+		    (tag == VMSTATE_NESTED && (len <
+		    sizeof(struct kvm_nested_state) ||
+		    len > VMSTATE_NESTED_MAX))) {
 			xasprintf(cause, "vCPU record %u has %u bytes (a file "
 			    "from another architecture or KVM?)", tag, len);
 			return (-1);
@@ -304,19 +316,22 @@ vmstate_parse(struct snap *s, struct vmstate_rec *rec, char **cause)
 	return (0);
 }
 
+/* One MSR: KVM_SET_MSRS (set 1) or KVM_GET_MSRS (set 0, into *data). */
 static int
-vmstate_set_one_msr(struct vcpu *vc, uint32_t index, uint64_t data)
+vmstate_one_msr(struct vcpu *vc, int set, uint32_t index, uint64_t *data)
 {
-	struct {
-		struct kvm_msrs		hdr;
-		struct kvm_msr_entry	e;
-	} m;
+	struct kvm_msrs	*m;
+	int		 rc;
 
-	memset(&m, 0, sizeof m);
-	m.hdr.nmsrs = 1;
-	m.e.index = index;
-	m.e.data = data;
-	return (ioctl(vc->vc_fd, KVM_SET_MSRS, &m) == 1 ? 0 : -1);
+	m = xcalloc(1, sizeof *m + sizeof m->entries[0]);
+	m->nmsrs = 1;
+	m->entries[0].index = index;
+	m->entries[0].data = *data;
+	rc = ioctl(vc->vc_fd, set ? KVM_SET_MSRS : KVM_GET_MSRS, m) == 1 ?
+	    0 : -1;
+	*data = m->entries[0].data;
+	free(m);
+	return (rc);
 }
 
 /*
@@ -328,10 +343,7 @@ static int
 vmstate_set_msrs(struct vcpu *vc, const struct vmstate_rec *r, char **cause)
 {
 	struct kvm_msrs		*m;
-	struct {
-		struct kvm_msrs		hdr;
-		struct kvm_msr_entry	e;
-	} cur;
+	uint64_t		 cur;
 	uint32_t		 n = r->vr_len / 12, i, start = 0;
 	int			 got;
 
@@ -355,11 +367,9 @@ vmstate_set_msrs(struct vcpu *vc, const struct vmstate_rec *r, char **cause)
 		}
 		if ((uint32_t)got >= n)
 			break;
-		memset(&cur, 0, sizeof cur);
-		cur.hdr.nmsrs = 1;
-		cur.e.index = m->entries[got].index;
-		if (ioctl(vc->vc_fd, KVM_GET_MSRS, &cur) != 1 ||
-		    cur.e.data != m->entries[got].data)
+		cur = 0;
+		if (vmstate_one_msr(vc, 0, m->entries[got].index, &cur) != 0 ||
+		    cur != m->entries[got].data)
 			log_warnx("vcpu%u: MSR %#x could not be restored",
 			    vc->vc_id, m->entries[got].index);
 		start = (uint32_t)got + 1;
@@ -424,6 +434,8 @@ vmstate_vcpu_restore(struct vmm *vmm, struct vcpu *vc, struct snap *s,
 	}
 	if (vmstate_set_msrs(vc, &rec[VMSTATE_MSRS], cause) != 0)
 		goto out;
+	if (vmstate_nested_restore(vmm, vc, &rec[VMSTATE_NESTED], cause) != 0)
+		goto out;
 	what = "KVM_SET_LAPIC";
 	if (ioctl(vc->vc_fd, KVM_SET_LAPIC, rec[VMSTATE_LAPIC].vr_data) == -1)
 		goto fail;
@@ -434,8 +446,8 @@ vmstate_vcpu_restore(struct vmm *vmm, struct vcpu *vc, struct snap *s,
 			continue;
 		memcpy(&tscd, rec[VMSTATE_MSRS].vr_data + 12 * i + 4, 8);
 		if (tscd != 0)
-			vmstate_set_one_msr(vc, VMSTATE_MSR_TSC_DEADLINE,
-			    tscd);
+			vmstate_one_msr(vc, 1, VMSTATE_MSR_TSC_DEADLINE,
+			    &tscd);
 	}
 	if (rec[VMSTATE_DEBUGREGS].vr_data != NULL) {
 		what = "KVM_SET_DEBUGREGS";
@@ -462,6 +474,60 @@ out:
 	for (i = 0; i < VMSTATE_NTAGS; i++)
 		free((void *)(uintptr_t)rec[i].vr_data);
 	return (rc);
+}
+
+/* KVM_GET_NESTED_STATE, when this host's KVM has it. */
+static void
+vmstate_nested_save(struct vcpu *vc, struct snap *s)
+{
+	struct kvm_nested_state	*ns;
+	int			 n;
+
+	n = ioctl(vc->vc_vmm->vm_fd, KVM_CHECK_EXTENSION,
+	    KVM_CAP_NESTED_STATE);
+	if (n < (int)sizeof *ns || n > (int)VMSTATE_NESTED_MAX)
+		return;
+	ns = xcalloc(1, (size_t)n);
+	ns->size = (uint32_t)n;
+	if (ioctl(vc->vc_fd, KVM_GET_NESTED_STATE, ns) == 0 &&
+	    ns->size >= sizeof *ns && ns->size <= (uint32_t)n)
+		vmstate_put(s, VMSTATE_NESTED, ns, ns->size);
+	else
+		log_debug("vcpu%u: KVM_GET_NESTED_STATE: %s", vc->vc_id,
+		    strerror(errno));
+	free(ns);
+}
+
+static int
+vmstate_nested_restore(struct vmm *vmm, struct vcpu *vc,
+    const struct vmstate_rec *r, char **cause)
+{
+	struct kvm_nested_state	hdr;
+
+	if (r->vr_data == NULL)
+		return (0);
+	memcpy(&hdr, r->vr_data, sizeof hdr);
+	if (hdr.size != r->vr_len) {
+		xasprintf(cause, "vcpu%u: malformed nested state", vc->vc_id);
+		return (-1);
+	}
+	if (ioctl(vmm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE) <= 0) {
+		/* Only a guest that never entered VMX/SVM operation fits. */
+		if (hdr.flags == 0 && r->vr_len == sizeof hdr &&
+		    (hdr.format == KVM_STATE_NESTED_FORMAT_SVM ||
+		    hdr.hdr.vmx.vmxon_pa == UINT64_MAX))
+			return (0);
+		xasprintf(cause, "vcpu%u: the guest runs a hypervisor of its "
+		    "own and this host's KVM cannot restore nested state",
+		    vc->vc_id);
+		return (-1);
+	}
+	if (ioctl(vc->vc_fd, KVM_SET_NESTED_STATE, r->vr_data) == -1) {
+		xasprintf(cause, "vcpu%u: KVM_SET_NESTED_STATE: %s",
+		    vc->vc_id, strerror(errno));
+		return (-1);
+	}
+	return (0);
 }
 
 int

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The sandbox vmx enters once the VM is set up (VM created, devices and
- * backends open, vmware.log and serial0 open, event thread running) and
- * before the first vCPU runs: an optional drop to an unprivileged user
+ * The sandbox vmx enters once the VM is set up (VM created or resumed,
+ * devices and backends open, vmware.log and serial0 open, the control
+ * socket listening, the event thread running) and before the first vCPU
+ * runs: an optional drop to an unprivileged user
  * (--user, through daemon_privdrop), then a seccomp filter that every
  * thread shares (SECCOMP_FILTER_FLAG_TSYNC) and every later thread
  * inherits.  It is vmx's analogue of vmd's pledge("stdio vmm recvfd").
@@ -17,9 +18,11 @@
  * too: the tables speak x86-64 numbers only.
  *
  * Files stay reachable by path: openat, rename, unlink and fsync are
- * allowed because a rotated vmware.log is reopened on SIGHUP and a suspend
- * file is written at run time (temp file, fsync, rename).  Confinement by
- * path is the job of --user and the file modes (or of Landlock, later).
+ * allowed because a rotated vmware.log is reopened on SIGHUP, the serial0
+ * file rotates, and a suspend file is written at run time (temp file,
+ * fsync, rename).  Pre-opening cannot serve those (the names are new each
+ * time).  Confinement by path is the job of --user and the file modes (or
+ * of Landlock, later).
  *
  * Built with AddressSanitizer the filter is left off (with a log line):
  * its run time needs calls the filter refuses (LeakSanitizer ptraces the
@@ -41,8 +44,8 @@
 
 #include <linux/audit.h>
 #include <linux/filter.h>
-#include <linux/kvm.h>
 #include <linux/if_tun.h>
+#include <linux/kvm.h>
 #include <linux/seccomp.h>
 
 #include <errno.h>
@@ -52,7 +55,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -77,10 +79,11 @@
 /* Bit 30 marks the x32 ABI's system call numbers. */
 #define VMX_SANDBOX_X32_BIT	0x40000000U
 
+/* The actions. */
 #define VMX_SANDBOX_ALLOW	SECCOMP_RET_ALLOW
 #define VMX_SANDBOX_KILL	SECCOMP_RET_KILL_PROCESS
-#define VMX_SANDBOX_EPERM	(SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
-#define VMX_SANDBOX_ENOSYS	(SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA))
+#define VMX_SANDBOX_EPERM	(SECCOMP_RET_ERRNO | EPERM)
+#define VMX_SANDBOX_ENOSYS	(SECCOMP_RET_ERRNO | ENOSYS)
 
 /*
  * What a rule looks at besides the call's number.  Every check reads the
@@ -93,7 +96,7 @@ enum vmx_sandbox_check {
 	VMX_SANDBOX_IOCTL,	/* request in vmx_sandbox_ioctls[] */
 	VMX_SANDBOX_THREAD,	/* clone: CLONE_THREAD set, so no fork */
 	VMX_SANDBOX_NOEXEC,	/* mmap, mprotect: PROT_EXEC clear (W^X) */
-	VMX_SANDBOX_NAME,	/* prctl: PR_SET_NAME or PR_GET_NAME only */
+	VMX_SANDBOX_NAME,	/* prctl: PR_SET_NAME only */
 	VMX_SANDBOX_SELF	/* tgkill: thread group is this process */
 };
 
@@ -212,9 +215,11 @@ static const struct vmx_sandbox_rule vmx_sandbox_rules[] = {
 	VMX_SANDBOX_RULE(newfstatat, VMX_SANDBOX_ANY, VMX_SANDBOX_ALLOW),
 	VMX_SANDBOX_RULE(statx, VMX_SANDBOX_ANY, VMX_SANDBOX_ALLOW),
 	/* Files by path at run time: vmware.log reopened on SIGHUP, the
-	 * suspend file (temp file, fchmod, fsync, rename, unlink on failure,
-	 * the directory opened for its fsync), the kernel read again by a
-	 * reset. */
+	 * serial0 file rotated (rename, unlink, open), the suspend file and
+	 * the .vmx naming it (lib/atomicfile: temp file, fchmod, fsync,
+	 * rename, unlink on failure, the directory opened for its fsync),
+	 * the kernel read again by a reset, the control socket's file
+	 * removed at exit. */
 	VMX_SANDBOX_RULE(openat, VMX_SANDBOX_ANY, VMX_SANDBOX_ALLOW),
 	VMX_SANDBOX_RULE(open, VMX_SANDBOX_ANY, VMX_SANDBOX_ALLOW),
 	VMX_SANDBOX_RULE(rename, VMX_SANDBOX_ANY, VMX_SANDBOX_ALLOW),
@@ -318,6 +323,10 @@ static const struct vmx_sandbox_ioctl vmx_sandbox_ioctls[] = {
 	VMX_SANDBOX_IOCTL(KVM_SET_XCRS),
 	VMX_SANDBOX_IOCTL(KVM_GET_DEBUGREGS),
 	VMX_SANDBOX_IOCTL(KVM_SET_DEBUGREGS),
+	VMX_SANDBOX_IOCTL(KVM_GET_NESTED_STATE),
+	VMX_SANDBOX_IOCTL(KVM_SET_NESTED_STATE),
+	VMX_SANDBOX_IOCTL(KVM_GET_NESTED_STATE),
+	VMX_SANDBOX_IOCTL(KVM_SET_NESTED_STATE),
 	VMX_SANDBOX_IOCTL(KVM_GET_CPUID2),
 	VMX_SANDBOX_IOCTL(KVM_SET_CPUID2),
 	VMX_SANDBOX_IOCTL(KVM_GET_TSC_KHZ),
@@ -360,10 +369,13 @@ struct vmx_sandbox_prog {
 	size_t			 sp_size;
 };
 
-static void	vmx_sandbox_emit(struct vmx_sandbox_prog *, uint16_t, uint32_t,
-		    uint8_t, uint8_t);
+static void	vmx_sandbox_emit(struct vmx_sandbox_prog *, uint16_t,
+		    uint32_t, uint8_t, uint8_t);
 static void	vmx_sandbox_ret(struct vmx_sandbox_prog *, uint32_t);
-static void	vmx_sandbox_load_arg(struct vmx_sandbox_prog *, unsigned int);
+static void	vmx_sandbox_load_arg(struct vmx_sandbox_prog *,
+		    unsigned int);
+static void	vmx_sandbox_arg_test(struct vmx_sandbox_prog *, unsigned int,
+		    uint16_t, uint32_t, uint32_t, uint32_t);
 static void	vmx_sandbox_rule_body(struct vmx_sandbox_prog *,
 		    const struct vmx_sandbox_rule *, pid_t);
 static char	*vmx_sandbox_user_name(const char *);
@@ -400,6 +412,17 @@ vmx_sandbox_load_arg(struct vmx_sandbox_prog *sp, unsigned int n)
 	    n * sizeof(uint64_t)), 0, 0);
 }
 
+/* A = args[n]; if (A op k) return pass; else return fail. */
+static void
+vmx_sandbox_arg_test(struct vmx_sandbox_prog *sp, unsigned int n,
+    uint16_t op, uint32_t k, uint32_t pass, uint32_t fail)
+{
+	vmx_sandbox_load_arg(sp, n);
+	vmx_sandbox_emit(sp, BPF_JMP | op | BPF_K, k, 0, 1);
+	vmx_sandbox_ret(sp, pass);
+	vmx_sandbox_ret(sp, fail);
+}
+
 /*
  * The instructions run once a call matched rule sr: they always end in a
  * return, so the rules after need no jump back.  Short jumps only: the
@@ -409,51 +432,39 @@ static void
 vmx_sandbox_rule_body(struct vmx_sandbox_prog *sp,
     const struct vmx_sandbox_rule *sr, pid_t pid)
 {
-	size_t	i;
+	uint32_t	ok = sr->sr_action;
+	size_t		i;
 
 	switch (sr->sr_check) {
 	case VMX_SANDBOX_ANY:
+		vmx_sandbox_ret(sp, ok);
 		break;
 	case VMX_SANDBOX_IOCTL:
 		vmx_sandbox_load_arg(sp, 1);
 		for (i = 0; i < VMX_SANDBOX_NIOCTLS; i++) {
 			vmx_sandbox_emit(sp, BPF_JMP | BPF_JEQ | BPF_K,
 			    vmx_sandbox_ioctls[i].si_request, 0, 1);
-			vmx_sandbox_ret(sp, sr->sr_action);
+			vmx_sandbox_ret(sp, ok);
 		}
 		vmx_sandbox_ret(sp, VMX_SANDBOX_EPERM);
-		return;
+		break;
 	case VMX_SANDBOX_THREAD:
-		vmx_sandbox_load_arg(sp, 0);
-		vmx_sandbox_emit(sp, BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD,
-		    0, 1);
-		vmx_sandbox_ret(sp, sr->sr_action);
-		vmx_sandbox_ret(sp, VMX_SANDBOX_EPERM);
-		return;
+		vmx_sandbox_arg_test(sp, 0, BPF_JSET, CLONE_THREAD, ok,
+		    VMX_SANDBOX_EPERM);
+		break;
 	case VMX_SANDBOX_NOEXEC:
-		vmx_sandbox_load_arg(sp, 2);
-		vmx_sandbox_emit(sp, BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC,
-		    0, 1);
-		vmx_sandbox_ret(sp, VMX_SANDBOX_EPERM);
+		vmx_sandbox_arg_test(sp, 2, BPF_JSET, PROT_EXEC,
+		    VMX_SANDBOX_EPERM, ok);
 		break;
 	case VMX_SANDBOX_NAME:
-		vmx_sandbox_load_arg(sp, 0);
-		vmx_sandbox_emit(sp, BPF_JMP | BPF_JEQ | BPF_K, PR_SET_NAME,
-		    1, 0);
-		vmx_sandbox_emit(sp, BPF_JMP | BPF_JEQ | BPF_K, PR_GET_NAME,
-		    0, 1);
-		vmx_sandbox_ret(sp, sr->sr_action);
-		vmx_sandbox_ret(sp, VMX_SANDBOX_EPERM);
-		return;
+		vmx_sandbox_arg_test(sp, 0, BPF_JEQ, PR_SET_NAME, ok,
+		    VMX_SANDBOX_EPERM);
+		break;
 	case VMX_SANDBOX_SELF:
-		vmx_sandbox_load_arg(sp, 0);
-		vmx_sandbox_emit(sp, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)pid,
-		    0, 1);
-		vmx_sandbox_ret(sp, sr->sr_action);
-		vmx_sandbox_ret(sp, VMX_SANDBOX_EPERM);
-		return;
+		vmx_sandbox_arg_test(sp, 0, BPF_JEQ, (uint32_t)pid, ok,
+		    VMX_SANDBOX_EPERM);
+		break;
 	}
-	vmx_sandbox_ret(sp, sr->sr_action);
 }
 
 size_t

@@ -10,8 +10,9 @@
  * them.  Any outcome is fine except a crash, a sanitizer report, or a
  * refusal without a cause for the person reading it.
  *
- * Seeds (tests/fuzz/corpus/vmss/) are a file suspended from a real VM of
- * that shape with its memory stream emptied, and a fake VM's file.
+ * Seeds (tests/fuzz/corpus/vmss/): a file suspended from a real VM of
+ * that shape (counter scenario) with its memory stream replaced by none
+ * and by two short runs, and the first 2000 bytes of one.
  */
 
 #include "config.h"

@@ -1,0 +1,582 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hostd: the host agent.  One header for the whole component, one section
+ * per source file (tmux.h style).  Everything hostd knows hangs off one
+ * struct hostd, created in main.c; there are no globals.
+ *
+ * The parts and who calls whom:
+ *	http.c	libevent evhttp on TLS (TCP) and plain HTTP (the Unix
+ *		socket); static endpoints; POST /sdk becomes a struct
+ *		hostd_call handed to soap.c
+ *	soap.c	parses the envelope, finds the method in the dispatch table,
+ *		checks the session, runs the handler, serializes the reply
+ *		or the fault, and answers the call (hostd_call_reply), at
+ *		once or later (WaitForUpdates, long tasks)
+ */
+#ifndef VIREO_HOSTD_H
+#define VIREO_HOSTD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct evbuffer;
+struct event_base;
+struct hostd;
+struct hostd_call;
+
+/* Defaults; the embedded quick-start configuration overrides the ports. */
+#define HOSTD_HTTPS_PORT	443
+#define HOSTD_HTTP_PORT		80
+#define HOSTD_IDLE_TIMEOUT	1800	/* s; pyVmomi pools for 900 s */
+#define HOSTD_MAX_BODY		(16 * 1024 * 1024)
+#define HOSTD_MAX_CONNS		1024
+#define HOSTD_SESSION_COOKIE	"vmware_soap_session"
+#define HOSTD_MAX_HEADERS	(64 * 1024)
+#define HOSTD_BACKLOG		128
+
+/* hostd.c ------------------------------------------------------------- */
+
+/*
+ * The configuration, from etc/vireo/hostd.conf (see hostd.conf(5)); every
+ * member has its default when the file or the key is missing.
+ */
+struct hostd_conf {
+	int		 hc_https_port;		/* https.port; -p overrides */
+	int		 hc_http_port;		/* http.port; -P overrides */
+	int		 hc_http_enabled;	/* http.enabled */
+	char		*hc_address;		/* listen.address, or NULL: any */
+	int		 hc_log_level;		/* log.level (enum log_level) */
+	char		*hc_ds_name;		/* datastore.name */
+	char		*hc_ds_path;		/* datastore.path, under --root */
+	int		 hc_max_conns;		/* http.maxConnections */
+	size_t		 hc_max_body;		/* http.maxBodySize, bytes */
+	size_t		 hc_max_headers;	/* http.maxHeaderSize, bytes */
+};
+
+struct cfg;
+struct daemon;
+struct hostd_http;
+struct hostd_soap;
+
+/*
+ * Everything hostd knows.  Created by main.c (hostd_create), set up in
+ * the order of hostd_open and hostd_start, freed in reverse by hostd_free.
+ */
+struct hostd {
+	struct daemon		*h_daemon;	/* borrowed from main.c */
+	struct event_base	*h_base;	/* borrowed, NULL before start */
+	struct hostd_conf	 h_conf;
+	struct cfg		*h_cfg;		/* hostd.conf as loaded, owned */
+	int			 h_port_arg;	/* -p, or -1 */
+	int			 h_http_port_arg; /* -P, or -1 */
+	char			*h_hostname;	/* for the certificate, owned */
+	char			*h_certpath;	/* etc/vireo/ssl/rui.crt */
+	char			*h_keypath;	/* etc/vireo/ssl/rui.key */
+	char			*h_portpath;	/* run/vireo/hostd.port */
+	char			 h_thumbprint[64];	/* SHA-1, "AA:BB:.." */
+	struct hostd_http	*h_http;	/* http.c, owned */
+	struct hostd_soap	*h_soap;	/* hostd_soap_create, owned */
+};
+
+struct hostd	*hostd_create(struct daemon *);
+void		 hostd_free(struct hostd *);
+/* Load etc/vireo/hostd.conf (or -f); a missing file gives the defaults.
+ * 0, or -1 with *cause "path:line:col: message". */
+int		 hostd_config(struct hostd *, const char *path, char **cause);
+/* -n: also check the TLS identity if there is one.  0 or -1 with *cause. */
+int		 hostd_check(struct hostd *, char **cause);
+/* Still privileged: first-boot files, TLS identity, listening sockets. */
+int		 hostd_open(struct hostd *, char **cause);
+/* In the daemon, on h_base: serve, and write run/vireo/hostd.port. */
+int		 hostd_start(struct hostd *, struct event_base *, char **cause);
+/* SIGTERM/SIGINT: stop accepting and leave the event loop. */
+void		 hostd_shutdown(struct hostd *);
+/* Parse a datastore path from the configuration: relative to --root,
+ * no ".." component.  1 if acceptable. */
+int		 hostd_ds_path_ok(const char *);
+
+/* firstboot.c --------------------------------------------------------- */
+
+/* The embedded default etc/vireo/hostd.conf (data/hostd.conf). */
+extern const char	hostd_firstboot_conf[];
+/* The welcome page served on GET / (data/welcome.html). */
+extern const char	hostd_firstboot_welcome[];
+
+/*
+ * Create what a fresh host lacks under the root: etc/vireo/hostd.conf,
+ * passwd, shadow (root with an empty password), group, the TLS identity
+ * ssl/rui.crt and rui.key, var/lib/vireo/inventory.xml, the datastore
+ * directory, var/log/vireo and run/vireo.  Existing files are kept.
+ * Every file is written atomically with its final mode.  0, or -1 with
+ * errno and *cause.
+ */
+int		 hostd_firstboot(struct hostd *, char **cause);
+
+/* http.c -------------------------------------------------------------- */
+
+/*
+ * One POST /sdk (or /sdk/, /sdk/vimService) request, owned by http.c until
+ * it is answered.  soap.c reads the fields and must answer every call
+ * exactly once with hostd_call_reply, possibly from a later loop turn;
+ * hostd_call_is_gone tells a deferred handler the client went away (the
+ * call must still be answered or dropped with hostd_call_drop).
+ */
+struct hostd_call_info {
+	const char	*ci_body;	/* request body, NUL-terminated */
+	size_t		 ci_len;	/* its length */
+	const char	*ci_cookie;	/* Cookie header, or NULL */
+	const char	*ci_soapaction;	/* SOAPAction header, or NULL */
+	const char	*ci_peer;	/* "203.0.113.5:51234" or "unix" */
+	int		 ci_local;	/* 1 over the Unix socket */
+	const char	*ci_agent;	/* User-Agent header, or NULL (added
+					 * for UserSession.userAgent) */
+};
+
+const struct hostd_call_info *hostd_call_info(struct hostd_call *);
+/*
+ * Answer with HTTP status (200 or 500), the body (moved out of the buffer)
+ * and an optional Set-Cookie header value (copied; NULL for none).  The
+ * call is freed.
+ */
+void	hostd_call_reply(struct hostd_call *, int status, struct evbuffer *,
+	    const char *set_cookie);
+int	hostd_call_is_gone(struct hostd_call *);
+void	hostd_call_drop(struct hostd_call *);
+
+/* Listeners (hl_kind), each on its own evhttp (libevent 2.1 cannot pick
+ * the bufferevent type per listener). */
+#define HOSTD_HTTP_TLS		0	/* HTTPS on https.port */
+#define HOSTD_HTTP_UNIX		1	/* plain HTTP on run/vireo/hostd.sock */
+#define HOSTD_HTTP_REDIRECT	2	/* plain HTTP on http.port: welcome
+					   page and 301 to HTTPS */
+#define HOSTD_HTTP_NLISTENERS	3
+
+/* Allocate; nothing is opened.  Never NULL. */
+struct hostd_http *hostd_http_create(struct hostd *);
+/* Still privileged: the TLS context and the listening sockets.  0 or
+ * -1 with *cause. */
+int		 hostd_http_open(struct hostd_http *, char **cause);
+/* Serve on base.  0 or -1 with *cause. */
+int		 hostd_http_start(struct hostd_http *, struct event_base *,
+		     char **cause);
+/* The bound port of a TCP listener, or -1 when it is not open. */
+int		 hostd_http_port(const struct hostd_http *, int kind);
+/* Stop accepting new connections (shutdown). */
+void		 hostd_http_stop(struct hostd_http *);
+/* Close everything, unlink the socket; calls still pending are gone. */
+void		 hostd_http_free(struct hostd_http *);
+
+/* soap.c -------------------------------------------------------------- */
+
+/* Handle one SOAP call (entry point from http.c). */
+void	hostd_soap_handle(struct hostd *, struct hostd_call *);
+
+/*
+ * ---- SOAP side (val.c fault.c session.c auth.c soap.c mo-*.c) ----------
+ * Owned by the SOAP engineer.  Everything below hangs off one
+ * struct hostd_soap, reached from struct hostd through one pointer.
+ */
+
+
+struct _xmlNode;
+struct cfg;
+struct hostd_soap;
+struct hostd_session;
+
+#define HOSTD_NS_SOAPENV	"http://schemas.xmlsoap.org/soap/envelope/"
+#define HOSTD_NS_XSI		"http://www.w3.org/2001/XMLSchema-instance"
+#define HOSTD_NS_XSD		"http://www.w3.org/2001/XMLSchema"
+#define HOSTD_NS_VIM25		"urn:vim25"
+
+/* val.c --------------------------------------------------------------- */
+
+/*
+ * The value model: a small typed tree for vim25 values, built by handlers
+ * and the PropertyCollector, written by hostd_val_write, and read back
+ * from requests by hostd_val_parse.  A value owns everything below it.
+ */
+enum hostd_val_kind {
+	HOSTD_VAL_STRING,	/* v_str (v_len bytes, NUL-terminated) */
+	HOSTD_VAL_INT,		/* v_int, 32-bit range */
+	HOSTD_VAL_LONG,		/* v_int */
+	HOSTD_VAL_SHORT,	/* v_int, 16-bit range */
+	HOSTD_VAL_BYTE,		/* v_int, 8-bit signed range */
+	HOSTD_VAL_BOOLEAN,	/* v_int 0 or 1 */
+	HOSTD_VAL_DATETIME,	/* v_int seconds since the epoch, v_nsec */
+	HOSTD_VAL_BASE64,	/* v_str/v_len: the raw bytes */
+	HOSTD_VAL_ENUM,		/* v_type enum type, v_str the literal */
+	HOSTD_VAL_MOREF,	/* v_type managed type, v_str the moid */
+	HOSTD_VAL_OBJECT,	/* v_type data object type, v_fields */
+	HOSTD_VAL_ARRAY		/* v_type item type, v_items */
+};
+
+/* The declared type of an xsd:anyType slot (DynamicProperty.val...). */
+#define HOSTD_VAL_ANYTYPE	"anyType"
+
+struct hostd_val_field {
+	char			*vf_name;	/* wire name of the field */
+	char			*vf_decl;	/* declared type, or NULL when
+						 * it is the value's own type */
+	struct hostd_val	*vf_val;	/* owned */
+};
+
+struct hostd_val {
+	enum hostd_val_kind	 v_kind;
+	char			*v_type;	/* see the kinds; NULL for
+						 * primitives and for a
+						 * request object whose type
+						 * was not given */
+	char			*v_str;		/* see the kinds, else NULL */
+	size_t			 v_len;		/* bytes at v_str */
+	int64_t			 v_int;		/* see the kinds */
+	long			 v_nsec;	/* dateTime fraction, ns */
+	struct hostd_val_field	*v_fields;	/* object fields, in order;
+						 * a name may repeat (an
+						 * array field) */
+	size_t			 v_nfields;
+	struct hostd_val	**v_items;	/* array items, owned */
+	size_t			 v_nitems;
+};
+
+/*
+ * Constructors; never NULL, strings are copied.  Item types of arrays and
+ * the types given to hostd_val_add_decl are bare names: "string", "int",
+ * "long", "short", "byte", "boolean", "dateTime", "base64Binary",
+ * "ManagedObjectReference", HOSTD_VAL_ANYTYPE, or a vim25 data object or
+ * enum type name ("VirtualDevice", "VirtualMachinePowerState").
+ */
+struct hostd_val	*hostd_val_string(const char *);
+struct hostd_val	*hostd_val_stringn(const char *, size_t);
+struct hostd_val	*hostd_val_int(int32_t);
+struct hostd_val	*hostd_val_long(int64_t);
+struct hostd_val	*hostd_val_short(int16_t);
+struct hostd_val	*hostd_val_byte(int8_t);
+struct hostd_val	*hostd_val_bool(int);
+struct hostd_val	*hostd_val_datetime(const struct timespec *);
+struct hostd_val	*hostd_val_base64(const void *, size_t);
+struct hostd_val	*hostd_val_enum(const char *type, const char *literal);
+struct hostd_val	*hostd_val_moref(const char *type, const char *id);
+struct hostd_val	*hostd_val_object(const char *type);
+struct hostd_val	*hostd_val_array(const char *itemtype);
+struct hostd_val	*hostd_val_copy(const struct hostd_val *);
+void			 hostd_val_free(struct hostd_val *);
+
+/*
+ * Append field name to data object obj, taking ownership of val (a NULL
+ * val is ignored: unset fields are left out).  hostd_val_add_decl gives
+ * the field's declared type when it differs from the value's own type: an
+ * abstract or base type ("VirtualDevice", "MethodFault") or
+ * HOSTD_VAL_ANYTYPE; the writer then adds xsi:type.  An array value is
+ * written as repeated elements (field) or an ArrayOfX wrapper (anyType).
+ */
+void	hostd_val_add(struct hostd_val *obj, const char *name,
+	    struct hostd_val *val);
+void	hostd_val_add_decl(struct hostd_val *obj, const char *name,
+	    const char *decl, struct hostd_val *val);
+void	hostd_val_add_str(struct hostd_val *, const char *, const char *);
+void	hostd_val_add_int(struct hostd_val *, const char *, int32_t);
+void	hostd_val_add_long(struct hostd_val *, const char *, int64_t);
+void	hostd_val_add_bool(struct hostd_val *, const char *, int);
+void	hostd_val_add_moref(struct hostd_val *, const char *,
+	    const char *type, const char *id);
+/* Append item to array arr, taking ownership. */
+void	hostd_val_push(struct hostd_val *arr, struct hostd_val *item);
+
+/*
+ * Readers.  hostd_val_field is the first field called name of an object
+ * (NULL if none, or if obj is not an object); hostd_val_field_count and
+ * hostd_val_field_nth walk repeated (array) fields.  hostd_val_str gives
+ * the text of a string, enum or untyped request leaf (NULL otherwise).
+ * hostd_val_get_int accepts any integer kind or the decimal text of a
+ * string, within [min, max]; hostd_val_get_bool accepts a boolean or the
+ * text true/false/1/0.  Both return 0, or -1 with errno EINVAL/ERANGE.
+ */
+const struct hostd_val	*hostd_val_field(const struct hostd_val *obj,
+			    const char *name);
+size_t			 hostd_val_field_count(const struct hostd_val *,
+			    const char *);
+const struct hostd_val	*hostd_val_field_nth(const struct hostd_val *,
+			    const char *, size_t);
+const char		*hostd_val_str(const struct hostd_val *);
+int			 hostd_val_get_int(const struct hostd_val *,
+			    int64_t min, int64_t max, int64_t *);
+int			 hostd_val_get_bool(const struct hostd_val *, int *);
+/* 1 if v is a MoRef of managed type type (any type for NULL). */
+int			 hostd_val_is_moref(const struct hostd_val *,
+			    const char *type);
+/*
+ * The type name written in xsi:type for v: "xsd:string", "xsd:int"...,
+ * "ManagedObjectReference", "ArrayOfString", "ArrayOfVirtualDevice", or
+ * the object/enum type.  Stored in buf (size len) when it must be built;
+ * the result is buf or a constant.
+ */
+const char		*hostd_val_xsi_type(const struct hostd_val *,
+			    char *buf, size_t len);
+
+/*
+ * Write v as element name, in a slot declared as decl (NULL: the value's
+ * own type, so no xsi:type; HOSTD_VAL_ANYTYPE: always xsi:type and
+ * ArrayOfX wrappers; another type: xsi:type when v's type differs).  Text
+ * and attributes are escaped; the xsi prefix must be in scope (the
+ * envelope declares it).  hostd_val_write_fields writes only the field
+ * elements of an object (the body of a fault detail).
+ */
+void	hostd_val_write(struct evbuffer *, const char *name,
+	    const char *decl, const struct hostd_val *v);
+void	hostd_val_write_fields(struct evbuffer *, const struct hostd_val *);
+/* Escaped text (XML 1.0 safe: invalid UTF-8 and control bytes replaced). */
+void	hostd_val_write_text(struct evbuffer *, const char *, size_t);
+/* The dateTime text of ts, ESX style (6 fraction digits, Z); buf >= 40. */
+void	hostd_val_format_datetime(const struct timespec *, char *, size_t);
+
+/*
+ * Read the request element node into a value.  decl is the declared type
+ * of the slot (as for hostd_val_write; NULL: unknown, read generically).
+ * xsi:type is resolved as a QName by namespace (XMLSchema primitives,
+ * urn:vim25 or unprefixed vim25 types, ArrayOfX).  Without xsi:type: a
+ * `type` attribute makes a MoRef, element children a data object (of
+ * type decl), otherwise a primitive of type decl or an untyped string.
+ * Returns the value, or NULL with errno EINVAL and *cause (caller frees)
+ * naming what was wrong; *badtype is set to 1 when the cause is an
+ * xsi:type that does not fit decl (fault InvalidType, not InvalidArgument).
+ */
+struct hostd_val	*hostd_val_parse(struct _xmlNode *, const char *decl,
+			    int *badtype, char **cause);
+
+/* fault.c ------------------------------------------------------------- */
+
+/*
+ * A vim25 fault: its data object (type = the fault type, fields = its
+ * wire fields) and the ESX-worded message (faultstring, or
+ * localizedMessage inside data).  Only real vim25 6.7 fault types.
+ */
+struct hostd_fault {
+	struct hostd_val	*f_obj;		/* owned data object */
+	char			*f_msg;		/* owned */
+};
+
+/* A fault of type with the message printf'd from fmt (NULL: ESX's). */
+struct hostd_fault	*hostd_fault_create(const char *type,
+			    const char *fmt, ...)
+			    __attribute__((format(printf, 2, 3)));
+void			 hostd_fault_free(struct hostd_fault *);
+struct hostd_fault	*hostd_fault_invalid_login(void);
+struct hostd_fault	*hostd_fault_not_authenticated(const char *type,
+			    const char *id, const char *priv);
+struct hostd_fault	*hostd_fault_no_permission(const char *type,
+			    const char *id, const char *priv);
+struct hostd_fault	*hostd_fault_not_found_mo(const char *type,
+			    const char *id);
+struct hostd_fault	*hostd_fault_method_not_found(const char *type,
+			    const char *id, const char *method);
+struct hostd_fault	*hostd_fault_invalid_argument(const char *prop);
+struct hostd_fault	*hostd_fault_invalid_type(const char *argument);
+struct hostd_fault	*hostd_fault_invalid_request(const char *reason);
+struct hostd_fault	*hostd_fault_invalid_property(const char *name);
+struct hostd_fault	*hostd_fault_not_implemented(void);
+struct hostd_fault	*hostd_fault_system_error(const char *reason);
+/* <soapenv:Fault>...</soapenv:Fault>, §2.5 (xsi in scope). */
+void			 hostd_fault_write(struct evbuffer *,
+			    const struct hostd_fault *);
+/* A new LocalizedMethodFault data object (task error, missingSet). */
+struct hostd_val	*hostd_fault_localized(const struct hostd_fault *);
+
+/* session.c ----------------------------------------------------------- */
+
+#define HOSTD_SESSION_IDLE	1800	/* s, ESX's default idle expiry */
+
+/*
+ * One logged-in session.  The cookie (40 hex digits) is the secret the
+ * client sends back; the key (a UUID starting "52") is the public
+ * UserSession.key.  s_slot is the per-session state of the
+ * PropertyCollector/ViewManager: hostd_session_end calls s_slot_free on
+ * it, which must cancel pending WaitForUpdates of the session.
+ */
+struct hostd_session {
+	char			 s_cookie[41];	/* secret; never logged */
+	char			 s_key[37];
+	char			*s_user;	/* owned */
+	char			*s_fullname;	/* owned */
+	char			*s_locale;	/* owned */
+	char			*s_ip;		/* owned, or NULL */
+	char			*s_agent;	/* owned, or NULL */
+	struct timespec		 s_login;	/* realtime */
+	struct timespec		 s_active;	/* realtime, last call */
+	time_t			 s_idle_since;	/* monotonic seconds */
+	int64_t			 s_calls;
+	void			*s_slot;
+	void			(*s_slot_free)(void *);
+	struct hostd_session	*s_next;	/* table list */
+};
+
+struct hostd_sessions;
+
+/* A table with idle expiry after idle seconds (0: never).  Never NULL. */
+struct hostd_sessions	*hostd_session_table_create(unsigned int idle);
+/* Ends every session (slot destructors run). Accepts NULL. */
+void			 hostd_session_table_free(struct hostd_sessions *);
+/* A new session for user; ip and agent may be NULL.  Never NULL. */
+struct hostd_session	*hostd_session_new(struct hostd_sessions *,
+			    const char *user, const char *fullname,
+			    const char *locale, const char *ip,
+			    const char *agent);
+/*
+ * The session named by a Cookie header (lenient, rule 7), or NULL when
+ * there is none, it is unknown or it has expired (expired ones are ended).
+ */
+struct hostd_session	*hostd_session_find(struct hostd_sessions *,
+			    const char *cookie_header);
+/* By UserSession.key; NULL if unknown. */
+struct hostd_session	*hostd_session_find_key(struct hostd_sessions *,
+			    const char *key);
+/* Walk: first with prev NULL; NULL at the end. */
+struct hostd_session	*hostd_session_next(struct hostd_sessions *,
+			    struct hostd_session *prev);
+size_t			 hostd_session_count(struct hostd_sessions *);
+/* Mark a call: lastActiveTime, callCount, idle clock. */
+void			 hostd_session_touch(struct hostd_session *);
+/* Remove and free s (slot destructor first). */
+void			 hostd_session_end(struct hostd_sessions *,
+			    struct hostd_session *);
+/* End sessions idle for too long; returns how many. */
+size_t			 hostd_session_expire(struct hostd_sessions *);
+/*
+ * Extract the session cookie value from a Cookie header into buf (size
+ * len): parts split on ';', trimmed, quotes stripped.  0, or -1 if absent
+ * or too long.
+ */
+int			 hostd_session_cookie_parse(const char *header,
+			    char *buf, size_t len);
+/* The Set-Cookie value for s (caller frees); Secure when secure. */
+char			*hostd_session_set_cookie(const struct hostd_session *,
+			    int secure);
+/* A new UserSession data object for s. */
+struct hostd_val	*hostd_session_to_val(const struct hostd_session *);
+
+/* auth.c -------------------------------------------------------------- */
+
+#define HOSTD_AUTH_LOCK_FAILURES	5	/* ESX Security.AccountLockFailures */
+#define HOSTD_AUTH_UNLOCK_TIME		900	/* s, Security.AccountUnlockTime */
+
+struct hostd_auth;
+
+/*
+ * Password checks against <root>/etc/vireo/{passwd,shadow,group}, read at
+ * each call.  After lock_failures consecutive failures (0: never) a user
+ * name is refused, even with the right password, for unlock_time seconds.
+ */
+struct hostd_auth	*hostd_auth_create(const char *root,
+			    unsigned int lock_failures,
+			    unsigned int unlock_time);
+void			 hostd_auth_free(struct hostd_auth *);
+/*
+ * 0 if password is user's (and *fullname, if not NULL, is set to the
+ * GECOS name or the user name; caller frees), else -1 with errno EACCES
+ * (wrong password, unknown user, locked; not told apart) or another errno
+ * when the files cannot be read.  peer is only for the log.
+ */
+int			 hostd_auth_login(struct hostd_auth *, const char *user,
+			    const char *password, const char *peer,
+			    char **fullname);
+/*
+ * The groups of user (primary from passwd, then etc/vireo/group members)
+ * as a NULL-terminated array the caller frees with hostd_auth_groups_free,
+ * or NULL with errno (ENOENT: no such user).
+ */
+char			**hostd_auth_groups(struct hostd_auth *,
+			    const char *user);
+void			 hostd_auth_groups_free(char **);
+
+/* soap.c -------------------------------------------------------------- */
+
+/*
+ * One SOAP call being handled.  Handlers read r_this_*, r_params (an
+ * object whose fields are the parameters, already checked against the
+ * method's parameter table) and r_session (NULL for public methods
+ * without a login); they set r_result (and r_result_decl) or r_fault,
+ * and may set r_setcookie (Login only).  A handler returns 0 to answer at
+ * once, or 1 when it keeps req and later calls hostd_soap_req_finish
+ * (only when hostd_soap_req_can_defer).
+ */
+struct hostd_soap_method;
+
+struct hostd_soap_req {
+	struct hostd_soap		*r_soap;
+	struct hostd_call		*r_call;	/* NULL: synchronous */
+	const struct hostd_soap_method	*r_method;
+	struct hostd_session		*r_session;
+	char				*r_this_type;	/* owned */
+	char				*r_this_id;	/* owned */
+	struct hostd_val		*r_params;	/* owned */
+	const char			*r_peer;	/* borrowed */
+	const char			*r_agent;	/* borrowed, or NULL */
+	int				 r_secure;	/* TLS listener */
+	struct hostd_val		*r_result;	/* owned, or NULL */
+	const char			*r_result_decl;	/* declared type */
+	struct hostd_fault		*r_fault;	/* owned, or NULL */
+	char				*r_setcookie;	/* owned, or NULL */
+};
+
+/* A parameter of a method: name, declared type, flags. */
+#define HOSTD_SOAP_OPTIONAL	0x1
+#define HOSTD_SOAP_ARRAY	0x2
+struct hostd_soap_param {
+	const char	*sp_name;
+	const char	*sp_type;	/* as for hostd_val_parse */
+	int		 sp_flags;
+};
+
+/* Method flags: callable without a session. */
+#define HOSTD_SOAP_PUBLIC	0x1
+struct hostd_soap_method {
+	const char			*sm_name;	/* WSDL name */
+	const char			*sm_this;	/* managed type */
+	const char			*sm_priv;	/* privilege, or NULL */
+	int				 sm_flags;
+	int				(*sm_handler)(struct hostd_soap_req *);
+	const struct hostd_soap_param	*sm_params;	/* {NULL} ended */
+};
+
+/*
+ * Create the SOAP state: sessions, authentication from <root>/etc/vireo,
+ * options from conf (may be NULL): Security.AccountLockFailures,
+ * Security.AccountUnlockTime (s), Config.HostAgent.vmacore.soap.
+ * sessionTimeout (session idle minutes, 0: never).  base may be NULL (no expiry timer: sessions
+ * expire lazily).  NULL with *cause on a bad option.
+ */
+struct hostd_soap	*hostd_soap_create(struct event_base *,
+			    const char *root, const struct cfg *conf,
+			    char **cause);
+void			 hostd_soap_free(struct hostd_soap *);
+struct hostd_sessions	*hostd_soap_sessions(struct hostd_soap *);
+struct hostd_auth	*hostd_soap_auth(struct hostd_soap *);
+/*
+ * Handle one request body without the network: the HTTP status (200 or
+ * 500) in *status, the response appended to out, and the Set-Cookie
+ * value (caller frees) or NULL in *setcookie.  info's ci_body/ci_len are
+ * ignored (body and len are used).  Deferring handlers answer
+ * NotSupported here.
+ */
+void			 hostd_soap_process(struct hostd_soap *,
+			    const char *body, size_t len,
+			    const struct hostd_call_info *info, int *status,
+			    struct evbuffer *out, char **setcookie);
+int			 hostd_soap_req_can_defer(struct hostd_soap_req *);
+/* Answer a deferred request (r_result or r_fault set) and free it. */
+void			 hostd_soap_req_finish(struct hostd_soap_req *);
+
+/* mo-serviceinstance.c ------------------------------------------------ */
+
+extern const struct hostd_soap_method hostd_mo_serviceinstance_methods[];
+/* A new ServiceContent (also ServiceInstance.content for the collector). */
+struct hostd_val	*hostd_mo_serviceinstance_content(void);
+
+/* mo-sessionmanager.c ------------------------------------------------- */
+
+extern const struct hostd_soap_method hostd_mo_sessionmanager_methods[];
+/* SessionManager.currentSession for s (NULL: unset), sessionList. */
+struct hostd_val	*hostd_mo_sessionmanager_current(struct hostd_session *);
+struct hostd_val	*hostd_mo_sessionmanager_list(struct hostd_soap *);
+
+#endif

@@ -1,0 +1,858 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hostd's HTTP server (vi-api.md §1): HTTPS on TCP, the same plain HTTP
+ * on the Unix socket run/vireo/hostd.sock for local clients, and a plain
+ * HTTP port that shows the welcome page and redirects the rest to HTTPS.
+ *
+ * libevent 2.1 picks a connection's bufferevent with one callback per
+ * evhttp that is not told which listener accepted the connection, so each
+ * listener has its own evhttp, all set up by hostd_http_setup with the
+ * same limits and the same request callback; the listener tells the
+ * callback which transport a request came over.
+ *
+ * Limits: body and header sizes (libevent answers 413 and 400), an idle
+ * timeout far above pyVmomi's 900 s pool timeout (vi-api.md rule 8), and
+ * a cap on TLS connections: each one holds a count released when its SSL
+ * object is freed, and the TLS listener stops accepting while the count
+ * is at the cap (new clients wait in the backlog).
+ *
+ * A POST to /sdk becomes a struct hostd_call for soap.c.  A call may be
+ * answered from a later loop turn; when its client goes away first, the
+ * connection's close callback marks it gone and, if libevent is about to
+ * free the request with the connection, forgets the request, so answering
+ * a gone call only frees memory.  Every request gets one log line.
+ */
+
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+
+#include <openssl/ssl.h>
+
+#include "daemon.h"
+#include "hostd.h"
+#include "log.h"
+#include "tls.h"
+#include "usock.h"
+#include "xmalloc.h"
+
+#define HOSTD_HTTP_PATH_LOG	120	/* bytes of a path in the log */
+#define HOSTD_HTTP_PEER_MAX	80
+
+/* vi-api.md §1.3: what a real ESXi 6.7u3 host advertises. */
+static const char hostd_http_versions[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<namespaces version=\"1.0\">\n"
+    " <namespace>\n"
+    "  <name>urn:vim25</name>\n"
+    "  <version>6.7.3</version>\n"
+    "  <priorVersions>\n"
+    "   <version>6.7.2</version>\n"
+    "   <version>6.7.1</version>\n"
+    "   <version>6.7</version>\n"
+    "   <version>6.5</version>\n"
+    "   <version>6.0</version>\n"
+    "   <version>5.5</version>\n"
+    "   <version>5.1</version>\n"
+    "   <version>5.0</version>\n"
+    "  </priorVersions>\n"
+    " </namespace>\n"
+    "</namespaces>\n";
+
+/*
+ * The service WSDL, only read by pyVim when the versions document is
+ * missing: it looks for a wsdl:import whose namespace is urn:vim25.  The
+ * port types live in vim.wsdl, which we do not serve.
+ */
+static const char hostd_http_wsdl[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<definitions targetNamespace=\"urn:vim25Service\"\n"
+    "   xmlns=\"http://schemas.xmlsoap.org/wsdl/\"\n"
+    "   xmlns:soap=\"http://schemas.xmlsoap.org/wsdl/soap/\"\n"
+    "   xmlns:interface=\"urn:vim25\">\n"
+    "   <import location=\"vim.wsdl\" namespace=\"urn:vim25\"/>\n"
+    "   <service name=\"VimService\">\n"
+    "      <port binding=\"interface:VimBinding\" name=\"VimPort\">\n"
+    "         <soap:address location=\"https://localhost/sdk\"/>\n"
+    "      </port>\n"
+    "   </service>\n"
+    "</definitions>\n";
+
+#define HOSTD_HTTP_XML		"text/xml; charset=utf-8"
+#define HOSTD_HTTP_HTML		"text/html; charset=utf-8"
+#define HOSTD_HTTP_TEXT		"text/plain; charset=utf-8"
+
+/* What one log line says about a request. */
+struct hostd_http_rlog {
+	char		rl_method[8];
+	char		rl_path[HOSTD_HTTP_PATH_LOG + 1];
+	char		rl_peer[HOSTD_HTTP_PEER_MAX];	/* for the log */
+	char		rl_addr[HOSTD_HTTP_PEER_MAX];	/* ci_peer */
+	struct timespec	rl_start;
+};
+
+/* The TLS connection count; outlives hostd_http while libevent finishes
+ * freeing connections (their SSL objects release it). */
+struct hostd_http_conns {
+	int			 hn_count;
+	struct hostd_http	*hn_http;	/* NULL once freed */
+};
+
+struct hostd_http_listener {
+	struct hostd_http		*hl_http;
+	int				 hl_kind;	/* HOSTD_HTTP_* */
+	const char			*hl_name;
+	int				 hl_fd;		/* until bound, or -1 */
+	int				 hl_port;	/* TCP, or -1 */
+	struct evhttp			*hl_evhttp;
+	struct evhttp_bound_socket	*hl_bound;	/* NULL: stopped */
+};
+
+struct hostd_call {
+	TAILQ_ENTRY(hostd_call)		 hc_entry;
+	struct hostd_http		*hc_http;
+	struct evhttp_request		*hc_req;	/* NULL: freed */
+	struct evhttp_connection	*hc_evcon;
+	int				 hc_gone;
+	struct hostd_call_info		 hc_info;
+	char				*hc_body;
+	char				*hc_cookie;
+	char				*hc_soapaction;
+	struct hostd_http_rlog		 hc_log;
+};
+TAILQ_HEAD(hostd_calls, hostd_call);
+
+struct hostd_http {
+	struct hostd		*hh_hostd;
+	SSL_CTX			*hh_ssl;
+	int			 hh_ssl_idx;
+	struct hostd_http_conns	*hh_conns;
+	int			 hh_paused;	/* TLS accepting stopped */
+	char			*hh_sockpath;	/* ours to unlink, or NULL */
+	struct hostd_http_listener hh_l[HOSTD_HTTP_NLISTENERS];
+	struct hostd_calls	 hh_calls;
+};
+
+static int	hostd_http_tcp_socket(const char *, int, int *, char **);
+static int	hostd_http_setup(struct hostd_http *,
+		    struct hostd_http_listener *, struct event_base *,
+		    char **);
+static struct bufferevent *hostd_http_tls_bevcb(struct event_base *,
+		    void *);
+static void	hostd_http_ssl_free_cb(void *, void *, CRYPTO_EX_DATA *, int,
+		    long, void *);
+static void	hostd_http_pause(struct hostd_http *, int);
+static void	hostd_http_request_cb(struct evhttp_request *, void *);
+static void	hostd_http_redirect(struct hostd_http_listener *,
+		    struct evhttp_request *, struct hostd_http_rlog *,
+		    const char *);
+static void	hostd_http_call(struct hostd_http_listener *,
+		    struct evhttp_request *, struct hostd_http_rlog *);
+static void	hostd_http_call_closecb(struct evhttp_connection *, void *);
+static void	hostd_http_call_free(struct hostd_call *);
+static void	hostd_http_send(struct evhttp_request *,
+		    struct hostd_http_rlog *, int, const char *,
+		    const char *, const char *, size_t);
+static void	hostd_http_rlog_init(struct hostd_http_listener *,
+		    struct evhttp_request *, struct hostd_http_rlog *);
+static void	hostd_http_rlog_done(const struct hostd_http_rlog *, int,
+		    size_t);
+static void	hostd_http_clean(char *, size_t, const char *);
+static const char *hostd_http_method(enum evhttp_cmd_type);
+
+struct hostd_http *
+hostd_http_create(struct hostd *h)
+{
+	struct hostd_http	*hh;
+	int			 i;
+	static const char *const names[HOSTD_HTTP_NLISTENERS] = {
+		"https", "unix", "http"
+	};
+
+	hh = xcalloc(1, sizeof *hh);
+	hh->hh_hostd = h;
+	hh->hh_ssl_idx = -1;
+	TAILQ_INIT(&hh->hh_calls);
+	for (i = 0; i < HOSTD_HTTP_NLISTENERS; i++) {
+		hh->hh_l[i].hl_http = hh;
+		hh->hh_l[i].hl_kind = i;
+		hh->hh_l[i].hl_name = names[i];
+		hh->hh_l[i].hl_fd = -1;
+		hh->hh_l[i].hl_port = -1;
+	}
+	hh->hh_conns = xcalloc(1, sizeof *hh->hh_conns);
+	hh->hh_conns->hn_http = hh;
+	return (hh);
+}
+
+/*
+ * A listening TCP socket on address (NULL: every interface, IPv6 and
+ * IPv4 when the host has IPv6) and port (0: any); the bound port in
+ * *bound.
+ */
+static int
+hostd_http_tcp_socket(const char *address, int port, int *bound,
+    char **cause)
+{
+	struct addrinfo		 hints, *res = NULL;
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in6	*sin6;
+	socklen_t		 sslen;
+	char			 portstr[16];
+	int			 fd = -1, on = 1, off = 0, rc, saved;
+
+	memset(&ss, 0, sizeof ss);
+	if (address == NULL) {
+		sin6 = (struct sockaddr_in6 *)&ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = in6addr_any;
+		sin6->sin6_port = htons((uint16_t)port);
+		sslen = sizeof *sin6;
+		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, 0);
+		if (fd != -1) {
+			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+			    sizeof off);
+		} else {
+			/* No IPv6 here: IPv4 only. */
+			struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+
+			memset(&ss, 0, sizeof ss);
+			sin->sin_family = AF_INET;
+			sin->sin_addr.s_addr = htonl(INADDR_ANY);
+			sin->sin_port = htons((uint16_t)port);
+			sslen = sizeof *sin;
+		}
+	} else {
+		memset(&hints, 0, sizeof hints);
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+		xsnprintf(portstr, sizeof portstr, "%d", port);
+		if ((rc = getaddrinfo(address, portstr, &hints, &res)) != 0) {
+			xasprintf(cause, "listen.address \"%.64s\": %s",
+			    address, gai_strerror(rc));
+			errno = EINVAL;
+			return (-1);
+		}
+		memcpy(&ss, res->ai_addr, res->ai_addrlen);
+		sslen = res->ai_addrlen;
+		freeaddrinfo(res);
+	}
+	if (fd == -1 && (fd = socket(ss.ss_family, SOCK_STREAM |
+	    SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1)
+		goto fail;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1)
+		goto fail;
+	/* Accepted sockets inherit it: small SOAP answers go out at once. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+	if (bind(fd, (struct sockaddr *)&ss, sslen) == -1)
+		goto fail;
+	if (listen(fd, HOSTD_BACKLOG) == -1)
+		goto fail;
+	sslen = sizeof ss;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
+		goto fail;
+	if (ss.ss_family == AF_INET6)
+		*bound = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else
+		*bound = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return (fd);
+
+fail:
+	saved = errno;
+	xasprintf(cause, "TCP port %d: %s", port, strerror(saved));
+	if (fd != -1)
+		close(fd);
+	errno = saved;
+	return (-1);
+}
+
+int
+hostd_http_open(struct hostd_http *hh, char **cause)
+{
+	struct hostd			*h = hh->hh_hostd;
+	const struct hostd_conf		*hc = &h->h_conf;
+	struct hostd_http_listener	*l;
+	char				*path;
+
+	if ((hh->hh_ssl = tls_server_ctx(h->h_certpath, h->h_keypath,
+	    cause)) == NULL)
+		return (-1);
+	hh->hh_ssl_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL,
+	    hostd_http_ssl_free_cb);
+	if (hh->hh_ssl_idx == -1) {
+		xasprintf(cause, "SSL_get_ex_new_index failed");
+		errno = ENOMEM;
+		return (-1);
+	}
+
+	l = &hh->hh_l[HOSTD_HTTP_TLS];
+	if ((l->hl_fd = hostd_http_tcp_socket(hc->hc_address,
+	    hc->hc_https_port, &l->hl_port, cause)) == -1)
+		return (-1);
+	if (hc->hc_http_enabled) {
+		l = &hh->hh_l[HOSTD_HTTP_REDIRECT];
+		if ((l->hl_fd = hostd_http_tcp_socket(hc->hc_address,
+		    hc->hc_http_port, &l->hl_port, cause)) == -1)
+			return (-1);
+	}
+
+	l = &hh->hh_l[HOSTD_HTTP_UNIX];
+	if ((path = daemon_path_mkdirs(h->h_daemon, "run/vireo/hostd.sock",
+	    cause)) == NULL)
+		return (-1);
+	if ((l->hl_fd = usock_listen(path, 0600, HOSTD_BACKLOG,
+	    cause)) == -1) {
+		free(path);
+		return (-1);
+	}
+	hh->hh_sockpath = path;
+	return (0);
+}
+
+/* One evhttp for listener l, with the common limits, serving l's fd. */
+static int
+hostd_http_setup(struct hostd_http *hh, struct hostd_http_listener *l,
+    struct event_base *base, char **cause)
+{
+	const struct hostd_conf	*hc = &hh->hh_hostd->h_conf;
+	struct evconnlistener	*lev;
+
+	if ((l->hl_evhttp = evhttp_new(base)) == NULL) {
+		xasprintf(cause, "evhttp_new failed");
+		errno = ENOMEM;
+		return (-1);
+	}
+	evhttp_set_max_body_size(l->hl_evhttp, (ev_ssize_t)hc->hc_max_body);
+	evhttp_set_max_headers_size(l->hl_evhttp,
+	    (ev_ssize_t)hc->hc_max_headers);
+	evhttp_set_timeout(l->hl_evhttp, HOSTD_IDLE_TIMEOUT);
+	evhttp_set_allowed_methods(l->hl_evhttp, EVHTTP_REQ_GET |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+	/* Read the rest of an oversized body, so the client sees the 413
+	 * instead of a reset. */
+	evhttp_set_flags(l->hl_evhttp, EVHTTP_SERVER_LINGERING_CLOSE);
+	evhttp_set_default_content_type(l->hl_evhttp, HOSTD_HTTP_TEXT);
+	evhttp_set_gencb(l->hl_evhttp, hostd_http_request_cb, l);
+	if (l->hl_kind == HOSTD_HTTP_TLS)
+		evhttp_set_bevcb(l->hl_evhttp, hostd_http_tls_bevcb, hh);
+
+	lev = evconnlistener_new(base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE |
+	    LEV_OPT_CLOSE_ON_EXEC, 0, l->hl_fd);
+	if (lev == NULL) {
+		xasprintf(cause, "evconnlistener_new failed");
+		errno = ENOMEM;
+		return (-1);
+	}
+	l->hl_fd = -1;		/* the listener owns it now */
+	if ((l->hl_bound = evhttp_bind_listener(l->hl_evhttp, lev)) == NULL) {
+		evconnlistener_free(lev);
+		xasprintf(cause, "evhttp_bind_listener failed");
+		errno = ENOMEM;
+		return (-1);
+	}
+	return (0);
+}
+
+int
+hostd_http_start(struct hostd_http *hh, struct event_base *base,
+    char **cause)
+{
+	struct hostd_http_listener	*l;
+	int				 i;
+
+	for (i = 0; i < HOSTD_HTTP_NLISTENERS; i++) {
+		l = &hh->hh_l[i];
+		if (l->hl_fd == -1)
+			continue;
+		if (hostd_http_setup(hh, l, base, cause) == -1)
+			return (-1);
+		if (l->hl_kind == HOSTD_HTTP_UNIX)
+			log_info("listening on %s (HTTP)", hh->hh_sockpath);
+		else
+			log_info("listening on port %d (%s)", l->hl_port,
+			    l->hl_name);
+	}
+	return (0);
+}
+
+int
+hostd_http_port(const struct hostd_http *hh, int kind)
+{
+	if (hh == NULL || kind < 0 || kind >= HOSTD_HTTP_NLISTENERS)
+		return (-1);
+	return (hh->hh_l[kind].hl_port);
+}
+
+void
+hostd_http_stop(struct hostd_http *hh)
+{
+	struct hostd_http_listener	*l;
+	int				 i;
+
+	if (hh == NULL)
+		return;
+	for (i = 0; i < HOSTD_HTTP_NLISTENERS; i++) {
+		l = &hh->hh_l[i];
+		if (l->hl_bound != NULL) {
+			evhttp_del_accept_socket(l->hl_evhttp, l->hl_bound);
+			l->hl_bound = NULL;
+		}
+	}
+}
+
+void
+hostd_http_free(struct hostd_http *hh)
+{
+	struct hostd_call	*call;
+	int			 i;
+
+	if (hh == NULL)
+		return;
+	hostd_http_stop(hh);
+	/* Frees every connection: pending calls learn they are gone. */
+	for (i = 0; i < HOSTD_HTTP_NLISTENERS; i++) {
+		if (hh->hh_l[i].hl_evhttp != NULL)
+			evhttp_free(hh->hh_l[i].hl_evhttp);
+		if (hh->hh_l[i].hl_fd != -1)
+			close(hh->hh_l[i].hl_fd);
+	}
+	while ((call = TAILQ_FIRST(&hh->hh_calls)) != NULL) {
+		if (call->hc_req != NULL)
+			evhttp_request_free(call->hc_req);
+		hostd_http_call_free(call);
+	}
+	if (hh->hh_sockpath != NULL) {
+		if (unlink(hh->hh_sockpath) == -1 && errno != ENOENT)
+			log_warn("unlink %s", hh->hh_sockpath);
+		free(hh->hh_sockpath);
+	}
+	SSL_CTX_free(hh->hh_ssl);
+	hh->hh_conns->hn_http = NULL;
+	if (hh->hh_conns->hn_count == 0)
+		free(hh->hh_conns);
+	free(hh);
+}
+
+/* A new TLS connection: count it, and stop accepting at the cap. */
+static struct bufferevent *
+hostd_http_tls_bevcb(struct event_base *base, void *arg)
+{
+	struct hostd_http	*hh = arg;
+	struct bufferevent	*bev;
+	SSL			*ssl;
+
+	if ((ssl = SSL_new(hh->hh_ssl)) == NULL)
+		fatalx("SSL_new: out of memory");
+	hh->hh_conns->hn_count++;
+	SSL_set_ex_data(ssl, hh->hh_ssl_idx, hh->hh_conns);
+	bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		fatalx("bufferevent_openssl_socket_new: out of memory");
+	/* Clients often close without close_notify; that is not an error
+	 * worth a log line. */
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	if (hh->hh_conns->hn_count >= hh->hh_hostd->h_conf.hc_max_conns &&
+	    !hh->hh_paused) {
+		log_warnx("%d TLS connections: not accepting more until one "
+		    "closes", hh->hh_conns->hn_count);
+		hostd_http_pause(hh, 1);
+	}
+	return (bev);
+}
+
+/* An SSL object is freed: its connection is over. */
+static void
+hostd_http_ssl_free_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+    long argl, void *argp)
+{
+	struct hostd_http_conns	*hn = ptr;
+	struct hostd_http	*hh;
+
+	if (hn == NULL)
+		return;
+	hn->hn_count--;
+	if ((hh = hn->hn_http) == NULL) {
+		if (hn->hn_count == 0)
+			free(hn);
+		return;
+	}
+	if (hh->hh_paused && hn->hn_count < hh->hh_hostd->h_conf.hc_max_conns)
+		hostd_http_pause(hh, 0);
+}
+
+static void
+hostd_http_pause(struct hostd_http *hh, int pause)
+{
+	struct hostd_http_listener	*l = &hh->hh_l[HOSTD_HTTP_TLS];
+	struct evconnlistener		*lev;
+
+	hh->hh_paused = pause;
+	if (l->hl_bound == NULL)
+		return;
+	lev = evhttp_bound_socket_get_listener(l->hl_bound);
+	if (pause)
+		evconnlistener_disable(lev);
+	else
+		evconnlistener_enable(lev);
+}
+
+static const char *
+hostd_http_method(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET:
+		return ("GET");
+	case EVHTTP_REQ_POST:
+		return ("POST");
+	case EVHTTP_REQ_HEAD:
+		return ("HEAD");
+	case EVHTTP_REQ_PUT:
+		return ("PUT");
+	case EVHTTP_REQ_DELETE:
+		return ("DELETE");
+	case EVHTTP_REQ_OPTIONS:
+		return ("OPTIONS");
+	default:
+		return ("OTHER");
+	}
+}
+
+/* Copy s into buf, printable ASCII only, for the log. */
+static void
+hostd_http_clean(char *buf, size_t size, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i + 1 < size && s[i] != '\0'; i++)
+		buf[i] = (s[i] > ' ' && s[i] < 0x7f) ? s[i] : '?';
+	buf[i] = '\0';
+}
+
+static void
+hostd_http_rlog_init(struct hostd_http_listener *l,
+    struct evhttp_request *req, struct hostd_http_rlog *rl)
+{
+	struct evhttp_connection	*evcon;
+	const struct evhttp_uri		*uri;
+	const char			*path = NULL;
+	char				*addr = NULL;
+	const char			*shown;
+	ev_uint16_t			 port = 0;
+	pid_t				 pid;
+	uid_t				 uid;
+	int				 fd;
+
+	clock_gettime(CLOCK_MONOTONIC, &rl->rl_start);
+	xsnprintf(rl->rl_method, sizeof rl->rl_method, "%s",
+	    hostd_http_method(evhttp_request_get_command(req)));
+	if ((uri = evhttp_request_get_evhttp_uri(req)) != NULL)
+		path = evhttp_uri_get_path(uri);
+	hostd_http_clean(rl->rl_path, sizeof rl->rl_path,
+	    path != NULL && *path != '\0' ? path : "/");
+
+	evcon = evhttp_request_get_connection(req);
+	if (l->hl_kind == HOSTD_HTTP_UNIX) {
+		xsnprintf(rl->rl_addr, sizeof rl->rl_addr, "unix");
+		fd = bufferevent_getfd(evhttp_connection_get_bufferevent(evcon));
+		if (usock_peercred(fd, &pid, &uid, NULL) == 0)
+			xsnprintf(rl->rl_peer, sizeof rl->rl_peer,
+			    "unix pid %ld uid %ld", (long)pid, (long)uid);
+		else
+			xsnprintf(rl->rl_peer, sizeof rl->rl_peer, "unix");
+		return;
+	}
+	evhttp_connection_get_peer(evcon, &addr, &port);
+	shown = addr != NULL ? addr : "?";
+	if (strncmp(shown, "::ffff:", 7) == 0 &&
+	    strchr(shown + 7, ':') == NULL)
+		shown += 7;
+	if (strchr(shown, ':') != NULL)
+		snprintf(rl->rl_addr, sizeof rl->rl_addr, "[%s]:%u", shown,
+		    (unsigned)port);
+	else
+		snprintf(rl->rl_addr, sizeof rl->rl_addr, "%s:%u", shown,
+		    (unsigned)port);
+	xsnprintf(rl->rl_peer, sizeof rl->rl_peer, "%s", rl->rl_addr);
+}
+
+static void
+hostd_http_rlog_done(const struct hostd_http_rlog *rl, int status,
+    size_t bytes)
+{
+	struct timespec	now;
+	long long	ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(now.tv_sec - rl->rl_start.tv_sec) * 1000 +
+	    (now.tv_nsec - rl->rl_start.tv_nsec) / 1000000;
+	log_info("%s %s %d %zu bytes %lld ms %s", rl->rl_method, rl->rl_path,
+	    status, bytes, ms, rl->rl_peer);
+}
+
+/* Answer with a fixed body (headers already added stay). */
+static void
+hostd_http_send(struct evhttp_request *req, struct hostd_http_rlog *rl,
+    int status, const char *reason, const char *type, const char *body,
+    size_t len)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct evbuffer		*buf;
+
+	if ((buf = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new: out of memory");
+	evhttp_add_header(out, "Content-Type", type);
+	evhttp_add_header(out, "Cache-Control", "no-cache");
+	if (body != NULL)
+		evbuffer_add(buf, body, len);
+	evhttp_send_reply(req, status, reason, buf);
+	evbuffer_free(buf);
+	hostd_http_rlog_done(rl, status, len);
+}
+
+static void
+hostd_http_request_cb(struct evhttp_request *req, void *arg)
+{
+	struct hostd_http_listener	*l = arg;
+	struct hostd_http_rlog		 rl;
+	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
+	const struct evhttp_uri		*uri;
+	const char			*path = NULL;
+	int				 get;
+
+	hostd_http_rlog_init(l, req, &rl);
+	if ((uri = evhttp_request_get_evhttp_uri(req)) != NULL)
+		path = evhttp_uri_get_path(uri);
+	if (path == NULL || *path == '\0')
+		path = "/";
+	get = cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD;
+
+	if (l->hl_kind == HOSTD_HTTP_REDIRECT && !(get &&
+	    strcmp(path, "/") == 0)) {
+		hostd_http_redirect(l, req, &rl, path);
+		return;
+	}
+	if (strcmp(path, "/") == 0) {
+		if (!get)
+			goto not_allowed;
+		hostd_http_send(req, &rl, HTTP_OK, "OK", HOSTD_HTTP_HTML,
+		    hostd_firstboot_welcome, strlen(hostd_firstboot_welcome));
+	} else if (strcmp(path, "/sdk/vimServiceVersions.xml") == 0) {
+		if (!get)
+			goto not_allowed;
+		hostd_http_send(req, &rl, HTTP_OK, "OK", HOSTD_HTTP_XML,
+		    hostd_http_versions, sizeof hostd_http_versions - 1);
+	} else if (strcmp(path, "/sdk/vimService.wsdl") == 0) {
+		if (!get)
+			goto not_allowed;
+		hostd_http_send(req, &rl, HTTP_OK, "OK", HOSTD_HTTP_XML,
+		    hostd_http_wsdl, sizeof hostd_http_wsdl - 1);
+	} else if (strcmp(path, "/sdk") == 0 || strcmp(path, "/sdk/") == 0 ||
+	    strcmp(path, "/sdk/vimService") == 0) {
+		if (cmd != EVHTTP_REQ_POST) {
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Allow", "POST");
+			hostd_http_send(req, &rl, 405, "Method Not Allowed",
+			    HOSTD_HTTP_TEXT, "405 Method Not Allowed\n", 23);
+			return;
+		}
+		hostd_http_call(l, req, &rl);
+	} else
+		hostd_http_send(req, &rl, HTTP_NOTFOUND, "Not Found",
+		    HOSTD_HTTP_TEXT, "404 Not Found\n", 14);
+	return;
+
+not_allowed:
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+	    "GET, HEAD");
+	hostd_http_send(req, &rl, 405, "Method Not Allowed", HOSTD_HTTP_TEXT,
+	    "405 Method Not Allowed\n", 23);
+}
+
+/* Plain HTTP port: everything but the welcome page moves to HTTPS. */
+static void
+hostd_http_redirect(struct hostd_http_listener *l, struct evhttp_request *req,
+    struct hostd_http_rlog *rl, const char *path)
+{
+	struct hostd_http	*hh = l->hl_http;
+	const char		*host, *target;
+	char			*location, port[16] = "";
+	int			 https;
+	size_t			 len;
+
+	host = evhttp_request_get_host(req);
+	if (host == NULL || *host == '\0' || strlen(host) > 255 ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(host))
+		host = hh->hh_hostd->h_hostname;
+	https = hh->hh_l[HOSTD_HTTP_TLS].hl_port;
+	if (https != 443)
+		xsnprintf(port, sizeof port, ":%d", https);
+	/* The request target as sent (path and query), if it is sane. */
+	target = evhttp_request_get_uri(req);
+	len = target != NULL ? strlen(target) : 0;
+	if (len == 0 || len > 2048 || target[0] != '/' ||
+	    strcspn(target, "\r\n\t ") != len)
+		target = path;
+	if (strchr(host, ':') != NULL && host[0] != '[')
+		xasprintf(&location, "https://[%s]%s%s", host, port, target);
+	else
+		xasprintf(&location, "https://%s%s%s", host, port, target);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
+	    location);
+	free(location);
+	hostd_http_send(req, rl, HTTP_MOVEPERM, "Moved Permanently",
+	    HOSTD_HTTP_TEXT, "301 Moved Permanently\n", 22);
+}
+
+/* POST /sdk: hand the body to soap.c. */
+static void
+hostd_http_call(struct hostd_http_listener *l, struct evhttp_request *req,
+    struct hostd_http_rlog *rl)
+{
+	struct hostd_http	*hh = l->hl_http;
+	struct hostd_call	*call;
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	struct evbuffer		*body = evhttp_request_get_input_buffer(req);
+	const char		*v;
+	size_t			 len;
+
+	call = xcalloc(1, sizeof *call);
+	call->hc_http = hh;
+	call->hc_req = req;
+	call->hc_evcon = evhttp_request_get_connection(req);
+	call->hc_log = *rl;
+	len = evbuffer_get_length(body);
+	call->hc_body = xmalloc(len + 1);
+	if (evbuffer_remove(body, call->hc_body, len) != (int)len)
+		fatalx("evbuffer_remove: short copy");
+	call->hc_body[len] = '\0';
+	if ((v = evhttp_find_header(in, "Cookie")) != NULL)
+		call->hc_cookie = xstrdup(v);
+	if ((v = evhttp_find_header(in, "SOAPAction")) != NULL)
+		call->hc_soapaction = xstrdup(v);
+	call->hc_info.ci_body = call->hc_body;
+	call->hc_info.ci_len = len;
+	call->hc_info.ci_cookie = call->hc_cookie;
+	call->hc_info.ci_soapaction = call->hc_soapaction;
+	call->hc_info.ci_peer = call->hc_log.rl_addr;
+	call->hc_info.ci_local = l->hl_kind == HOSTD_HTTP_UNIX;
+	TAILQ_INSERT_TAIL(&hh->hh_calls, call, hc_entry);
+	evhttp_connection_set_closecb(call->hc_evcon, hostd_http_call_closecb,
+	    call);
+
+	hostd_soap_handle(hh->hh_hostd, call);
+}
+
+/*
+ * The connection of a pending call is being freed.  When the client went
+ * away, libevent has detached the request and leaves it to us; when the
+ * whole server is being freed, the request goes with the connection.
+ */
+static void
+hostd_http_call_closecb(struct evhttp_connection *evcon, void *arg)
+{
+	struct hostd_call	*call = arg;
+
+	call->hc_gone = 1;
+	if (call->hc_req != NULL &&
+	    evhttp_request_get_connection(call->hc_req) != NULL)
+		call->hc_req = NULL;
+	call->hc_evcon = NULL;
+	log_debug("%s %s: client %s went away before the answer",
+	    call->hc_log.rl_method, call->hc_log.rl_path,
+	    call->hc_log.rl_peer);
+}
+
+static void
+hostd_http_call_free(struct hostd_call *call)
+{
+	TAILQ_REMOVE(&call->hc_http->hh_calls, call, hc_entry);
+	free(call->hc_body);
+	free(call->hc_cookie);
+	free(call->hc_soapaction);
+	free(call);
+}
+
+const struct hostd_call_info *
+hostd_call_info(struct hostd_call *call)
+{
+	return (&call->hc_info);
+}
+
+int
+hostd_call_is_gone(struct hostd_call *call)
+{
+	return (call->hc_gone);
+}
+
+void
+hostd_call_reply(struct hostd_call *call, int status, struct evbuffer *buf,
+    const char *set_cookie)
+{
+	struct evkeyvalq	*out;
+	size_t			 len = buf != NULL ? evbuffer_get_length(buf) : 0;
+
+	if (call->hc_gone || call->hc_req == NULL) {
+		if (buf != NULL)
+			evbuffer_drain(buf, len);
+		if (call->hc_req != NULL)
+			evhttp_request_free(call->hc_req);
+		hostd_http_rlog_done(&call->hc_log, 499, 0);
+		hostd_http_call_free(call);
+		return;
+	}
+	evhttp_connection_set_closecb(call->hc_evcon, NULL, NULL);
+	out = evhttp_request_get_output_headers(call->hc_req);
+	evhttp_add_header(out, "Content-Type", HOSTD_HTTP_XML);
+	evhttp_add_header(out, "Cache-Control", "no-cache");
+	if (set_cookie != NULL &&
+	    evhttp_add_header(out, "Set-Cookie", set_cookie) == -1)
+		log_warnx("refusing a Set-Cookie value with a line break");
+	evhttp_send_reply(call->hc_req, status, status == HTTP_OK ? "OK" :
+	    "Internal Server Error", buf);
+	hostd_http_rlog_done(&call->hc_log, status, len);
+	hostd_http_call_free(call);
+}
+
+void
+hostd_call_drop(struct hostd_call *call)
+{
+	if (call->hc_gone || call->hc_req == NULL) {
+		if (call->hc_req != NULL)
+			evhttp_request_free(call->hc_req);
+		hostd_http_rlog_done(&call->hc_log, 499, 0);
+	} else {
+		evhttp_connection_set_closecb(call->hc_evcon, NULL, NULL);
+		/* evhttp_send_error closes the connection after it. */
+		evhttp_send_error(call->hc_req, HTTP_SERVUNAVAIL, NULL);
+		hostd_http_rlog_done(&call->hc_log, HTTP_SERVUNAVAIL, 0);
+	}
+	hostd_http_call_free(call);
+}

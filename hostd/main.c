@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hostd start-up: the lib/daemon.c sequence and nothing else.  Options
+ * beyond the common ones: -p port (HTTPS) and -P port (plain HTTP), both
+ * overriding hostd.conf, 0 picking a free port.  The signal callbacks
+ * reach the context through d_arg, so there is no global.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "daemon.h"
+#include "hostd.h"
+#include "log.h"
+#include "xmalloc.h"
+
+static int	hostd_main_option(struct daemon *, int, const char *, char **);
+static int	hostd_main_config(struct daemon *, char **);
+static void	hostd_main_shutdown(struct daemon *);
+static int	hostd_main_port(const char *, int *, char **);
+static __dead void hostd_main_fail(struct daemon *, struct hostd *, char *);
+
+static const struct daemon_spec hostd_main_spec = {
+	.ds_name = "hostd",
+	.ds_usage = "[-p port] [-P port]",
+	.ds_optstring = "p:P:",
+	.ds_option = hostd_main_option,
+	.ds_config = hostd_main_config,
+	.ds_shutdown = hostd_main_shutdown,
+};
+
+/* A start-up failure after the pid file: say why, clean up, exit 1. */
+static __dead void
+hostd_main_fail(struct daemon *d, struct hostd *h, char *cause)
+{
+	log_warnx("%s", cause);
+	free(cause);
+	hostd_free(h);
+	daemon_free(d);
+	exit(1);
+}
+
+static int
+hostd_main_port(const char *arg, int *port, char **cause)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || n < 0 || n > 65535) {
+		xasprintf(cause, "\"%.16s\" is not a port number (0 to 65535)",
+		    arg);
+		return (-1);
+	}
+	*port = (int)n;
+	return (0);
+}
+
+static int
+hostd_main_option(struct daemon *d, int ch, const char *arg, char **cause)
+{
+	struct hostd	*h = d->d_arg;
+
+	switch (ch) {
+	case 'p':
+		return (hostd_main_port(arg, &h->h_port_arg, cause));
+	case 'P':
+		return (hostd_main_port(arg, &h->h_http_port_arg, cause));
+	}
+	xasprintf(cause, "unexpected option %d", ch);
+	return (-1);
+}
+
+static int
+hostd_main_config(struct daemon *d, char **cause)
+{
+	struct hostd	*h = d->d_arg;
+
+	if (hostd_config(h, d->d_conf, cause) == -1)
+		return (-1);
+	if (d->d_check)
+		return (hostd_check(h, cause));
+	return (0);
+}
+
+static void
+hostd_main_shutdown(struct daemon *d)
+{
+	hostd_shutdown(d->d_arg);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct daemon	*d;
+	struct hostd	*h;
+	char		*msg, *cause = NULL;
+	int		 status;
+
+	d = daemon_create(&hostd_main_spec, NULL);
+	h = hostd_create(d);
+	d->d_arg = h;
+	if (daemon_setup(d, argc, argv, &status, &msg) == -1) {
+		fputs(msg, status == 0 ? stdout : stderr);
+		free(msg);
+		hostd_free(h);
+		daemon_free(d);
+		exit(status);
+	}
+	if (daemon_open(d, &cause) == -1)
+		fatalx("%s", cause);
+	if (hostd_open(h, &cause) == -1)
+		hostd_main_fail(d, h, cause);
+
+	switch (daemon_start(d, &cause)) {
+	case -1:
+		fatalx("%s", cause);
+	case 1:
+		_exit(0);
+	}
+	if (hostd_start(h, d->d_base, &cause) == -1)
+		hostd_main_fail(d, h, cause);
+
+	if (event_base_dispatch(d->d_base) == -1)
+		fatalx("event_base_dispatch failed");
+
+	hostd_free(h);
+	log_info("exiting");
+	daemon_free(d);
+	return (0);
+}
