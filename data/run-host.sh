@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: ISC
 #
 # Start what exists of a Vireo host on its embedded default configuration,
-# with ROOT as its --root directory (./quickstart run calls this).  Today
-# that is one demo VM: vmx booting the freestanding test guest from the
-# datastore.  Later issues start hostd here and register the demo VM with it.
+# with ROOT as its --root directory (./quickstart run calls this): hostd,
+# detached, on the unprivileged ports 8443 (HTTPS) and 8080 (HTTP), and one
+# demo VM: vmx booting the freestanding test guest from the datastore.
+# Later issues register the demo VM with hostd.
 #
 # usage: run-host.sh BUILDDIR ROOT
 
@@ -22,6 +23,33 @@ for d in etc/vireo var/lib/vireo/datastore1 var/log/vireo run/vireo; do
 	mkdir -p "$root/$d"
 done
 mkdir -p "$vmdir"
+
+# hostd: creates the host's files on its first start (hostd(8)), then
+# detaches; it is ready once it has written run/vireo/hostd.port.
+hostd="$build/hostd/hostd"
+[ -x "$hostd" ] || { say "hostd was not built ($hostd)"; exit 1; }
+pidfile="$root/run/vireo/hostd.pid"
+if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+	say "hostd is already running (pid $(cat "$pidfile"))"
+elif ! "$hostd" --root "$root" -p "${VIREO_HTTPS_PORT:-8443}" \
+    -P "${VIREO_HTTP_PORT:-8080}"; then
+	say "hostd did not start; its log: $root/var/log/vireo/hostd.log"
+	exit 1
+fi
+tries=300
+while [ ! -f "$root/run/vireo/hostd.port" ]; do
+	tries=$((tries - 1))
+	[ "$tries" -gt 0 ] || { say "hostd is not serving"; exit 1; }
+	sleep 0.1
+done
+port=$(cat "$root/run/vireo/hostd.port")
+thumb=$(openssl x509 -noout -fingerprint -sha1 \
+    -in "$root/etc/vireo/ssl/rui.crt" 2>/dev/null | sed 's/.*=//') || :
+say "hostd: https://$(uname -n):$port/ (user root, empty password;" \
+    "thumbprint ${thumb:-see $root/etc/vireo/ssl/rui.crt})"
+say "        also http://localhost/ on the socket $root/run/vireo/hostd.sock"
+say "        log $root/var/log/vireo/hostd.log;" \
+    "stop it with: kill $(cat "$pidfile")"
 
 vmx="$build/vmx/vmx"
 guest="$build/tests/guest/testguest.elf"

@@ -161,18 +161,27 @@ hostd_auth_lookup(struct hostd_auth *au, const char *file, const char *name,
 	return (rc);
 }
 
-/* The failure record for user, created when create is set. */
+/*
+ * The failure record for user, created when create is set.  When the
+ * table is full the oldest record that is not locked is reused, so that
+ * failures under many other names cannot flush a lock.
+ */
 static struct hostd_auth_record *
 hostd_auth_record(struct hostd_auth *au, const char *user, int create)
 {
-	struct hostd_auth_record	*r;
+	struct hostd_auth_record	*r, *o;
 	size_t				 i, oldest = 0;
+	time_t				 now = hostd_auth_now();
+	int				 rl, ol;
 
 	for (i = 0; i < au->au_nrecords; i++) {
-		if (strcmp(au->au_records[i].ar_user, user) == 0)
-			return (&au->au_records[i]);
-		if (au->au_records[i].ar_last <
-		    au->au_records[oldest].ar_last)
+		r = &au->au_records[i];
+		if (strcmp(r->ar_user, user) == 0)
+			return (r);
+		o = &au->au_records[oldest];
+		rl = r->ar_until > now;
+		ol = o->ar_until > now;
+		if ((!rl && ol) || (rl == ol && r->ar_last < o->ar_last))
 			oldest = i;
 	}
 	if (!create)

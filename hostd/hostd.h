@@ -178,7 +178,6 @@ void	hostd_soap_handle(struct hostd *, struct hostd_call *);
  * struct hostd_soap, reached from struct hostd through one pointer.
  */
 
-
 struct _xmlNode;
 struct cfg;
 struct hostd_soap;
@@ -385,6 +384,7 @@ struct hostd_val	*hostd_fault_localized(const struct hostd_fault *);
 /* session.c ----------------------------------------------------------- */
 
 #define HOSTD_SESSION_IDLE	1800	/* s, ESX's default idle expiry */
+#define HOSTD_SESSION_MAX	500	/* ESX's default maxSessionCount */
 
 /*
  * One logged-in session.  The cookie (40 hex digits) is the secret the
@@ -412,8 +412,14 @@ struct hostd_session {
 
 struct hostd_sessions;
 
-/* A table with idle expiry after idle seconds (0: never).  Never NULL. */
-struct hostd_sessions	*hostd_session_table_create(unsigned int idle);
+/*
+ * A table with idle expiry after idle seconds (0: never) holding at most
+ * max sessions (0: no limit; beyond it the least recently active session
+ * is ended, as scripts that never log out are the usual cause).  Never
+ * NULL.
+ */
+struct hostd_sessions	*hostd_session_table_create(unsigned int idle,
+			    unsigned int max);
 /* Ends every session (slot destructors run). Accepts NULL. */
 void			 hostd_session_table_free(struct hostd_sessions *);
 /* A new session for user; ip and agent may be NULL.  Never NULL. */
@@ -449,15 +455,16 @@ size_t			 hostd_session_expire(struct hostd_sessions *);
 int			 hostd_session_cookie_parse(const char *header,
 			    char *buf, size_t len);
 /* The Set-Cookie value for s (caller frees); Secure when secure. */
-char			*hostd_session_set_cookie(const struct hostd_session *,
-			    int secure);
+char			*hostd_session_set_cookie(
+			    const struct hostd_session *, int secure);
 /* A new UserSession data object for s. */
 struct hostd_val	*hostd_session_to_val(const struct hostd_session *);
 
 /* auth.c -------------------------------------------------------------- */
 
-#define HOSTD_AUTH_LOCK_FAILURES	5	/* ESX Security.AccountLockFailures */
-#define HOSTD_AUTH_UNLOCK_TIME		900	/* s, Security.AccountUnlockTime */
+/* Defaults of ESX's Security.AccountLockFailures and AccountUnlockTime (s). */
+#define HOSTD_AUTH_LOCK_FAILURES	5
+#define HOSTD_AUTH_UNLOCK_TIME		900
 
 struct hostd_auth;
 
@@ -476,9 +483,9 @@ void			 hostd_auth_free(struct hostd_auth *);
  * (wrong password, unknown user, locked; not told apart) or another errno
  * when the files cannot be read.  peer is only for the log.
  */
-int			 hostd_auth_login(struct hostd_auth *, const char *user,
-			    const char *password, const char *peer,
-			    char **fullname);
+int			 hostd_auth_login(struct hostd_auth *,
+			    const char *user, const char *password,
+			    const char *peer, char **fullname);
 /*
  * The groups of user (primary from passwd, then etc/vireo/group members)
  * as a NULL-terminated array the caller frees with hostd_auth_groups_free,
@@ -541,9 +548,11 @@ struct hostd_soap_method {
 /*
  * Create the SOAP state: sessions, authentication from <root>/etc/vireo,
  * options from conf (may be NULL): Security.AccountLockFailures,
- * Security.AccountUnlockTime (s), Config.HostAgent.vmacore.soap.
- * sessionTimeout (session idle minutes, 0: never).  base may be NULL (no expiry timer: sessions
- * expire lazily).  NULL with *cause on a bad option.
+ * Security.AccountUnlockTime (s),
+ * Config.HostAgent.vmacore.soap.sessionTimeout (session idle minutes, 0:
+ * never) and Config.HostAgent.vmacore.soap.maxSessionCount.  base may be
+ * NULL (no expiry timer: sessions expire lazily).  NULL with *cause on a
+ * bad option.
  */
 struct hostd_soap	*hostd_soap_create(struct event_base *,
 			    const char *root, const struct cfg *conf,
@@ -555,8 +564,8 @@ struct hostd_auth	*hostd_soap_auth(struct hostd_soap *);
  * Handle one request body without the network: the HTTP status (200 or
  * 500) in *status, the response appended to out, and the Set-Cookie
  * value (caller frees) or NULL in *setcookie.  info's ci_body/ci_len are
- * ignored (body and len are used).  Deferring handlers answer
- * NotSupported here.
+ * ignored (body and len are used).  hostd_soap_req_can_defer is 0 here:
+ * a handler that would defer must answer at once instead.
  */
 void			 hostd_soap_process(struct hostd_soap *,
 			    const char *body, size_t len,
@@ -576,7 +585,295 @@ struct hostd_val	*hostd_mo_serviceinstance_content(void);
 
 extern const struct hostd_soap_method hostd_mo_sessionmanager_methods[];
 /* SessionManager.currentSession for s (NULL: unset), sessionList. */
-struct hostd_val	*hostd_mo_sessionmanager_current(struct hostd_session *);
+struct hostd_val	*hostd_mo_sessionmanager_current(
+			    struct hostd_session *);
 struct hostd_val	*hostd_mo_sessionmanager_list(struct hostd_soap *);
+
+/* inventory.c --------------------------------------------------------- */
+
+/*
+ * The managed-object registry of the standalone host (vi-api.md §4.1):
+ * every object the PropertyCollector can read, inventory entities and
+ * managers alike, by (type, id).  Types form a table {name, supertype,
+ * property table}; a property is a getter producing a new hostd_val (NULL:
+ * unset).  Session-scoped objects (views, filters, created collectors)
+ * carry the owning session's key and are invisible to other sessions.
+ * Whoever changes something a property shows calls hostd_inventory_changed
+ * so that pending WaitForUpdates are re-evaluated.
+ */
+struct hostd_inventory;
+struct hostd_mo;
+
+/* What a getter sees. */
+struct hostd_inventory_ctx {
+	struct hostd_inventory	*ic_inv;
+	struct hostd_soap	*ic_soap;	/* may be NULL (unit tests) */
+	struct hostd_mo		*ic_mo;
+	struct hostd_session	*ic_session;	/* the caller, or NULL */
+	const struct hostd_inventory_prop *ic_prop;	/* being read */
+};
+
+struct hostd_inventory_prop {
+	const char		*ip_name;	/* top-level property */
+	struct hostd_val	*(*ip_get)(const struct hostd_inventory_ctx *);
+	const char		*ip_priv;	/* privilege, or NULL */
+};
+
+struct hostd_inventory_type {
+	const char			*it_name;
+	const char			*it_parent;	/* supertype, or NULL */
+	/* Own properties, {NULL} ended; NULL: not modelled yet (any path
+	 * is accepted and reads unset). */
+	const struct hostd_inventory_prop *it_props;
+};
+
+struct hostd_mo {
+	char				*mo_type;	/* concrete type */
+	char				*mo_id;
+	const struct hostd_inventory_type *mo_t;
+	struct hostd_mo			*mo_parent;	/* entity parent */
+	char				*mo_owner;	/* session key, or NULL */
+	void				*mo_data;	/* the owner's */
+	void				(*mo_data_free)(void *);
+	struct hostd_mo			*mo_next;	/* registry order */
+};
+
+/* Fixed moids of a standalone host. */
+#define HOSTD_MO_ROOT		"ha-folder-root"
+#define HOSTD_MO_DATACENTER	"ha-datacenter"
+#define HOSTD_MO_VMFOLDER	"ha-folder-vm"
+#define HOSTD_MO_HOSTFOLDER	"ha-folder-host"
+#define HOSTD_MO_DSFOLDER	"ha-folder-datastore"
+#define HOSTD_MO_NETFOLDER	"ha-folder-network"
+#define HOSTD_MO_COMPUTE	"ha-compute-res"
+#define HOSTD_MO_HOST		"ha-host"
+#define HOSTD_MO_POOL		"ha-root-pool"
+#define HOSTD_MO_PC		"ha-property-collector"
+
+/*
+ * The registry with the fixed tree, the managers (ServiceInstance,
+ * SessionManager, ha-property-collector, ViewManager, ha-searchindex),
+ * the datastore of conf (datastore.name, datastore.path under root) and
+ * the networks ("VM Network", one per Linux bridge).  base may be NULL
+ * (no deferred change notification).  Never NULL.
+ */
+struct hostd_inventory	*hostd_inventory_create(struct event_base *,
+			    const char *root, const struct cfg *conf);
+void			 hostd_inventory_free(struct hostd_inventory *);
+struct event_base	*hostd_inventory_base(struct hostd_inventory *);
+const char		*hostd_inventory_rootdir(struct hostd_inventory *);
+/* The type named name, or NULL. */
+const struct hostd_inventory_type *hostd_inventory_type(const char *name);
+/* 1 if type is super or one of its subtypes. */
+int			 hostd_inventory_is_a(const char *type,
+			    const char *super);
+/* The property name of t or a supertype; NULL if none. */
+const struct hostd_inventory_prop *hostd_inventory_prop(
+			    const struct hostd_inventory_type *,
+			    const char *name);
+/*
+ * Register an object of a type in the type table under parent (an entity
+ * parent, or NULL), owned by session key owner (NULL: global).  data is
+ * freed with data_free (may be NULL) when the object goes.  NULL with
+ * errno EEXIST (id taken) or EINVAL (unknown type).  Call
+ * hostd_inventory_changed(inv, parent, "childEntity") after adding an entity.
+ */
+struct hostd_mo		*hostd_inventory_register(struct hostd_inventory *,
+			    const char *type, const char *id,
+			    struct hostd_mo *parent, const char *owner,
+			    void *data, void (*data_free)(void *));
+/* Remove mo (children lose their parent) and notify a change. */
+void			 hostd_inventory_unregister(struct hostd_inventory *,
+			    struct hostd_mo *);
+/* Remove every object owned by session key owner. */
+void			 hostd_inventory_unregister_owner(
+			    struct hostd_inventory *, const char *owner);
+/*
+ * The object id whose type is type or a subtype (type NULL: any), visible
+ * to session s (NULL: global objects only); NULL if none.
+ */
+struct hostd_mo		*hostd_inventory_find(struct hostd_inventory *,
+			    const char *type, const char *id,
+			    const struct hostd_session *s);
+/* Walk in registration order: first with prev NULL. */
+struct hostd_mo		*hostd_inventory_next(struct hostd_inventory *,
+			    struct hostd_mo *prev);
+/* All objects of type (or a subtype) visible to s, as a MoRef array of
+ * item type "ManagedObjectReference". */
+struct hostd_val	*hostd_inventory_list(struct hostd_inventory *,
+			    const char *type, const struct hostd_session *s);
+/* Entities whose parent is mo, as a MoRef array. */
+struct hostd_val	*hostd_inventory_children(struct hostd_inventory *,
+			    struct hostd_mo *mo);
+/*
+ * Read dotted path on mo for session s: a new value, or NULL when unset
+ * (or when a component is unset).  *invalid is set to 1 when the first
+ * component is not a property of mo's type.
+ */
+struct hostd_val	*hostd_inventory_get(struct hostd_inventory *,
+			    struct hostd_soap *, struct hostd_mo *,
+			    struct hostd_session *, const char *path,
+			    int *invalid);
+/*
+ * Something mo shows under path changed (mo and path may be NULL: "some
+ * object").  Bumps the version and wakes the watchers (PropertyCollector
+ * waits) on the next loop turn, or at once without an event base.
+ */
+void			 hostd_inventory_changed(struct hostd_inventory *,
+			    struct hostd_mo *mo, const char *path);
+uint64_t		 hostd_inventory_version(struct hostd_inventory *);
+/* Watchers: cb(arg) runs after changes.  unwatch is safe from cb. */
+void			 hostd_inventory_watch(struct hostd_inventory *,
+			    void (*cb)(void *), void *arg);
+void			 hostd_inventory_unwatch(struct hostd_inventory *,
+			    void (*cb)(void *), void *arg);
+/* The registry of hs (soap.c). */
+struct hostd_inventory	*hostd_soap_inventory(struct hostd_soap *);
+
+/* ManagedEntity properties every entity type shares (inventory.c). */
+struct hostd_val	*hostd_inventory_get_name(
+			    const struct hostd_inventory_ctx *);
+struct hostd_val	*hostd_inventory_get_parent(
+			    const struct hostd_inventory_ctx *);
+
+/* mo-hostsystem.c, mo-datastore.c, mo-network.c ----------------------- */
+
+extern const struct hostd_inventory_prop hostd_mo_hostsystem_props[];
+extern const struct hostd_inventory_prop hostd_mo_datastore_props[];
+extern const struct hostd_inventory_prop hostd_mo_network_props[];
+/* The host's facts (from /proc and /sys; each call reads them again). */
+struct hostd_mo_hostsystem_facts {
+	int64_t		hf_memsize;	/* bytes */
+	int		hf_pkgs, hf_cores, hf_threads;
+	int64_t		hf_hz;
+	char		hf_model[128];	/* CPU model name */
+	char		hf_vendor[32];	/* "intel", "amd"... */
+	int		hf_nics, hf_hbas;
+	time_t		hf_boot;	/* realtime seconds */
+};
+void	hostd_mo_hostsystem_facts(struct hostd_mo_hostsystem_facts *);
+/* The host's name (FQDN if known), for HostSystem and ComputeResource. */
+void	hostd_mo_hostsystem_name(char *, size_t);
+/* Data of a Datastore object: name and the directory it serves. */
+struct hostd_mo_datastore {
+	char	*ds_name;
+	char	*ds_path;	/* absolute */
+};
+struct hostd_mo_datastore *hostd_mo_datastore_create(const char *name,
+			    const char *path);
+void			 hostd_mo_datastore_free(void *);
+/* The moid of a datastore: a stable VMFS-UUID-like string (buf >= 40). */
+void			 hostd_mo_datastore_id(const char *name,
+			    const char *path, char *buf, size_t len);
+
+/* propfilter.c -------------------------------------------------------- */
+
+/*
+ * The retrieval algorithm of vi-api.md §3.4 for one PropertyFilterSpec,
+ * used by RetrieveProperties and by filters.  Specs are normalized first
+ * into a typed, validated copy (booleans as booleans, TraversalSpecs
+ * typed, names resolved).
+ */
+struct hostd_propfilter_prop {
+	char			*pp_name;	/* path as requested */
+	struct hostd_val	*pp_val;	/* value, or the
+						 * LocalizedMethodFault of a
+						 * missing property */
+	char			*pp_ser;	/* serialized, for diffs */
+};
+
+struct hostd_propfilter_obj {
+	char				*po_type;
+	char				*po_id;
+	struct hostd_propfilter_prop	*po_props;
+	size_t				 po_nprops;
+	struct hostd_propfilter_prop	*po_missing;
+	size_t				 po_nmissing;
+};
+
+struct hostd_propfilter_result {
+	struct hostd_propfilter_obj	*pr_objs;
+	size_t				 pr_nobjs;
+};
+
+/* Most objects one evaluation may visit or report. */
+#define HOSTD_PROPFILTER_MAX_OBJECTS	100000
+
+/*
+ * A typed copy of the request value spec (a PropertyFilterSpec), or NULL
+ * with *fault (InvalidArgument, InvalidProperty).
+ */
+struct hostd_val	*hostd_propfilter_normalize(const struct hostd_val *,
+			    struct hostd_fault **);
+/*
+ * Add the objects of normalized spec to res (merged by MoRef).  lenient:
+ * starting objects that do not exist are skipped (filters) instead of
+ * failing with ManagedObjectNotFound.  ser: also fill pp_ser.  0, or -1
+ * with *fault.
+ */
+int			 hostd_propfilter_eval(struct hostd_inventory *,
+			    struct hostd_soap *, struct hostd_session *,
+			    const struct hostd_val *spec, int lenient, int ser,
+			    struct hostd_propfilter_result *,
+			    struct hostd_fault **);
+void			 hostd_propfilter_result_clear(
+			    struct hostd_propfilter_result *);
+/* A new ObjectContent for o (values copied). */
+struct hostd_val	*hostd_propfilter_content(
+			    const struct hostd_propfilter_obj *);
+/* v serialized (as an anyType value) in a new string. */
+char			*hostd_propfilter_serialize(const struct hostd_val *);
+
+/* mo-propertycollector.c, mo-propertyfilter.c ------------------------- */
+
+extern const struct hostd_soap_method hostd_mo_propertycollector_methods[];
+extern const struct hostd_soap_method hostd_mo_propertyfilter_methods[];
+extern const struct hostd_inventory_prop hostd_mo_propertycollector_props[];
+extern const struct hostd_inventory_prop hostd_mo_propertyfilter_props[];
+/*
+ * The session's PropertyCollector/ViewManager state (the session slot),
+ * created on first use; its destructor cancels pending waits and removes
+ * the session's views, filters and collectors.
+ */
+void	hostd_mo_propertycollector_slot(struct hostd_soap *,
+	    struct hostd_session *);
+/* DestroyPropertyFilter: remove the filter mo (a PropertyFilter). */
+void	hostd_mo_propertycollector_filter_destroy(struct hostd_mo *);
+/* A filter's spec (spec 1) or partialUpdates (spec 0), new values. */
+struct hostd_val *hostd_mo_propertycollector_filter_prop(struct hostd_mo *,
+	    int spec);
+
+/* mo-viewmanager.c, mo-containerview.c, mo-listview.c ----------------- */
+
+extern const struct hostd_soap_method hostd_mo_viewmanager_methods[];
+extern const struct hostd_soap_method hostd_mo_containerview_methods[];
+extern const struct hostd_soap_method hostd_mo_listview_methods[];
+extern const struct hostd_inventory_prop hostd_mo_viewmanager_props[];
+extern const struct hostd_inventory_prop hostd_mo_containerview_props[];
+extern const struct hostd_inventory_prop hostd_mo_listview_props[];
+/* Most views a session may hold. */
+#define HOSTD_VIEW_MAX		256
+/* A new session-scoped moid "session[<key>]<uuid>" (caller frees). */
+char	*hostd_mo_viewmanager_newid(const struct hostd_session *);
+/* ContainerView data. */
+struct hostd_mo_containerview {
+	char	*cv_type;	/* container's */
+	char	*cv_id;
+	char	**cv_types;	/* NULL-terminated; empty: all */
+	int	 cv_recursive;
+};
+void	hostd_mo_containerview_free(void *);
+/* A ListView's objects: a MoRef array (the data of a ListView mo). */
+
+/* mo-searchindex.c ---------------------------------------------------- */
+
+extern const struct hostd_soap_method hostd_mo_searchindex_methods[];
+/* The entity children FindChild and FindByInventoryPath look at. */
+struct hostd_val	*hostd_mo_searchindex_children(
+			    struct hostd_inventory *, struct hostd_mo *);
+
+/* ServiceInstance and SessionManager properties (inventory.c). */
+extern const struct hostd_inventory_prop hostd_inventory_si_props[];
+extern const struct hostd_inventory_prop hostd_inventory_sm_props[];
 
 #endif

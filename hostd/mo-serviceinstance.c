@@ -33,8 +33,7 @@ static const struct hostd_mo_serviceinstance_ref
 	{ "userDirectory", "UserDirectory", "ha-user-directory" },
 	{ "sessionManager", "SessionManager", "ha-sessionmgr" },
 	{ "authorizationManager", "AuthorizationManager", "ha-authmgr" },
-	{ "perfManager", "PerformanceManager", "ha-perfmgr" },
-	{ "eventManager", "EventManager", "ha-eventmgr" },
+	/* perfManager ha-perfmgr, eventManager ha-eventmgr: when they exist. */
 	{ "taskManager", "TaskManager", "ha-taskmgr" },
 	{ "accountManager", "HostLocalAccountManager", "ha-localacctmgr" },
 	{ "searchIndex", "SearchIndex", "ha-searchindex" },

@@ -157,8 +157,8 @@ hostd_mo_sessionmanager_terminate(struct hostd_soap_req *req)
 		key = hostd_val_str(hostd_val_field_nth(req->r_params,
 		    "sessionId", i));
 		if ((s = hostd_session_find_key(st, key)) != NULL) {
-			log_info("session %.8s of %s terminated by %s", s->s_key,
-			    s->s_user, req->r_session->s_user);
+			log_info("session %.8s of %s terminated by %s",
+			    s->s_key, s->s_user, req->r_session->s_user);
 			hostd_session_end(st, s);
 		}
 	}

@@ -29,6 +29,7 @@ struct hostd_sessions {
 	struct hostd_session	*st_first;	/* list, newest first */
 	size_t			 st_count;
 	unsigned int		 st_idle;	/* s; 0: never expire */
+	unsigned int		 st_max;	/* sessions; 0: no limit */
 };
 
 static void	hostd_session_random(unsigned char *, size_t);
@@ -77,12 +78,13 @@ hostd_session_equal(const char *a, const char *b)
 }
 
 struct hostd_sessions *
-hostd_session_table_create(unsigned int idle)
+hostd_session_table_create(unsigned int idle, unsigned int max)
 {
 	struct hostd_sessions	*st;
 
 	st = xcalloc(1, sizeof *st);
 	st->st_idle = idle;
+	st->st_max = max;
 	return (st);
 }
 
@@ -101,10 +103,21 @@ hostd_session_new(struct hostd_sessions *st, const char *user,
     const char *fullname, const char *locale, const char *ip,
     const char *agent)
 {
-	struct hostd_session	*s;
+	struct hostd_session	*s, *lru;
 	unsigned char		 r[20];
 	size_t			 i;
 
+	hostd_session_expire(st);
+	if (st->st_max != 0 && st->st_count >= st->st_max) {
+		lru = st->st_first;
+		for (s = st->st_first; s != NULL; s = s->s_next) {
+			if (s->s_idle_since <= lru->s_idle_since)
+				lru = s;
+		}
+		log_warnx("%u sessions: ending session %.8s of %s, the least "
+		    "recently active", st->st_max, lru->s_key, lru->s_user);
+		hostd_session_end(st, lru);
+	}
 	s = xcalloc(1, sizeof *s);
 	hostd_session_random(r, sizeof r);
 	for (i = 0; i < sizeof r; i++)

@@ -42,6 +42,7 @@ struct hostd_soap {
 	struct hostd_sessions	*hs_sessions;
 	struct hostd_auth	*hs_auth;
 	struct event		*hs_sweep;	/* session expiry, or NULL */
+	struct hostd_inventory	*hs_inventory;	/* inventory.c */
 };
 
 /*
@@ -63,11 +64,17 @@ static const struct hostd_soap_motype hostd_soap_motypes[] = {
 static const struct hostd_soap_method *const hostd_soap_tables[] = {
 	hostd_mo_serviceinstance_methods,
 	hostd_mo_sessionmanager_methods,
+	hostd_mo_propertycollector_methods,
+	hostd_mo_propertyfilter_methods,
+	hostd_mo_viewmanager_methods,
+	hostd_mo_containerview_methods,
+	hostd_mo_listview_methods,
+	hostd_mo_searchindex_methods,
 };
 
 static void	hostd_soap_sweep_cb(evutil_socket_t, short, void *);
 static const struct hostd_soap_method *hostd_soap_find(const char *,
-		    const char *, int *);
+		    const char *);
 static int	hostd_soap_object_exists(const char *, const char *);
 static int	hostd_soap_params(struct hostd_soap_req *, xmlNodePtr,
 		    xmlNodePtr);
@@ -94,9 +101,10 @@ hostd_soap_create(struct event_base *base, const char *root,
     const struct cfg *conf, char **cause)
 {
 	struct hostd_soap	*hs;
+	struct hostd_inventory	*inv;
 	struct cfg		*empty = NULL;
 	struct timeval		 tv = { HOSTD_SOAP_SWEEP, 0 };
-	long long		 fails, unlock, idle;
+	long long		 fails, unlock, idle, max;
 	int			 bad;
 
 	xml_init();
@@ -107,13 +115,18 @@ hostd_soap_create(struct event_base *base, const char *root,
 	    cfg_get_int(conf, "Security.AccountUnlockTime", 0, 86400 * 7,
 	    HOSTD_AUTH_UNLOCK_TIME, &unlock, cause) != 0 ||
 	    cfg_get_int(conf, "Config.HostAgent.vmacore.soap.sessionTimeout",
-	    0, 60 * 24 * 7, HOSTD_SESSION_IDLE / 60, &idle, cause) != 0;
+	    0, 60 * 24 * 7, HOSTD_SESSION_IDLE / 60, &idle, cause) != 0 ||
+	    cfg_get_int(conf, "Config.HostAgent.vmacore.soap.maxSessionCount",
+	    0, 100000, HOSTD_SESSION_MAX, &max, cause) != 0;
+	inv = bad ? NULL : hostd_inventory_create(base, root, conf);
 	cfg_free(empty);
 	if (bad)
 		return (NULL);
 	hs = xcalloc(1, sizeof *hs);
 	hs->hs_base = base;
-	hs->hs_sessions = hostd_session_table_create((unsigned int)idle * 60);
+	hs->hs_inventory = inv;
+	hs->hs_sessions = hostd_session_table_create((unsigned int)idle * 60,
+	    (unsigned int)max);
 	hs->hs_auth = hostd_auth_create(root, (unsigned int)fails,
 	    (unsigned int)unlock);
 	if (base != NULL) {
@@ -137,6 +150,7 @@ hostd_soap_free(struct hostd_soap *hs)
 	if (hs->hs_sweep != NULL)
 		event_free(hs->hs_sweep);
 	hostd_session_table_free(hs->hs_sessions);
+	hostd_inventory_free(hs->hs_inventory);	/* after the sessions */
 	hostd_auth_free(hs->hs_auth);
 	free(hs);
 }
@@ -153,24 +167,24 @@ hostd_soap_auth(struct hostd_soap *hs)
 	return (hs->hs_auth);
 }
 
-/*
- * The entry for method on managed type type; *named is set to 1 when the
- * method exists for some other type.
- */
+struct hostd_inventory *
+hostd_soap_inventory(struct hostd_soap *hs)
+{
+	return (hs->hs_inventory);
+}
+
+/* The entry for method on managed type type, or NULL. */
 static const struct hostd_soap_method *
-hostd_soap_find(const char *method, const char *type, int *named)
+hostd_soap_find(const char *method, const char *type)
 {
 	const struct hostd_soap_method	*m;
 	size_t				 i;
 
-	*named = 0;
 	for (i = 0; i < sizeof hostd_soap_tables / sizeof
 	    hostd_soap_tables[0]; i++) {
 		for (m = hostd_soap_tables[i]; m->sm_name != NULL; m++) {
-			if (strcmp(m->sm_name, method) != 0)
-				continue;
-			*named = 1;
-			if (strcmp(m->sm_this, type) == 0)
+			if (strcmp(m->sm_name, method) == 0 &&
+			    strcmp(m->sm_this, type) == 0)
 				return (m);
 		}
 	}
@@ -288,7 +302,7 @@ hostd_soap_run(struct hostd_soap_req *req, const char *body, size_t len,
 	xmlDocPtr		 doc;
 	xmlNodePtr		 root, soapbody, call, this;
 	char			*cause = NULL;
-	int			 named, rc = 0;
+	int			 rc = 0;
 
 	/* libxml2 stops at a NUL byte; XML cannot contain one anyway. */
 	if (len != 0 && memchr(body, '\0', len) != NULL) {
@@ -340,7 +354,7 @@ hostd_soap_run(struct hostd_soap_req *req, const char *body, size_t len,
 		    strlen(strrchr(req->r_this_type, ':')));
 
 	req->r_method = hostd_soap_find((const char *)call->name,
-	    req->r_this_type, &named);
+	    req->r_this_type);
 	req->r_session = hostd_session_find(req->r_soap->hs_sessions, cookie);
 	if (req->r_session != NULL)
 		hostd_session_touch(req->r_session);

@@ -1028,7 +1028,8 @@ hostd_val_parse_node(xmlNodePtr node, const char *decl, int *badtype,
 				free(type);
 				type = NULL;
 			}
-		} else if (strncmp(type, "ArrayOf", 7) == 0 && type[7] != '\0') {
+		} else if (strncmp(type, "ArrayOf", 7) == 0 &&
+		    type[7] != '\0') {
 			itemtype = xstrdup(type + 7);
 			/* ArrayOfString items are <string>: lower the prim. */
 			itemtype[0] = tolower((unsigned char)itemtype[0]);

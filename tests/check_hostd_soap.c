@@ -52,6 +52,9 @@
     "<RetrieveServiceContent xmlns=\"urn:vim25\"><_this type=" \
     "\"ServiceInstance\">ServiceInstance</_this></RetrieveServiceContent>" \
     "</Body></Envelope>"
+#define CREATE_CLUSTER PY_HEAD "<CreateCluster xmlns=\"urn:vim25\"><_this " \
+    "type=\"Folder\">ha-folder-root</_this><name>c1</name></CreateCluster>" \
+    PY_TAIL
 #define SM "<_this type=\"SessionManager\">ha-sessionmgr</_this>"
 #define SI "<_this type=\"ServiceInstance\">ServiceInstance</_this>"
 
@@ -404,7 +407,8 @@ START_TEST(test_user_session)
 	    "</locale><messageLocale>de_DE</messageLocale><extensionSession>"
 	    "false</extensionSession><ipAddress>192.0.2.7</ipAddress>"
 	    "<userAgent>pyvmomi Python/3.11.2 (Linux; 6.1; x86_64)"
-	    "</userAgent><callCount>1</callCount></returnval></LoginResponse>"));
+	    "</userAgent><callCount>1</callCount></returnval>"
+	    "</LoginResponse>"));
 	free(s);
 	free(sc);
 	check_hostd_soap_teardown(&e);
@@ -582,11 +586,8 @@ START_TEST(test_bad_requests)
 	free(big);
 
 	/* Without a session: NotAuthenticated, known method or not. */
-	check_hostd_soap_fault(e.hs, PY_HEAD "<CreateCluster xmlns=\"urn:vim25\">"
-	    "<_this type=\"Folder\">ha-folder-root</_this><name>c1</name>"
-	    "</CreateCluster>" PY_TAIL, strlen(PY_HEAD "<CreateCluster xmlns="
-	    "\"urn:vim25\"><_this type=\"Folder\">ha-folder-root</_this><name>"
-	    "c1</name></CreateCluster>" PY_TAIL), "", "NotAuthenticated");
+	check_hostd_soap_fault(e.hs, CREATE_CLUSTER, strlen(CREATE_CLUSTER),
+	    "", "NotAuthenticated");
 
 	sc = check_hostd_soap_login(e.hs, "root", "");
 	/* A.5: a method the server does not implement. */
@@ -682,7 +683,7 @@ START_TEST(test_expiry)
 	struct hostd_session	*s;
 	char			*sc;
 
-	st = hostd_session_table_create(1);
+	st = hostd_session_table_create(1, 0);
 	s = hostd_session_new(st, "root", NULL, NULL, NULL, NULL);
 	sc = hostd_session_set_cookie(s, 0);
 	ck_assert_str_eq(sc + 61, "\"; Path=/; HttpOnly;");
@@ -694,6 +695,34 @@ START_TEST(test_expiry)
 	ck_assert_ptr_null(hostd_session_find(st, sc));
 	ck_assert_uint_eq(hostd_session_count(st), 0);
 	free(sc);
+	hostd_session_table_free(st);
+}
+END_TEST
+
+START_TEST(test_session_cap)
+{
+	struct hostd_sessions	*st;
+	struct hostd_session	*a, *b, *c;
+	char			*ca, *cb;
+
+	log_set_level(LOG_LEVEL_ERROR);
+	st = hostd_session_table_create(0, 2);
+	a = hostd_session_new(st, "a", NULL, NULL, NULL, NULL);
+	b = hostd_session_new(st, "b", NULL, NULL, NULL, NULL);
+	ca = hostd_session_set_cookie(a, 1);
+	cb = hostd_session_set_cookie(b, 1);
+	/* b is the least recently active once a is used. */
+	b->s_idle_since -= 10;
+	hostd_session_touch(a);
+	c = hostd_session_new(st, "c", NULL, NULL, NULL, NULL);
+	ck_assert_uint_eq(hostd_session_count(st), 2);
+	ck_assert_ptr_eq(hostd_session_find(st, ca), a);
+	ck_assert_ptr_null(hostd_session_find(st, cb));
+	ck_assert_ptr_eq(hostd_session_next(st, NULL), c);
+	ck_assert_ptr_eq(hostd_session_next(st, c), a);
+	ck_assert_ptr_null(hostd_session_next(st, a));
+	free(ca);
+	free(cb);
 	hostd_session_table_free(st);
 }
 END_TEST
@@ -712,7 +741,7 @@ START_TEST(test_slot)
 	struct hostd_session	*s;
 	int			 called = 0;
 
-	st = hostd_session_table_create(0);
+	st = hostd_session_table_create(0, 0);
 	s = hostd_session_new(st, "root", NULL, NULL, NULL, NULL);
 	s->s_slot = &called;
 	s->s_slot_free = check_hostd_soap_slot_free;
@@ -743,6 +772,7 @@ hostd_soap_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_lockout);
 	tcase_add_test(tc, test_expiry);
+	tcase_add_test(tc, test_session_cap);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_set_timeout(tc, 30);

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ContainerView (vi-api.md §3.7): the entities under a container whose
+ * type is one of the view's types (or a subtype), each once, in walk
+ * order, the container itself never.  `view` is computed at each read,
+ * so it is always current and filters over it see enter and leave as
+ * entities come and go.  Walk edges: Folder childEntity; Datacenter its
+ * four folders; ComputeResource host and resourcePool; ResourcePool
+ * resourcePool and vm; HostSystem vm.
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostd.h"
+#include "xmalloc.h"
+
+static int	hostd_mo_containerview_destroy(struct hostd_soap_req *);
+static struct hostd_val *hostd_mo_containerview_view(
+		    const struct hostd_inventory_ctx *);
+static struct hostd_val *hostd_mo_containerview_container(
+		    const struct hostd_inventory_ctx *);
+static struct hostd_val *hostd_mo_containerview_type(
+		    const struct hostd_inventory_ctx *);
+static struct hostd_val *hostd_mo_containerview_recursive(
+		    const struct hostd_inventory_ctx *);
+
+static const struct hostd_soap_param hostd_mo_containerview_none[] = {
+	{ NULL, NULL, 0 }
+};
+
+const struct hostd_soap_method hostd_mo_containerview_methods[] = {
+	{ "DestroyView", "ContainerView", "System.View", 0,
+	  hostd_mo_containerview_destroy, hostd_mo_containerview_none },
+	{ NULL, NULL, NULL, 0, NULL, NULL }
+};
+
+const struct hostd_inventory_prop hostd_mo_containerview_props[] = {
+	{ "view", hostd_mo_containerview_view, "System.View" },
+	{ "container", hostd_mo_containerview_container, "System.View" },
+	{ "type", hostd_mo_containerview_type, "System.View" },
+	{ "recursive", hostd_mo_containerview_recursive, "System.View" },
+	{ NULL, NULL, NULL }
+};
+
+/* Walk edges: type, properties holding the children. */
+static const char *const hostd_mo_containerview_edges[][3] = {
+	{ "Folder", "childEntity", NULL },
+	{ "Datacenter", "vmFolder", "hostFolder" },
+	{ "Datacenter", "datastoreFolder", "networkFolder" },
+	{ "ComputeResource", "host", "resourcePool" },
+	{ "ResourcePool", "resourcePool", "vm" },
+	{ "HostSystem", "vm", NULL },
+};
+
+void
+hostd_mo_containerview_free(void *arg)
+{
+	struct hostd_mo_containerview	*cv = arg;
+	size_t				 i;
+
+	if (cv == NULL)
+		return;
+	for (i = 0; cv->cv_types != NULL && cv->cv_types[i] != NULL; i++)
+		free(cv->cv_types[i]);
+	free(cv->cv_types);
+	free(cv->cv_type);
+	free(cv->cv_id);
+	free(cv);
+}
+
+static int
+hostd_mo_containerview_destroy(struct hostd_soap_req *req)
+{
+	struct hostd_inventory	*inv = hostd_soap_inventory(req->r_soap);
+	struct hostd_mo		*mo;
+
+	mo = hostd_inventory_find(inv, "ContainerView", req->r_this_id,
+	    req->r_session);
+	if (mo == NULL) {
+		req->r_fault = hostd_fault_not_found_mo(req->r_this_type,
+		    req->r_this_id);
+		return (0);
+	}
+	hostd_inventory_unregister(inv, mo);
+	return (0);
+}
+
+/* Append the children of mo (by the edge table) to the list. */
+static void
+hostd_mo_containerview_kids(const struct hostd_inventory_ctx *c,
+    struct hostd_mo *mo, struct hostd_mo ***list, size_t *n)
+{
+	struct hostd_val	*v;
+	const struct hostd_val	*ref;
+	struct hostd_mo		*k;
+	size_t			 i, j, e, count;
+	int			 invalid;
+
+	for (e = 0; e < sizeof hostd_mo_containerview_edges /
+	    sizeof hostd_mo_containerview_edges[0]; e++) {
+		if (!hostd_inventory_is_a(mo->mo_type,
+		    hostd_mo_containerview_edges[e][0]))
+			continue;
+		for (j = 1; j < 3; j++) {
+			if (hostd_mo_containerview_edges[e][j] == NULL)
+				continue;
+			v = hostd_inventory_get(c->ic_inv, c->ic_soap, mo,
+			    c->ic_session, hostd_mo_containerview_edges[e][j],
+			    &invalid);
+			if (v == NULL)
+				continue;
+			count = v->v_kind == HOSTD_VAL_ARRAY ?
+			    v->v_nitems : 1;
+			for (i = 0; i < count; i++) {
+				ref = v->v_kind == HOSTD_VAL_ARRAY ?
+				    v->v_items[i] : v;
+				if (!hostd_val_is_moref(ref, NULL))
+					continue;
+				k = hostd_inventory_find(c->ic_inv, NULL,
+				    ref->v_str, NULL);
+				if (k == NULL)
+					continue;
+				*list = xreallocarray(*list, *n + 1,
+				    sizeof **list);
+				(*list)[(*n)++] = k;
+			}
+			hostd_val_free(v);
+		}
+	}
+}
+
+static int
+hostd_mo_containerview_match(const struct hostd_mo_containerview *cv,
+    const struct hostd_mo *mo)
+{
+	size_t	i;
+
+	if (cv->cv_types[0] == NULL)
+		return (hostd_inventory_is_a(mo->mo_type, "ManagedEntity"));
+	for (i = 0; cv->cv_types[i] != NULL; i++) {
+		if (hostd_inventory_is_a(mo->mo_type, cv->cv_types[i]))
+			return (1);
+	}
+	return (0);
+}
+
+static struct hostd_val *
+hostd_mo_containerview_view(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_containerview	*cv = c->ic_mo->mo_data;
+	struct hostd_mo			*root, **seen = NULL;
+	struct hostd_mo			**stack = NULL;
+	struct hostd_mo			**kids = NULL, *mo;
+	struct hostd_val		*arr;
+	size_t				 nseen = 0, nstack = 0;
+	size_t				 nkids, i, j;
+
+	arr = hostd_val_array("ManagedObjectReference");
+	root = hostd_inventory_find(c->ic_inv, cv->cv_type, cv->cv_id, NULL);
+	if (root == NULL)
+		return (arr);
+	stack = xreallocarray(NULL, 1, sizeof *stack);
+	stack[nstack++] = root;
+	seen = xreallocarray(NULL, 1, sizeof *seen);
+	seen[nseen++] = root;
+	while (nstack > 0) {
+		mo = stack[--nstack];
+		if (mo != root && hostd_mo_containerview_match(cv, mo))
+			hostd_val_push(arr, hostd_val_moref(mo->mo_type,
+			    mo->mo_id));
+		if (mo != root && !cv->cv_recursive)
+			continue;
+		nkids = 0;
+		hostd_mo_containerview_kids(c, mo, &kids, &nkids);
+		/* Reverse onto the stack: children in order. */
+		for (i = nkids; i-- > 0;) {
+			for (j = 0; j < nseen && seen[j] != kids[i]; j++)
+				;
+			if (j < nseen)
+				continue;
+			seen = xreallocarray(seen, nseen + 1, sizeof *seen);
+			seen[nseen++] = kids[i];
+			stack = xreallocarray(stack, nstack + 1,
+			    sizeof *stack);
+			stack[nstack++] = kids[i];
+		}
+	}
+	free(kids);
+	free(seen);
+	free(stack);
+	return (arr);
+}
+
+static struct hostd_val *
+hostd_mo_containerview_container(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_containerview	*cv = c->ic_mo->mo_data;
+
+	return (hostd_val_moref(cv->cv_type, cv->cv_id));
+}
+
+static struct hostd_val *
+hostd_mo_containerview_type(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_containerview	*cv = c->ic_mo->mo_data;
+	struct hostd_val		*arr;
+	size_t				 i;
+
+	arr = hostd_val_array("string");
+	for (i = 0; cv->cv_types[i] != NULL; i++)
+		hostd_val_push(arr, hostd_val_string(cv->cv_types[i]));
+	return (arr);
+}
+
+static struct hostd_val *
+hostd_mo_containerview_recursive(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_containerview	*cv = c->ic_mo->mo_data;
+
+	return (hostd_val_bool(cv->cv_recursive));
+}
