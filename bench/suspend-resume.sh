@@ -64,6 +64,8 @@ if [ -z "$dir" ]; then
 	trap 'rm -rf "$dir"' EXIT
 fi
 sock=$dir/vm.sock
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 now() {
 	date +%s.%N
@@ -77,35 +79,13 @@ median() {
 		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# wait_for PATTERN FILE SECONDS
-wait_for() {
-	local i=0
-	while ! grep -q -- "$1" "$2" 2>/dev/null; do
-		i=$((i + 1))
-		if [ "$i" -gt $(($3 * 20)) ]; then
-			echo "$0: timed out waiting for '$1' in $2" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-
 # log_seconds MESSAGE: the seconds in vmware.log's "MESSAGE S s" line
 log_seconds() {
 	sed -n "s/.*info: $1 \([0-9.]*\) s$/\1/p" "$dir/vmware.log" | tail -1
 }
 
-cat >"$dir/vm.vmx" <<EOF
-displayName = "bench"
-guestOS = "other-64"
-memsize = "256"
-vireo.kernel = "$guest"
-vireo.cmdline = "test=counter hz=10 size=$size"
-vireo.debugExit = "TRUE"
-serial0.present = "TRUE"
-serial0.fileType = "file"
-serial0.fileName = "serial.txt"
-EOF
+harness_write_vmx "$dir" vm displayName=bench memsize=256 \
+    "vireo.kernel=$guest" "vireo.cmdline=test=counter hz=10 size=$size"
 
 : >"$dir/save.s"; : >"$dir/save.wall"; : >"$dir/load.s"
 : >"$dir/load.wall"; : >"$dir/dd.w"; : >"$dir/dd.r"; : >"$dir/mb"
@@ -114,7 +94,7 @@ for r in $(seq 1 "$rounds"); do
 	sed -i '/^checkpoint.vmState/d' "$dir/vm.vmx"
 	"$vmx" -S "$sock" -c "$dir/vm.vmx" >"$dir/vmx.out" 2>&1 &
 	pid=$!
-	wait_for "counter 2 sum" "$dir/serial.txt" 120 || exit 1
+	harness_wait_grep "counter 2 sum" "$dir/serial.txt" "" 120 || exit 1
 	t0=$(now)
 	"$vmxctl" -S "$sock" -t 300 suspend >/dev/null || exit 1
 	t1=$(now)
@@ -129,7 +109,8 @@ for r in $(seq 1 "$rounds"); do
 	t0=$(now)
 	"$vmx" -S "$sock" -c "$dir/vm.vmx" >"$dir/vmx.out" 2>&1 &
 	pid=$!
-	wait_for "counter $((last + 1)) sum" "$dir/serial.txt" 120 || exit 1
+	harness_wait_grep "counter $((last + 1)) sum" "$dir/serial.txt" "" \
+	    120 || exit 1
 	t1=$(now)
 	log_seconds "state read in" >>"$dir/load.s"
 	echo "$t1 - $t0" | bc -l >>"$dir/load.wall"

@@ -52,30 +52,14 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-builddir=$(cd "$builddir" && pwd) || exit 1
-[ -n "$guest" ] || guest=$builddir/tests/guest/testguest.elf
-vmx=$builddir/vmx/vmx
-if [ ! -r "$guest" ]; then
-	echo "$0: no test guest at $guest (run make first)" >&2
-	exit 1
-fi
-guest=$(cd "$(dirname "$guest")" && pwd)/$(basename "$guest")
-if [ ! -e /dev/kvm ]; then
-	echo "$0: no /dev/kvm, nothing to measure" >&2
-	exit 77
-fi
-if ! command -v "$qemu" >/dev/null; then
-	echo "$0: $qemu not found (apt-get install qemu-system-x86)" >&2
-	exit 1
-fi
-have_vmx=1
-if [ ! -x "$vmx" ]; then
-	echo "note: $vmx is not built; measuring QEMU only" >&2
-	have_vmx=0
-fi
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_locate
+bench_require_qemu
 
 work=$(mktemp -d "$dir/virtio-blk-bench.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
+HARNESS_VMX_TIMEOUT=600
 img=$work/disk.raw
 # Allocated up front: the first write must not pay for block allocation.
 dd if=/dev/zero of="$img" bs=1M count="$size" status=none || exit 1
@@ -101,26 +85,13 @@ run_one() {
 		status=$?
 		;;
 	vmx)
-		cat >"$d/bench.vmx" <<-EOF
-		.encoding = "UTF-8"
-		config.version = "8"
-		displayName = "bench"
-		memsize = "128"
-		numvcpus = "1"
-		vireo.kernel = "$guest"
-		vireo.cmdline = "$cmdline"
-		vireo.debugExit = "TRUE"
-		serial0.present = "TRUE"
-		serial0.fileType = "file"
-		serial0.fileName = "serial.log"
-		scsi0.present = "TRUE"
-		scsi0.virtualDev = "pvscsi"
-		scsi0:0.present = "TRUE"
-		scsi0:0.fileName = "$img"
-		EOF
-		(cd "$d" && exec timeout 600 "$vmx" -c "$d/bench.vmx" \
-		    >"$d/stdout" 2>"$d/stderr")
-		status=$?
+		harness_write_vmx "$d" bench memsize=128 numvcpus=1 \
+		    "vireo.kernel=$guest" "vireo.cmdline=$cmdline" \
+		    serial0.fileName=serial.log scsi0.present=TRUE \
+		    scsi0.virtualDev=pvscsi scsi0:0.present=TRUE \
+		    "scsi0:0.fileName=$img"
+		harness_run_vmx "$d" bench
+		status=$HARNESS_STATUS
 		;;
 	esac
 	fig=$(sed -n -e "s/^virtio-blk: $name .* \([0-9][0-9]*\) MB\/s.*/\1/p" \
@@ -146,12 +117,6 @@ median() {
 	[ -s "$1" ] || { echo -; return; }
 	sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR % 2)
 	    print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-ratio() {
-	awk -v v="$1" -v q="$2" 'BEGIN {
-	    if (v == "-" || q == "-" || q == 0) print "-";
-	    else printf "%.2fx", v / q }'
 }
 
 vmms=qemu
@@ -186,14 +151,14 @@ echo
 printf '%-26s %9s %9s %9s %8s %9s  %s\n' "metric (median)" "host dd" \
     "QEMU" "vmx" "vmx/dd" "vmx/QEMU" "targets"
 printf '%-26s %9s %9s %9s %8s %9s  %s\n' "seq write 1 MiB (MB/s)" \
-    "$d_write" "$q_write" "$v_write" "$(ratio "$v_write" "$d_write")" \
-    "$(ratio "$v_write" "$q_write")" ">= 0.8x dd, >= 1.0x QEMU"
+    "$d_write" "$q_write" "$v_write" "$(bench_ratio "$v_write" "$d_write")" \
+    "$(bench_ratio "$v_write" "$q_write")" ">= 0.8x dd, >= 1.0x QEMU"
 printf '%-26s %9s %9s %9s %8s %9s  %s\n' "seq read 1 MiB (MB/s)" \
-    "$d_read" "$q_read" "$v_read" "$(ratio "$v_read" "$d_read")" \
-    "$(ratio "$v_read" "$q_read")" ">= 0.8x dd, >= 1.0x QEMU"
+    "$d_read" "$q_read" "$v_read" "$(bench_ratio "$v_read" "$d_read")" \
+    "$(bench_ratio "$v_read" "$q_read")" ">= 0.8x dd, >= 1.0x QEMU"
 printf '%-26s %9s %9s %9s %8s %9s  %s\n' "rand read 4 KiB (IOPS)" "-" \
-    "$q_rand" "$v_rand" "-" "$(ratio "$v_rand" "$q_rand")" ">= 1.0x QEMU"
-echo "QEMU/dd: write $(ratio "$q_write" "$d_write")," \
-    "read $(ratio "$q_read" "$d_read")"
+    "$q_rand" "$v_rand" "-" "$(bench_ratio "$v_rand" "$q_rand")" ">= 1.0x QEMU"
+echo "QEMU/dd: write $(bench_ratio "$q_write" "$d_write")," \
+    "read $(bench_ratio "$q_read" "$d_read")"
 [ "$have_vmx" -eq 1 ] || echo "(vmx not measured: $vmx missing or failing)"
 exit 0

@@ -39,34 +39,19 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-builddir=$(cd "$builddir" && pwd) || exit 1
-[ -n "$guest" ] || guest=$builddir/tests/guest/testguest.elf
-vmx=$builddir/vmx/vmx
-if [ ! -r "$guest" ]; then
-	echo "$0: no test guest at $guest (run make first)" >&2
-	exit 1
-fi
-guest=$(cd "$(dirname "$guest")" && pwd)/$(basename "$guest")
-if [ ! -e /dev/kvm ]; then
-	echo "$0: no /dev/kvm, nothing to measure" >&2
-	exit 77
-fi
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_locate
 if [ ! -x /usr/bin/time ]; then
 	echo "$0: /usr/bin/time is missing (apt-get install time)" >&2
 	exit 1
 fi
-if ! command -v "$qemu" >/dev/null; then
-	echo "$0: $qemu not found (apt-get install qemu-system-x86)" >&2
-	exit 1
-fi
-have_vmx=1
-if [ ! -x "$vmx" ]; then
-	echo "note: $vmx is not built; measuring QEMU only" >&2
-	have_vmx=0
-fi
+bench_require_qemu
 
 work=$(mktemp -d /tmp/vmx-vs-qemu.XXXXXX) || exit 1
 trap 'rm -rf "$work"' EXIT
+# No timeout(1) around vmx: it would be in the figures.
+HARNESS_VMX_TIMEOUT=
 
 # run_one VMM NAME CMDLINE: run once, append "wall_s cpu_s rss_kib" to
 # $work/VMM.NAME, check the guest's verdict.
@@ -89,23 +74,13 @@ run_one() {
 		t1=$(date +%s%N)
 		;;
 	vmx)
-		cat >"$dir/bench.vmx" <<-EOF
-		.encoding = "UTF-8"
-		config.version = "8"
-		displayName = "bench"
-		memsize = "128"
-		numvcpus = "1"
-		vireo.kernel = "$guest"
-		vireo.cmdline = "$cmdline"
-		vireo.debugExit = "TRUE"
-		serial0.present = "TRUE"
-		serial0.fileType = "file"
-		serial0.fileName = "serial.log"
-		EOF
+		harness_write_vmx "$dir" bench memsize=128 numvcpus=1 \
+		    "vireo.kernel=$guest" "vireo.cmdline=$cmdline" \
+		    serial0.fileName=serial.log
 		t0=$(date +%s%N)
-		(cd "$dir" && exec /usr/bin/time -f "%U %S %M" -o "$dir/time" \
-		    "$vmx" -c "$dir/bench.vmx" >"$dir/stdout" 2>"$dir/stderr")
-		status=$?
+		harness_run_vmx "$dir" bench \
+		    /usr/bin/time -f "%U %S %M" -o "$dir/time" --
+		status=$HARNESS_STATUS
 		t1=$(date +%s%N)
 		;;
 	esac
@@ -163,12 +138,6 @@ summary() {
 read -r q_wall q_cpu q_rss q_exit <<<"$(summary qemu)"
 read -r v_wall v_cpu v_rss v_exit <<<"$(summary vmx)"
 
-ratio() {
-	awk -v v="$1" -v q="$2" 'BEGIN {
-	    if (v == "-" || q == "-" || q == 0) print "-";
-	    else printf "%.2fx", v / q }'
-}
-
 fmt_ms() {
 	awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else printf "%.1f", v / 1000 }'
 }
@@ -177,12 +146,13 @@ echo
 printf '%-28s %12s %12s %10s %8s\n' "metric (median)" "QEMU microvm" "vmx" \
     "vmx/QEMU" "target"
 printf '%-28s %12s %12s %10s %8s\n' "hello wall (ms)" "$(fmt_ms "$q_wall")" \
-    "$(fmt_ms "$v_wall")" "$(ratio "$v_wall" "$q_wall")" "<= 0.3x"
+    "$(fmt_ms "$v_wall")" "$(bench_ratio "$v_wall" "$q_wall")" "<= 0.3x"
 printf '%-28s %12s %12s %10s %8s\n' "hello CPU user+sys (ms)" \
-    "$(fmt_ms "$q_cpu")" "$(fmt_ms "$v_cpu")" "$(ratio "$v_cpu" "$q_cpu")" "-"
+    "$(fmt_ms "$q_cpu")" "$(fmt_ms "$v_cpu")" \
+    "$(bench_ratio "$v_cpu" "$q_cpu")" "-"
 printf '%-28s %12s %12s %10s %8s\n' "hello peak RSS (KiB)" "$q_rss" "$v_rss" \
-    "$(ratio "$v_rss" "$q_rss")" "<= 0.15x"
+    "$(bench_ratio "$v_rss" "$q_rss")" "<= 0.15x"
 printf '%-28s %12s %12s %10s %8s\n' "port-I/O exit (ns)" "$q_exit" "$v_exit" \
-    "$(ratio "$v_exit" "$q_exit")" "<= 1.0x"
+    "$(bench_ratio "$v_exit" "$q_exit")" "<= 1.0x"
 [ "$have_vmx" -eq 1 ] || echo "(vmx not measured: $vmx missing or failing)"
 exit 0

@@ -3,9 +3,10 @@
 #
 # Start what exists of a Vireo host on its embedded default configuration,
 # with ROOT as its --root directory (./quickstart run calls this): hostd,
-# detached, on the unprivileged ports 8443 (HTTPS) and 8080 (HTTP), and one
-# demo VM: vmx booting the freestanding test guest from the datastore.
-# Later issues register the demo VM with hostd.
+# detached, on the unprivileged ports 8443 (HTTPS) and 8080 (HTTP), with
+# one demo VM registered in its inventory (var/lib/vireo/inventory.xml):
+# the freestanding test guest counting on its console until it is powered
+# off.  Power it on with pyVmomi or govc; hostd runs vmx from BUILDDIR.
 #
 # usage: run-host.sh BUILDDIR ROOT
 
@@ -19,10 +20,63 @@ say() {
 	printf 'vireo: %s\n' "$*"
 }
 
+# For harness_write_vmx, which writes the test guest's .vmx.
+# shellcheck source=SCRIPTDIR/../tests/harness.sh
+. "$(dirname "$0")/../tests/harness.sh"
+
 for d in etc/vireo var/lib/vireo/datastore1 var/log/vireo run/vireo; do
 	mkdir -p "$root/$d"
 done
 mkdir -p "$vmdir"
+
+vmx="$build/vmx/vmx"
+guest="$build/tests/guest/testguest.elf"
+[ -x "$vmx" ] || { say "vmx was not built ($vmx)"; exit 1; }
+[ -f "$guest" ] || { say "the test guest was not built ($guest)"; exit 1; }
+
+cp "$guest" "$vmdir/testguest.elf"
+if [ ! -f "$vmdir/demo.vmx" ]; then
+	cat >"$vmdir/demo.vmx" <<VMX
+.encoding = "UTF-8"
+config.version = "8"
+virtualHW.version = "19"
+displayName = "demo"
+guestOS = "other-64"
+memsize = "128"
+numvcpus = "1"
+serial0.present = "TRUE"
+serial0.fileType = "file"
+serial0.fileName = "serial0.log"
+vireo.kernel = "testguest.elf"
+vireo.cmdline = "test=counter hz=1 size=8"
+vireo.debugExit = "FALSE"
+VMX
+fi
+inv="$root/var/lib/vireo/inventory.xml"
+if ! grep -q "<vmxCfgPath>$vmdir/demo.vmx</vmxCfgPath>" "$inv" 2>/dev/null
+then
+	if grep -q '<objID>1</objID>' "$inv" 2>/dev/null; then
+		say "VM id 1 is taken in $inv: the demo VM is not registered"
+	else
+		cat >"$inv.tmp" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<ConfigRoot>
+  <ConfigEntry id="0000">
+    <objID>1</objID>
+    <vmxCfgPath>$vmdir/demo.vmx</vmxCfgPath>
+  </ConfigEntry>
+</ConfigRoot>
+XML
+		mv "$inv.tmp" "$inv"
+	fi
+fi
+# hostd runs vmx from the build tree (vmx.path in hostd.conf(5)).
+conf="$root/etc/vireo/hostd.conf"
+if [ ! -f "$conf" ]; then
+	cp "$(dirname "$0")/hostd.conf" "$conf"
+fi
+grep -q '^vmx.path' "$conf" ||
+    printf 'vmx.path = "%s"\n' "$(cd "$build/vmx" && pwd)/vmx" >>"$conf"
 
 # hostd: creates the host's files on its first start (hostd(8)), then
 # detaches; it is ready once it has written run/vireo/hostd.port.
@@ -51,45 +105,19 @@ say "        also http://localhost/ on the socket $root/run/vireo/hostd.sock"
 say "        log $root/var/log/vireo/hostd.log;" \
     "stop it with: kill $(cat "$pidfile")"
 
-vmx="$build/vmx/vmx"
-guest="$build/tests/guest/testguest.elf"
-[ -x "$vmx" ] || { say "vmx was not built ($vmx)"; exit 1; }
-[ -f "$guest" ] || { say "the test guest was not built ($guest)"; exit 1; }
-
-cp "$guest" "$vmdir/testguest.elf"
-if [ ! -f "$vmdir/demo.vmx" ]; then
-	cat >"$vmdir/demo.vmx" <<VMX
-.encoding = "UTF-8"
-config.version = "8"
-virtualHW.version = "19"
-displayName = "demo"
-guestOS = "other-64"
-memsize = "128"
-numvcpus = "2"
-serial0.present = "TRUE"
-serial0.fileType = "file"
-serial0.fileName = "serial0.log"
-vireo.kernel = "testguest.elf"
-vireo.cmdline = "test=smp"
-vireo.debugExit = "TRUE"
-VMX
-fi
 
 if [ ! -c /dev/kvm ]; then
 	say "/dev/kvm is missing: this machine cannot run VMs"
 	exit 1
 fi
-
-say "root directory:  $root"
-say "demo VM:         $vmdir/demo.vmx"
-say "starting:        $vmx -c $vmdir/demo.vmx"
-status=0
-"$vmx" -c "$vmdir/demo.vmx" || status=$?
-say "the demo VM's serial console ($vmdir/serial0.log):"
-sed 's/^/    /' "$vmdir/serial0.log"
-say "vmx exited with status $status; its log: $vmdir/vmware.log"
-say "last log line: $(tail -n 1 "$vmdir/vmware.log")"
-say "run it again with: $vmx -c $vmdir/demo.vmx"
-# The test guest ends its scenario through the debug-exit port: status 1
-# means the scenario passed (QEMU isa-debug-exit semantics, see vmx(8)).
-[ "$status" -eq 1 ]
+say "demo VM:         $vmdir/demo.vmx (moid 1, \"demo\"; console in" \
+    "$vmdir/serial0.log)"
+say "power it on with pyVmomi:"
+say "  python3 -c 'import ssl; from pyVim.connect import SmartConnect;" \
+    "from pyVim.task import WaitForTask; si = SmartConnect(host=\"localhost\"," \
+    "port=$port, user=\"root\", pwd=\"\"," \
+    "sslContext=ssl._create_unverified_context());" \
+    "vm = si.content.searchIndex.FindByInventoryPath(\"ha-datacenter/vm/demo\");" \
+    "print(WaitForTask(vm.PowerOnVM_Task()), vm.runtime.powerState)'"
+say "or with govc:    GOVC_URL=https://root:@localhost:$port/sdk GOVC_INSECURE=1" \
+    "govc vm.power -on demo"

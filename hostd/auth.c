@@ -385,3 +385,18 @@ hostd_auth_groups_free(char **groups)
 		free(groups[i]);
 	free(groups);
 }
+
+int
+hostd_auth_exists(struct hostd_auth *au, const char *name, int group)
+{
+	char	*out = NULL;
+	int	 rc;
+
+	if (*name == '\0' || strchr(name, ':') != NULL ||
+	    strchr(name, '\n') != NULL)
+		return (0);
+	rc = hostd_auth_lookup(au, group ? "group" : "passwd", name, 0,
+	    &out) == 0;
+	free(out);
+	return (rc);
+}

@@ -56,6 +56,7 @@ static const struct hostd_fault_type hostd_fault_types[] = {
 	{ "NotImplemented", "The requested operation is not implemented by "
 	  "the server." },
 	{ "NotSupported", "The operation is not supported on the object." },
+	{ "RemoveFailed", "The remove operation failed." },
 	{ "RequestCanceled", "The task was canceled by a user." },
 	{ "SystemError", "A general system error occurred: " },
 	{ "TaskInProgress", "The operation is not allowed in the current "

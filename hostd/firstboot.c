@@ -172,6 +172,11 @@ hostd_firstboot(struct hostd *h, char **cause)
 
 	if (hostd_firstboot_tls(h, cause) == -1)
 		return (-1);
+	/* root is Admin on the root folder, as on ESXi. */
+	if (hostd_firstboot_file(h, "etc/vireo/authorization.xml",
+	    hostd_authz_default(), strlen(hostd_authz_default()), 0644,
+	    cause) == -1)
+		return (-1);
 	if (hostd_firstboot_file(h, "var/lib/vireo/inventory.xml",
 	    hostd_firstboot_inventory, strlen(hostd_firstboot_inventory),
 	    0644, cause) == -1)

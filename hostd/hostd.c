@@ -55,8 +55,10 @@ hostd_free(struct hostd *h)
 {
 	if (h == NULL)
 		return;
-	/* SOAP first: it answers or drops the calls it still holds, which
+	/* The VM links first (their VMs live in the inventory), then
+	 * SOAP: it answers or drops the calls it still holds, which
 	 * http.c owns until then. */
+	hostd_vmxlink_free(h->h_vmxlink);
 	if (h->h_soap != NULL)
 		hostd_soap_free(h->h_soap);
 	hostd_http_free(h->h_http);
@@ -102,6 +104,7 @@ hostd_conf_defaults(struct hostd_conf *hc)
 	hc->hc_max_conns = HOSTD_MAX_CONNS;
 	hc->hc_max_body = HOSTD_MAX_BODY;
 	hc->hc_max_headers = HOSTD_MAX_HEADERS;
+	hc->hc_vmx_path = xstrdup(VIREO_LIBEXECDIR "/vmx");
 }
 
 static void
@@ -110,6 +113,7 @@ hostd_conf_clear(struct hostd_conf *hc)
 	free(hc->hc_address);
 	free(hc->hc_ds_name);
 	free(hc->hc_ds_path);
+	free(hc->hc_vmx_path);
 	memset(hc, 0, sizeof *hc);
 }
 
@@ -211,6 +215,15 @@ hostd_config(struct hostd *h, const char *path, char **cause)
 		}
 		free(hc.hc_ds_path);
 		hc.hc_ds_path = xstrdup(v);
+	}
+	if ((v = cfg_get(cfg, "vmx.path")) != NULL) {
+		if (*v != '/') {
+			xasprintf(cause, "%s: vmx.path: \"%.32s\" is not an "
+			    "absolute path", path, v);
+			goto fail;
+		}
+		free(hc.hc_vmx_path);
+		hc.hc_vmx_path = xstrdup(v);
 	}
 	if (hostd_conf_int(cfg, "http.maxConnections", 1, 65536,
 	    HOSTD_MAX_CONNS, &n, path, cause) == -1)
@@ -317,6 +330,9 @@ hostd_start(struct hostd *h, struct event_base *base, char **cause)
 	h->h_base = base;
 	if ((h->h_soap = hostd_soap_create(base, h->h_daemon->d_root,
 	    h->h_cfg, cause)) == NULL)
+		return (-1);
+	if ((h->h_vmxlink = hostd_vmxlink_create(base, h->h_soap,
+	    h->h_daemon->d_root, h->h_conf.hc_vmx_path, cause)) == NULL)
 		return (-1);
 	if (hostd_http_start(h->h_http, base, cause) == -1)
 		return (-1);

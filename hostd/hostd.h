@@ -52,12 +52,14 @@ struct hostd_conf {
 	int		 hc_max_conns;		/* http.maxConnections */
 	size_t		 hc_max_body;		/* http.maxBodySize, bytes */
 	size_t		 hc_max_headers;	/* http.maxHeaderSize, bytes */
+	char		*hc_vmx_path;		/* vmx.path: the vmx program */
 };
 
 struct cfg;
 struct daemon;
 struct hostd_http;
 struct hostd_soap;
+struct hostd_vmxlink;
 
 /*
  * Everything hostd knows.  Created by main.c (hostd_create), set up in
@@ -77,6 +79,7 @@ struct hostd {
 	char			 h_thumbprint[64];	/* SHA-1, "AA:BB:.." */
 	struct hostd_http	*h_http;	/* http.c, owned */
 	struct hostd_soap	*h_soap;	/* hostd_soap_create, owned */
+	struct hostd_vmxlink	*h_vmxlink;	/* vmxlink.c, owned */
 };
 
 struct hostd	*hostd_create(struct daemon *);
@@ -494,6 +497,9 @@ int			 hostd_auth_login(struct hostd_auth *,
 char			**hostd_auth_groups(struct hostd_auth *,
 			    const char *user);
 void			 hostd_auth_groups_free(char **);
+/* 1 if the local user (group 0) or group (group 1) name exists. */
+int			 hostd_auth_exists(struct hostd_auth *,
+			    const char *name, int group);
 
 /* soap.c -------------------------------------------------------------- */
 
@@ -872,8 +878,372 @@ extern const struct hostd_soap_method hostd_mo_searchindex_methods[];
 struct hostd_val	*hostd_mo_searchindex_children(
 			    struct hostd_inventory *, struct hostd_mo *);
 
+/* task.c, mo-task.c, mo-taskmanager.c --------------------------------- */
+
+/*
+ * Tasks (vi-api.md §5.1): a Task managed object per *_Task call, moid
+ * "haTask-<entity>-vim.<descriptionId>-<n>", its TaskInfo as mo_data,
+ * moving queued -> running -> success | error; every change is notified
+ * as "info" (the whole TaskInfo, rule 15).  Finished tasks stay readable
+ * for HOSTD_TASK_KEEP seconds, then go.  The TaskManager ha-taskmgr
+ * (registered by hostd_task_setup) lists them in recentTask.  Functions
+ * taking a task id do nothing when the task is gone.
+ */
+#define HOSTD_TASK_KEEP		600	/* s, ESX's recent-task window */
+
+enum hostd_task_state {
+	HOSTD_TASK_QUEUED,
+	HOSTD_TASK_RUNNING,
+	HOSTD_TASK_SUCCESS,
+	HOSTD_TASK_ERROR
+};
+
+struct hostd_task {
+	char			*t_id;
+	char			*t_name;	/* WSDL method name */
+	char			*t_descid;	/* "VirtualMachine.powerOn" */
+	char			*t_etype;	/* entity, or NULL */
+	char			*t_eid;
+	char			*t_ename;
+	char			*t_user;	/* TaskReasonUser.userName */
+	enum hostd_task_state	 t_state;
+	struct hostd_val	*t_result;	/* anyType, or NULL */
+	struct hostd_val	*t_error;	/* LocalizedMethodFault */
+	struct timespec		 t_queued, t_started, t_completed;
+	time_t			 t_done;	/* monotonic, when finished */
+	int32_t			 t_chain;	/* eventChainId */
+};
+
+/* Register ha-taskmgr (with the retention timer on the inventory's
+ * base, if any).  Called once, after hostd_inventory_create. */
+void		 hostd_task_setup(struct hostd_inventory *);
+/*
+ * A new queued task for method (WSDL name) with descriptionId descid on
+ * entity (a ManagedEntity, or NULL), for user.  Returns its moid
+ * (borrowed from the task; copy it to keep it across loop turns).
+ */
+const char	*hostd_task_create(struct hostd_inventory *,
+		    const char *method, const char *descid,
+		    struct hostd_mo *entity, const char *user);
+void		 hostd_task_start(struct hostd_inventory *, const char *id);
+/* Finish with result (taken, may be NULL), or with fault f (taken). */
+void		 hostd_task_succeed(struct hostd_inventory *, const char *id,
+		    struct hostd_val *result);
+void		 hostd_task_fail(struct hostd_inventory *, const char *id,
+		    struct hostd_fault *f);
+/* The task's TaskInfo, a new value. */
+struct hostd_val *hostd_task_info(const struct hostd_task *);
+/* Remove finished tasks older than HOSTD_TASK_KEEP; how many went. */
+size_t		 hostd_task_expire(struct hostd_inventory *, time_t now);
+
+extern const struct hostd_inventory_prop hostd_mo_task_props[];
+extern const struct hostd_soap_method hostd_mo_task_methods[];
+extern const struct hostd_inventory_prop hostd_mo_taskmanager_props[];
+
+/* mo-virtualmachine.c ------------------------------------------------- */
+
+/*
+ * VirtualMachine objects (vi-api.md §4.3, §5.5), one per entry of
+ * var/lib/vireo/inventory.xml:
+ *	<ConfigRoot><ConfigEntry id="0001"><objID>1</objID>
+ *	<vmxCfgPath>/abs/path/demo.vmx</vmxCfgPath></ConfigEntry>...
+ * (ESX's vmInventory.xml), the moid being objID.  The data below is the
+ * object's mo_data; the power state is vmx's, set by vmxlink.c.
+ */
+struct hostd_mo_virtualmachine {
+	char			*vm_id;
+	char			*vm_path;	/* absolute .vmx path */
+	char			*vm_dspath;	/* "[datastore1] demo/demo.vmx"
+						   or the absolute path */
+	char			*vm_dsid;	/* its Datastore, or NULL */
+	char			*vm_name;
+	char			*vm_guestos;	/* the .vmx guestOS */
+	char			*vm_hwversion;	/* "vmx-19" */
+	char			*vm_uuid;	/* uuid.bios, formatted */
+	char			*vm_instuuid;	/* vc.uuid, or derived */
+	int32_t			 vm_ncpus;
+	int32_t			 vm_memmb;
+	int32_t			 vm_nnics;
+	int32_t			 vm_ndisks;
+	int			 vm_power;	/* PROTO_VMX_POWERED_* */
+	time_t			 vm_boottime;	/* realtime, while on */
+	time_t			 vm_suspendtime;
+	struct timespec		 vm_modified;
+	struct hostd_vmxlink	*vm_vl;		/* borrowed */
+};
+
+extern const struct hostd_inventory_prop hostd_mo_virtualmachine_props[];
+extern const struct hostd_soap_method hostd_mo_virtualmachine_methods[];
+/*
+ * Read <root>/var/lib/vireo/inventory.xml and register its VMs under
+ * ha-folder-vm (a VM whose .vmx cannot be read is logged and skipped).
+ * 0, or -1 with *cause when the file cannot be parsed (missing: 0).
+ */
+int	hostd_mo_virtualmachine_load(struct hostd_inventory *,
+	    struct hostd_vmxlink *, char **cause);
+/* Write inventory.xml from the registered VMs, atomically.  0 or -1. */
+int	hostd_mo_virtualmachine_save(struct hostd_inventory *, char **cause);
+/* Re-read the .vmx of vm (name, memory...).  0, or -1 with *cause. */
+int	hostd_mo_virtualmachine_reload(struct hostd_mo_virtualmachine *,
+	    char **cause);
+/* Set the power state (PROTO_VMX_POWERED_*), boot time (0: now) and
+ * notify runtime, summary and guest. */
+void	hostd_mo_virtualmachine_set_power(struct hostd_inventory *,
+	    struct hostd_mo *, int power, time_t boottime);
+/* The vim25 name of a PROTO_VMX_POWERED_* state. */
+const char *hostd_mo_virtualmachine_power_name(int);
+/* The .vmss of vm if it has one (caller frees), else NULL. */
+char	*hostd_mo_virtualmachine_vmss(const struct hostd_mo_virtualmachine *);
+
+/* vmxlink.c ----------------------------------------------------------- */
+
+/*
+ * hostd's side of vmx (DESIGN.md): power on forks and execs vmx, waits
+ * (on a timer) for its control socket run/vireo/vmx/<id>.sock, links to
+ * it and follows its state; the other operations are requests on the
+ * link.  At start every live socket is re-attached.  The task of an
+ * operation is finished when vmx's state shows it done.
+ */
+#define HOSTD_VMXLINK_ON	1	/* PowerOnVM_Task */
+#define HOSTD_VMXLINK_OFF	2	/* PowerOffVM_Task */
+#define HOSTD_VMXLINK_RESET	3	/* ResetVM_Task */
+#define HOSTD_VMXLINK_SUSPEND	4	/* SuspendVM_Task */
+#define HOSTD_VMXLINK_SHUTDOWN	5	/* ShutdownGuest: ACPI power button */
+#define HOSTD_VMXLINK_REBOOT	6	/* RebootGuest: hard reset */
+
+/* Seconds a new vmx has to open its control socket. */
+#define HOSTD_VMXLINK_START_TIMEOUT	60
+
+/*
+ * Load the VMs of hs's inventory (hostd_mo_virtualmachine_load), watch
+ * SIGCHLD on base and re-attach to the live vmx sockets under root.  vmx
+ * is the program to run.  Power events go to hs's event log.  NULL with
+ * *cause.
+ */
+struct hostd_vmxlink *hostd_vmxlink_create(struct event_base *,
+	    struct hostd_soap *, const char *root, const char *vmx,
+	    char **cause);
+/* Close the links; the vmx processes run on.  Accepts NULL. */
+void	hostd_vmxlink_free(struct hostd_vmxlink *);
+/* 1 while an operation with a task is in progress on VM id. */
+int	hostd_vmxlink_busy(struct hostd_vmxlink *, const char *id);
+/*
+ * Start operation op (HOSTD_VMXLINK_*) on VM id; task (may be NULL) is
+ * finished when it is done.  0, or -1 with *cause (nothing started).
+ */
+int	hostd_vmxlink_power(struct hostd_vmxlink *, const char *id, int op,
+	    const char *task, char **cause);
+
 /* ServiceInstance and SessionManager properties (inventory.c). */
 extern const struct hostd_inventory_prop hostd_inventory_si_props[];
 extern const struct hostd_inventory_prop hostd_inventory_sm_props[];
+
+/* event.c ------------------------------------------------------------- */
+
+/*
+ * The host's event log: a bounded ring (HOSTD_EVENT_MAX, oldest dropped)
+ * of vim25 Event objects, read by the EventManager (mo-eventmanager.c).
+ * Keys grow from 1; an event is its own chain (chainId = key).
+ */
+#define HOSTD_EVENT_MAX		1000	/* events kept */
+
+struct hostd_event {
+	int32_t			 ev_key;
+	const char		*ev_type;	/* "VmPoweredOnEvent" (table) */
+	struct timespec		 ev_time;	/* realtime */
+	char			*ev_user;	/* owned, "" for the system */
+	char			*ev_vm;		/* VM moid, owned, or NULL */
+	char			*ev_vmname;	/* owned, or NULL */
+	char			*ev_msg;	/* fullFormattedMessage, owned */
+	char			*ev_ip;		/* session events, or NULL */
+	char			*ev_agent;	/* session events, or NULL */
+	char			*ev_locale;	/* session events, or NULL */
+	char			*ev_session;	/* UserSession key, or NULL */
+	int64_t			 ev_calls;	/* logout: callCount */
+	struct timespec		 ev_login;	/* logout: loginTime */
+};
+
+struct hostd_event_log;
+
+struct hostd_event_log	*hostd_event_log_create(size_t max);
+void			 hostd_event_log_free(struct hostd_event_log *);
+/* The log of hs (soap.c). */
+struct hostd_event_log	*hostd_soap_events(struct hostd_soap *);
+/*
+ * Record an event of type type (a vim25 Event subtype from the table in
+ * event.c: VmPoweredOnEvent, VmPoweredOffEvent, VmSuspendedEvent,
+ * VmResettingEvent, VmStartingEvent, VmStoppingEvent, VmCreatedEvent,
+ * VmRegisteredEvent, VmRemovedEvent, VmGuestShutdownEvent, ...) about
+ * VirtualMachine vm (NULL for host events) by user (NULL: the system);
+ * the message is printf'd from fmt.  Returns the event key, or -1 (errno
+ * EINVAL) for an unknown type, which is logged.  Wakes property waits on
+ * ha-eventmgr latestEvent.
+ */
+int32_t			 hostd_event_post(struct hostd_soap *,
+			    const char *type, struct hostd_mo *vm,
+			    const char *user, const char *fmt, ...)
+			    __attribute__((format(printf, 5, 6)));
+/* UserLoginSessionEvent / UserLogoutSessionEvent for s. */
+void			 hostd_event_post_session(struct hostd_soap *,
+			    const struct hostd_session *, int login);
+/* Walk, newest first: first with prev NULL; NULL at the end. */
+const struct hostd_event *hostd_event_prev(struct hostd_event_log *,
+			    const struct hostd_event *);
+/* The event with key key, or NULL. */
+const struct hostd_event *hostd_event_find(struct hostd_event_log *,
+			    int32_t key);
+/* A new Event data object (of the event's own type) for ev. */
+struct hostd_val	*hostd_event_to_val(const struct hostd_event *);
+
+/* mo-eventmanager.c --------------------------------------------------- */
+
+extern const struct hostd_soap_method hostd_mo_eventmanager_methods[];
+extern const struct hostd_soap_method hostd_mo_eventcollector_methods[];
+extern const struct hostd_inventory_prop hostd_mo_eventmanager_props[];
+extern const struct hostd_inventory_prop hostd_mo_eventcollector_props[];
+
+/* authz.c ------------------------------------------------------------- */
+
+/*
+ * Roles, privileges and permissions (vi-api.md §6.3).  The privileges
+ * and the system roles are fixed tables; custom roles (ids from 10) and
+ * the permissions live in <root>/etc/vireo/authorization.xml, loaded at
+ * start and replaced atomically on every change.  Evaluation: the
+ * nearest permission up the entity parent chain (the entity's own, or an
+ * ancestor's with propagate), a user's permission before its groups'
+ * (whose roles are united); no permission: no privilege at all, except
+ * System.Anonymous, which every caller holds.  root is always Admin.
+ * Objects that are not entities (managers) take the root folder's
+ * permissions.
+ */
+#define HOSTD_AUTHZ_ADMIN	(-1)
+#define HOSTD_AUTHZ_READONLY	(-2)
+#define HOSTD_AUTHZ_VIEW	(-3)
+#define HOSTD_AUTHZ_ANONYMOUS	(-4)
+#define HOSTD_AUTHZ_NOACCESS	(-5)
+#define HOSTD_AUTHZ_NOCRYPTO	(-6)
+#define HOSTD_AUTHZ_FIRST_ID	10	/* first custom role id */
+#define HOSTD_AUTHZ_MAX_ROLES	1000
+#define HOSTD_AUTHZ_MAX_PERMS	10000
+
+struct hostd_authz;
+
+struct hostd_authz_priv {
+	const char	*ap_id;		/* "VirtualMachine.Interact.PowerOn" */
+	int		 ap_onparent;
+};
+
+struct hostd_authz_role {
+	int32_t		  ar_id;
+	int		  ar_system;
+	char		 *ar_name;
+	char		 *ar_label;
+	char		 *ar_summary;
+	char		**ar_privs;	/* sorted, NULL-terminated */
+	size_t		  ar_nprivs;
+};
+
+struct hostd_authz_perm {
+	char		*pe_type;	/* entity type */
+	char		*pe_id;		/* entity moid */
+	char		*pe_principal;
+	int		 pe_group;
+	int32_t		 pe_role;
+	int		 pe_propagate;
+};
+
+/* The privilege table, {NULL} ended. */
+extern const struct hostd_authz_priv hostd_authz_privileges[];
+
+/*
+ * Load <root>/etc/vireo/authorization.xml (root NULL: in memory only,
+ * for tests; a missing file: no permissions).  NULL with *cause
+ * "path:line:col: message" on a bad file.
+ */
+struct hostd_authz	*hostd_authz_create(const char *root, char **cause);
+void			 hostd_authz_free(struct hostd_authz *);
+/* The contents of a fresh file: root is Admin on the root folder. */
+const char		*hostd_authz_default(void);
+/* 1 if priv is a known privilege id. */
+int			 hostd_authz_priv_known(const char *);
+/* Role id, or NULL; walk with hostd_authz_role_next (prev NULL: first). */
+const struct hostd_authz_role *hostd_authz_role(struct hostd_authz *,
+			    int32_t);
+const struct hostd_authz_role *hostd_authz_role_by_name(
+			    struct hostd_authz *, const char *);
+const struct hostd_authz_role *hostd_authz_role_next(struct hostd_authz *,
+			    const struct hostd_authz_role *);
+/* 1 if role r holds priv. */
+int			 hostd_authz_role_has(const struct hostd_authz_role *,
+			    const char *priv);
+/*
+ * Add a custom role (privs NULL-terminated, validated; the System.*
+ * three are added): the new id, or -1 with errno EEXIST (name taken),
+ * EINVAL (bad privilege: *badpriv points to it, or bad name), ENOSPC.
+ */
+int32_t			 hostd_authz_role_add(struct hostd_authz *,
+			    const char *name, char *const *privs,
+			    const char **badpriv);
+/* newname NULL: keep; privs NULL: keep.  0 or -1 errno ENOENT, EINVAL
+ * (system role, bad privilege), EEXIST. */
+int			 hostd_authz_role_update(struct hostd_authz *,
+			    int32_t id, const char *newname,
+			    char *const *privs, const char **badpriv);
+/* 0 or -1 errno ENOENT, EINVAL (system role), EBUSY (in use and
+ * failifused; otherwise its permissions go too). */
+int			 hostd_authz_role_remove(struct hostd_authz *,
+			    int32_t id, int failifused);
+/* Walk every permission (prev NULL: first). */
+const struct hostd_authz_perm *hostd_authz_perm_next(struct hostd_authz *,
+			    const struct hostd_authz_perm *);
+/* Add or replace the permission of (principal, group) on the entity.
+ * 0 or -1 errno ENOENT (role), ENOSPC. */
+int			 hostd_authz_perm_set(struct hostd_authz *,
+			    const char *type, const char *id,
+			    const char *principal, int group, int32_t role,
+			    int propagate);
+/* 0 or -1 errno ENOENT. */
+int			 hostd_authz_perm_remove(struct hostd_authz *,
+			    const char *id, const char *principal, int group);
+/* Write the file atomically (no-op without a root).  0 or -1 + *cause. */
+int			 hostd_authz_save(struct hostd_authz *, char **cause);
+/*
+ * The roles in effect for user (member of groups, NULL-terminated, may be
+ * NULL) on mo: up to max ids into roles; returns how many (0: none).
+ */
+size_t			 hostd_authz_effective(struct hostd_authz *,
+			    struct hostd_mo *, const char *user,
+			    char *const *groups, int32_t *roles, size_t max);
+/* 1 if user (with groups) holds priv on mo (NULL: the root folder). */
+int			 hostd_authz_check(struct hostd_authz *,
+			    struct hostd_inventory *, struct hostd_mo *,
+			    const char *user, char *const *groups,
+			    const char *priv);
+/* The authorization state of hs (soap.c). */
+struct hostd_authz	*hostd_soap_authz(struct hostd_soap *);
+/*
+ * 1 if session s (NULL: anonymous) holds priv on mo (NULL: the root
+ * folder); groups come from auth.c.  This is the check for handlers.
+ */
+int			 hostd_authz_allowed(struct hostd_soap *,
+			    struct hostd_session *, struct hostd_mo *,
+			    const char *priv);
+/*
+ * The check for a handler acting on entity mo (NULL: the root folder):
+ * 0 if allowed, else -1 with req->r_fault a NoPermission fault naming
+ * the object and the privilege.
+ */
+int			 hostd_authz_req_check(struct hostd_soap_req *,
+			    struct hostd_mo *, const char *priv);
+
+/* mo-authorizationmanager.c ------------------------------------------- */
+
+extern const struct hostd_soap_method hostd_mo_authorizationmanager_methods[];
+extern const struct hostd_inventory_prop hostd_mo_authorizationmanager_props[];
+/* ManagedEntity.effectiveRole and .permission of ctx's object. */
+struct hostd_val	*hostd_mo_authorizationmanager_effective(
+			    const struct hostd_inventory_ctx *);
+struct hostd_val	*hostd_mo_authorizationmanager_entity_perms(
+			    const struct hostd_inventory_ctx *);
 
 #endif

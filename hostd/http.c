@@ -817,6 +817,8 @@ hostd_call_reply(struct hostd_call *call, int status, struct evbuffer *buf,
     const char *set_cookie)
 {
 	struct evkeyvalq	*out;
+	struct evhttp_connection *evcon;
+	struct bufferevent	*bev;
 	size_t			 len = buf != NULL ? evbuffer_get_length(buf) : 0;
 
 	if (call->hc_gone || call->hc_req == NULL) {
@@ -835,8 +837,16 @@ hostd_call_reply(struct hostd_call *call, int status, struct evbuffer *buf,
 	if (set_cookie != NULL &&
 	    evhttp_add_header(out, "Set-Cookie", set_cookie) == -1)
 		log_warnx("refusing a Set-Cookie value with a line break");
+	evcon = call->hc_evcon;
 	evhttp_send_reply(call->hc_req, status, status == HTTP_OK ? "OK" :
 	    "Internal Server Error", buf);
+	/*
+	 * Headers and body sit in two chunks, which the TLS bufferevent
+	 * would send as two records and two write(2)s: join them.
+	 */
+	if (evcon != NULL &&
+	    (bev = evhttp_connection_get_bufferevent(evcon)) != NULL)
+		evbuffer_pullup(bufferevent_get_output(bev), -1);
 	hostd_http_rlog_done(&call->hc_log, status, len);
 	hostd_http_call_free(call);
 }

@@ -12,8 +12,10 @@
  * Invariants: an object's (id) is unique; a session-scoped object is
  * found only with its session; nothing outside holds a struct hostd_mo
  * across loop turns (filters and views keep type and id strings), so an
- * object may be unregistered at any time.  Lookups are linear: a host has
- * at most a few thousand objects.
+ * object may be unregistered at any time.  Lookups by id go through a
+ * hash index (a host with a thousand VMs looks objects up thousands of
+ * times per container-view read); walks are linear, in registration
+ * order.
  */
 
 #include "config.h"
@@ -38,7 +40,16 @@ struct hostd_inventory_watcher {
 	struct hostd_inventory_watcher	*iw_next;
 };
 
+/* An entry of the id index (chained hash, power-of-two buckets). */
+struct hostd_inventory_hent {
+	struct hostd_mo			*he_mo;
+	struct hostd_inventory_hent	*he_next;
+};
+
 struct hostd_inventory {
+	struct hostd_inventory_hent	**inv_hash;
+	size_t				 inv_nbuckets;
+	size_t				 inv_count;
 	struct event_base		*inv_base;	/* borrowed or NULL */
 	char				*inv_root;
 	struct hostd_mo			*inv_first;
@@ -50,8 +61,6 @@ struct hostd_inventory {
 };
 
 static struct hostd_val	*hostd_inventory_get_status(
-			    const struct hostd_inventory_ctx *);
-static struct hostd_val	*hostd_inventory_get_role(
 			    const struct hostd_inventory_ctx *);
 static struct hostd_val	*hostd_inventory_get_empty(
 			    const struct hostd_inventory_ctx *);
@@ -98,6 +107,8 @@ static struct hostd_val	*hostd_inventory_get_locale(
 static void	hostd_inventory_wake_cb(evutil_socket_t, short, void *);
 static void	hostd_inventory_wake(struct hostd_inventory *);
 static void	hostd_inventory_free_mo(struct hostd_mo *);
+static size_t	hostd_inventory_hash(const char *);
+static void	hostd_inventory_hash_grow(struct hostd_inventory *);
 static void	hostd_inventory_bridges(struct hostd_inventory *,
 		    struct hostd_mo *);
 static void	hostd_inventory_network(struct hostd_inventory *,
@@ -116,8 +127,10 @@ static const struct hostd_inventory_prop hostd_inventory_me_props[] = {
 	{ "overallStatus", hostd_inventory_get_status, "System.View" },
 	{ "configStatus", hostd_inventory_get_status, "System.View" },
 	{ "configIssue", hostd_inventory_get_empty, "System.View" },
-	{ "effectiveRole", hostd_inventory_get_role, "System.View" },
-	{ "permission", hostd_inventory_get_empty, "System.View" },
+	{ "effectiveRole", hostd_mo_authorizationmanager_effective,
+	  "System.View" },
+	{ "permission", hostd_mo_authorizationmanager_entity_perms,
+	  "System.View" },
 	{ "name", hostd_inventory_get_name, "System.View" },
 	{ "disabledMethod", hostd_inventory_get_empty, "System.View" },
 	{ "recentTask", hostd_inventory_get_empty, "System.View" },
@@ -168,20 +181,21 @@ static const struct hostd_inventory_prop hostd_inventory_rp_props[] = {
 };
 
 const struct hostd_inventory_prop hostd_inventory_si_props[] = {
-	{ "serverClock", hostd_inventory_get_clock, NULL },
-	{ "capability", hostd_inventory_get_capability, NULL },
-	{ "content", hostd_inventory_get_content, NULL },
+	{ "serverClock", hostd_inventory_get_clock, "System.Anonymous" },
+	{ "capability", hostd_inventory_get_capability, "System.Anonymous" },
+	{ "content", hostd_inventory_get_content, "System.Anonymous" },
 	{ NULL, NULL, NULL }
 };
 
 const struct hostd_inventory_prop hostd_inventory_sm_props[] = {
 	{ "sessionList", hostd_inventory_get_sessionlist,
 	  "Sessions.TerminateSession" },
-	{ "currentSession", hostd_inventory_get_cursession, NULL },
-	{ "message", NULL, NULL },
-	{ "messageLocaleList", NULL, NULL },
-	{ "supportedLocaleList", NULL, NULL },
-	{ "defaultLocale", hostd_inventory_get_locale, NULL },
+	{ "currentSession", hostd_inventory_get_cursession,
+	  "System.Anonymous" },
+	{ "message", NULL, "System.Anonymous" },
+	{ "messageLocaleList", NULL, "System.Anonymous" },
+	{ "supportedLocaleList", NULL, "System.Anonymous" },
+	{ "defaultLocale", hostd_inventory_get_locale, "System.Anonymous" },
 	{ NULL, NULL, NULL }
 };
 
@@ -207,7 +221,8 @@ static const struct hostd_inventory_type hostd_inventory_types[] = {
 	{ "HostSystem", "ManagedEntity", hostd_mo_hostsystem_props },
 	{ "ResourcePool", "ManagedEntity", hostd_inventory_rp_props },
 	{ "VirtualApp", "ResourcePool", NULL },
-	{ "VirtualMachine", "ManagedEntity", NULL },
+	{ "VirtualMachine", "ManagedEntity",
+	  hostd_mo_virtualmachine_props },
 	{ "Datastore", "ManagedEntity", hostd_mo_datastore_props },
 	{ "StoragePod", "Folder", NULL },
 	{ "Network", "ManagedEntity", hostd_mo_network_props },
@@ -216,7 +231,8 @@ static const struct hostd_inventory_type hostd_inventory_types[] = {
 	{ "DistributedVirtualSwitch", "ManagedEntity", NULL },
 	{ "VmwareDistributedVirtualSwitch", "DistributedVirtualSwitch",
 	  NULL },
-	{ "Task", "ExtensibleManagedObject", NULL },
+	{ "Task", "ExtensibleManagedObject", hostd_mo_task_props },
+	{ "TaskManager", "ManagedObject", hostd_mo_taskmanager_props },
 	{ "VirtualMachineSnapshot", "ExtensibleManagedObject", NULL },
 	{ "ServiceInstance", "ManagedObject", hostd_inventory_si_props },
 	{ "SessionManager", "ManagedObject", hostd_inventory_sm_props },
@@ -231,6 +247,12 @@ static const struct hostd_inventory_type hostd_inventory_types[] = {
 	{ "ListView", "ManagedObjectView", hostd_mo_listview_props },
 	{ "InventoryView", "ManagedObjectView", NULL },
 	{ "SearchIndex", "ManagedObject", hostd_inventory_none },
+	{ "AuthorizationManager", "ManagedObject",
+	  hostd_mo_authorizationmanager_props },
+	{ "EventManager", "ManagedObject", hostd_mo_eventmanager_props },
+	{ "HistoryCollector", "ManagedObject", hostd_inventory_none },
+	{ "EventHistoryCollector", "HistoryCollector",
+	  hostd_mo_eventcollector_props },
 };
 
 #define HOSTD_INVENTORY_NTYPES \
@@ -251,6 +273,8 @@ static const char *const hostd_inventory_managers[][2] = {
 	{ "PropertyCollector", HOSTD_MO_PC },
 	{ "ViewManager", "ViewManager" },
 	{ "SearchIndex", "ha-searchindex" },
+	{ "AuthorizationManager", "ha-authmgr" },
+	{ "EventManager", "ha-eventmgr" },
 };
 
 const struct hostd_inventory_type *
@@ -430,6 +454,8 @@ hostd_inventory_free(struct hostd_inventory *inv)
 {
 	struct hostd_mo			*mo, *next;
 	struct hostd_inventory_watcher	*w, *wn;
+	struct hostd_inventory_hent	*he, *hn;
+	size_t				 i;
 
 	if (inv == NULL)
 		return;
@@ -441,6 +467,13 @@ hostd_inventory_free(struct hostd_inventory *inv)
 		wn = w->iw_next;
 		free(w);
 	}
+	for (i = 0; i < inv->inv_nbuckets; i++) {
+		for (he = inv->inv_hash[i]; he != NULL; he = hn) {
+			hn = he->he_next;
+			free(he);
+		}
+	}
+	free(inv->inv_hash);
 	if (inv->inv_ev != NULL)
 		event_free(inv->inv_ev);
 	free(inv->inv_root);
@@ -466,13 +499,18 @@ hostd_inventory_register(struct hostd_inventory *inv, const char *type,
 {
 	const struct hostd_inventory_type	*t;
 	struct hostd_mo				*mo;
+	struct hostd_inventory_hent		*he;
+	size_t					 b;
 
 	if ((t = hostd_inventory_type(type)) == NULL) {
 		errno = EINVAL;
 		return (NULL);
 	}
-	for (mo = inv->inv_first; mo != NULL; mo = mo->mo_next) {
-		if (strcmp(mo->mo_id, id) == 0) {
+	if (inv->inv_count >= inv->inv_nbuckets)
+		hostd_inventory_hash_grow(inv);
+	b = hostd_inventory_hash(id) & (inv->inv_nbuckets - 1);
+	for (he = inv->inv_hash[b]; he != NULL; he = he->he_next) {
+		if (strcmp(he->he_mo->mo_id, id) == 0) {
 			errno = EEXIST;
 			return (NULL);
 		}
@@ -490,13 +528,54 @@ hostd_inventory_register(struct hostd_inventory *inv, const char *type,
 	else
 		inv->inv_first = mo;
 	inv->inv_last = mo;
+	he = xcalloc(1, sizeof *he);
+	he->he_mo = mo;
+	he->he_next = inv->inv_hash[b];
+	inv->inv_hash[b] = he;
+	inv->inv_count++;
 	return (mo);
+}
+
+/* FNV-1a of an id. */
+static size_t
+hostd_inventory_hash(const char *id)
+{
+	uint64_t	h = 14695981039346656037ULL;
+
+	for (; *id != '\0'; id++) {
+		h ^= (unsigned char)*id;
+		h *= 1099511628211ULL;
+	}
+	return ((size_t)h);
+}
+
+/* Double the buckets (64 at first) and rehash. */
+static void
+hostd_inventory_hash_grow(struct hostd_inventory *inv)
+{
+	struct hostd_inventory_hent	**nh, *he, *hn;
+	size_t				 n, i, b;
+
+	n = inv->inv_nbuckets == 0 ? 64 : inv->inv_nbuckets * 2;
+	nh = xcalloc(n, sizeof *nh);
+	for (i = 0; i < inv->inv_nbuckets; i++) {
+		for (he = inv->inv_hash[i]; he != NULL; he = hn) {
+			hn = he->he_next;
+			b = hostd_inventory_hash(he->he_mo->mo_id) & (n - 1);
+			he->he_next = nh[b];
+			nh[b] = he;
+		}
+	}
+	free(inv->inv_hash);
+	inv->inv_hash = nh;
+	inv->inv_nbuckets = n;
 }
 
 void
 hostd_inventory_unregister(struct hostd_inventory *inv, struct hostd_mo *mo)
 {
-	struct hostd_mo	*p, *prev = NULL;
+	struct hostd_mo			*p, *prev = NULL;
+	struct hostd_inventory_hent	**hp, *he;
 
 	for (p = inv->inv_first; p != NULL; prev = p, p = p->mo_next) {
 		if (p == mo)
@@ -504,6 +583,16 @@ hostd_inventory_unregister(struct hostd_inventory *inv, struct hostd_mo *mo)
 	}
 	if (p == NULL)
 		return;
+	hp = &inv->inv_hash[hostd_inventory_hash(mo->mo_id) &
+	    (inv->inv_nbuckets - 1)];
+	for (; (he = *hp) != NULL; hp = &he->he_next) {
+		if (he->he_mo == mo) {
+			*hp = he->he_next;
+			free(he);
+			inv->inv_count--;
+			break;
+		}
+	}
 	if (prev != NULL)
 		prev->mo_next = mo->mo_next;
 	else
@@ -535,11 +624,14 @@ struct hostd_mo *
 hostd_inventory_find(struct hostd_inventory *inv, const char *type,
     const char *id, const struct hostd_session *s)
 {
-	struct hostd_mo	*mo;
+	struct hostd_inventory_hent	*he;
+	struct hostd_mo			*mo;
 
-	if (id == NULL)
+	if (id == NULL || inv->inv_nbuckets == 0)
 		return (NULL);
-	for (mo = inv->inv_first; mo != NULL; mo = mo->mo_next) {
+	for (he = inv->inv_hash[hostd_inventory_hash(id) &
+	    (inv->inv_nbuckets - 1)]; he != NULL; he = he->he_next) {
+		mo = he->he_mo;
 		if (strcmp(mo->mo_id, id) != 0)
 			continue;
 		if (mo->mo_owner != NULL && (s == NULL ||
@@ -798,18 +890,6 @@ hostd_inventory_get_status(const struct hostd_inventory_ctx *c)
 {
 	(void)c;
 	return (hostd_val_enum("ManagedEntityStatus", "green"));
-}
-
-static struct hostd_val *
-hostd_inventory_get_role(const struct hostd_inventory_ctx *c)
-{
-	struct hostd_val	*arr;
-
-	/* Until the AuthorizationManager: every user is Admin (-1). */
-	arr = hostd_val_array("int");
-	if (c->ic_session != NULL)
-		hostd_val_push(arr, hostd_val_int(-1));
-	return (arr);
 }
 
 /* The declared item types of the always-empty array properties. */

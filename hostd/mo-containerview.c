@@ -132,6 +132,47 @@ hostd_mo_containerview_kids(const struct hostd_inventory_ctx *c,
 	}
 }
 
+/*
+ * The entities a walk has reached: an open-addressing set of pointers
+ * (a thousand VMs are reached three times each, from the VM folder, the
+ * pool and the host).  Returns 1 if mo was added, 0 if it was there.
+ */
+struct hostd_mo_containerview_seen {
+	struct hostd_mo	**ss_slots;
+	size_t		  ss_size;	/* a power of two */
+	size_t		  ss_count;
+};
+
+static int
+hostd_mo_containerview_see(struct hostd_mo_containerview_seen *ss,
+    struct hostd_mo *mo)
+{
+	struct hostd_mo	**old;
+	size_t		  osize, i, h;
+
+	if (2 * (ss->ss_count + 1) > ss->ss_size) {
+		old = ss->ss_slots;
+		osize = ss->ss_size;
+		ss->ss_size = osize == 0 ? 64 : osize * 2;
+		ss->ss_slots = xcalloc(ss->ss_size, sizeof *ss->ss_slots);
+		ss->ss_count = 0;
+		for (i = 0; i < osize; i++) {
+			if (old[i] != NULL)
+				hostd_mo_containerview_see(ss, old[i]);
+		}
+		free(old);
+	}
+	h = ((uintptr_t)mo >> 4) * 0x9e3779b97f4a7c15ULL;
+	for (i = h & (ss->ss_size - 1); ss->ss_slots[i] != NULL;
+	    i = (i + 1) & (ss->ss_size - 1)) {
+		if (ss->ss_slots[i] == mo)
+			return (0);
+	}
+	ss->ss_slots[i] = mo;
+	ss->ss_count++;
+	return (1);
+}
+
 static int
 hostd_mo_containerview_match(const struct hostd_mo_containerview *cv,
     const struct hostd_mo *mo)
@@ -151,12 +192,13 @@ static struct hostd_val *
 hostd_mo_containerview_view(const struct hostd_inventory_ctx *c)
 {
 	struct hostd_mo_containerview	*cv = c->ic_mo->mo_data;
-	struct hostd_mo			*root, **seen = NULL;
+	struct hostd_mo_containerview_seen seen = { NULL, 0, 0 };
+	struct hostd_mo			*root;
 	struct hostd_mo			**stack = NULL;
 	struct hostd_mo			**kids = NULL, *mo;
 	struct hostd_val		*arr;
-	size_t				 nseen = 0, nstack = 0;
-	size_t				 nkids, i, j;
+	size_t				 nstack = 0;
+	size_t				 nkids, i;
 
 	arr = hostd_val_array("ManagedObjectReference");
 	root = hostd_inventory_find(c->ic_inv, cv->cv_type, cv->cv_id, NULL);
@@ -164,8 +206,7 @@ hostd_mo_containerview_view(const struct hostd_inventory_ctx *c)
 		return (arr);
 	stack = xreallocarray(NULL, 1, sizeof *stack);
 	stack[nstack++] = root;
-	seen = xreallocarray(NULL, 1, sizeof *seen);
-	seen[nseen++] = root;
+	hostd_mo_containerview_see(&seen, root);
 	while (nstack > 0) {
 		mo = stack[--nstack];
 		if (mo != root && hostd_mo_containerview_match(cv, mo))
@@ -177,19 +218,15 @@ hostd_mo_containerview_view(const struct hostd_inventory_ctx *c)
 		hostd_mo_containerview_kids(c, mo, &kids, &nkids);
 		/* Reverse onto the stack: children in order. */
 		for (i = nkids; i-- > 0;) {
-			for (j = 0; j < nseen && seen[j] != kids[i]; j++)
-				;
-			if (j < nseen)
+			if (!hostd_mo_containerview_see(&seen, kids[i]))
 				continue;
-			seen = xreallocarray(seen, nseen + 1, sizeof *seen);
-			seen[nseen++] = kids[i];
 			stack = xreallocarray(stack, nstack + 1,
 			    sizeof *stack);
 			stack[nstack++] = kids[i];
 		}
 	}
 	free(kids);
-	free(seen);
+	free(seen.ss_slots);
 	free(stack);
 	return (arr);
 }

@@ -4,7 +4,8 @@
  * filled from the real machine at each read: /proc/cpuinfo (packages,
  * cores, threads, model, MHz), /proc/meminfo (memory), /proc/stat (boot
  * time), /proc/uptime, /sys/class/net (physical NICs), /sys/class/scsi_host
- * (HBAs) and DMI (/sys/class/dmi/id: vendor, model, UUID, serial).  Every
+ * (HBAs), DMI (/sys/class/dmi/id: vendor, model, UUID, serial) and CPUID
+ * (hardware.cpuFeature, which libvirt reads).  Every
  * value is a vim25 6.7.1 field; subsystems not implemented yet
  * (configManager members, datastoreBrowser, capability) are left unset
  * so clients do not follow MoRefs to nothing.
@@ -12,6 +13,9 @@
 
 #include "config.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -25,6 +29,11 @@
 
 /* Most CPU packages tracked when counting distinct physical ids. */
 #define HOSTD_MO_HOSTSYSTEM_MAXPKG	64
+
+/* The CPUID leaves ESX lists in HostHardwareInfo.cpuFeature. */
+static const unsigned int hostd_mo_hostsystem_levels[] = {
+	0x0, 0x1, 0x80000000U, 0x80000001U, 0x80000008U
+};
 
 static struct hostd_val	*hostd_mo_hostsystem_summary(
 			    const struct hostd_inventory_ctx *);
@@ -46,6 +55,7 @@ static struct hostd_val	*hostd_mo_hostsystem_product(void);
 static void		 hostd_mo_hostsystem_dmi(const char *, char *,
 			    size_t, const char *);
 static int		 hostd_mo_hostsystem_count(const char *, int);
+static struct hostd_val	*hostd_mo_hostsystem_cpuid(unsigned int);
 static struct hostd_val	*hostd_mo_hostsystem_runtime_val(
 			    const struct hostd_mo_hostsystem_facts *);
 
@@ -370,7 +380,54 @@ hostd_mo_hostsystem_hardware(const struct hostd_inventory_ctx *c)
 		hostd_val_add(v, "cpuPkg", pkg);
 	}
 	hostd_val_add_long(v, "memorySize", f.hf_memsize);
+	/* One array value, so that the path hardware.cpuFeature reads it. */
+	tids = hostd_val_array("HostCpuIdInfo");
+	for (p = 0; p < (int)(sizeof hostd_mo_hostsystem_levels /
+	    sizeof hostd_mo_hostsystem_levels[0]); p++) {
+		if ((pkg = hostd_mo_hostsystem_cpuid(
+		    hostd_mo_hostsystem_levels[p])) != NULL)
+			hostd_val_push(tids, pkg);
+	}
+	hostd_val_add(v, "cpuFeature", tids);
 	return (v);
+}
+
+/*
+ * HostCpuIdInfo of one CPUID leaf, as ESX writes it: each register as 32
+ * bits, most significant first, in groups of four joined by ':'.  libvirt's
+ * ESX driver reads leaf 0x80000001 (long mode) and refuses to connect
+ * without it.  NULL when the leaf is not available.
+ */
+static struct hostd_val *
+hostd_mo_hostsystem_cpuid(unsigned int level)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	struct hostd_val	*v;
+	unsigned int		 r[4], max;
+	char			 buf[40];
+	const char		*names[4] = { "eax", "ebx", "ecx", "edx" };
+	int			 i, b, n;
+
+	max = __get_cpuid_max(level & 0x80000000U, NULL);
+	if (max == 0 || level > max ||
+	    !__get_cpuid(level, &r[0], &r[1], &r[2], &r[3]))
+		return (NULL);
+	v = hostd_val_object("HostCpuIdInfo");
+	hostd_val_add_int(v, "level", (int32_t)level);
+	for (i = 0; i < 4; i++) {
+		for (b = 31, n = 0; b >= 0; b--) {
+			buf[n++] = (r[i] >> b) & 1 ? '1' : '0';
+			if (b % 4 == 0 && b != 0)
+				buf[n++] = ':';
+		}
+		buf[n] = '\0';
+		hostd_val_add_str(v, names[i], buf);
+	}
+	return (v);
+#else
+	(void)level;
+	return (NULL);
+#endif
 }
 
 static struct hostd_val *

@@ -33,7 +33,8 @@ static const struct hostd_mo_serviceinstance_ref
 	{ "userDirectory", "UserDirectory", "ha-user-directory" },
 	{ "sessionManager", "SessionManager", "ha-sessionmgr" },
 	{ "authorizationManager", "AuthorizationManager", "ha-authmgr" },
-	/* perfManager ha-perfmgr, eventManager ha-eventmgr: when they exist. */
+	/* perfManager ha-perfmgr: when it exists. */
+	{ "eventManager", "EventManager", "ha-eventmgr" },
 	{ "taskManager", "TaskManager", "ha-taskmgr" },
 	{ "accountManager", "HostLocalAccountManager", "ha-localacctmgr" },
 	{ "searchIndex", "SearchIndex", "ha-searchindex" },

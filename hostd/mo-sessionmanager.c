@@ -107,6 +107,7 @@ hostd_mo_sessionmanager_login(struct hostd_soap_req *req)
 	free(ip);
 	free(fullname);
 	hostd_session_touch(s);
+	hostd_event_post_session(req->r_soap, s, 1);
 	req->r_setcookie = hostd_session_set_cookie(s, req->r_secure);
 	req->r_result = hostd_session_to_val(s);
 	return (0);
@@ -117,6 +118,7 @@ hostd_mo_sessionmanager_logout(struct hostd_soap_req *req)
 {
 	log_info("user %s logged out (session %.8s)", req->r_session->s_user,
 	    req->r_session->s_key);
+	hostd_event_post_session(req->r_soap, req->r_session, 0);
 	hostd_session_end(hostd_soap_sessions(req->r_soap), req->r_session);
 	req->r_session = NULL;
 	return (0);

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,7 @@ struct hostd_propfilter_walk {
 	size_t				 w_nstack;
 	size_t				 w_steps;
 	size_t				 w_budget;	/* lookups */
+	struct hostd_propfilter_set	 w_starts;	/* ObjectSpec objs */
 };
 
 static int	hostd_propfilter_set_add(struct hostd_propfilter_set *,
@@ -83,6 +85,10 @@ static void	hostd_propfilter_collect(struct hostd_propfilter_walk *,
 		    struct hostd_propfilter_result *, size_t);
 static void	hostd_propfilter_addprop(struct hostd_propfilter_prop **,
 		    size_t *, const char *, struct hostd_val *, int);
+static const char *hostd_propfilter_denied(struct hostd_propfilter_walk *,
+		    struct hostd_mo *, int, const char *);
+static void	hostd_propfilter_deny(struct hostd_propfilter_obj *,
+		    struct hostd_mo *, const char *, const char *);
 static int	hostd_propfilter_has(const struct hostd_propfilter_prop *,
 		    size_t, const char *);
 
@@ -522,6 +528,53 @@ hostd_propfilter_addprop(struct hostd_propfilter_prop **pp, size_t *n,
 }
 
 /*
+ * The privilege the caller lacks to read path on mo (readable: it holds
+ * System.Read there), or NULL.  Every read needs System.Read on the
+ * object and the property's own privilege; a property marked
+ * System.Anonymous (ServiceInstance.content, currentSession) needs
+ * nothing.  Without the SOAP state (unit tests) everything is readable.
+ */
+static const char *
+hostd_propfilter_denied(struct hostd_propfilter_walk *w, struct hostd_mo *mo,
+    int readable, const char *path)
+{
+	const struct hostd_inventory_prop	*p;
+	char					 top[128];
+
+	if (w->w_soap == NULL)
+		return (NULL);
+	snprintf(top, sizeof top, "%s", path);
+	top[strcspn(top, ".[")] = '\0';
+	p = hostd_inventory_prop(mo->mo_t, top);
+	if (p != NULL && p->ip_priv != NULL &&
+	    strcmp(p->ip_priv, "System.Anonymous") == 0)
+		return (NULL);
+	if (!readable)
+		return ("System.Read");
+	if (p != NULL && p->ip_priv != NULL &&
+	    strcmp(p->ip_priv, "System.View") != 0 &&
+	    strcmp(p->ip_priv, "System.Read") != 0 &&
+	    !hostd_authz_allowed(w->w_soap, w->w_session, mo, p->ip_priv))
+		return (p->ip_priv);
+	return (NULL);
+}
+
+/* path of mo goes to the missingSet with NoPermission (vi-api.md §3.4). */
+static void
+hostd_propfilter_deny(struct hostd_propfilter_obj *o, struct hostd_mo *mo,
+    const char *path, const char *priv)
+{
+	struct hostd_fault	*f;
+
+	if (hostd_propfilter_has(o->po_missing, o->po_nmissing, path))
+		return;
+	f = hostd_fault_no_permission(mo->mo_type, mo->mo_id, priv);
+	hostd_propfilter_addprop(&o->po_missing, &o->po_nmissing, path,
+	    hostd_fault_localized(f), 0);
+	hostd_fault_free(f);
+}
+
+/*
  * The properties spec asks of mo, into res (merged with an object already
  * there when from, the count of objects before this evaluation, is not 0).
  */
@@ -536,10 +589,10 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 	struct hostd_propfilter_obj		*o = NULL;
 	struct hostd_fault			*f;
 	struct hostd_val			*v;
-	const char				*path;
+	const char				*path, *priv;
 	size_t					 i, j, n, m, nchain = 0;
 	int					 all = 0, matched = 0;
-	int					 invalid;
+	int					 invalid, readable = 1;
 
 	n = hostd_val_field_count(spec, "propSet");
 	for (i = 0; i < n; i++) {
@@ -553,6 +606,19 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 	}
 	if (!matched)
 		return;
+	/*
+	 * Objects the caller may not see are left out, unless the spec
+	 * named them (one ObjectContent per existing object asked for,
+	 * rule 12): their properties then go to the missingSet.
+	 */
+	if (w->w_soap != NULL && w->w_session != NULL) {
+		if (hostd_propfilter_set_add(&w->w_starts, mo, NULL) &&
+		    !hostd_authz_allowed(w->w_soap, w->w_session, mo,
+		    "System.View"))
+			return;
+		readable = hostd_authz_allowed(w->w_soap, w->w_session, mo,
+		    "System.Read");
+	}
 	for (i = 0; i < from; i++) {
 		if (strcmp(res->pr_objs[i].po_id, mo->mo_id) == 0) {
 			o = &res->pr_objs[i];
@@ -604,6 +670,12 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 				if (hostd_propfilter_has(o->po_props,
 				    o->po_nprops, p->ip_name))
 					continue;
+				if ((priv = hostd_propfilter_denied(w, mo,
+				    readable, p->ip_name)) != NULL) {
+					hostd_propfilter_deny(o, mo,
+					    p->ip_name, priv);
+					continue;
+				}
 				v = hostd_inventory_get(w->w_inv, w->w_soap,
 				    mo, w->w_session, p->ip_name, &invalid);
 				if (v != NULL)
@@ -626,6 +698,11 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 			    path) || hostd_propfilter_has(o->po_missing,
 			    o->po_nmissing, path))
 				continue;
+			if ((priv = hostd_propfilter_denied(w, mo, readable,
+			    path)) != NULL) {
+				hostd_propfilter_deny(o, mo, path, priv);
+				continue;
+			}
 			v = hostd_inventory_get(w->w_inv, w->w_soap, mo,
 			    w->w_session, path, &invalid);
 			if (invalid) {
@@ -682,6 +759,7 @@ hostd_propfilter_eval(struct hostd_inventory *inv, struct hostd_soap *hs,
 		 * traverse is still reported. */
 		if (!skip || nsel == 0)
 			rc = hostd_propfilter_candidate(&w, mo);
+		hostd_propfilter_set_add(&w.w_starts, mo, NULL);
 		/* Pairs are per ObjectSpec: names resolve within it. */
 		hostd_propfilter_set_free(&w.w_pairs);
 		for (j = nsel; j-- > 0 && rc == 0;)
@@ -711,6 +789,7 @@ hostd_propfilter_eval(struct hostd_inventory *inv, struct hostd_soap *hs,
 	free(w.w_stack);
 	hostd_propfilter_set_free(&w.w_seen);
 	hostd_propfilter_set_free(&w.w_pairs);
+	hostd_propfilter_set_free(&w.w_starts);
 	return (rc);
 }
 

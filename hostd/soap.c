@@ -43,6 +43,8 @@ struct hostd_soap {
 	struct hostd_auth	*hs_auth;
 	struct event		*hs_sweep;	/* session expiry, or NULL */
 	struct hostd_inventory	*hs_inventory;	/* inventory.c */
+	struct hostd_event_log	*hs_events;	/* event.c */
+	struct hostd_authz	*hs_authz;	/* authz.c */
 };
 
 /*
@@ -58,6 +60,8 @@ struct hostd_soap_motype {
 static const struct hostd_soap_motype hostd_soap_motypes[] = {
 	{ "ServiceInstance", "ServiceInstance" },
 	{ "SessionManager", "ha-sessionmgr" },
+	{ "AuthorizationManager", "ha-authmgr" },
+	{ "EventManager", "ha-eventmgr" },
 };
 
 /* The method tables, one per mo-*.c file. */
@@ -70,6 +74,11 @@ static const struct hostd_soap_method *const hostd_soap_tables[] = {
 	hostd_mo_containerview_methods,
 	hostd_mo_listview_methods,
 	hostd_mo_searchindex_methods,
+	hostd_mo_authorizationmanager_methods,
+	hostd_mo_eventmanager_methods,
+	hostd_mo_eventcollector_methods,
+	hostd_mo_task_methods,
+	hostd_mo_virtualmachine_methods,
 };
 
 static void	hostd_soap_sweep_cb(evutil_socket_t, short, void *);
@@ -102,6 +111,7 @@ hostd_soap_create(struct event_base *base, const char *root,
 {
 	struct hostd_soap	*hs;
 	struct hostd_inventory	*inv;
+	struct hostd_authz	*authz;
 	struct cfg		*empty = NULL;
 	struct timeval		 tv = { HOSTD_SOAP_SWEEP, 0 };
 	long long		 fails, unlock, idle, max;
@@ -119,12 +129,20 @@ hostd_soap_create(struct event_base *base, const char *root,
 	    cfg_get_int(conf, "Config.HostAgent.vmacore.soap.maxSessionCount",
 	    0, 100000, HOSTD_SESSION_MAX, &max, cause) != 0;
 	inv = bad ? NULL : hostd_inventory_create(base, root, conf);
+	if (inv != NULL)
+		hostd_task_setup(inv);
 	cfg_free(empty);
 	if (bad)
 		return (NULL);
+	if ((authz = hostd_authz_create(root, cause)) == NULL) {
+		hostd_inventory_free(inv);
+		return (NULL);
+	}
 	hs = xcalloc(1, sizeof *hs);
 	hs->hs_base = base;
 	hs->hs_inventory = inv;
+	hs->hs_events = hostd_event_log_create(HOSTD_EVENT_MAX);
+	hs->hs_authz = authz;
 	hs->hs_sessions = hostd_session_table_create((unsigned int)idle * 60,
 	    (unsigned int)max);
 	hs->hs_auth = hostd_auth_create(root, (unsigned int)fails,
@@ -151,6 +169,8 @@ hostd_soap_free(struct hostd_soap *hs)
 		event_free(hs->hs_sweep);
 	hostd_session_table_free(hs->hs_sessions);
 	hostd_inventory_free(hs->hs_inventory);	/* after the sessions */
+	hostd_event_log_free(hs->hs_events);
+	hostd_authz_free(hs->hs_authz);
 	hostd_auth_free(hs->hs_auth);
 	free(hs);
 }
@@ -171,6 +191,18 @@ struct hostd_inventory *
 hostd_soap_inventory(struct hostd_soap *hs)
 {
 	return (hs->hs_inventory);
+}
+
+struct hostd_event_log *
+hostd_soap_events(struct hostd_soap *hs)
+{
+	return (hs->hs_events);
+}
+
+struct hostd_authz *
+hostd_soap_authz(struct hostd_soap *hs)
+{
+	return (hs->hs_authz);
 }
 
 /* The entry for method on managed type type, or NULL. */
@@ -375,9 +407,21 @@ hostd_soap_run(struct hostd_soap_req *req, const char *body, size_t len,
 		goto out;
 	}
 	/*
-	 * Privileges (sm_priv) are the AuthorizationManager's to evaluate;
-	 * until it exists every logged-in user passes, as with root (Admin).
+	 * The privilege of the table row on _this (authz.c); deny by
+	 * default: a row without one is refused unless it is public.
 	 */
+	if ((req->r_method->sm_flags & HOSTD_SOAP_PUBLIC) == 0 &&
+	    !hostd_authz_allowed(req->r_soap, req->r_session,
+	    hostd_inventory_find(req->r_soap->hs_inventory, NULL,
+	    req->r_this_id, req->r_session), req->r_method->sm_priv)) {
+		if (req->r_method->sm_priv == NULL)
+			log_warnx("soap: %s has no privilege: refused",
+			    req->r_method->sm_name);
+		req->r_fault = hostd_fault_no_permission(req->r_this_type,
+		    req->r_this_id, req->r_method->sm_priv != NULL ?
+		    req->r_method->sm_priv : "System.View");
+		goto out;
+	}
 	if (hostd_soap_params(req, call, this) != 0)
 		goto out;
 	xmlFreeDoc(doc);

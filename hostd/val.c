@@ -744,8 +744,10 @@ hostd_val_write_fields(struct evbuffer *out, const struct hostd_val *obj)
 }
 
 /*
- * An array: in an anyType slot one ArrayOfX element with <X> items; as a
- * field (declared as the item type, or NULL) one element per item.
+ * An array: in an anyType slot one ArrayOfX element with <X> items, each
+ * with its xsi:type as ESX writes them (libvirt's ESX driver reads every
+ * item as an anyType and fails without it); as a field (declared as the
+ * item type, or NULL) one element per item.
  */
 static void
 hostd_val_write_array(struct evbuffer *out, const char *name,
@@ -769,7 +771,8 @@ hostd_val_write_array(struct evbuffer *out, const char *name,
 	}
 	evbuffer_add(out, ">", 1);
 	for (i = 0; i < v->v_nitems; i++)
-		hostd_val_write(out, v->v_type, v->v_type, v->v_items[i]);
+		hostd_val_write(out, v->v_type, HOSTD_VAL_ANYTYPE,
+		    v->v_items[i]);
 	evbuffer_add_printf(out, "</%s>", name);
 }
 

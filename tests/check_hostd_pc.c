@@ -454,9 +454,10 @@ START_TEST(check_hostd_pc_updates)
 	ck_assert_ptr_nonnull(vm);
 	hostd_inventory_changed(inv, vmf, "childEntity");
 	s = check_hostd_pc_ok(&e, call);
+	/* A bare registration has no VM data behind it, so its name is
+	 * unset: the entry is what matters here. */
 	ck_assert_ptr_nonnull(strstr(s, "<objectSet><kind>enter</kind><obj "
-	    "type=\"VirtualMachine\">1</obj><changeSet><name>name</name><op>"
-	    "assign</op><val xsi:type=\"xsd:string\">1</val></changeSet>"));
+	    "type=\"VirtualMachine\">1</obj>"));
 	ver2 = check_hostd_pc_text(s, "version");
 	ck_assert_str_ne(ver, ver2);
 	free(s);

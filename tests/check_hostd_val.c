@@ -207,37 +207,43 @@ START_TEST(test_arrays)
 	hostd_val_push(a, hostd_val_moref("Datastore", "ds2"));
 	check_hostd_val_eq("val", HOSTD_VAL_ANYTYPE, a,
 	    "<val xsi:type=\"ArrayOfManagedObjectReference\">"
-	    "<ManagedObjectReference type=\"Datastore\">ds1"
-	    "</ManagedObjectReference><ManagedObjectReference type="
-	    "\"Datastore\">ds2</ManagedObjectReference></val>");
+	    "<ManagedObjectReference xsi:type=\"ManagedObjectReference\" "
+	    "type=\"Datastore\">ds1</ManagedObjectReference>"
+	    "<ManagedObjectReference xsi:type=\"ManagedObjectReference\" "
+	    "type=\"Datastore\">ds2</ManagedObjectReference></val>");
 
 	a = hostd_val_array("string");
 	hostd_val_push(a, hostd_val_string("a"));
 	hostd_val_push(a, hostd_val_string("b"));
 	check_hostd_val_eq("val", HOSTD_VAL_ANYTYPE, a,
-	    "<val xsi:type=\"ArrayOfString\"><string>a</string>"
-	    "<string>b</string></val>");
+	    "<val xsi:type=\"ArrayOfString\"><string xsi:type=\"xsd:string\">"
+	    "a</string><string xsi:type=\"xsd:string\">b</string></val>");
 
 	a = hostd_val_array("int");
 	hostd_val_push(a, hostd_val_int(1));
 	check_hostd_val_eq("val", HOSTD_VAL_ANYTYPE, a,
-	    "<val xsi:type=\"ArrayOfInt\"><int>1</int></val>");
+	    "<val xsi:type=\"ArrayOfInt\"><int xsi:type=\"xsd:int\">1</int>"
+	    "</val>");
 	a = hostd_val_array("long");
 	hostd_val_push(a, hostd_val_long(2));
 	check_hostd_val_eq("val", HOSTD_VAL_ANYTYPE, a,
-	    "<val xsi:type=\"ArrayOfLong\"><long>2</long></val>");
+	    "<val xsi:type=\"ArrayOfLong\"><long xsi:type=\"xsd:long\">2</long>"
+	    "</val>");
 	a = hostd_val_array("boolean");
 	hostd_val_push(a, hostd_val_bool(1));
 	check_hostd_val_eq("val", HOSTD_VAL_ANYTYPE, a,
-	    "<val xsi:type=\"ArrayOfBoolean\"><boolean>true</boolean></val>");
+	    "<val xsi:type=\"ArrayOfBoolean\"><boolean xsi:type="
+	    "\"xsd:boolean\">true</boolean></val>");
 	a = hostd_val_array("short");
 	hostd_val_push(a, hostd_val_short(3));
 	check_hostd_val_eq("val", HOSTD_VAL_ANYTYPE, a,
-	    "<val xsi:type=\"ArrayOfShort\"><short>3</short></val>");
+	    "<val xsi:type=\"ArrayOfShort\"><short xsi:type=\"xsd:short\">3"
+	    "</short></val>");
 	a = hostd_val_array("byte");
 	hostd_val_push(a, hostd_val_byte(4));
 	check_hostd_val_eq("val", HOSTD_VAL_ANYTYPE, a,
-	    "<val xsi:type=\"ArrayOfByte\"><byte>4</byte></val>");
+	    "<val xsi:type=\"ArrayOfByte\"><byte xsi:type=\"xsd:byte\">4</byte>"
+	    "</val>");
 
 	/* Data objects, subtypes carrying xsi:type. */
 	a = hostd_val_array("VirtualDevice");
@@ -250,7 +256,8 @@ START_TEST(test_arrays)
 	check_hostd_val_eq("val", HOSTD_VAL_ANYTYPE, a,
 	    "<val xsi:type=\"ArrayOfVirtualDevice\"><VirtualDevice "
 	    "xsi:type=\"VirtualDisk\"><key>2000</key></VirtualDevice>"
-	    "<VirtualDevice><key>1</key></VirtualDevice></val>");
+	    "<VirtualDevice xsi:type=\"VirtualDevice\"><key>1</key>"
+	    "</VirtualDevice></val>");
 
 	a = hostd_val_array("OptionValue");
 	d = hostd_val_object("OptionValue");
@@ -259,7 +266,8 @@ START_TEST(test_arrays)
 	    hostd_val_string("info"));
 	hostd_val_push(a, d);
 	check_hostd_val_eq("val", HOSTD_VAL_ANYTYPE, a,
-	    "<val xsi:type=\"ArrayOfOptionValue\"><OptionValue><key>"
+	    "<val xsi:type=\"ArrayOfOptionValue\"><OptionValue xsi:type="
+	    "\"OptionValue\"><key>"
 	    "Config.HostAgent.log.level</key><value xsi:type=\"xsd:string\">"
 	    "info</value></OptionValue></val>");
 

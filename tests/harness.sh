@@ -8,7 +8,9 @@
 # output in a log file, waiting for sockets and files with a deadline,
 # stopping with an escalation to SIGKILL, and an EXIT trap that removes
 # the directory when the test passed (or skipped) and keeps it, saying
-# where, when it failed.  Safe under `set -eu`.
+# where, when it failed; and for tests that boot the test guest, writing
+# its .vmx and running vmx on it (harness_write_vmx, harness_run_vmx).
+# Safe under `set -eu`; the benchmarks (bench/lib.sh) use it too.
 #
 # Source it, then:
 #
@@ -33,6 +35,12 @@ HARNESS_PID=
 HARNESS_PIDS=
 HARNESS_STATUS=
 HARNESS_TIMEOUT=${HARNESS_TIMEOUT:-10}
+# The virtual-machine helpers (harness_write_vmx, harness_run_vmx): the vmx
+# they run, the guest a .vmx boots unless it says otherwise, and the
+# seconds a run may take (empty: no limit, no timeout(1) in between).
+HARNESS_VMX=${TOP_BUILDDIR:-.}/vmx/vmx
+HARNESS_GUEST=${TOP_BUILDDIR:-.}/tests/guest/testguest.elf
+HARNESS_VMX_TIMEOUT=60
 
 # Messages go to stderr, which make check keeps in the test's .log.
 harness_log() {
@@ -246,6 +254,102 @@ harness_expect_grep() {
 		cat "$3" >&2 2>/dev/null || printf '(missing)\n' >&2
 		harness_fail "$1: \"$2\" not in $3"
 	fi
+}
+
+# --- Virtual machines: vmx and the test guest (tests/guest/testguest.elf).
+
+# Skip unless this process may use /dev/kvm.
+harness_require_kvm() {
+	if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+		harness_skip "/dev/kvm is missing or not accessible"
+	fi
+}
+
+# harness_write_vmx DIR NAME [KEY=VALUE...]: write DIR/NAME.vmx (making
+# DIR), a VMware-style file booting HARNESS_GUEST with 64 MiB, the
+# debug-exit device and its console in DIR/serial.txt.  Each KEY=VALUE
+# (vireo.cmdline=test=hello, memsize=32, scsi0:0.fileName=/x.raw) replaces
+# the default of that key or is added after them, as KEY = "VALUE".
+harness_write_vmx() {
+	_hw_dir=$1
+	_hw_name=$2
+	shift 2
+	for _hw_kv in "$@"; do
+		case $_hw_kv in
+		?*=*) ;;
+		*) harness_fail "harness_write_vmx: not KEY=VALUE: $_hw_kv" ;;
+		esac
+	done
+	mkdir -p "$_hw_dir" || harness_fail "cannot create $_hw_dir"
+	_hw_keys=
+	{
+		for _hw_def in .encoding=UTF-8 config.version=8 \
+		    virtualHW.version=20 "displayName=$_hw_name" \
+		    guestOS=other-64 memsize=64 "vireo.kernel=$HARNESS_GUEST" \
+		    vireo.debugExit=TRUE serial0.present=TRUE \
+		    serial0.fileType=file serial0.fileName=serial.txt; do
+			_hw_keys="$_hw_keys ${_hw_def%%=*} "
+			for _hw_kv in "$@"; do
+				if [ "${_hw_kv%%=*}" = "${_hw_def%%=*}" ]; then
+					_hw_def=$_hw_kv
+				fi
+			done
+			printf '%s = "%s"\n' "${_hw_def%%=*}" "${_hw_def#*=}"
+		done
+		for _hw_kv in "$@"; do
+			case $_hw_keys in
+			*" ${_hw_kv%%=*} "*) ;;
+			*) printf '%s = "%s"\n' "${_hw_kv%%=*}" \
+			    "${_hw_kv#*=}" ;;
+			esac
+		done
+	} >"$_hw_dir/$_hw_name.vmx"
+}
+
+# harness_run_vmx DIR NAME [PREFIX-COMMAND... --] [VMX-OPTION...]: run
+# HARNESS_VMX [VMX-OPTION...] -c DIR/NAME.vmx to its end, under
+# timeout(1) for HARNESS_VMX_TIMEOUT seconds and after the prefix command
+# (env VAR=VALUE, ip netns exec NS) if there is one, stdin /dev/null,
+# output in DIR/stdout and DIR/stderr.  Sets HARNESS_STATUS to its exit
+# status.
+harness_run_vmx() {
+	_hr_dir=$1
+	_hr_name=$2
+	shift 2
+	_hr_pre=0
+	for _hr_arg in "$@"; do
+		if [ "$_hr_arg" = -- ]; then
+			_hr_pre=1
+		fi
+	done
+	if [ "$_hr_pre" -eq 0 ]; then
+		set -- -- "$@"
+		_hr_pre=1
+	fi
+	# Rebuild "$@" as PREFIX [timeout N] vmx OPTION..., the POSIX way.
+	_hr_n=$#
+	for _hr_arg in "$@"; do
+		if [ "$_hr_pre" -eq 1 ] && [ "$_hr_arg" = -- ]; then
+			_hr_pre=0
+			if [ -n "$HARNESS_VMX_TIMEOUT" ]; then
+				set -- "$@" timeout "$HARNESS_VMX_TIMEOUT"
+			fi
+			set -- "$@" "$HARNESS_VMX"
+		else
+			set -- "$@" "$_hr_arg"
+		fi
+	done
+	shift "$_hr_n"
+	HARNESS_STATUS=0
+	"$@" -c "$_hr_dir/$_hr_name.vmx" >"$_hr_dir/stdout" \
+	    2>"$_hr_dir/stderr" </dev/null || HARNESS_STATUS=$?
+}
+
+# harness_last_log DIR: the message of DIR/vmware.log's last line (what
+# follows "info: " and the like; empty without a log).
+harness_last_log() {
+	tail -n 1 "$1/vmware.log" 2>/dev/null |
+	    sed -e 's/^[^ ]* [^ ]* [a-z]*: //'
 }
 
 # The EXIT trap: kill what is still running, then remove HARNESS_DIR if

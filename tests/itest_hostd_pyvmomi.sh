@@ -19,7 +19,7 @@ hostd=$(harness_bin hostd/hostd)
 D=$HARNESS_DIR
 out=$D/hostd.out
 
-harness_spawn "$out" "$hostd" -d -v --root "$D" -p 0
+harness_spawn "$out" "$hostd" -d -v --root "$D" -p 0 -P 0
 pid=$HARNESS_PID
 harness_wait_file "$D/run/vireo/hostd.port" "$pid" 30 ||
     harness_fail "hostd did not write run/vireo/hostd.port"

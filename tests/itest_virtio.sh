@@ -23,13 +23,10 @@ set -eu
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$TOP_SRCDIR/tests/harness.sh"
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	harness_skip "/dev/kvm is missing or not accessible"
-fi
+harness_require_kvm
 harness_require_cmd timeout
-VMX=$(harness_bin vmx/vmx)
-GUEST=$TOP_BUILDDIR/tests/guest/testguest.elf
-[ -f "$GUEST" ] || harness_skip "$GUEST is not built"
+harness_bin vmx/vmx >/dev/null
+[ -f "$HARNESS_GUEST" ] || harness_skip "$HARNESS_GUEST is not built"
 harness_tmpdir
 TMP=$HARNESS_DIR
 SEED=$$
@@ -60,51 +57,27 @@ cleanup_netns() {
 }
 trap '_st=$?; cleanup_netns; (exit "$_st"); harness_cleanup' EXIT
 
-# write_vmx DIR NAME CMDLINE [EXTRA-LINE...]
-write_vmx() {
-	_dir=$1 _name=$2 _cmdline=$3
-	shift 3
-	mkdir -p "$_dir"
-	{
-		echo '.encoding = "UTF-8"'
-		echo 'config.version = "8"'
-		echo 'virtualHW.version = "20"'
-		echo "displayName = \"$_name\""
-		echo 'guestOS = "other-64"'
-		echo 'memsize = "64"'
-		echo "vireo.kernel = \"$GUEST\""
-		echo "vireo.cmdline = \"$_cmdline\""
-		echo 'vireo.debugExit = "TRUE"'
-		echo 'serial0.present = "TRUE"'
-		echo 'serial0.fileType = "file"'
-		echo 'serial0.fileName = "serial.txt"'
-		for _l in "$@"; do
-			echo "$_l"
-		done
-	} >"$_dir/$_name.vmx"
-}
-
-# boot DIR NAME [PREFIX-COMMAND...]: run the .vmx (a fresh console and
-# log each time); sets $status.
+# boot DIR NAME [PREFIX-COMMAND...]: run the .vmx that harness_write_vmx
+# wrote (a fresh console and log each time); sets HARNESS_STATUS.
+# shellcheck disable=SC2034 # harness_run_vmx reads it
+HARNESS_VMX_TIMEOUT=120
 boot() {
 	_dir=$1 _name=$2
 	shift 2
 	rm -f "$_dir/serial.txt"
-	status=0
-	"$@" timeout 120 "$VMX" -c "$_dir/$_name.vmx" >"$_dir/stdout" \
-	    2>"$_dir/stderr" </dev/null || status=$?
+	harness_run_vmx "$_dir" "$_name" "$@" --
 }
 
 # verdict DIR SCENARIO WHAT: 0 if the guest passed, else 1 after a
 # failure with the console and the log's end.
 verdict() {
 	_vdir=$1 _vscen=$2 _vwhat=$3
-	if [ "$status" -eq 1 ] &&
+	if [ "$HARNESS_STATUS" -eq 1 ] &&
 	    grep -q "^TEST $_vscen PASS" "$_vdir/serial.txt" 2>/dev/null &&
 	    [ ! -s "$_vdir/stderr" ]; then
 		return 0
 	fi
-	fail "$_vwhat: exit status $status"
+	fail "$_vwhat: exit status $HARNESS_STATUS"
 	{
 		echo "--- $_vdir/serial.txt"
 		tail -n 20 "$_vdir/serial.txt" 2>/dev/null || :
@@ -143,20 +116,20 @@ hostcheck() {
 
 # --- virtio-rng.
 d=$TMP/rng
-write_vmx "$d" rng "test=virtio-rng" 'vireo.virtioRng = "TRUE"'
+harness_write_vmx "$d" rng vireo.cmdline=test=virtio-rng vireo.virtioRng=TRUE
 boot "$d" rng
 if verdict "$d" virtio-rng virtio-rng; then
 	pass "virtio-rng: $(grep -h '^virtio-rng: 2 x' "$d/serial.txt")"
 fi
 
 # --- virtio-blk on a raw file and on a sparse VMDK.
-# disk_boot DIR NAME IMAGE CMDLINE [EXTRA-LINE...]
+# disk_boot DIR NAME IMAGE CMDLINE [KEY=VALUE...]
 disk_boot() {
 	_dir=$1 _name=$2 _img=$3 _cmd=$4
 	shift 4
-	write_vmx "$_dir" "$_name" "$_cmd" 'scsi0.present = "TRUE"' \
-	    'scsi0.virtualDev = "pvscsi"' 'scsi0:0.present = "TRUE"' \
-	    "scsi0:0.fileName = \"$_img\"" "$@"
+	harness_write_vmx "$_dir" "$_name" "vireo.cmdline=$_cmd" \
+	    scsi0.present=TRUE scsi0.virtualDev=pvscsi scsi0:0.present=TRUE \
+	    "scsi0:0.fileName=$_img" "$@"
 	boot "$_dir" "$_name"
 }
 
@@ -224,8 +197,7 @@ d=$TMP/blk-ro
 mkdir -p "$d"
 head -c 1048576 /dev/urandom >"$d/ro.raw"
 sum0=$(cksum <"$d/ro.raw")
-disk_boot "$d" ro "$d/ro.raw" "test=virtio-blk ro=1" \
-    'scsi0:0.readOnly = "TRUE"'
+disk_boot "$d" ro "$d/ro.raw" "test=virtio-blk ro=1" scsi0:0.readOnly=TRUE
 if verdict "$d" virtio-blk blk-ro; then
 	if [ "$(cksum <"$d/ro.raw")" != "$sum0" ]; then
 		fail "blk-ro: the read-only image changed"
@@ -251,11 +223,10 @@ else
 			ip tuntap add dev vtap0 mode tap
 			ip addr add 10.0.2.2/24 dev vtap0
 			ip link set vtap0 up'
-		write_vmx "$d" net \
-		    "test=virtio-net ip=10.0.2.15 peer=10.0.2.2" \
-		    'ethernet0.present = "TRUE"' \
-		    'ethernet0.virtualDev = "vmxnet3"' \
-		    'ethernet0.networkName = "tap:vtap0"'
+		harness_write_vmx "$d" net \
+		    "vireo.cmdline=test=virtio-net ip=10.0.2.15 peer=10.0.2.2" \
+		    ethernet0.present=TRUE ethernet0.virtualDev=vmxnet3 \
+		    ethernet0.networkName=tap:vtap0
 		boot "$d" net ip netns exec "$NETNS"
 		if verdict "$d" virtio-net virtio-net; then
 			pass "virtio-net: $(grep -h -e 'peer MAC' \

@@ -16,14 +16,12 @@ set -eu
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$TOP_SRCDIR/tests/harness.sh"
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	harness_skip "/dev/kvm is missing or not accessible"
-fi
+harness_require_kvm
 harness_require_cmd timeout
 harness_tmpdir
 TMP=$HARNESS_DIR
 VMX=$(harness_bin vmx/vmx)
-GUEST=$TOP_BUILDDIR/tests/guest/testguest.elf
+GUEST=$HARNESS_GUEST
 
 # Every check runs, so one run reports every scenario; the count of
 # failures decides the test's result at the end.
@@ -43,47 +41,10 @@ finish() {
 	exit 0
 }
 
-# write_vmx DIR NAME CMDLINE [EXTRA-LINE...]: DIR/NAME.vmx booting the test
-# guest with its console in DIR/serial.txt.
-write_vmx() {
-	_dir=$1 _name=$2 _cmdline=$3
-	shift 3
-	mkdir -p "$_dir"
-	{
-		echo '.encoding = "UTF-8"'
-		echo 'config.version = "8"'
-		echo 'virtualHW.version = "20"'
-		echo "displayName = \"$_name\""
-		echo 'guestOS = "other-64"'
-		echo 'memsize = "64"'
-		echo "vireo.kernel = \"$GUEST\""
-		echo "vireo.cmdline = \"$_cmdline\""
-		echo 'vireo.debugExit = "TRUE"'
-		echo 'serial0.present = "TRUE"'
-		echo 'serial0.fileType = "file"'
-		echo 'serial0.fileName = "serial.txt"'
-		for _l in "$@"; do
-			echo "$_l"
-		done
-	} >"$_dir/$_name.vmx"
-}
+# The .vmx files are harness_write_vmx's (the test guest, its console in
+# DIR/serial.txt); harness_run_vmx runs one, its status in HARNESS_STATUS.
 
-# run_vmx DIR NAME [VMX-OPTION...]: run it; sets $status, output in DIR.
-run_vmx() {
-	_dir=$1 _name=$2
-	shift 2
-	status=0
-	timeout 60 "$VMX" "$@" -c "$_dir/$_name.vmx" >"$_dir/stdout" \
-	    2>"$_dir/stderr" </dev/null || status=$?
-}
-
-# last_log DIR: the message of vmware.log's last line (after "info: ").
-last_log() {
-	tail -n 1 "$1/vmware.log" 2>/dev/null |
-	    sed -e 's/^[^ ]* [^ ]* [a-z]*: //'
-}
-
-# scenario NAME STATUS LAST-LOG-LINE [GREP-PATTERN...] -- [EXTRA-VMX-LINE...]
+# scenario NAME STATUS LAST-LOG-LINE [GREP-PATTERN...] -- [KEY=VALUE...]
 scenario() {
 	_sname=$1 _want=$2 _wantlog=$3
 	shift 3
@@ -96,11 +57,12 @@ scenario() {
 	[ $# -gt 0 ] && shift
 	_d=$TMP/$_sname
 	_cmd=$(echo "$_sname" | sed -e 's/-.*//')
-	write_vmx "$_d" "$_sname" "test=$_cmd${ARGS:+ $ARGS}" "$@"
-	run_vmx "$_d" "$_sname"
+	harness_write_vmx "$_d" "$_sname" \
+	    "vireo.cmdline=test=$_cmd${ARGS:+ $ARGS}" "$@"
+	harness_run_vmx "$_d" "$_sname"
 	_ok=1
-	if [ "$status" -ne "$_want" ]; then
-		fail "$_sname: exit status $status, want $_want"
+	if [ "$HARNESS_STATUS" -ne "$_want" ]; then
+		fail "$_sname: exit status $HARNESS_STATUS, want $_want"
 		_ok=0
 	fi
 	if [ "$_want" -eq 1 ] &&
@@ -118,8 +80,9 @@ scenario() {
 		fi
 	done
 	IFS=$_old
-	if [ "$(last_log "$_d")" != "$_wantlog" ]; then
-		fail "$_sname: vmware.log ends with '$(last_log "$_d")'," \
+	if [ "$(harness_last_log "$_d")" != "$_wantlog" ]; then
+		fail "$_sname: vmware.log ends with" \
+		    "'$(harness_last_log "$_d")'," \
 		    "want '$_wantlog'"
 		_ok=0
 	fi
@@ -144,9 +107,9 @@ bad() {
 	_bname=$1 _pat=$2
 	shift 2
 	_d=$TMP/$_bname
-	run_vmx "$_d" "$_bname" "$@"
-	if [ "$status" -ne 2 ]; then
-		fail "$_bname: exit status $status, want 2"
+	harness_run_vmx "$_d" "$_bname" "$@"
+	if [ "$HARNESS_STATUS" -ne 2 ]; then
+		fail "$_bname: exit status $HARNESS_STATUS, want 2"
 	elif [ "$(wc -l <"$_d/stderr")" -ne 1 ]; then
 		fail "$_bname: stderr is not one line: $(cat "$_d/stderr")"
 	elif ! grep -q -e "$_pat" "$_d/stderr"; then
@@ -188,29 +151,33 @@ printf 'displayName = "x"\nmemsize = "64\nvireo.kernel = "k"\n' \
 bad malformed "^vmx: $d/malformed.vmx:2:"
 
 d=$TMP/memsize
-write_vmx "$d" memsize "test=hello" 'memsize = "255"'
+harness_write_vmx "$d" memsize vireo.cmdline=test=hello memsize=255
 bad memsize 'memsize "255" is not a multiple of 4 MiB'
 
 d=$TMP/numvcpus
-write_vmx "$d" numvcpus "test=hello" 'numvcpus = "0"'
+harness_write_vmx "$d" numvcpus vireo.cmdline=test=hello numvcpus=0
 bad numvcpus 'numvcpus "0" is out of range'
 
 d=$TMP/nokernel
-write_vmx "$d" nokernel "test=hello" "vireo.kernel = \"$d/none.elf\""
+harness_write_vmx "$d" nokernel vireo.cmdline=test=hello \
+    "vireo.kernel=$d/none.elf"
 bad nokernel "vireo.kernel $d/none.elf: No such file or directory"
 
 d=$TMP/emptykernel
-write_vmx "$d" emptykernel "test=hello" 'vireo.kernel = "empty.elf"'
+harness_write_vmx "$d" emptykernel vireo.cmdline=test=hello \
+    vireo.kernel=empty.elf
 : >"$d/empty.elf"
 bad emptykernel "vireo.kernel $d/empty.elf: empty file"
 
 d=$TMP/notkernel
-write_vmx "$d" notkernel "test=hello" 'vireo.kernel = "text.elf"'
+harness_write_vmx "$d" notkernel vireo.cmdline=test=hello \
+    vireo.kernel=text.elf
 echo "this is not a kernel" >"$d/text.elf"
 bad notkernel "^vmx: $d/notkernel.vmx: .*kernel"
 
 d=$TMP/serialpipe
-write_vmx "$d" serialpipe "test=hello" 'serial0.fileType = "pipe"'
+harness_write_vmx "$d" serialpipe vireo.cmdline=test=hello \
+    serial0.fileType=pipe
 bad serialpipe 'serial0.fileType "pipe" is not supported'
 
 if [ ! -f "$GUEST" ]; then
@@ -219,7 +186,8 @@ if [ ! -f "$GUEST" ]; then
 fi
 
 d=$TMP/truncated
-write_vmx "$d" truncated "test=hello" 'vireo.kernel = "short.elf"'
+harness_write_vmx "$d" truncated vireo.cmdline=test=hello \
+    vireo.kernel=short.elf
 head -c 200 "$GUEST" >"$d/short.elf"
 bad truncated "^vmx: $d/truncated.vmx: .*short.elf"
 
@@ -230,10 +198,9 @@ scenario hello 1 "debug exit 0" "^Hello from the Vireo test guest" \
 ARGS=count=1000
 scenario pio 1 "debug exit 0" "^pio: 1000 writes to port 0x80"
 ARGS=
-scenario memtest 1 "debug exit 0" "^memtest: .* MiB tested" -- \
-    'memsize = "32"'
+scenario memtest 1 "debug exit 0" "^memtest: .* MiB tested" -- memsize=32
 scenario smp 1 "debug exit 0" "^smp: APIC id 1 up" "^smp: 2 of 2 CPUs up" \
-    -- 'numvcpus = "2"'
+    -- numvcpus=2
 scenario smp-1 1 "debug exit 0" "^smp: 1 of 1 CPUs up"
 scenario timer 1 "debug exit 0" "^timer: .* ticks"
 scenario rtc 1 "debug exit 0" "^rtc: 20[0-9][0-9]-"
@@ -247,41 +214,44 @@ scenario nosuchtest 3 "debug exit 1" "^TEST nosuchtest FAIL"
 # --- Without the debug-exit device the guest ends in a triple fault:
 # status 6, one line on stderr.
 d=$TMP/triple
-write_vmx "$d" triple "test=hello" 'vireo.debugExit = "FALSE"'
-run_vmx "$d" triple
-if [ "$status" -eq 6 ] && [ "$(last_log "$d")" = "triple fault" ] &&
+harness_write_vmx "$d" triple vireo.cmdline=test=hello vireo.debugExit=FALSE
+harness_run_vmx "$d" triple
+if [ "$HARNESS_STATUS" -eq 6 ] &&
+    [ "$(harness_last_log "$d")" = "triple fault" ] &&
     [ "$(cat "$d/stderr")" = "vmx: $d/triple.vmx: triple fault" ] &&
     grep -q '^TEST hello PASS' "$d/serial.txt"; then
 	pass "triple fault"
 else
-	fail "triple fault: status $status, log ends '$(last_log "$d")'," \
+	fail "triple fault: status $HARNESS_STATUS," \
+	    "log ends '$(harness_last_log "$d")'," \
 	    "stderr '$(cat "$d/stderr")'"
 fi
 
 # --- Console on a pty and on stdout.
 d=$TMP/pty
-write_vmx "$d" pty "test=hello" 'serial0.fileType = "pty"'
-run_vmx "$d" pty
-if [ "$status" -eq 1 ] && grep -q '^serial0: /dev/pts/[0-9]*$' "$d/stdout" &&
+harness_write_vmx "$d" pty vireo.cmdline=test=hello serial0.fileType=pty
+harness_run_vmx "$d" pty
+if [ "$HARNESS_STATUS" -eq 1 ] &&
+    grep -q '^serial0: /dev/pts/[0-9]*$' "$d/stdout" &&
     grep -q 'serial0: pty /dev/pts/' "$d/vmware.log"; then
 	pass "pty console"
 else
-	fail "pty console: status $status, stdout '$(cat "$d/stdout")'"
+	fail "pty console: status $HARNESS_STATUS, stdout '$(cat "$d/stdout")'"
 fi
 d=$TMP/stdio
-write_vmx "$d" stdio "test=hello" 'serial0.fileType = "stdio"'
-run_vmx "$d" stdio
-if [ "$status" -eq 1 ] && grep -q '^TEST hello PASS' "$d/stdout"; then
+harness_write_vmx "$d" stdio vireo.cmdline=test=hello serial0.fileType=stdio
+harness_run_vmx "$d" stdio
+if [ "$HARNESS_STATUS" -eq 1 ] && grep -q '^TEST hello PASS' "$d/stdout"; then
 	pass "stdio console"
 else
-	fail "stdio console: status $status"
+	fail "stdio console: status $HARNESS_STATUS"
 fi
 
 # --- vmware.log rotation: two more runs of hello, keep 1 old log.
 d=$TMP/hello
 echo 'log.keepOld = "1"' >>"$d/hello.vmx"
-run_vmx "$d" hello
-run_vmx "$d" hello
+harness_run_vmx "$d" hello
+harness_run_vmx "$d" hello
 if [ -f "$d/vmware.log" ] && [ -f "$d/vmware-0.log" ] &&
     [ ! -f "$d/vmware-1.log" ] &&
     grep -q 'DICT log.keepOld = "1"' "$d/vmware-0.log" &&
@@ -293,7 +263,7 @@ fi
 
 # --- SIGTERM stops a running guest: status 0, "stopped by signal".
 d=$TMP/sigterm
-write_vmx "$d" sigterm "test=pio count=100000000"
+harness_write_vmx "$d" sigterm "vireo.cmdline=test=pio count=100000000"
 harness_spawn "$d/out.log" "$VMX" -c "$d/sigterm.vmx"
 pid=$HARNESS_PID
 if harness_wait_file "$d/vmware.log" "$pid" &&
@@ -301,11 +271,11 @@ if harness_wait_file "$d/vmware.log" "$pid" &&
 	sleep 1
 	harness_stop "$pid"
 	if [ "$HARNESS_STATUS" -eq 0 ] &&
-	    [ "$(last_log "$d")" = "stopped by signal" ]; then
+	    [ "$(harness_last_log "$d")" = "stopped by signal" ]; then
 		pass "SIGTERM"
 	else
 		fail "SIGTERM: status $HARNESS_STATUS, log ends" \
-		    "'$(last_log "$d")'"
+		    "'$(harness_last_log "$d")'"
 	fi
 else
 	harness_stop "$pid"

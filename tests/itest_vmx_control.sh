@@ -17,33 +17,20 @@ set -eu
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$TOP_SRCDIR/tests/harness.sh"
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	harness_skip "/dev/kvm is missing or not accessible"
-fi
+harness_require_kvm
 harness_tmpdir
 TMP=$HARNESS_DIR
 VMX=$(harness_bin vmx/vmx)
 VMXCTL=$(harness_bin tools/vmxctl)
-GUEST=$TOP_BUILDDIR/tests/guest/testguest.elf
 HARNESS_TIMEOUT=30
 
-# write_vmx NAME CMDLINE [EXTRA-LINE...]: $TMP/NAME/NAME.vmx.
+# write_vmx NAME CMDLINE [KEY=VALUE...]: $TMP/NAME/NAME.vmx, without the
+# debug-exit device: these guests end by a power-off.
 write_vmx() {
 	_name=$1 _cmdline=$2
 	shift 2
-	mkdir -p "$TMP/$_name"
-	{
-		echo "displayName = \"$_name\""
-		echo 'memsize = "64"'
-		echo "vireo.kernel = \"$GUEST\""
-		echo "vireo.cmdline = \"$_cmdline\""
-		echo 'serial0.present = "TRUE"'
-		echo 'serial0.fileType = "file"'
-		echo 'serial0.fileName = "serial.txt"'
-		for _l in "$@"; do
-			echo "$_l"
-		done
-	} >"$TMP/$_name/$_name.vmx"
+	harness_write_vmx "$TMP/$_name" "$_name" "vireo.cmdline=$_cmdline" \
+	    vireo.debugExit=FALSE "$@"
 }
 
 # start_vmx NAME: vmx --root $TMP in the background; sets PID and SOCK.
@@ -181,7 +168,7 @@ ctl poweroff
 harness_wait_exit "$PID" 20 || harness_fail "vmx did not power off"
 harness_expect_eq "poweroff by request: exit 0" 0 "$HARNESS_STATUS"
 harness_expect_eq "the log ends with it" "powered off by request" \
-    "$(tail -n 1 "$D/vmware.log" | sed -e 's/^[^ ]* [^ ]* [a-z]*: //')"
+    "$(harness_last_log "$D")"
 harness_wait_exit "$V1" 10 || harness_fail "viewer 1 did not end"
 harness_expect_eq "viewer 1 ends with vmx, status 0" 0 "$HARNESS_STATUS"
 harness_wait_exit "$V2" 10 || harness_fail "viewer 2 did not end"
@@ -211,8 +198,8 @@ harness_expect_grep "events: powered off" "event: powered-off code 0" \
     "$D/events.txt"
 
 # --- SIGTERM, and the serial file's rotation --------------------------
-write_vmx term "test=counter hz=50" 'serial0.fileMaxSize = "400"' \
-    'serial0.fileKeepOld = "2"'
+write_vmx term "test=counter hz=50" serial0.fileMaxSize=400 \
+    serial0.fileKeepOld=2
 start_vmx term
 D=$TMP/term
 harness_wait_file "$D/serial-1.txt" "$PID" 20 ||

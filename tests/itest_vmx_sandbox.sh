@@ -27,13 +27,10 @@ set -eu
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$TOP_SRCDIR/tests/harness.sh"
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	harness_skip "/dev/kvm is missing or not accessible"
-fi
+harness_require_kvm
 harness_require_cmd timeout
 VMX=$(harness_bin vmx/vmx)
-GUEST=$TOP_BUILDDIR/tests/guest/testguest.elf
-[ -f "$GUEST" ] || harness_skip "$GUEST is not built"
+[ -f "$HARNESS_GUEST" ] || harness_skip "$HARNESS_GUEST is not built"
 harness_tmpdir
 TMP=$HARNESS_DIR
 # The kill check must not leave a core file behind (dash and bash have
@@ -67,49 +64,6 @@ has() {
 	grep -qF -- "$1" "$2" 2>/dev/null
 }
 
-# write_vmx DIR NAME CMDLINE [EXTRA-LINE...]
-write_vmx() {
-	_dir=$1 _name=$2 _cmdline=$3
-	shift 3
-	mkdir -p "$_dir"
-	{
-		echo "displayName = \"$_name\""
-		echo 'guestOS = "other-64"'
-		echo 'memsize = "64"'
-		echo "vireo.kernel = \"$GUEST\""
-		echo "vireo.cmdline = \"$_cmdline\""
-		echo 'vireo.debugExit = "TRUE"'
-		echo 'serial0.present = "TRUE"'
-		echo 'serial0.fileType = "file"'
-		echo 'serial0.fileName = "serial.txt"'
-		for _l in "$@"; do
-			echo "$_l"
-		done
-	} >"$_dir/$_name.vmx"
-}
-
-# run_vmx DIR NAME [COMMAND-PREFIX...] -- [VMX-OPTION...]; sets $status.
-run_vmx() {
-	_dir=$1 _name=$2
-	shift 2
-	_pre=
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		_pre="$_pre $1"
-		shift
-	done
-	[ $# -gt 0 ] && shift
-	status=0
-	# shellcheck disable=SC2086
-	env $_pre timeout 60 "$VMX" "$@" -c "$_dir/$_name.vmx" \
-	    >"$_dir/stdout" 2>"$_dir/stderr" </dev/null || status=$?
-}
-
-# last_log DIR: the message of vmware.log's last line.
-last_log() {
-	tail -n 1 "$1/vmware.log" 2>/dev/null |
-	    sed -e 's/^[^ ]* [^ ]* [a-z]*: //'
-}
-
 # proc_field PID FIELD: a field of /proc/PID/status ("Seccomp").
 proc_field() {
 	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null |
@@ -134,19 +88,19 @@ every_thread() {
 
 # --- On by default, self-test refused, the guest finishes normally.
 d=$TMP/selftest
-write_vmx "$d" selftest "test=hello"
-run_vmx "$d" selftest VIREO_SANDBOX_SELFTEST=1 --
+harness_write_vmx "$d" selftest "vireo.cmdline=test=hello"
+harness_run_vmx "$d" selftest env VIREO_SANDBOX_SELFTEST=1 --
 SANITIZED=0
 if has "sandbox: seccomp filter off: built with a sanitizer" \
     "$d/vmware.log"; then
 	SANITIZED=1
 	harness_log "vmx is built with a sanitizer: filter checks skipped"
 fi
-check "self-test run: status 1 (debug exit 0), got $status" \
-    [ "$status" -eq 1 ]
+check "self-test run: status 1 (debug exit 0), got $HARNESS_STATUS" \
+    [ "$HARNESS_STATUS" -eq 1 ]
 check "self-test run: the guest passed" has "TEST hello PASS" "$d/serial.txt"
 check "self-test run: vmware.log ends with the guest's exit" \
-    [ "$(last_log "$d")" = "debug exit 0" ]
+    [ "$(harness_last_log "$d")" = "debug exit 0" ]
 check "self-test run: nothing on stderr" [ ! -s "$d/stderr" ]
 if [ "$SANITIZED" -eq 0 ]; then
 	check "on by default: 'sandbox: N system calls allowed, user root'" \
@@ -163,7 +117,8 @@ fi
 # --- A running guest: every thread filtered; 2 vCPUs, so vCPU threads
 # started after the filter and the event thread started before it.
 d=$TMP/running
-write_vmx "$d" running "test=pio count=100000000" 'numvcpus = "2"'
+harness_write_vmx "$d" running "vireo.cmdline=test=pio count=100000000" \
+    numvcpus=2
 harness_spawn "$d/out.log" "$VMX" -c "$d/running.vmx"
 pid=$HARNESS_PID
 if harness_wait_file "$d/vmware.log" "$pid" &&
@@ -183,7 +138,7 @@ if harness_wait_file "$d/vmware.log" "$pid" &&
 	check "running: SIGTERM still stops it (status $HARNESS_STATUS)" \
 	    [ "$HARNESS_STATUS" -eq 0 ]
 	check "running: 'stopped by signal'" \
-	    [ "$(last_log "$d")" = "stopped by signal" ]
+	    [ "$(harness_last_log "$d")" = "stopped by signal" ]
 else
 	harness_stop "$pid"
 	fail "running: the VM did not start: $(cat "$d/out.log")"
@@ -193,7 +148,7 @@ fi
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	nobody=$(id -u nobody)
 	d=$TMP/user
-	write_vmx "$d" user "test=pio count=100000000"
+	harness_write_vmx "$d" user "vireo.cmdline=test=pio count=100000000"
 	harness_spawn "$d/out.log" env VIREO_SANDBOX_SELFTEST=1 "$VMX" \
 	    --user nobody -c "$d/user.vmx"
 	pid=$HARNESS_PID
@@ -221,10 +176,10 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 		fail "--user nobody: the VM did not start: $(cat "$d/out.log")"
 	fi
 	d=$TMP/userhello
-	write_vmx "$d" userhello "test=hello"
-	run_vmx "$d" userhello -- --user nobody
-	check "--user nobody: hello to the end (status $status)" \
-	    [ "$status" -eq 1 ]
+	harness_write_vmx "$d" userhello "vireo.cmdline=test=hello"
+	harness_run_vmx "$d" userhello --user nobody
+	check "--user nobody: hello to the end (status $HARNESS_STATUS)" \
+	    [ "$HARNESS_STATUS" -eq 1 ]
 	check "--user nobody: hello passed" has "TEST hello PASS" \
 	    "$d/serial.txt"
 	check "--user nobody: 'running as nobody' logged" \
@@ -236,10 +191,10 @@ fi
 # --- A call that only an attacker makes ends the process with SIGSYS.
 if [ "$SANITIZED" -eq 0 ]; then
 	d=$TMP/kill
-	write_vmx "$d" kill "test=pio count=100000000"
-	run_vmx "$d" kill VIREO_SANDBOX_SELFTEST=kill --
-	check "execve: killed by SIGSYS (status 159), got $status" \
-	    [ "$status" -eq 159 ]
+	harness_write_vmx "$d" kill "vireo.cmdline=test=pio count=100000000"
+	harness_run_vmx "$d" kill env VIREO_SANDBOX_SELFTEST=kill --
+	check "execve: killed by SIGSYS (status 159), got $HARNESS_STATUS" \
+	    [ "$HARNESS_STATUS" -eq 159 ]
 	check "execve: attempted after the filter" \
 	    has "sandbox self-test: execve" "$d/vmware.log"
 	check "execve: never came back" \
@@ -248,9 +203,9 @@ fi
 
 # --- --no-sandbox: no filter; the same self-test is allowed.
 d=$TMP/nosandbox
-write_vmx "$d" nosandbox "test=hello"
-run_vmx "$d" nosandbox VIREO_SANDBOX_SELFTEST=1 -- --no-sandbox
-check "--no-sandbox: status 1, got $status" [ "$status" -eq 1 ]
+harness_write_vmx "$d" nosandbox "vireo.cmdline=test=hello"
+harness_run_vmx "$d" nosandbox env VIREO_SANDBOX_SELFTEST=1 -- --no-sandbox
+check "--no-sandbox: status 1, got $HARNESS_STATUS" [ "$HARNESS_STATUS" -eq 1 ]
 check "--no-sandbox: logged" has "sandbox: off (--no-sandbox), user root" \
     "$d/vmware.log"
 check "--no-sandbox: the self-test's socket was allowed" \
@@ -258,9 +213,10 @@ check "--no-sandbox: the self-test's socket was allowed" \
 
 # --- An unknown user is a usage error before anything runs.
 d=$TMP/baduser
-write_vmx "$d" baduser "test=hello"
-run_vmx "$d" baduser -- --user no-such-user-vireo
-check "unknown --user: status 2, got $status" [ "$status" -eq 2 ]
+harness_write_vmx "$d" baduser "vireo.cmdline=test=hello"
+harness_run_vmx "$d" baduser --user no-such-user-vireo
+check "unknown --user: status 2, got $HARNESS_STATUS" \
+    [ "$HARNESS_STATUS" -eq 2 ]
 check "unknown --user: one line on stderr" \
     [ "$(cat "$d/stderr")" = "vmx: --user no-such-user-vireo: no such user" ]
 check "unknown --user: no VM started" [ ! -e "$d/vmware.log" ]

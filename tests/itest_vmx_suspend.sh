@@ -20,32 +20,19 @@ set -eu
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$TOP_SRCDIR/tests/harness.sh"
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	harness_skip "/dev/kvm is missing or not accessible"
-fi
+harness_require_kvm
 harness_require_cmd timeout awk
 HARNESS_TIMEOUT=30
 harness_tmpdir
 TMP=$HARNESS_DIR
 VMX=$(harness_bin vmx/vmx)
 VMXCTL=$(harness_bin tools/vmxctl)
-GUEST=$TOP_BUILDDIR/tests/guest/testguest.elf
 SOCK=$TMP/vm.sock
 
 # write_vmx MEMSIZE: $TMP/vm.vmx running the counter scenario.
 write_vmx() {
-	{
-		echo 'displayName = "vm"'
-		echo 'guestOS = "other-64"'
-		echo "memsize = \"$1\""
-		echo "vireo.kernel = \"$GUEST\""
-		echo 'vireo.cmdline = "test=counter hz=4 size=8"'
-		echo 'vireo.debugExit = "TRUE"'
-		echo 'vireo.virtioRng = "TRUE"'
-		echo 'serial0.present = "TRUE"'
-		echo 'serial0.fileType = "file"'
-		echo 'serial0.fileName = "serial.txt"'
-	} >"$TMP/vm.vmx"
+	harness_write_vmx "$TMP" vm "memsize=$1" \
+	    "vireo.cmdline=test=counter hz=4 size=8" vireo.virtioRng=TRUE
 }
 
 # start_vmx: a vmx in the background on the control socket.
@@ -79,9 +66,9 @@ suspend_vmx() {
 
 # expect_refused WHAT PATTERN: a vmx on the .vmx exits 2 saying PATTERN.
 expect_refused() {
-	_st=0
-	timeout 60 "$VMX" -c "$TMP/vm.vmx" >"$TMP/bad.out" 2>&1 || _st=$?
-	harness_expect_eq "$1: exit status 2" 2 "$_st"
+	harness_run_vmx "$TMP" vm
+	cat "$TMP/stdout" "$TMP/stderr" >"$TMP/bad.out"
+	harness_expect_eq "$1: exit status 2" 2 "$HARNESS_STATUS"
 	harness_expect_grep "$1: the message says why" "$2" "$TMP/bad.out"
 	harness_expect "$1: the file is kept" test -s "$TMP/vm.vmss"
 }

@@ -1,0 +1,191 @@
+#!/bin/bash
+# SPDX-License-Identifier: ISC
+#
+# hostd against vcsim (govmomi's simulator, ESX model, TLS), both started
+# in this run on 127.0.0.1 with the same number of VMs, driven by the same
+# clients over HTTPS with keep-alive (each client logs in once and keeps
+# its connection):
+#   * CurrentTime calls per second with 1 and 16 clients
+#     (hostd-vs-vcsim/timeload.c: C, blocking OpenSSL, so that the client
+#     costs far less than either server);
+#   * RetrievePropertiesEx of name and runtime.powerState over a container
+#     view of every VM (--vms, default 1000): p50 and p99 latency
+#     (hostd-vs-vcsim/load.go; tokens are followed, so paging counts);
+#   * resident memory (VmRSS) of each server with those VMs registered,
+#     after the runs.
+# Rounds alternate the servers; medians are printed, then the ratios
+# hostd/vcsim against the targets (>= 3x throughput, p99 <= vcsim's p50,
+# RSS <= 0.5x).  hostd's VMs are .vmx files in its datastore listed in
+# var/lib/vireo/inventory.xml of a fresh --root (powered off; vcsim's are
+# created powered off too).
+#
+# Usage: bench/hostd-vs-vcsim.sh [--builddir DIR] [--vms N] [--rounds N]
+#                                [--seconds S] [--calls N]
+# Needs go, govmomi (golang-github-vmware-govmomi-dev), cc and OpenSSL's
+# headers.  Never part of make check: timings live here.
+
+set -u
+
+builddir=.
+vms=1000
+rounds=3
+seconds=5
+calls=200
+src=$(cd "$(dirname "$0")" && pwd)
+
+usage() {
+	echo "usage: $0 [--builddir DIR] [--vms N] [--rounds N]" \
+	    "[--seconds S] [--calls N]" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--builddir) builddir=${2:?}; shift 2 ;;
+	--vms) vms=${2:?}; shift 2 ;;
+	--rounds) rounds=${2:?}; shift 2 ;;
+	--seconds) seconds=${2:?}; shift 2 ;;
+	--calls) calls=${2:?}; shift 2 ;;
+	*) usage ;;
+	esac
+done
+
+# shellcheck source=SCRIPTDIR/../tests/harness.sh
+. "$src/../tests/harness.sh"
+
+builddir=$(cd "$builddir" && pwd) || exit 1
+hostd=$builddir/hostd/hostd
+[ -x "$hostd" ] || { echo "$0: $hostd is not built" >&2; exit 1; }
+for c in go cc; do
+	command -v $c >/dev/null ||
+	    { echo "$0: $c is missing (golang-go, gcc)" >&2; exit 1; }
+done
+export GOPATH=${GOPATH:-/usr/share/gocode} GO111MODULE=off
+if [ ! -d "$GOPATH/src/github.com/vmware/govmomi/simulator" ]; then
+	echo "$0: govmomi is missing (golang-github-vmware-govmomi-dev)" >&2
+	exit 1
+fi
+
+harness_tmpdir
+D=$HARNESS_DIR
+export GOCACHE=${GOCACHE:-$D/gocache}
+echo "building vcsim and the clients in $D..." >&2
+mkdir -p "$D/vcsim" "$D/load"
+cp "$src/hostd-vs-vcsim/vcsim.go" "$D/vcsim/main.go"
+cp "$src/hostd-vs-vcsim/load.go" "$D/load/main.go"
+(cd "$D/vcsim" && go build -o vcsim main.go) >"$D/build.out" 2>&1 &&
+    (cd "$D/load" && go build -o load main.go) >>"$D/build.out" 2>&1 &&
+    cc -O2 -o "$D/timeload" "$src/hostd-vs-vcsim/timeload.c" -lssl \
+    -lcrypto -pthread >>"$D/build.out" 2>&1 ||
+    { cat "$D/build.out" >&2; harness_fail "cannot build the bench tools"; }
+
+# hostd's root: N VMs in the default datastore, listed in inventory.xml.
+R=$D/root
+ds=var/lib/vireo/datastore1
+mkdir -p "$R/$ds"
+{
+	echo '<ConfigRoot>'
+	for i in $(seq 1 "$vms"); do
+		n=$(printf 'vm%04d' "$i")
+		mkdir -p "$R/$ds/$n"
+		printf '.encoding = "UTF-8"\nconfig.version = "8"\n%s\n%s\n%s\n%s\n' \
+		    'virtualHW.version = "14"' "displayName = \"$n\"" \
+		    'guestOS = "other-64"' 'memsize = "32"' \
+		    >"$R/$ds/$n/$n.vmx"
+		printf '  <ConfigEntry id="%04d"><objID>%d</objID><vmxCfgPath>%s</vmxCfgPath></ConfigEntry>\n' \
+		    "$i" "$i" "$ds/$n/$n.vmx"
+	done
+	echo '</ConfigRoot>'
+} >"$D/inventory.xml"
+mkdir -p "$R/var/lib/vireo"
+mv "$D/inventory.xml" "$R/var/lib/vireo/inventory.xml"
+
+harness_spawn "$D/hostd.out" "$hostd" -d --root "$R" -p 0 -P 0
+hpid=$HARNESS_PID
+HARNESS_TIMEOUT=60 harness_wait_file "$R/run/vireo/hostd.port" "$hpid" ||
+    harness_fail "hostd did not start (see $D/hostd.out)"
+hport=$(cat "$R/run/vireo/hostd.port")
+
+harness_spawn "$D/vcsim.out" "$D/vcsim/vcsim" -vms "$vms"
+vpid=$HARNESS_PID
+harness_wait_grep "port " "$D/vcsim.out" "$vpid" 120 ||
+    harness_fail "vcsim did not start (see $D/vcsim.out)"
+vport=$(awk '/^port /{print $2; exit}' "$D/vcsim.out")
+echo "hostd pid $hpid port $hport; vcsim pid $vpid port $vport;" \
+    "$vms VMs each" >&2
+
+# rate PORT CLIENTS USER PASS: calls per second.
+rate() {
+	"$D/timeload" "$1" "$2" "$seconds" "$3" "$4" | awk '{print $2}'
+}
+
+# props PORT USER PASS: "p50 p99" in ms.
+props() {
+	"$D/load/load" -url "https://127.0.0.1:$1/sdk" -mode props \
+	    -n "$calls" -want "$vms" -user "$2" -pass "$3" |
+	    awk '{print $2, $4}'
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+	    if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
+	    else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+rss() {
+	awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+: >"$D/results"
+for r in $(seq 1 "$rounds"); do
+	echo "round $r/$rounds" >&2
+	for who in hostd vcsim; do
+		if [ "$who" = hostd ]; then
+			p=$hport u=root w=
+		else
+			p=$vport u=user w=pass
+		fi
+		v=$(rate "$p" 1 "$u" "$w") || harness_fail "$who: 1 client"
+		echo "$who t1 $v" >>"$D/results"
+		v=$(rate "$p" 16 "$u" "$w") || harness_fail "$who: 16 clients"
+		echo "$who t16 $v" >>"$D/results"
+		v=$(props "$p" "$u" "$w") || harness_fail "$who: properties"
+		echo "$who p50 ${v% *}" >>"$D/results"
+		echo "$who p99 ${v#* }" >>"$D/results"
+	done
+done
+hrss=$(rss "$hpid")
+vrss=$(rss "$vpid")
+
+get() {
+	awk -v w="$1" -v m="$2" '$1 == w && $2 == m {print $3}' \
+	    "$D/results" | median
+}
+
+printf '\n%-34s %10s %10s %8s  %s\n' "metric ($vms VMs, $rounds rounds)" \
+    hostd vcsim ratio target
+line() {
+	printf '%-34s %10s %10s %8s  %s\n' "$1" "$2" "$3" "$4" "$5"
+}
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "-" || b == "-")
+	    print "-"; else printf "%.2fx", a / b }'
+}
+h1=$(get hostd t1) v1=$(get vcsim t1)
+h16=$(get hostd t16) v16=$(get vcsim t16)
+h50=$(get hostd p50) v50=$(get vcsim p50)
+h99=$(get hostd p99) v99=$(get vcsim p99)
+line "CurrentTime/s, 1 client" "$h1" "$v1" "$(ratio "$h1" "$v1")" ">= 3x"
+line "CurrentTime/s, 16 clients" "$h16" "$v16" "$(ratio "$h16" "$v16")" \
+    ">= 3x"
+line "RetrievePropertiesEx p50 (ms)" "$h50" "$v50" "$(ratio "$h50" "$v50")" \
+    "-"
+line "RetrievePropertiesEx p99 (ms)" "$h99" "$v99" "$(ratio "$h99" "$v99")" \
+    "hostd p99 <= vcsim p50 ($v50)"
+line "RSS (MB)" "$(awk -v k="$hrss" 'BEGIN{printf "%.1f", k/1024}')" \
+    "$(awk -v k="$vrss" 'BEGIN{printf "%.1f", k/1024}')" \
+    "$(ratio "$hrss" "$vrss")" "<= 0.5x"
+
+harness_stop "$hpid"
+harness_stop "$vpid"
+exit 0

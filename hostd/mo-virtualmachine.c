@@ -1,0 +1,958 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * VirtualMachine (vi-api.md §4.3, §5.5): the registered VMs, read from
+ * var/lib/vireo/inventory.xml (ESX's vmInventory.xml layout) and their
+ * .vmx files, their property table (only vim25 6.7.1 fields), and the
+ * power methods.  The power state is vmx's own, reported through
+ * vmxlink.c; this file only decides whether an operation is allowed
+ * (the state matrix of §5.5: InvalidPowerState with requestedState and
+ * existingState, in the task for *_Task methods, as a SOAP fault for
+ * ShutdownGuest and RebootGuest) and hands it to vmxlink.c.
+ *
+ * Guest operations without VMware Tools: ShutdownGuest presses the ACPI
+ * power button and RebootGuest does a hard reset.  Both return at once,
+ * as on ESX; the guest's power-off shows up later as a property change.
+ * guest.toolsRunningStatus stays guestToolsNotRunning.
+ *
+ * Devices are not listed yet (config.hardware.device is empty); the
+ * summary counts the .vmx's NICs and disks.
+ */
+
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <libxml/tree.h>
+
+#include "atomicfile.h"
+#include "cfg.h"
+#include "hostd.h"
+#include "log.h"
+#include "proto.h"
+#include "xmalloc.h"
+#include "xml.h"
+
+#define HOSTD_MO_VIRTUALMACHINE_INVENTORY	"var/lib/vireo/inventory.xml"
+/* Most VMs an inventory file may list. */
+#define HOSTD_MO_VIRTUALMACHINE_MAX		4096
+
+/* The .vmx guestOS values we know: guestId, full name, family. */
+static const char *const hostd_mo_virtualmachine_guests[][4] = {
+	{ "other", "otherGuest", "Other (32-bit)", "otherGuestFamily" },
+	{ "other-64", "otherGuest64", "Other (64-bit)", "otherGuestFamily" },
+	{ "otherlinux", "otherLinuxGuest", "Other Linux (32-bit)",
+	  "linuxGuest" },
+	{ "otherlinux-64", "otherLinux64Guest", "Other Linux (64-bit)",
+	  "linuxGuest" },
+	{ "other3xlinux-64", "other3xLinux64Guest",
+	  "Other 3.x or later Linux (64-bit)", "linuxGuest" },
+	{ "ubuntu-64", "ubuntu64Guest", "Ubuntu Linux (64-bit)",
+	  "linuxGuest" },
+	{ "debian10-64", "debian10_64Guest", "Debian GNU/Linux 10 (64-bit)",
+	  "linuxGuest" },
+	{ "rhel7-64", "rhel7_64Guest", "Red Hat Enterprise Linux 7 (64-bit)",
+	  "linuxGuest" },
+};
+
+/* A power method: WSDL name, descriptionId (NULL: not a task),
+ * operation, the states it is allowed from (bits of 1 << power) and the
+ * state it asks for. */
+struct hostd_mo_virtualmachine_op {
+	const char	*vo_method;
+	const char	*vo_descid;
+	int		 vo_op;
+	int		 vo_from;
+	int		 vo_requested;
+};
+
+#define HOSTD_MO_VIRTUALMACHINE_OFF	(1 << PROTO_VMX_POWERED_OFF)
+#define HOSTD_MO_VIRTUALMACHINE_ON	(1 << PROTO_VMX_POWERED_ON)
+#define HOSTD_MO_VIRTUALMACHINE_SUSP	(1 << PROTO_VMX_SUSPENDED)
+
+static const struct hostd_mo_virtualmachine_op
+    hostd_mo_virtualmachine_ops[] = {
+	{ "PowerOnVM_Task", "VirtualMachine.powerOn", HOSTD_VMXLINK_ON,
+	  HOSTD_MO_VIRTUALMACHINE_OFF | HOSTD_MO_VIRTUALMACHINE_SUSP,
+	  PROTO_VMX_POWERED_ON },
+	{ "PowerOffVM_Task", "VirtualMachine.powerOff", HOSTD_VMXLINK_OFF,
+	  HOSTD_MO_VIRTUALMACHINE_ON | HOSTD_MO_VIRTUALMACHINE_SUSP,
+	  PROTO_VMX_POWERED_OFF },
+	{ "ResetVM_Task", "VirtualMachine.reset", HOSTD_VMXLINK_RESET,
+	  HOSTD_MO_VIRTUALMACHINE_ON, PROTO_VMX_POWERED_ON },
+	{ "SuspendVM_Task", "VirtualMachine.suspend", HOSTD_VMXLINK_SUSPEND,
+	  HOSTD_MO_VIRTUALMACHINE_ON, PROTO_VMX_SUSPENDED },
+	{ "ShutdownGuest", NULL, HOSTD_VMXLINK_SHUTDOWN,
+	  HOSTD_MO_VIRTUALMACHINE_ON, PROTO_VMX_POWERED_OFF },
+	{ "RebootGuest", NULL, HOSTD_VMXLINK_REBOOT,
+	  HOSTD_MO_VIRTUALMACHINE_ON, PROTO_VMX_POWERED_ON },
+};
+
+static void	 hostd_mo_virtualmachine_free(void *);
+static const char *const *hostd_mo_virtualmachine_guest(
+		    const struct hostd_mo_virtualmachine *);
+static char	*hostd_mo_virtualmachine_uuid(const char *, const char *,
+		    uint64_t);
+static void	 hostd_mo_virtualmachine_dspath(struct hostd_inventory *,
+		    struct hostd_mo_virtualmachine *);
+static struct hostd_mo *hostd_mo_virtualmachine_add(
+		    struct hostd_inventory *, struct hostd_vmxlink *,
+		    const char *, const char *);
+static struct hostd_mo_virtualmachine *hostd_mo_virtualmachine_vm(
+		    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_name(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_config(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_runtime(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_summary(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_guest(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_datastore(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_network(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_pool(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_heartbeat(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_rootsnapshot(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_runtime(
+			    const struct hostd_mo_virtualmachine *);
+static int	 hostd_mo_virtualmachine_power(struct hostd_soap_req *);
+static int	 hostd_mo_virtualmachine_discard(
+		    struct hostd_mo_virtualmachine *, char **);
+static void	 hostd_mo_virtualmachine_xml_text(struct evbuffer *,
+		    const char *);
+
+const struct hostd_inventory_prop hostd_mo_virtualmachine_props[] = {
+	{ "name", hostd_mo_virtualmachine_get_name, "System.View" },
+	{ "capability", NULL, "System.Read" },
+	{ "config", hostd_mo_virtualmachine_get_config, "System.Read" },
+	{ "layout", NULL, "System.Read" },
+	{ "layoutEx", NULL, "System.Read" },
+	{ "storage", NULL, "System.Read" },
+	{ "environmentBrowser", NULL, "System.Read" },
+	{ "resourcePool", hostd_mo_virtualmachine_get_pool, "System.Read" },
+	{ "parentVApp", NULL, "System.Read" },
+	{ "resourceConfig", NULL, "System.Read" },
+	{ "runtime", hostd_mo_virtualmachine_get_runtime, "System.Read" },
+	{ "guest", hostd_mo_virtualmachine_get_guest, "System.Read" },
+	{ "summary", hostd_mo_virtualmachine_get_summary, "System.Read" },
+	{ "datastore", hostd_mo_virtualmachine_get_datastore,
+	  "System.Read" },
+	{ "network", hostd_mo_virtualmachine_get_network, "System.Read" },
+	{ "snapshot", NULL, "System.Read" },
+	{ "rootSnapshot", hostd_mo_virtualmachine_get_rootsnapshot,
+	  "System.Read" },
+	{ "guestHeartbeatStatus", hostd_mo_virtualmachine_get_heartbeat,
+	  "System.Read" },
+	{ NULL, NULL, NULL }
+};
+
+static const struct hostd_soap_param hostd_mo_virtualmachine_poweron[] = {
+	{ "host", "ManagedObjectReference", HOSTD_SOAP_OPTIONAL },
+	{ NULL, NULL, 0 }
+};
+
+const struct hostd_soap_method hostd_mo_virtualmachine_methods[] = {
+	{ "PowerOnVM_Task", "VirtualMachine",
+	  "VirtualMachine.Interact.PowerOn", 0, hostd_mo_virtualmachine_power,
+	  hostd_mo_virtualmachine_poweron },
+	{ "PowerOffVM_Task", "VirtualMachine",
+	  "VirtualMachine.Interact.PowerOff", 0,
+	  hostd_mo_virtualmachine_power, NULL },
+	{ "ResetVM_Task", "VirtualMachine", "VirtualMachine.Interact.Reset",
+	  0, hostd_mo_virtualmachine_power, NULL },
+	{ "SuspendVM_Task", "VirtualMachine",
+	  "VirtualMachine.Interact.Suspend", 0,
+	  hostd_mo_virtualmachine_power, NULL },
+	{ "ShutdownGuest", "VirtualMachine",
+	  "VirtualMachine.Interact.PowerOff", 0,
+	  hostd_mo_virtualmachine_power, NULL },
+	{ "RebootGuest", "VirtualMachine", "VirtualMachine.Interact.Reset",
+	  0, hostd_mo_virtualmachine_power, NULL },
+	{ NULL, NULL, NULL, 0, NULL, NULL }
+};
+
+static void
+hostd_mo_virtualmachine_free(void *arg)
+{
+	struct hostd_mo_virtualmachine	*vm = arg;
+
+	if (vm == NULL)
+		return;
+	free(vm->vm_id);
+	free(vm->vm_path);
+	free(vm->vm_dspath);
+	free(vm->vm_dsid);
+	free(vm->vm_name);
+	free(vm->vm_guestos);
+	free(vm->vm_hwversion);
+	free(vm->vm_uuid);
+	free(vm->vm_instuuid);
+	free(vm);
+}
+
+const char *
+hostd_mo_virtualmachine_power_name(int power)
+{
+	switch (power) {
+	case PROTO_VMX_POWERED_ON:
+		return ("poweredOn");
+	case PROTO_VMX_SUSPENDED:
+		return ("suspended");
+	default:
+		return ("poweredOff");
+	}
+}
+
+static const char *const *
+hostd_mo_virtualmachine_guest(const struct hostd_mo_virtualmachine *vm)
+{
+	size_t	i, n;
+
+	n = sizeof hostd_mo_virtualmachine_guests /
+	    sizeof hostd_mo_virtualmachine_guests[0];
+	for (i = 0; vm->vm_guestos != NULL && i < n; i++) {
+		if (strcasecmp(hostd_mo_virtualmachine_guests[i][0],
+		    vm->vm_guestos) == 0)
+			return (hostd_mo_virtualmachine_guests[i]);
+	}
+	return (hostd_mo_virtualmachine_guests[1]);	/* other-64 */
+}
+
+/*
+ * A UUID "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" from the 32 hex digits
+ * of text (VMware writes "56 4d ... ab-cd ..."), or derived from path and
+ * seed when text is missing or malformed, so it is stable.
+ */
+static char *
+hostd_mo_virtualmachine_uuid(const char *text, const char *path,
+    uint64_t seed)
+{
+	char		 hex[33], *out;
+	size_t		 n = 0;
+	uint64_t	 h[2];
+	const char	*p;
+	int		 i;
+
+	for (p = text; p != NULL && *p != '\0' && n <= 32; p++) {
+		if (isxdigit((unsigned char)*p))
+			hex[n++] = (char)tolower((unsigned char)*p);
+		else if (*p != ' ' && *p != '-')
+			break;
+	}
+	if (p == NULL || *p != '\0' || n != 32) {
+		for (i = 0; i < 2; i++) {
+			h[i] = 0xcbf29ce484222325ULL ^ (seed + (uint64_t)i);
+			for (p = path; *p != '\0'; p++) {
+				h[i] ^= (unsigned char)*p;
+				h[i] *= 0x100000001b3ULL;
+			}
+		}
+		snprintf(hex, sizeof hex, "%016llx%016llx",
+		    (unsigned long long)h[0], (unsigned long long)h[1]);
+	}
+	hex[32] = '\0';
+	xasprintf(&out, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
+	    hex + 16, hex + 20);
+	return (out);
+}
+
+/* "[ds] dir/x.vmx" when the .vmx lives on the host's datastore. */
+static void
+hostd_mo_virtualmachine_dspath(struct hostd_inventory *inv,
+    struct hostd_mo_virtualmachine *vm)
+{
+	struct hostd_mo			*mo;
+	const struct hostd_mo_datastore	*ds;
+	size_t				 len;
+
+	free(vm->vm_dspath);
+	vm->vm_dspath = NULL;
+	for (mo = hostd_inventory_next(inv, NULL); mo != NULL;
+	    mo = hostd_inventory_next(inv, mo)) {
+		if (strcmp(mo->mo_type, "Datastore") != 0 ||
+		    (ds = mo->mo_data) == NULL)
+			continue;
+		len = strlen(ds->ds_path);
+		while (len > 1 && ds->ds_path[len - 1] == '/')
+			len--;
+		if (strncmp(vm->vm_path, ds->ds_path, len) != 0 ||
+		    vm->vm_path[len] != '/')
+			continue;
+		xasprintf(&vm->vm_dspath, "[%s] %s", ds->ds_name,
+		    vm->vm_path + len + 1);
+		free(vm->vm_dsid);
+		vm->vm_dsid = xstrdup(mo->mo_id);
+		return;
+	}
+	vm->vm_dspath = xstrdup(vm->vm_path);
+}
+
+int
+hostd_mo_virtualmachine_reload(struct hostd_mo_virtualmachine *vm,
+    char **cause)
+{
+	struct cfg	*cfg;
+	const char	*v, *key;
+	char		*msg = NULL, *end;
+	long long	 n;
+	size_t		 i;
+
+	if ((cfg = cfg_load(vm->vm_path, &msg)) == NULL) {
+		*cause = msg;
+		return (-1);
+	}
+	free(vm->vm_name);
+	v = cfg_get(cfg, "displayName");
+	if (v == NULL || *v == '\0') {
+		/* ESX falls back on the file's name. */
+		v = strrchr(vm->vm_path, '/') != NULL ?
+		    strrchr(vm->vm_path, '/') + 1 : vm->vm_path;
+	}
+	vm->vm_name = xstrndup(v, strlen(v) > 80 ? 80 : strlen(v));
+	if ((end = strrchr(vm->vm_name, '.')) != NULL &&
+	    strcmp(end, ".vmx") == 0 && cfg_get(cfg, "displayName") == NULL)
+		*end = '\0';
+	free(vm->vm_guestos);
+	v = cfg_get(cfg, "guestOS");
+	vm->vm_guestos = xstrdup(v != NULL ? v : "other-64");
+	free(vm->vm_hwversion);
+	v = cfg_get(cfg, "virtualHW.version");
+	n = v != NULL ? strtoll(v, &end, 10) : 0;
+	if (v == NULL || *v == '\0' || *end != '\0' || n < 4 || n > 99)
+		n = 14;
+	xasprintf(&vm->vm_hwversion, "vmx-%02lld", n);
+	if (cfg_get_int(cfg, "memsize", 1, 16 * 1024 * 1024, 256, &n,
+	    &msg) != 0) {
+		log_warnx("%s: %s", vm->vm_path, msg);
+		free(msg);
+		n = 256;
+	}
+	vm->vm_memmb = (int32_t)n;
+	if (cfg_get_int(cfg, "numvcpus", 1, 4096, 1, &n, &msg) != 0) {
+		log_warnx("%s: %s", vm->vm_path, msg);
+		free(msg);
+		n = 1;
+	}
+	vm->vm_ncpus = (int32_t)n;
+	free(vm->vm_uuid);
+	vm->vm_uuid = hostd_mo_virtualmachine_uuid(cfg_get(cfg, "uuid.bios"),
+	    vm->vm_path, 1);
+	free(vm->vm_instuuid);
+	vm->vm_instuuid = hostd_mo_virtualmachine_uuid(cfg_get(cfg,
+	    "vc.uuid"), vm->vm_path, 3);
+	vm->vm_nnics = vm->vm_ndisks = 0;
+	for (i = 0; i < cfg_count(cfg); i++) {
+		key = cfg_key(cfg, i);
+		v = cfg_value(cfg, i);
+		if (strncasecmp(key, "ethernet", 8) == 0 &&
+		    (end = strchr(key, '.')) != NULL &&
+		    strcasecmp(end, ".present") == 0 &&
+		    strcasecmp(v, "TRUE") == 0)
+			vm->vm_nnics++;
+		if (strncasecmp(key, "scsi", 4) == 0 &&
+		    strchr(key, ':') != NULL &&
+		    (end = strchr(key, '.')) != NULL &&
+		    strcasecmp(end, ".fileName") == 0)
+			vm->vm_ndisks++;
+	}
+	clock_gettime(CLOCK_REALTIME, &vm->vm_modified);
+	cfg_free(cfg);
+	return (0);
+}
+
+char *
+hostd_mo_virtualmachine_vmss(const struct hostd_mo_virtualmachine *vm)
+{
+	struct cfg	*cfg;
+	struct stat	 sb;
+	const char	*v, *slash;
+	char		*path = NULL, *msg = NULL;
+	size_t		 dirlen;
+
+	slash = strrchr(vm->vm_path, '/');
+	dirlen = slash != NULL ? (size_t)(slash - vm->vm_path) : 0;
+	if ((cfg = cfg_load(vm->vm_path, &msg)) == NULL) {
+		free(msg);
+		return (NULL);
+	}
+	/* What vmx looks at: checkpoint.vmState, else <name>.vmss. */
+	v = cfg_get(cfg, "checkpoint.vmState");
+	if (v != NULL && *v != '\0') {
+		if (*v == '/')
+			path = xstrdup(v);
+		else
+			xasprintf(&path, "%.*s/%s", (int)dirlen, vm->vm_path,
+			    v);
+	} else if (strlen(vm->vm_path) > 4 && strcmp(vm->vm_path +
+	    strlen(vm->vm_path) - 4, ".vmx") == 0)
+		xasprintf(&path, "%.*s.vmss", (int)(strlen(vm->vm_path) - 4),
+		    vm->vm_path);
+	cfg_free(cfg);
+	if (path != NULL && (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+		free(path);
+		path = NULL;
+	}
+	return (path);
+}
+
+/* PowerOff of a suspended VM: forget its saved state. */
+static int
+hostd_mo_virtualmachine_discard(struct hostd_mo_virtualmachine *vm,
+    char **cause)
+{
+	struct cfg	*cfg;
+	char		*vmss;
+
+	if ((vmss = hostd_mo_virtualmachine_vmss(vm)) != NULL) {
+		if (unlink(vmss) != 0 && errno != ENOENT) {
+			xasprintf(cause, "%s: %s", vmss, strerror(errno));
+			free(vmss);
+			return (-1);
+		}
+		free(vmss);
+	}
+	if ((cfg = cfg_load(vm->vm_path, cause)) == NULL)
+		return (-1);
+	if (cfg_get(cfg, "checkpoint.vmState") != NULL) {
+		cfg_set(cfg, "checkpoint.vmState", "");
+		if (cfg_save(cfg, vm->vm_path, cause) != 0) {
+			cfg_free(cfg);
+			return (-1);
+		}
+	}
+	cfg_free(cfg);
+	return (0);
+}
+
+/* Register VM id for .vmx path; NULL (logged) if it cannot be read. */
+static struct hostd_mo *
+hostd_mo_virtualmachine_add(struct hostd_inventory *inv,
+    struct hostd_vmxlink *vl, const char *id, const char *path)
+{
+	struct hostd_mo_virtualmachine	*vm;
+	struct hostd_mo			*folder, *mo;
+	char				*cause = NULL, *vmss;
+
+	vm = xcalloc(1, sizeof *vm);
+	vm->vm_id = xstrdup(id);
+	vm->vm_path = xstrdup(path);
+	vm->vm_vl = vl;
+	vm->vm_power = PROTO_VMX_POWERED_OFF;
+	if (hostd_mo_virtualmachine_reload(vm, &cause) != 0) {
+		log_warnx("inventory: VM %s: %s", id, cause);
+		free(cause);
+		hostd_mo_virtualmachine_free(vm);
+		return (NULL);
+	}
+	hostd_mo_virtualmachine_dspath(inv, vm);
+	if ((vmss = hostd_mo_virtualmachine_vmss(vm)) != NULL) {
+		vm->vm_power = PROTO_VMX_SUSPENDED;
+		free(vmss);
+	}
+	folder = hostd_inventory_find(inv, "Folder", HOSTD_MO_VMFOLDER, NULL);
+	mo = hostd_inventory_register(inv, "VirtualMachine", id, folder, NULL,
+	    vm, hostd_mo_virtualmachine_free);
+	if (mo == NULL) {
+		log_warnx("inventory: VM %s: %s", id, errno == EEXIST ?
+		    "the id is taken" : strerror(errno));
+		hostd_mo_virtualmachine_free(vm);
+		return (NULL);
+	}
+	log_info("inventory: VM %s \"%s\" (%s), %s", id, vm->vm_name,
+	    vm->vm_dspath, hostd_mo_virtualmachine_power_name(vm->vm_power));
+	hostd_inventory_changed(inv, folder, "childEntity");
+	return (mo);
+}
+
+int
+hostd_mo_virtualmachine_load(struct hostd_inventory *inv,
+    struct hostd_vmxlink *vl, char **cause)
+{
+	struct xml_limits	 lim = { 16 * 1024 * 1024, 8, 0 };
+	const char		*root = hostd_inventory_rootdir(inv);
+	xmlDocPtr		 doc;
+	xmlNodePtr		 top, e, n;
+	char			*file, *buf = NULL, *msg = NULL, *id, *path;
+	char			*abs;
+	FILE			*f;
+	size_t			 len = 0, count = 0;
+	long			 sz;
+
+	xasprintf(&file, "%s/" HOSTD_MO_VIRTUALMACHINE_INVENTORY,
+	    strcmp(root, "/") == 0 ? "" : root);
+	if ((f = fopen(file, "re")) == NULL) {
+		if (errno == ENOENT) {
+			free(file);
+			return (0);
+		}
+		xasprintf(cause, "%s: %s", file, strerror(errno));
+		free(file);
+		return (-1);
+	}
+	if (fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) >= 0 &&
+	    (size_t)sz <= lim.xl_max_bytes && fseek(f, 0, SEEK_SET) == 0) {
+		buf = xmalloc((size_t)sz + 1);
+		len = fread(buf, 1, (size_t)sz, f);
+	}
+	fclose(f);
+	if (buf == NULL) {
+		xasprintf(cause, "%s: cannot read or too large", file);
+		free(file);
+		return (-1);
+	}
+	doc = xml_parse(buf, len, &lim, &msg);
+	free(buf);
+	if (doc == NULL) {
+		xasprintf(cause, "%s: %s", file, msg);
+		free(msg);
+		free(file);
+		return (-1);
+	}
+	top = xmlDocGetRootElement(doc);
+	if (top == NULL || strcmp((const char *)top->name, "ConfigRoot") != 0) {
+		xasprintf(cause, "%s: the root element is not ConfigRoot",
+		    file);
+		xmlFreeDoc(doc);
+		free(file);
+		return (-1);
+	}
+	for (e = xml_child(top, "", "ConfigEntry"); e != NULL &&
+	    count < HOSTD_MO_VIRTUALMACHINE_MAX;
+	    e = xml_next(e, "", "ConfigEntry"), count++) {
+		n = xml_child(e, "", "objID");
+		id = n != NULL ? xml_text(n) : NULL;
+		n = xml_child(e, "", "vmxCfgPath");
+		path = n != NULL ? xml_text(n) : NULL;
+		if (id == NULL || path == NULL || *id == '\0' ||
+		    strlen(id) > 9 || strspn(id, "0123456789") != strlen(id) ||
+		    *path == '\0' || strlen(path) > PATH_MAX / 2 ||
+		    !hostd_ds_path_ok(path)) {
+			log_warnx("%s: entry %zu: bad objID or vmxCfgPath, "
+			    "skipped", file, count + 1);
+		} else {
+			if (*path == '/')
+				abs = xstrdup(path);
+			else
+				xasprintf(&abs, "%s/%s", strcmp(root, "/") ==
+				    0 ? "" : root, path);
+			hostd_mo_virtualmachine_add(inv, vl, id, abs);
+			free(abs);
+		}
+		free(id);
+		free(path);
+	}
+	xmlFreeDoc(doc);
+	free(file);
+	return (0);
+}
+
+static void
+hostd_mo_virtualmachine_xml_text(struct evbuffer *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			evbuffer_add_printf(b, "&amp;");
+			break;
+		case '<':
+			evbuffer_add_printf(b, "&lt;");
+			break;
+		case '>':
+			evbuffer_add_printf(b, "&gt;");
+			break;
+		default:
+			evbuffer_add(b, s, 1);
+			break;
+		}
+	}
+}
+
+int
+hostd_mo_virtualmachine_save(struct hostd_inventory *inv, char **cause)
+{
+	const char			*root = hostd_inventory_rootdir(inv);
+	struct hostd_mo			*mo;
+	struct hostd_mo_virtualmachine	*vm;
+	struct evbuffer			*b;
+	char				*file;
+	int				 rc, n = 0;
+
+	if ((b = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	evbuffer_add_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<ConfigRoot>\n");
+	for (mo = hostd_inventory_next(inv, NULL); mo != NULL;
+	    mo = hostd_inventory_next(inv, mo)) {
+		if (strcmp(mo->mo_type, "VirtualMachine") != 0 ||
+		    (vm = mo->mo_data) == NULL)
+			continue;
+		evbuffer_add_printf(b, "  <ConfigEntry id=\"%04d\">\n"
+		    "    <objID>%s</objID>\n    <vmxCfgPath>", n++, vm->vm_id);
+		hostd_mo_virtualmachine_xml_text(b, vm->vm_path);
+		evbuffer_add_printf(b, "</vmxCfgPath>\n  </ConfigEntry>\n");
+	}
+	evbuffer_add_printf(b, "</ConfigRoot>\n");
+	xasprintf(&file, "%s/" HOSTD_MO_VIRTUALMACHINE_INVENTORY,
+	    strcmp(root, "/") == 0 ? "" : root);
+	rc = atomicfile_write(file, evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b), 0644, cause);
+	free(file);
+	evbuffer_free(b);
+	return (rc);
+}
+
+void
+hostd_mo_virtualmachine_set_power(struct hostd_inventory *inv,
+    struct hostd_mo *mo, int power, time_t boottime)
+{
+	struct hostd_mo_virtualmachine	*vm = mo->mo_data;
+
+	if (power == PROTO_VMX_POWERED_ON)
+		vm->vm_boottime = boottime != 0 ? boottime : time(NULL);
+	else
+		vm->vm_boottime = 0;
+	if (power == PROTO_VMX_SUSPENDED && vm->vm_power != power)
+		vm->vm_suspendtime = time(NULL);
+	else if (power != PROTO_VMX_SUSPENDED)
+		vm->vm_suspendtime = 0;
+	if (vm->vm_power != power)
+		log_info("VM %s \"%s\": %s", vm->vm_id, vm->vm_name,
+		    hostd_mo_virtualmachine_power_name(power));
+	vm->vm_power = power;
+	hostd_inventory_changed(inv, mo, "runtime");
+	hostd_inventory_changed(inv, mo, "summary");
+	hostd_inventory_changed(inv, mo, "guest");
+}
+
+/* ---- properties ------------------------------------------------------ */
+
+static struct hostd_mo_virtualmachine *
+hostd_mo_virtualmachine_vm(const struct hostd_inventory_ctx *c)
+{
+	return (c->ic_mo->mo_data);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_name(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+
+	return (vm != NULL ? hostd_val_string(vm->vm_name) : NULL);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_config(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+	const char *const		*g;
+	struct hostd_val		*v, *files, *hw;
+	char				 buf[64], *dir, *slash;
+
+	if (vm == NULL)
+		return (NULL);
+	g = hostd_mo_virtualmachine_guest(vm);
+	v = hostd_val_object("VirtualMachineConfigInfo");
+	hostd_val_format_datetime(&vm->vm_modified, buf, sizeof buf);
+	hostd_val_add_str(v, "changeVersion", buf);
+	hostd_val_add(v, "modified", hostd_val_datetime(&vm->vm_modified));
+	hostd_val_add_str(v, "name", vm->vm_name);
+	hostd_val_add_str(v, "guestFullName", g[2]);
+	hostd_val_add_str(v, "version", vm->vm_hwversion);
+	hostd_val_add_str(v, "uuid", vm->vm_uuid);
+	hostd_val_add_str(v, "instanceUuid", vm->vm_instuuid);
+	hostd_val_add_bool(v, "template", 0);
+	hostd_val_add_str(v, "guestId", g[1]);
+	hostd_val_add_str(v, "alternateGuestName", "");
+	files = hostd_val_object("VirtualMachineFileInfo");
+	hostd_val_add_str(files, "vmPathName", vm->vm_dspath);
+	dir = xstrdup(vm->vm_dspath);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	hostd_val_add_str(files, "snapshotDirectory", dir);
+	hostd_val_add_str(files, "suspendDirectory", dir);
+	hostd_val_add_str(files, "logDirectory", dir);
+	free(dir);
+	hostd_val_add(v, "files", files);
+	hostd_val_add(v, "flags", hostd_val_object("VirtualMachineFlagInfo"));
+	hostd_val_add(v, "defaultPowerOps",
+	    hostd_val_object("VirtualMachineDefaultPowerOpInfo"));
+	hw = hostd_val_object("VirtualHardware");
+	hostd_val_add_int(hw, "numCPU", vm->vm_ncpus);
+	hostd_val_add_int(hw, "numCoresPerSocket", 1);
+	hostd_val_add_int(hw, "memoryMB", vm->vm_memmb);
+	hostd_val_add(hw, "device", hostd_val_array("VirtualDevice"));
+	hostd_val_add(v, "hardware", hw);
+	hostd_val_add_str(v, "firmware", "bios");
+	return (v);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_runtime(const struct hostd_mo_virtualmachine *vm)
+{
+	struct hostd_val	*v;
+	struct timespec		 ts;
+
+	v = hostd_val_object("VirtualMachineRuntimeInfo");
+	hostd_val_add_moref(v, "host", "HostSystem", HOSTD_MO_HOST);
+	hostd_val_add(v, "connectionState",
+	    hostd_val_enum("VirtualMachineConnectionState", "connected"));
+	hostd_val_add(v, "powerState", hostd_val_enum(
+	    "VirtualMachinePowerState",
+	    hostd_mo_virtualmachine_power_name(vm->vm_power)));
+	hostd_val_add_bool(v, "toolsInstallerMounted", 0);
+	if (vm->vm_power == PROTO_VMX_SUSPENDED && vm->vm_suspendtime != 0) {
+		ts.tv_sec = vm->vm_suspendtime;
+		ts.tv_nsec = 0;
+		hostd_val_add(v, "suspendTime", hostd_val_datetime(&ts));
+	}
+	if (vm->vm_power == PROTO_VMX_POWERED_ON && vm->vm_boottime != 0) {
+		ts.tv_sec = vm->vm_boottime;
+		ts.tv_nsec = 0;
+		hostd_val_add(v, "bootTime", hostd_val_datetime(&ts));
+	}
+	hostd_val_add_int(v, "maxMemoryUsage", vm->vm_memmb);
+	hostd_val_add_int(v, "numMksConnections", 0);
+	hostd_val_add_bool(v, "consolidationNeeded", 0);
+	return (v);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_runtime(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+
+	return (vm != NULL ? hostd_mo_virtualmachine_runtime(vm) : NULL);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_summary(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+	const char *const		*g;
+	struct hostd_val		*v, *gs, *cs, *qs;
+	time_t				 now;
+
+	if (vm == NULL)
+		return (NULL);
+	g = hostd_mo_virtualmachine_guest(vm);
+	v = hostd_val_object("VirtualMachineSummary");
+	hostd_val_add_moref(v, "vm", "VirtualMachine", vm->vm_id);
+	hostd_val_add(v, "runtime", hostd_mo_virtualmachine_runtime(vm));
+	gs = hostd_val_object("VirtualMachineGuestSummary");
+	hostd_val_add_str(gs, "guestId", g[1]);
+	hostd_val_add_str(gs, "guestFullName", g[2]);
+	hostd_val_add(gs, "toolsStatus",
+	    hostd_val_enum("VirtualMachineToolsStatus", "toolsNotInstalled"));
+	hostd_val_add_str(gs, "toolsRunningStatus", "guestToolsNotRunning");
+	hostd_val_add(v, "guest", gs);
+	cs = hostd_val_object("VirtualMachineConfigSummary");
+	hostd_val_add_str(cs, "name", vm->vm_name);
+	hostd_val_add_bool(cs, "template", 0);
+	hostd_val_add_str(cs, "vmPathName", vm->vm_dspath);
+	hostd_val_add_int(cs, "memorySizeMB", vm->vm_memmb);
+	hostd_val_add_int(cs, "numCpu", vm->vm_ncpus);
+	hostd_val_add_int(cs, "numEthernetCards", vm->vm_nnics);
+	hostd_val_add_int(cs, "numVirtualDisks", vm->vm_ndisks);
+	hostd_val_add_str(cs, "uuid", vm->vm_uuid);
+	hostd_val_add_str(cs, "instanceUuid", vm->vm_instuuid);
+	hostd_val_add_str(cs, "guestId", g[1]);
+	hostd_val_add_str(cs, "guestFullName", g[2]);
+	hostd_val_add(v, "config", cs);
+	qs = hostd_val_object("VirtualMachineQuickStats");
+	hostd_val_add(qs, "guestHeartbeatStatus",
+	    hostd_val_enum("ManagedEntityStatus", "gray"));
+	now = time(NULL);
+	if (vm->vm_power == PROTO_VMX_POWERED_ON && vm->vm_boottime != 0)
+		hostd_val_add_int(qs, "uptimeSeconds", (int32_t)(now >
+		    vm->vm_boottime ? now - vm->vm_boottime : 0));
+	hostd_val_add(v, "quickStats", qs);
+	hostd_val_add(v, "overallStatus",
+	    hostd_val_enum("ManagedEntityStatus", "green"));
+	return (v);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_guest(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+	const char *const		*g;
+	struct hostd_val		*v;
+
+	if (vm == NULL)
+		return (NULL);
+	g = hostd_mo_virtualmachine_guest(vm);
+	v = hostd_val_object("GuestInfo");
+	hostd_val_add(v, "toolsStatus",
+	    hostd_val_enum("VirtualMachineToolsStatus", "toolsNotInstalled"));
+	hostd_val_add_str(v, "toolsRunningStatus", "guestToolsNotRunning");
+	hostd_val_add_str(v, "toolsVersion", "0");
+	hostd_val_add_str(v, "guestId", g[1]);
+	hostd_val_add_str(v, "guestFamily", g[3]);
+	hostd_val_add_str(v, "guestFullName", g[2]);
+	hostd_val_add(v, "net", hostd_val_array("GuestNicInfo"));
+	hostd_val_add_str(v, "guestState", vm->vm_power ==
+	    PROTO_VMX_POWERED_ON ? "running" : "notRunning");
+	return (v);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_datastore(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+	struct hostd_val		*arr;
+
+	arr = hostd_val_array("ManagedObjectReference");
+	if (vm != NULL && vm->vm_dsid != NULL)
+		hostd_val_push(arr, hostd_val_moref("Datastore",
+		    vm->vm_dsid));
+	return (arr);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_network(const struct hostd_inventory_ctx *c)
+{
+	(void)c;
+	return (hostd_val_array("ManagedObjectReference"));
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_rootsnapshot(const struct hostd_inventory_ctx *c)
+{
+	(void)c;
+	return (hostd_val_array("ManagedObjectReference"));
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_pool(const struct hostd_inventory_ctx *c)
+{
+	(void)c;
+	return (hostd_val_moref("ResourcePool", HOSTD_MO_POOL));
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_heartbeat(const struct hostd_inventory_ctx *c)
+{
+	(void)c;
+	return (hostd_val_enum("ManagedEntityStatus", "gray"));
+}
+
+/* ---- methods --------------------------------------------------------- */
+
+/*
+ * Every power method: check the state (§5.5 matrix), then hand the
+ * operation to vmxlink.c.  *_Task methods answer with the task at once
+ * and report state errors in it; the guest operations answer faults.
+ */
+static int
+hostd_mo_virtualmachine_power(struct hostd_soap_req *req)
+{
+	const struct hostd_mo_virtualmachine_op	*op = NULL;
+	struct hostd_inventory			*inv;
+	struct hostd_mo				*mo;
+	struct hostd_mo_virtualmachine		*vm;
+	struct hostd_fault			*f = NULL;
+	const char				*user, *tid = NULL;
+	char					*cause = NULL, *task = NULL;
+	size_t					 i;
+
+	for (i = 0; i < sizeof hostd_mo_virtualmachine_ops /
+	    sizeof hostd_mo_virtualmachine_ops[0]; i++) {
+		if (strcmp(hostd_mo_virtualmachine_ops[i].vo_method,
+		    req->r_method->sm_name) == 0)
+			op = &hostd_mo_virtualmachine_ops[i];
+	}
+	inv = hostd_soap_inventory(req->r_soap);
+	mo = hostd_inventory_find(inv, "VirtualMachine", req->r_this_id,
+	    NULL);
+	if (op == NULL || mo == NULL || (vm = mo->mo_data) == NULL) {
+		req->r_fault = hostd_fault_not_found_mo(req->r_this_type,
+		    req->r_this_id);
+		return (0);
+	}
+	user = req->r_session != NULL ? req->r_session->s_user : NULL;
+
+	if (((1 << vm->vm_power) & op->vo_from) == 0) {
+		f = hostd_fault_create("InvalidPowerState", NULL);
+		hostd_val_add(f->f_obj, "requestedState",
+		    hostd_val_enum("VirtualMachinePowerState",
+		    hostd_mo_virtualmachine_power_name(op->vo_requested)));
+		hostd_val_add(f->f_obj, "existingState",
+		    hostd_val_enum("VirtualMachinePowerState",
+		    hostd_mo_virtualmachine_power_name(vm->vm_power)));
+	} else if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id))
+		f = hostd_fault_create("TaskInProgress", NULL);
+
+	if (op->vo_descid == NULL) {
+		/* ShutdownGuest, RebootGuest: no task. */
+		if (f == NULL && hostd_vmxlink_power(vm->vm_vl, vm->vm_id,
+		    op->vo_op, NULL, &cause) != 0) {
+			f = hostd_fault_system_error(cause);
+			free(cause);
+		}
+		if (f == NULL && op->vo_op == HOSTD_VMXLINK_SHUTDOWN)
+			hostd_event_post(req->r_soap, "VmGuestShutdownEvent",
+			    mo, user, "Guest OS shut down for %s on %s",
+			    vm->vm_name, "ha-host");
+		req->r_fault = f;
+		return (0);
+	}
+
+	tid = hostd_task_create(inv, op->vo_method, op->vo_descid, mo, user);
+	task = xstrdup(tid);
+	req->r_result = hostd_val_moref("Task", task);
+	if (f != NULL) {
+		hostd_task_fail(inv, task, f);
+		free(task);
+		return (0);
+	}
+	hostd_task_start(inv, task);
+	if (op->vo_op == HOSTD_VMXLINK_OFF &&
+	    vm->vm_power == PROTO_VMX_SUSPENDED) {
+		/* Nothing runs: drop the saved state. */
+		if (hostd_mo_virtualmachine_discard(vm, &cause) != 0) {
+			hostd_task_fail(inv, task,
+			    hostd_fault_system_error(cause));
+			free(cause);
+		} else {
+			hostd_mo_virtualmachine_set_power(inv, mo,
+			    PROTO_VMX_POWERED_OFF, 0);
+			hostd_event_post(req->r_soap, "VmPoweredOffEvent", mo,
+			    user, "%s on %s is powered off", vm->vm_name,
+			    "ha-host");
+			hostd_task_succeed(inv, task, NULL);
+		}
+		free(task);
+		return (0);
+	}
+	if (op->vo_op == HOSTD_VMXLINK_ON &&
+	    hostd_mo_virtualmachine_reload(vm, &cause) != 0) {
+		hostd_task_fail(inv, task, hostd_fault_system_error(cause));
+		free(cause);
+		free(task);
+		return (0);
+	}
+	if (hostd_vmxlink_power(vm->vm_vl, vm->vm_id, op->vo_op, task,
+	    &cause) != 0) {
+		hostd_task_fail(inv, task, hostd_fault_system_error(cause));
+		free(cause);
+	}
+	free(task);
+	return (0);
+}
