@@ -170,6 +170,17 @@ void		 hostd_http_stop(struct hostd_http *);
 /* Close everything, unlink the socket; calls still pending are gone. */
 void		 hostd_http_free(struct hostd_http *);
 
+/* folder.c ------------------------------------------------------------ */
+
+/*
+ * GET /folder/<path>?dcPath=&dsName= (path without the "/folder/"
+ * prefix, still URL-encoded; query may be NULL), for the session of the
+ * Cookie header cookie: the file appended to out.  The HTTP status (200,
+ * 400, 401, 404, 500) with *reason set.
+ */
+int	hostd_folder_get(struct hostd *, const char *path, const char *query,
+	    const char *cookie, struct evbuffer *out, const char **reason);
+
 /* soap.c -------------------------------------------------------------- */
 
 /* Handle one SOAP call (entry point from http.c). */

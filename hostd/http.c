@@ -166,6 +166,9 @@ static void	hostd_http_ssl_free_cb(void *, void *, CRYPTO_EX_DATA *, int,
 		    long, void *);
 static void	hostd_http_pause(struct hostd_http *, int);
 static void	hostd_http_request_cb(struct evhttp_request *, void *);
+static void	hostd_http_folder(struct hostd_http_listener *,
+		    struct evhttp_request *, struct hostd_http_rlog *,
+		    const char *, const struct evhttp_uri *);
 static void	hostd_http_redirect(struct hostd_http_listener *,
 		    struct evhttp_request *, struct hostd_http_rlog *,
 		    const char *);
@@ -683,6 +686,11 @@ hostd_http_request_cb(struct evhttp_request *req, void *arg)
 			return;
 		}
 		hostd_http_call(l, req, &rl);
+	} else if (strncmp(path, "/folder/", 8) == 0 &&
+	    l->hl_kind != HOSTD_HTTP_REDIRECT) {
+		if (!get)
+			goto not_allowed;
+		hostd_http_folder(l, req, &rl, path + 8, uri);
 	} else
 		hostd_http_send(req, &rl, HTTP_NOTFOUND, "Not Found",
 		    HOSTD_HTTP_TEXT, "404 Not Found\n", 14);
@@ -693,6 +701,36 @@ not_allowed:
 	    "GET, HEAD");
 	hostd_http_send(req, &rl, 405, "Method Not Allowed", HOSTD_HTTP_TEXT,
 	    "405 Method Not Allowed\n", 23);
+}
+
+/* GET /folder/...: a datastore file (folder.c). */
+static void
+hostd_http_folder(struct hostd_http_listener *l, struct evhttp_request *req,
+    struct hostd_http_rlog *rl, const char *path,
+    const struct evhttp_uri *uri)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	struct evbuffer		*buf;
+	const char		*reason;
+	size_t			 len;
+	int			 status;
+
+	if ((buf = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new: out of memory");
+	status = hostd_folder_get(l->hl_http->hh_hostd, path,
+	    evhttp_uri_get_query(uri), evhttp_find_header(in, "Cookie"), buf,
+	    &reason);
+	if (status != HTTP_OK) {
+		evbuffer_drain(buf, evbuffer_get_length(buf));
+		evbuffer_add_printf(buf, "%d %s\n", status, reason);
+	}
+	len = evbuffer_get_length(buf);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", status == HTTP_OK ? "application/octet-stream" :
+	    HOSTD_HTTP_TEXT);
+	evhttp_send_reply(req, status, reason, buf);
+	evbuffer_free(buf);
+	hostd_http_rlog_done(rl, status, len);
 }
 
 /* Plain HTTP port: everything but the welcome page moves to HTTPS. */
