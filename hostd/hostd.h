@@ -783,6 +783,11 @@ void			 hostd_mo_datastore_free(void *);
 void			 hostd_mo_datastore_id(const char *name,
 			    const char *path, char *buf, size_t len);
 
+/* mo-autostartmanager.c ----------------------------------------------- */
+
+#define HOSTD_MO_AUTOSTART	"ha-autostart-mgr"
+extern const struct hostd_inventory_prop hostd_mo_autostartmanager_props[];
+
 /* propfilter.c -------------------------------------------------------- */
 
 /*
@@ -881,6 +886,16 @@ struct hostd_mo_containerview {
 };
 void	hostd_mo_containerview_free(void *);
 /* A ListView's objects: a MoRef array (the data of a ListView mo). */
+
+/* view.c -------------------------------------------------------------- */
+
+/*
+ * DestroyView for the method tables of both views: unregisters the view
+ * of the row's type (sm_this) named by _this, or sets ManagedObjectNotFound.
+ * Its parameter list is hostd_view_none.
+ */
+int	hostd_view_destroy(struct hostd_soap_req *);
+extern const struct hostd_soap_param hostd_view_none[];
 
 /* mo-searchindex.c ---------------------------------------------------- */
 

@@ -247,6 +247,8 @@ static const struct hostd_inventory_type hostd_inventory_types[] = {
 	{ "ListView", "ManagedObjectView", hostd_mo_listview_props },
 	{ "InventoryView", "ManagedObjectView", NULL },
 	{ "SearchIndex", "ManagedObject", hostd_inventory_none },
+	{ "HostAutoStartManager", "ManagedObject",
+	  hostd_mo_autostartmanager_props },
 	{ "AuthorizationManager", "ManagedObject",
 	  hostd_mo_authorizationmanager_props },
 	{ "EventManager", "ManagedObject", hostd_mo_eventmanager_props },
@@ -273,6 +275,7 @@ static const char *const hostd_inventory_managers[][2] = {
 	{ "PropertyCollector", HOSTD_MO_PC },
 	{ "ViewManager", "ViewManager" },
 	{ "SearchIndex", "ha-searchindex" },
+	{ "HostAutoStartManager", HOSTD_MO_AUTOSTART },
 	{ "AuthorizationManager", "ha-authmgr" },
 	{ "EventManager", "ha-eventmgr" },
 };

@@ -17,7 +17,6 @@
 #include "hostd.h"
 #include "xmalloc.h"
 
-static int	hostd_mo_containerview_destroy(struct hostd_soap_req *);
 static struct hostd_val *hostd_mo_containerview_view(
 		    const struct hostd_inventory_ctx *);
 static struct hostd_val *hostd_mo_containerview_container(
@@ -27,13 +26,9 @@ static struct hostd_val *hostd_mo_containerview_type(
 static struct hostd_val *hostd_mo_containerview_recursive(
 		    const struct hostd_inventory_ctx *);
 
-static const struct hostd_soap_param hostd_mo_containerview_none[] = {
-	{ NULL, NULL, 0 }
-};
-
 const struct hostd_soap_method hostd_mo_containerview_methods[] = {
 	{ "DestroyView", "ContainerView", "System.View", 0,
-	  hostd_mo_containerview_destroy, hostd_mo_containerview_none },
+	  hostd_view_destroy, hostd_view_none },
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
 
@@ -69,23 +64,6 @@ hostd_mo_containerview_free(void *arg)
 	free(cv->cv_type);
 	free(cv->cv_id);
 	free(cv);
-}
-
-static int
-hostd_mo_containerview_destroy(struct hostd_soap_req *req)
-{
-	struct hostd_inventory	*inv = hostd_soap_inventory(req->r_soap);
-	struct hostd_mo		*mo;
-
-	mo = hostd_inventory_find(inv, "ContainerView", req->r_this_id,
-	    req->r_session);
-	if (mo == NULL) {
-		req->r_fault = hostd_fault_not_found_mo(req->r_this_type,
-		    req->r_this_id);
-		return (0);
-	}
-	hostd_inventory_unregister(inv, mo);
-	return (0);
 }
 
 /* Append the children of mo (by the edge table) to the list. */

@@ -444,9 +444,14 @@ hostd_mo_hostsystem_config(const struct hostd_inventory_ctx *c)
 static struct hostd_val *
 hostd_mo_hostsystem_configmgr(const struct hostd_inventory_ctx *c)
 {
+	struct hostd_val	*v;
+
 	(void)c;
-	/* Only subsystems hostd implements are listed (none yet). */
-	return (hostd_val_object("HostConfigManager"));
+	/* Only subsystems hostd implements are listed. */
+	v = hostd_val_object("HostConfigManager");
+	hostd_val_add_moref(v, "autoStartManager", "HostAutoStartManager",
+	    HOSTD_MO_AUTOSTART);
+	return (v);
 }
 
 static struct hostd_val *

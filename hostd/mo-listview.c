@@ -9,17 +9,12 @@
 
 #include "hostd.h"
 
-static int	hostd_mo_listview_destroy(struct hostd_soap_req *);
 static struct hostd_val *hostd_mo_listview_view(
 		    const struct hostd_inventory_ctx *);
 
-static const struct hostd_soap_param hostd_mo_listview_none[] = {
-	{ NULL, NULL, 0 }
-};
-
 const struct hostd_soap_method hostd_mo_listview_methods[] = {
 	{ "DestroyView", "ListView", "System.View", 0,
-	  hostd_mo_listview_destroy, hostd_mo_listview_none },
+	  hostd_view_destroy, hostd_view_none },
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
 
@@ -27,23 +22,6 @@ const struct hostd_inventory_prop hostd_mo_listview_props[] = {
 	{ "view", hostd_mo_listview_view, "System.View" },
 	{ NULL, NULL, NULL }
 };
-
-static int
-hostd_mo_listview_destroy(struct hostd_soap_req *req)
-{
-	struct hostd_inventory	*inv = hostd_soap_inventory(req->r_soap);
-	struct hostd_mo		*mo;
-
-	mo = hostd_inventory_find(inv, "ListView", req->r_this_id,
-	    req->r_session);
-	if (mo == NULL) {
-		req->r_fault = hostd_fault_not_found_mo(req->r_this_type,
-		    req->r_this_id);
-		return (0);
-	}
-	hostd_inventory_unregister(inv, mo);
-	return (0);
-}
 
 static struct hostd_val *
 hostd_mo_listview_view(const struct hostd_inventory_ctx *c)

@@ -23,7 +23,8 @@ const struct hostd_inventory_prop hostd_mo_task_props[] = {
 };
 
 const struct hostd_soap_method hostd_mo_task_methods[] = {
-	{ "CancelTask", "Task", NULL, 0, hostd_mo_task_cancel, NULL },
+	{ "CancelTask", "Task", "Global.CancelTask", 0, hostd_mo_task_cancel,
+	  NULL },
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
 

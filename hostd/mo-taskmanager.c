@@ -13,14 +13,21 @@
 
 #include "hostd.h"
 
+/* A row of description: key (descriptionId), label, summary. */
+struct hostd_mo_taskmanager_desc {
+	const char	*td_key;
+	const char	*td_label;
+	const char	*td_summary;	/* NULL: the label again, as ESX */
+};
+
 static struct hostd_val	*hostd_mo_taskmanager_recent(
 			    const struct hostd_inventory_ctx *);
 static struct hostd_val	*hostd_mo_taskmanager_description(
 			    const struct hostd_inventory_ctx *);
 static struct hostd_val	*hostd_mo_taskmanager_maxcollector(
 			    const struct hostd_inventory_ctx *);
-static struct hostd_val	*hostd_mo_taskmanager_element(const char *,
-			    const char *, const char *, const char *);
+static struct hostd_val	*hostd_mo_taskmanager_elements(const char *,
+			    const struct hostd_mo_taskmanager_desc *, size_t);
 
 const struct hostd_inventory_prop hostd_mo_taskmanager_props[] = {
 	{ "recentTask", hostd_mo_taskmanager_recent, NULL },
@@ -29,8 +36,8 @@ const struct hostd_inventory_prop hostd_mo_taskmanager_props[] = {
 	{ NULL, NULL, NULL }
 };
 
-/* descriptionId, label, summary (ESX's wording). */
-static const char *const hostd_mo_taskmanager_methods[][3] = {
+/* ESX's wording. */
+static const struct hostd_mo_taskmanager_desc hostd_mo_taskmanager_methods[] = {
 	{ "VirtualMachine.powerOn", "Power On VM",
 	  "Power On this virtual machine" },
 	{ "VirtualMachine.powerOff", "Power Off VM",
@@ -41,18 +48,18 @@ static const char *const hostd_mo_taskmanager_methods[][3] = {
 	  "Suspend virtual machine" },
 };
 
-static const char *const hostd_mo_taskmanager_states[][2] = {
-	{ "queued", "Queued" },
-	{ "running", "Running" },
-	{ "success", "Success" },
-	{ "error", "Error" },
+static const struct hostd_mo_taskmanager_desc hostd_mo_taskmanager_states[] = {
+	{ "queued", "Queued", NULL },
+	{ "running", "Running", NULL },
+	{ "success", "Success", NULL },
+	{ "error", "Error", NULL },
 };
 
-static const char *const hostd_mo_taskmanager_reasons[][2] = {
-	{ "TaskReasonSchedule", "Scheduled task" },
-	{ "TaskReasonAlarm", "Alarm task" },
-	{ "TaskReasonUser", "User task" },
-	{ "TaskReasonSystem", "System task" },
+static const struct hostd_mo_taskmanager_desc hostd_mo_taskmanager_reasons[] = {
+	{ "TaskReasonSchedule", "Scheduled task", NULL },
+	{ "TaskReasonAlarm", "Alarm task", NULL },
+	{ "TaskReasonUser", "User task", NULL },
+	{ "TaskReasonSystem", "System task", NULL },
 };
 
 static struct hostd_val *
@@ -61,51 +68,45 @@ hostd_mo_taskmanager_recent(const struct hostd_inventory_ctx *c)
 	return (hostd_inventory_list(c->ic_inv, "Task", NULL));
 }
 
+/* An array of type (ElementDescription or TypeDescription), one a row. */
 static struct hostd_val *
-hostd_mo_taskmanager_element(const char *type, const char *key,
-    const char *label, const char *summary)
+hostd_mo_taskmanager_elements(const char *type,
+    const struct hostd_mo_taskmanager_desc *rows, size_t n)
 {
-	struct hostd_val	*e;
+	struct hostd_val	*a, *e;
+	size_t			 i;
 
-	e = hostd_val_object(type);
-	hostd_val_add_str(e, "label", label);
-	hostd_val_add_str(e, "summary", summary);
-	hostd_val_add_str(e, "key", key);
-	return (e);
+	a = hostd_val_array(type);
+	for (i = 0; i < n; i++) {
+		e = hostd_val_object(type);
+		hostd_val_add_str(e, "label", rows[i].td_label);
+		hostd_val_add_str(e, "summary", rows[i].td_summary != NULL ?
+		    rows[i].td_summary : rows[i].td_label);
+		hostd_val_add_str(e, "key", rows[i].td_key);
+		hostd_val_push(a, e);
+	}
+	return (a);
 }
 
 static struct hostd_val *
 hostd_mo_taskmanager_description(const struct hostd_inventory_ctx *c)
 {
-	struct hostd_val	*d, *a;
-	size_t			 i;
+	struct hostd_val	*d;
 
 	(void)c;
 	d = hostd_val_object("TaskDescription");
-	a = hostd_val_array("ElementDescription");
-	for (i = 0; i < sizeof hostd_mo_taskmanager_methods /
-	    sizeof hostd_mo_taskmanager_methods[0]; i++)
-		hostd_val_push(a, hostd_mo_taskmanager_element(
-		    "ElementDescription", hostd_mo_taskmanager_methods[i][0],
-		    hostd_mo_taskmanager_methods[i][1],
-		    hostd_mo_taskmanager_methods[i][2]));
-	hostd_val_add(d, "methodInfo", a);
-	a = hostd_val_array("ElementDescription");
-	for (i = 0; i < sizeof hostd_mo_taskmanager_states /
-	    sizeof hostd_mo_taskmanager_states[0]; i++)
-		hostd_val_push(a, hostd_mo_taskmanager_element(
-		    "ElementDescription", hostd_mo_taskmanager_states[i][0],
-		    hostd_mo_taskmanager_states[i][1],
-		    hostd_mo_taskmanager_states[i][1]));
-	hostd_val_add(d, "state", a);
-	a = hostd_val_array("TypeDescription");
-	for (i = 0; i < sizeof hostd_mo_taskmanager_reasons /
-	    sizeof hostd_mo_taskmanager_reasons[0]; i++)
-		hostd_val_push(a, hostd_mo_taskmanager_element(
-		    "TypeDescription", hostd_mo_taskmanager_reasons[i][0],
-		    hostd_mo_taskmanager_reasons[i][1],
-		    hostd_mo_taskmanager_reasons[i][1]));
-	hostd_val_add(d, "reason", a);
+	hostd_val_add(d, "methodInfo", hostd_mo_taskmanager_elements(
+	    "ElementDescription", hostd_mo_taskmanager_methods,
+	    sizeof hostd_mo_taskmanager_methods /
+	    sizeof hostd_mo_taskmanager_methods[0]));
+	hostd_val_add(d, "state", hostd_mo_taskmanager_elements(
+	    "ElementDescription", hostd_mo_taskmanager_states,
+	    sizeof hostd_mo_taskmanager_states /
+	    sizeof hostd_mo_taskmanager_states[0]));
+	hostd_val_add(d, "reason", hostd_mo_taskmanager_elements(
+	    "TypeDescription", hostd_mo_taskmanager_reasons,
+	    sizeof hostd_mo_taskmanager_reasons /
+	    sizeof hostd_mo_taskmanager_reasons[0]));
 	return (d);
 }
 

@@ -66,6 +66,9 @@ static const char hostd_val_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static struct hostd_val	*hostd_val_new(enum hostd_val_kind);
+static struct hostd_val	*hostd_val_new_int(enum hostd_val_kind, int64_t);
+static struct hostd_val	*hostd_val_new_str(enum hostd_val_kind, const char *,
+			    const void *, size_t);
 static const struct hostd_val_prim *hostd_val_prim_kind(enum hostd_val_kind);
 static const struct hostd_val_prim *hostd_val_prim_name(const char *);
 static const char	*hostd_val_own_type(const struct hostd_val *);
@@ -100,6 +103,36 @@ hostd_val_new(enum hostd_val_kind kind)
 	return (v);
 }
 
+/* The integer kinds (boolean and dateTime included) all keep v_int. */
+static struct hostd_val *
+hostd_val_new_int(enum hostd_val_kind kind, int64_t i)
+{
+	struct hostd_val	*v;
+
+	v = hostd_val_new(kind);
+	v->v_int = i;
+	return (v);
+}
+
+/*
+ * The kinds that keep bytes in v_str (string, base64, enum, MoRef), with
+ * their type name when they have one (type may be NULL).
+ */
+static struct hostd_val *
+hostd_val_new_str(enum hostd_val_kind kind, const char *type, const void *s,
+    size_t len)
+{
+	struct hostd_val	*v;
+
+	v = hostd_val_new(kind);
+	v->v_type = type != NULL ? xstrdup(type) : NULL;
+	v->v_str = xmalloc(len + 1);
+	memcpy(v->v_str, s, len);
+	v->v_str[len] = '\0';
+	v->v_len = len;
+	return (v);
+}
+
 static const struct hostd_val_prim *
 hostd_val_prim_kind(enum hostd_val_kind kind)
 {
@@ -129,14 +162,7 @@ hostd_val_prim_name(const char *name)
 struct hostd_val *
 hostd_val_stringn(const char *s, size_t len)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_new(HOSTD_VAL_STRING);
-	v->v_str = xmalloc(len + 1);
-	memcpy(v->v_str, s, len);
-	v->v_str[len] = '\0';
-	v->v_len = len;
-	return (v);
+	return (hostd_val_new_str(HOSTD_VAL_STRING, NULL, s, len));
 }
 
 struct hostd_val *
@@ -148,51 +174,31 @@ hostd_val_string(const char *s)
 struct hostd_val *
 hostd_val_int(int32_t i)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_new(HOSTD_VAL_INT);
-	v->v_int = i;
-	return (v);
+	return (hostd_val_new_int(HOSTD_VAL_INT, i));
 }
 
 struct hostd_val *
 hostd_val_long(int64_t i)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_new(HOSTD_VAL_LONG);
-	v->v_int = i;
-	return (v);
+	return (hostd_val_new_int(HOSTD_VAL_LONG, i));
 }
 
 struct hostd_val *
 hostd_val_short(int16_t i)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_new(HOSTD_VAL_SHORT);
-	v->v_int = i;
-	return (v);
+	return (hostd_val_new_int(HOSTD_VAL_SHORT, i));
 }
 
 struct hostd_val *
 hostd_val_byte(int8_t i)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_new(HOSTD_VAL_BYTE);
-	v->v_int = i;
-	return (v);
+	return (hostd_val_new_int(HOSTD_VAL_BYTE, i));
 }
 
 struct hostd_val *
 hostd_val_bool(int b)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_new(HOSTD_VAL_BOOLEAN);
-	v->v_int = b != 0;
-	return (v);
+	return (hostd_val_new_int(HOSTD_VAL_BOOLEAN, b != 0));
 }
 
 struct hostd_val *
@@ -200,8 +206,7 @@ hostd_val_datetime(const struct timespec *ts)
 {
 	struct hostd_val	*v;
 
-	v = hostd_val_new(HOSTD_VAL_DATETIME);
-	v->v_int = ts->tv_sec;
+	v = hostd_val_new_int(HOSTD_VAL_DATETIME, ts->tv_sec);
 	v->v_nsec = ts->tv_nsec;
 	return (v);
 }
@@ -209,33 +214,20 @@ hostd_val_datetime(const struct timespec *ts)
 struct hostd_val *
 hostd_val_base64(const void *data, size_t len)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_stringn(data, len);
-	v->v_kind = HOSTD_VAL_BASE64;
-	return (v);
+	return (hostd_val_new_str(HOSTD_VAL_BASE64, NULL, data, len));
 }
 
 struct hostd_val *
 hostd_val_enum(const char *type, const char *literal)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_string(literal);
-	v->v_kind = HOSTD_VAL_ENUM;
-	v->v_type = xstrdup(type);
-	return (v);
+	return (hostd_val_new_str(HOSTD_VAL_ENUM, type, literal,
+	    strlen(literal)));
 }
 
 struct hostd_val *
 hostd_val_moref(const char *type, const char *id)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_string(id);
-	v->v_kind = HOSTD_VAL_MOREF;
-	v->v_type = xstrdup(type);
-	return (v);
+	return (hostd_val_new_str(HOSTD_VAL_MOREF, type, id, strlen(id)));
 }
 
 struct hostd_val *
@@ -528,13 +520,7 @@ hostd_val_xsi_type(const struct hostd_val *v, char *buf, size_t len)
 {
 	const struct hostd_val_prim	*p;
 
-	switch (v->v_kind) {
-	case HOSTD_VAL_MOREF:
-		return (HOSTD_VAL_MOREF_TYPE);
-	case HOSTD_VAL_ENUM:
-	case HOSTD_VAL_OBJECT:
-		return (v->v_type != NULL ? v->v_type : "");
-	case HOSTD_VAL_ARRAY:
+	if (v->v_kind == HOSTD_VAL_ARRAY) {
 		if ((p = hostd_val_prim_name(v->v_type)) != NULL)
 			return (p->vp_array);
 		if (strcmp(v->v_type, HOSTD_VAL_ANYTYPE) == 0)
@@ -544,10 +530,11 @@ hostd_val_xsi_type(const struct hostd_val *v, char *buf, size_t len)
 		    toupper((unsigned char)v->v_type[0]),
 		    v->v_type[0] != '\0' ? v->v_type + 1 : "");
 		return (buf);
-	default:
-		p = hostd_val_prim_kind(v->v_kind);
-		return (p->vp_xsi);
 	}
+	if ((p = hostd_val_prim_kind(v->v_kind)) != NULL)
+		return (p->vp_xsi);
+	/* MoRefs, enums and objects are written as they are declared. */
+	return (hostd_val_own_type(v));
 }
 
 void

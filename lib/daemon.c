@@ -71,6 +71,7 @@ static int	 daemon_pidfile_write(int);
 static int	 daemon_pidfile_lock(struct daemon *, char **);
 static int	 daemon_detach(struct daemon *, char **);
 static void	 daemon_signal_cb(evutil_socket_t, short, void *);
+static void	 daemon_signal_mask(int);
 static void	 daemon_signal_toggle_debug(void);
 static const char *daemon_signal_name(int);
 
@@ -90,7 +91,27 @@ daemon_create(const struct daemon_spec *spec, void *arg)
 		d->d_signals[i] = NULL;
 	/* Until daemon_start, every message is for the terminal. */
 	log_init(spec->ds_name, LOG_TO_STDERR);
+	/*
+	 * A TERM or INT that arrives while we start up (a test or an init
+	 * system that saw our socket appear) must stop us cleanly, not kill
+	 * us with the default action: hold the signals until daemon_start
+	 * has libevent handlers for them, then they are delivered.
+	 */
+	daemon_signal_mask(SIG_BLOCK);
 	return (d);
+}
+
+/* Block or unblock the signals daemon_start handles. */
+static void
+daemon_signal_mask(int how)
+{
+	sigset_t	set;
+	size_t		i;
+
+	sigemptyset(&set);
+	for (i = 0; i < DAEMON_NSIGNALS; i++)
+		sigaddset(&set, daemon_signals[i]);
+	sigprocmask(how, &set, NULL);
 }
 
 void
@@ -686,6 +707,8 @@ daemon_start(struct daemon *d, char **cause)
 			return (-1);
 		}
 	}
+
+	daemon_signal_mask(SIG_UNBLOCK);
 
 	if (d->d_readyfd != -1) {
 		/* If this fails the starting process reports a failed

@@ -46,13 +46,13 @@
 static int	 tls_fail(char **, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static int	 tls_ctx_common(SSL_CTX *, char **);
+static FILE	*tls_open(const char *, char **);
 static X509	*tls_read_cert(const char *, char **);
 static int	 tls_hostname_ok(const char *);
 static int	 tls_add_ext(X509 *, X509V3_CTX *, int, const char *,
 		    char **);
 static X509	*tls_make_cert(EVP_PKEY *, const char *, char **);
-static char	*tls_pem_key(EVP_PKEY *, size_t *);
-static char	*tls_pem_cert(X509 *, size_t *);
+static char	*tls_pem(EVP_PKEY *, X509 *, size_t *);
 
 /*
  * Set *cause to the message with OpenSSL's latest reason appended (if it
@@ -102,19 +102,11 @@ tls_server_ctx(const char *certpath, const char *keypath, char **cause)
 	int	 saved;
 
 	/* Say "no such file" in words before OpenSSL says it in codes. */
-	if ((f = fopen(certpath, "re")) == NULL) {
-		saved = errno;
-		xasprintf(cause, "%s: %s", certpath, strerror(saved));
-		errno = saved;
+	if ((f = tls_open(certpath, cause)) == NULL)
 		return (NULL);
-	}
 	fclose(f);
-	if ((f = fopen(keypath, "re")) == NULL) {
-		saved = errno;
-		xasprintf(cause, "%s: %s", keypath, strerror(saved));
-		errno = saved;
+	if ((f = tls_open(keypath, cause)) == NULL)
 		return (NULL);
-	}
 	fclose(f);
 
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
@@ -278,39 +270,30 @@ failed:
 	return (NULL);
 }
 
-/* PEM text of a private key or certificate, in a heap string. */
+/*
+ * PEM text of the private key, or of the certificate when key is NULL, in
+ * a heap string.  The BIO's copy is wiped before it is freed: for a key it
+ * is the secret itself, and wiping a certificate costs nothing.
+ */
 static char *
-tls_pem_key(EVP_PKEY *key, size_t *len)
+tls_pem(EVP_PKEY *key, X509 *x, size_t *len)
 {
 	BIO	*bio;
 	char	*data, *out = NULL;
 	long	 n;
+	int	 ok;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)
 		return (NULL);
-	if (PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL,
-	    NULL) == 1 && (n = BIO_get_mem_data(bio, &data)) > 0) {
+	if (key != NULL)
+		ok = PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL,
+		    NULL);
+	else
+		ok = PEM_write_bio_X509(bio, x);
+	if (ok == 1 && (n = BIO_get_mem_data(bio, &data)) > 0) {
 		out = xmemdup(data, (size_t)n);
 		*len = (size_t)n;
 		OPENSSL_cleanse(data, (size_t)n);
-	}
-	BIO_free(bio);
-	return (out);
-}
-
-static char *
-tls_pem_cert(X509 *x, size_t *len)
-{
-	BIO	*bio;
-	char	*data, *out = NULL;
-	long	 n;
-
-	if ((bio = BIO_new(BIO_s_mem())) == NULL)
-		return (NULL);
-	if (PEM_write_bio_X509(bio, x) == 1 &&
-	    (n = BIO_get_mem_data(bio, &data)) > 0) {
-		out = xmemdup(data, (size_t)n);
-		*len = (size_t)n;
 	}
 	BIO_free(bio);
 	return (out);
@@ -338,8 +321,8 @@ tls_generate_self_signed(const char *certpath, const char *keypath,
 		EVP_PKEY_free(key);
 		return (-1);
 	}
-	keypem = tls_pem_key(key, &keylen);
-	certpem = tls_pem_cert(x, &certlen);
+	keypem = tls_pem(key, NULL, &keylen);
+	certpem = tls_pem(NULL, x, &certlen);
 	if (keypem == NULL || certpem == NULL) {
 		tls_fail(cause, ENOMEM, "cannot encode the key or certificate");
 		goto out;
@@ -362,19 +345,29 @@ out:
 	return (rc);
 }
 
-static X509 *
-tls_read_cert(const char *path, char **cause)
+/* fopen for reading, or NULL with "path: reason" in *cause and errno. */
+static FILE *
+tls_open(const char *path, char **cause)
 {
 	FILE	*f;
-	X509	*x;
 	int	 saved;
 
 	if ((f = fopen(path, "re")) == NULL) {
 		saved = errno;
 		xasprintf(cause, "%s: %s", path, strerror(saved));
 		errno = saved;
-		return (NULL);
 	}
+	return (f);
+}
+
+static X509 *
+tls_read_cert(const char *path, char **cause)
+{
+	FILE	*f;
+	X509	*x;
+
+	if ((f = tls_open(path, cause)) == NULL)
+		return (NULL);
 	x = PEM_read_X509(f, NULL, NULL, NULL);
 	fclose(f);
 	if (x == NULL)

@@ -8,8 +8,10 @@
 # output in a log file, waiting for sockets and files with a deadline,
 # stopping with an escalation to SIGKILL, and an EXIT trap that removes
 # the directory when the test passed (or skipped) and keeps it, saying
-# where, when it failed; and for tests that boot the test guest, writing
-# its .vmx and running vmx on it (harness_write_vmx, harness_run_vmx).
+# where, when it failed; for hostd tests, starting hostd and running
+# pyVmomi scripts against it (harness_start_hostd, harness_run_pyvmomi);
+# and for tests that boot the test guest, writing its .vmx and running vmx
+# on it (harness_write_vmx, harness_run_vmx).
 # Safe under `set -eu`; the benchmarks (bench/lib.sh) use it too.
 #
 # Source it, then:
@@ -26,7 +28,7 @@
 #	harness_expect_eq "SIGTERM is a clean exit" 0 "$HARNESS_STATUS"
 #
 # Functions that set a result do it in a variable (HARNESS_DIR,
-# HARNESS_PID, HARNESS_STATUS), not on stdout: they must run in the test's
+# HARNESS_PID, HARNESS_PORT, HARNESS_STATUS), not on stdout: they must run in the test's
 # own shell, never in $(...), since a background job belongs to the shell
 # that started it.  Timeouts are in seconds (HARNESS_TIMEOUT, default 10).
 
@@ -41,6 +43,10 @@ HARNESS_TIMEOUT=${HARNESS_TIMEOUT:-10}
 HARNESS_VMX=${TOP_BUILDDIR:-.}/vmx/vmx
 HARNESS_GUEST=${TOP_BUILDDIR:-.}/tests/guest/testguest.elf
 HARNESS_VMX_TIMEOUT=60
+# hostd's HTTPS port (harness_start_hostd) and the python3 that runs the
+# pyVmomi scripts (Debian's, where python3-pyvmomi installs).
+HARNESS_PORT=
+HARNESS_PYTHON=/usr/bin/python3
 
 # Messages go to stderr, which make check keeps in the test's .log.
 harness_log() {
@@ -254,6 +260,54 @@ harness_expect_grep() {
 		cat "$3" >&2 2>/dev/null || printf '(missing)\n' >&2
 		harness_fail "$1: \"$2\" not in $3"
 	fi
+}
+
+# --- hostd and the pyVmomi scripts that drive it.
+
+# Skip unless HARNESS_PYTHON has pyVmomi (Debian: python3-pyvmomi).
+harness_require_pyvmomi() {
+	[ -x "$HARNESS_PYTHON" ] ||
+	    harness_skip "$HARNESS_PYTHON is not installed"
+	"$HARNESS_PYTHON" -c 'import pyVmomi' 2>/dev/null ||
+	    harness_skip "pyVmomi is not installed (Debian: python3-pyvmomi)"
+}
+
+# harness_start_hostd LOG [OPTION...]: start the built hostd in the
+# foreground (-d) with OPTIONs, --root HARNESS_DIR and free ports, output
+# appended to LOG, and wait until it has written run/vireo/hostd.port
+# (removed first: a restart must not read the last run's).  Sets
+# HARNESS_PID and HARNESS_PORT, the HTTPS port.
+harness_start_hostd() {
+	_hh_log=$1
+	shift
+	_hh_bin=$(harness_bin hostd/hostd) || exit 1
+	_hh_portfile=$HARNESS_DIR/run/vireo/hostd.port
+	rm -f "$_hh_portfile"
+	harness_spawn "$_hh_log" "$_hh_bin" -d "$@" --root "$HARNESS_DIR" \
+	    -p 0 -P 0
+	harness_wait_file "$_hh_portfile" "$HARNESS_PID" 30 ||
+	    harness_fail "hostd did not write run/vireo/hostd.port"
+	HARNESS_PORT=$(cat "$_hh_portfile")
+	harness_log "hostd pid $HARNESS_PID, https port $HARNESS_PORT"
+}
+
+# harness_run_pyvmomi DESCRIPTION OUT SCRIPT [ARG...]: run
+# tests/SCRIPT HARNESS_PORT [ARG...] with HARNESS_PYTHON, output in OUT
+# and then on stderr; the test skips if the script does (77) and fails
+# with DESCRIPTION unless it passes.
+harness_run_pyvmomi() {
+	_hy_desc=$1
+	_hy_out=$2
+	_hy_script=${TOP_SRCDIR:-.}/tests/$3
+	shift 3
+	_hy_st=0
+	"$HARNESS_PYTHON" "$_hy_script" "$HARNESS_PORT" "$@" >"$_hy_out" \
+	    2>&1 || _hy_st=$?
+	cat "$_hy_out" >&2
+	if [ "$_hy_st" -eq 77 ]; then
+		harness_skip "pyVmomi test skipped"
+	fi
+	harness_expect_eq "$_hy_desc" 0 "$_hy_st"
 }
 
 # --- Virtual machines: vmx and the test guest (tests/guest/testguest.elf).

@@ -12,13 +12,9 @@ set -eu
 
 . "${TOP_SRCDIR:-.}/tests/harness.sh"
 
-py=/usr/bin/python3
-[ -x "$py" ] || harness_skip "/usr/bin/python3 is not installed"
-"$py" -c 'import pyVmomi' 2>/dev/null ||
-    harness_skip "pyVmomi is not installed (Debian: python3-pyvmomi)"
+harness_require_pyvmomi
 command -v openssl >/dev/null 2>&1 || harness_skip "openssl is not installed"
 harness_tmpdir
-hostd=$(harness_bin hostd/hostd)
 D=$HARNESS_DIR
 out=$D/hostd.out
 
@@ -49,19 +45,11 @@ cat >"$D/etc/vireo/authorization.xml" <<EOT
 </authorization>
 EOT
 
-harness_spawn "$out" "$hostd" -d -v --root "$D" -p 0 -P 0
+harness_start_hostd "$out" -v
 pid=$HARNESS_PID
-harness_wait_file "$D/run/vireo/hostd.port" "$pid" 30 ||
-    harness_fail "hostd did not write run/vireo/hostd.port"
-port=$(cat "$D/run/vireo/hostd.port")
-harness_log "hostd pid $pid, https port $port"
 
-st=0
-"$py" "$TOP_SRCDIR/tests/itest_hostd_authz.py" "$port" \
-    >"$D/pyvmomi.out" 2>&1 || st=$?
-cat "$D/pyvmomi.out" >&2
-[ "$st" -eq 77 ] && harness_skip "pyVmomi test skipped"
-harness_expect_eq "the pyVmomi authorization checks pass" 0 "$st"
+harness_run_pyvmomi "the pyVmomi authorization checks pass" "$D/pyvmomi.out" \
+    itest_hostd_authz.py
 
 harness_expect "authorization.xml keeps the custom role" \
     grep -q 'name="itest-keep"' "$D/etc/vireo/authorization.xml"

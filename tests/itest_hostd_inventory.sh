@@ -11,28 +11,16 @@ set -eu
 
 . "${TOP_SRCDIR:-.}/tests/harness.sh"
 
-py=/usr/bin/python3
-[ -x "$py" ] || harness_skip "/usr/bin/python3 is not installed"
-"$py" -c 'import pyVmomi' 2>/dev/null ||
-    harness_skip "pyVmomi is not installed (Debian: python3-pyvmomi)"
+harness_require_pyvmomi
 harness_tmpdir
-hostd=$(harness_bin hostd/hostd)
 D=$HARNESS_DIR
 out=$D/hostd.out
 
-harness_spawn "$out" "$hostd" -d -v --root "$D" -p 0 -P 0
+harness_start_hostd "$out" -v
 pid=$HARNESS_PID
-harness_wait_file "$D/run/vireo/hostd.port" "$pid" 30 ||
-    harness_fail "hostd did not write run/vireo/hostd.port"
-port=$(cat "$D/run/vireo/hostd.port")
-harness_log "hostd pid $pid, https port $port"
 
-st=0
-"$py" "$TOP_SRCDIR/tests/itest_hostd_inventory.py" "$port" \
-    >"$D/pyvmomi.out" 2>&1 || st=$?
-cat "$D/pyvmomi.out" >&2
-[ "$st" -eq 77 ] && harness_skip "pyVmomi test skipped"
-harness_expect_eq "the pyVmomi inventory checks pass" 0 "$st"
+harness_run_pyvmomi "the pyVmomi inventory checks pass" "$D/pyvmomi.out" \
+    itest_hostd_inventory.py
 
 gosrc=/usr/share/gocode/src/github.com/vmware/govmomi
 if command -v go >/dev/null 2>&1 && [ -d "$gosrc" ]; then
@@ -44,7 +32,7 @@ if command -v go >/dev/null 2>&1 && [ -d "$gosrc" ]; then
 	    >"$D/gobuild.out" 2>&1 || st=$?
 	if [ "$st" -eq 0 ]; then
 		st=0
-		"$D/gov/finder" "127.0.0.1:$port" >"$D/govmomi.out" 2>&1 ||
+		"$D/gov/finder" "127.0.0.1:$HARNESS_PORT" >"$D/govmomi.out" 2>&1 ||
 		    st=$?
 		cat "$D/govmomi.out" >&2
 		harness_expect_eq "the govmomi finder checks pass" 0 "$st"

@@ -15,14 +15,10 @@ set -eu
 
 . "${TOP_SRCDIR:-.}/tests/harness.sh"
 
-py=/usr/bin/python3
-[ -x "$py" ] || harness_skip "/usr/bin/python3 is not installed"
-"$py" -c 'import pyVmomi' 2>/dev/null ||
-    harness_skip "pyVmomi is not installed (Debian: python3-pyvmomi)"
+harness_require_pyvmomi
 harness_require_kvm
 HARNESS_TIMEOUT=30
 harness_tmpdir
-hostd=$(harness_bin hostd/hostd)
 vmx=$(cd "$(dirname "$(harness_bin vmx/vmx)")" && pwd)/vmx
 guest=$(cd "${TOP_BUILDDIR:-.}/tests/guest" && pwd)/testguest.elf
 D=$HARNESS_DIR
@@ -50,36 +46,22 @@ harness_write_vmx "$ds/vm3" vm3 "vireo.cmdline=test=button hz=10"
 printf 'vmx.path = "%s"\nhttp.enabled = "FALSE"\nlog.level = "debug"\n' \
     "$vmx" >"$D/etc/vireo/hostd.conf"
 
-start_hostd() {
-	rm -f "$D/run/vireo/hostd.port"
-	harness_spawn "$D/hostd.out" "$hostd" -d --root "$D" -p 0 -P 0
-	HOSTD_PID=$HARNESS_PID
-	harness_wait_file "$D/run/vireo/hostd.port" "$HOSTD_PID" 30 ||
-	    harness_fail "hostd did not write run/vireo/hostd.port"
-	PORT=$(cat "$D/run/vireo/hostd.port")
-	harness_log "hostd pid $HOSTD_PID, https port $PORT"
-}
-
 run_py() {
-	st=0
-	"$py" "$TOP_SRCDIR/tests/itest_hostd_vm.py" "$PORT" "$1" "$ds" \
-	    >"$D/py-$1.out" 2>&1 || st=$?
-	cat "$D/py-$1.out" >&2
-	[ "$st" -eq 77 ] && harness_skip "pyVmomi test skipped"
-	harness_expect_eq "the pyVmomi checks ($1) pass" 0 "$st"
+	harness_run_pyvmomi "the pyVmomi checks ($1) pass" "$D/py-$1.out" \
+	    itest_hostd_vm.py "$1" "$ds"
 }
 
-start_hostd
+harness_start_hostd "$D/hostd.out"
 run_py main
 harness_expect "vm1's vmx runs" test -S "$D/run/vireo/vmx/1.sock"
 
 # hostd dies; vmx must not, and the next hostd finds it.
-kill -KILL "$HOSTD_PID"
-harness_reap "$HOSTD_PID"
-start_hostd
+kill -KILL "$HARNESS_PID"
+harness_reap "$HARNESS_PID"
+harness_start_hostd "$D/hostd.out"
 harness_expect_grep "hostd re-attached" "VM 1: re-attached" "$D/hostd.out"
 run_py restart
-harness_stop "$HOSTD_PID"
+harness_stop "$HARNESS_PID"
 harness_expect_eq "SIGTERM is a clean exit" 0 "$HARNESS_STATUS"
 harness_expect_grep "the guest's own power-off is logged" \
     "VM 2: vmx pid" "$D/hostd.out"

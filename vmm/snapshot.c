@@ -113,7 +113,8 @@ struct snap_sec {
 static void	snap_grow(struct snap *, size_t);
 static void	snap_le(uint8_t *, uint64_t, unsigned int);
 static uint64_t	snap_get_le(const uint8_t *, unsigned int);
-static int	snap_get_int(struct snap *, uint64_t *, unsigned int);
+static void	snap_put_int(struct snap *, uint64_t, unsigned int);
+static int	snap_get_int(struct snap *, void *, unsigned int);
 static int	snap_write_all(int, const void *, size_t);
 static int	snap_read_all(int, void *, size_t);
 static int	snap_page_is_zero(const uint8_t *);
@@ -218,37 +219,38 @@ snap_put_bytes(struct snap *s, const void *p, size_t len)
 	s->s_len += len;
 }
 
+/* v as n little-endian bytes. */
+static void
+snap_put_int(struct snap *s, uint64_t v, unsigned int n)
+{
+	uint8_t	b[8];
+
+	snap_le(b, v, n);
+	snap_put_bytes(s, b, n);
+}
+
 void
 snap_put_u8(struct snap *s, uint8_t v)
 {
-	snap_put_bytes(s, &v, 1);
+	snap_put_int(s, v, sizeof v);
 }
 
 void
 snap_put_u16(struct snap *s, uint16_t v)
 {
-	uint8_t	b[2];
-
-	snap_le(b, v, 2);
-	snap_put_bytes(s, b, 2);
+	snap_put_int(s, v, sizeof v);
 }
 
 void
 snap_put_u32(struct snap *s, uint32_t v)
 {
-	uint8_t	b[4];
-
-	snap_le(b, v, 4);
-	snap_put_bytes(s, b, 4);
+	snap_put_int(s, v, sizeof v);
 }
 
 void
 snap_put_u64(struct snap *s, uint64_t v)
 {
-	uint8_t	b[8];
-
-	snap_le(b, v, 8);
-	snap_put_bytes(s, b, 8);
+	snap_put_int(s, v, sizeof v);
 }
 
 void
@@ -287,58 +289,58 @@ snap_data(const struct snap *s, size_t *len)
 	return (s->s_buf);
 }
 
-/* n little-endian bytes; the first failure sticks. */
+/*
+ * n little-endian bytes into the n-byte unsigned integer at v; the first
+ * failure sticks, and a failed read leaves 0 (snap_get_bytes zeroes b).
+ */
 static int
-snap_get_int(struct snap *s, uint64_t *v, unsigned int n)
+snap_get_int(struct snap *s, void *v, unsigned int n)
 {
-	if (s->s_err || s->s_len - s->s_off < n) {
-		s->s_err = 1;
-		*v = 0;
-		errno = EINVAL;
-		return (-1);
+	uint8_t		b[8];
+	uint64_t	x;
+	int		rc;
+
+	rc = snap_get_bytes(s, b, n);
+	x = snap_get_le(b, n);
+	switch (n) {
+	case 1:
+		*(uint8_t *)v = (uint8_t)x;
+		break;
+	case 2:
+		*(uint16_t *)v = (uint16_t)x;
+		break;
+	case 4:
+		*(uint32_t *)v = (uint32_t)x;
+		break;
+	default:
+		*(uint64_t *)v = x;
+		break;
 	}
-	*v = snap_get_le(s->s_buf + s->s_off, n);
-	s->s_off += n;
-	return (0);
+	return (rc);
 }
 
 int
 snap_get_u8(struct snap *s, uint8_t *v)
 {
-	uint64_t	x;
-	int		rc;
-
-	rc = snap_get_int(s, &x, 1);
-	*v = (uint8_t)x;
-	return (rc);
+	return (snap_get_int(s, v, sizeof *v));
 }
 
 int
 snap_get_u16(struct snap *s, uint16_t *v)
 {
-	uint64_t	x;
-	int		rc;
-
-	rc = snap_get_int(s, &x, 2);
-	*v = (uint16_t)x;
-	return (rc);
+	return (snap_get_int(s, v, sizeof *v));
 }
 
 int
 snap_get_u32(struct snap *s, uint32_t *v)
 {
-	uint64_t	x;
-	int		rc;
-
-	rc = snap_get_int(s, &x, 4);
-	*v = (uint32_t)x;
-	return (rc);
+	return (snap_get_int(s, v, sizeof *v));
 }
 
 int
 snap_get_u64(struct snap *s, uint64_t *v)
 {
-	return (snap_get_int(s, v, 8));
+	return (snap_get_int(s, v, sizeof *v));
 }
 
 int
