@@ -589,9 +589,17 @@ hostd_vmxlink_power(struct hostd_vmxlink *vl, const char *id, int op,
 		return (-1);
 	}
 	if (op == HOSTD_VMXLINK_ON) {
-		if (lv->lv_peer != NULL) {
+		if (lv->lv_peer != NULL && !lv->lv_ended) {
 			xasprintf(cause, "vmx is already running");
 			return (-1);
+		}
+		if (lv->lv_peer != NULL) {
+			/* The old vmx has said how it ended (suspended or
+			 * powered off) and is on its way out: its link has
+			 * nothing more to say, and the spawn below waits
+			 * until it has been reaped. */
+			peer_free(lv->lv_peer);
+			lv->lv_peer = NULL;
 		}
 		if (access(vl->vl_vmx, X_OK) != 0) {
 			xasprintf(cause, "%s: %s", vl->vl_vmx,

@@ -28,9 +28,10 @@
 #	harness_expect_eq "SIGTERM is a clean exit" 0 "$HARNESS_STATUS"
 #
 # Functions that set a result do it in a variable (HARNESS_DIR,
-# HARNESS_PID, HARNESS_PORT, HARNESS_STATUS), not on stdout: they must run in the test's
-# own shell, never in $(...), since a background job belongs to the shell
-# that started it.  Timeouts are in seconds (HARNESS_TIMEOUT, default 10).
+# HARNESS_PID, HARNESS_PORT, HARNESS_STATUS), not on stdout: they must run
+# in the test's own shell, never in $(...), since a background job belongs
+# to the shell that started it.  Timeouts are in seconds (HARNESS_TIMEOUT,
+# default 10).
 
 HARNESS_DIR=
 HARNESS_PID=

@@ -32,8 +32,8 @@ if command -v go >/dev/null 2>&1 && [ -d "$gosrc" ]; then
 	    >"$D/gobuild.out" 2>&1 || st=$?
 	if [ "$st" -eq 0 ]; then
 		st=0
-		"$D/gov/finder" "127.0.0.1:$HARNESS_PORT" >"$D/govmomi.out" 2>&1 ||
-		    st=$?
+		"$D/gov/finder" "127.0.0.1:$HARNESS_PORT" \
+		    >"$D/govmomi.out" 2>&1 || st=$?
 		cat "$D/govmomi.out" >&2
 		harness_expect_eq "the govmomi finder checks pass" 0 "$st"
 	else
