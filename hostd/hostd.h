@@ -634,6 +634,16 @@ struct hostd_inventory_prop {
 	const char		*ip_name;	/* top-level property */
 	struct hostd_val	*(*ip_get)(const struct hostd_inventory_ctx *);
 	const char		*ip_priv;	/* privilege, or NULL */
+	/*
+	 * Optional: the value at sub (the path below the property,
+	 * "powerState" for "runtime.powerState") without building the
+	 * whole property, for the leaves clients poll across many objects.
+	 * 1 with *out (new, or NULL: unset), or 0 when sub is not one of
+	 * them (the whole value is built and walked).  Must agree with the
+	 * walk of ip_get's value.
+	 */
+	int			 (*ip_sub)(const struct hostd_inventory_ctx *,
+				    const char *sub, struct hostd_val **out);
 };
 
 struct hostd_inventory_type {
@@ -688,6 +698,17 @@ int			 hostd_inventory_is_a(const char *type,
 const struct hostd_inventory_prop *hostd_inventory_prop(
 			    const struct hostd_inventory_type *,
 			    const char *name);
+/*
+ * The same for a registered object, through the registry's index (no
+ * walk of the type table: what per-object loops should call).
+ * hostd_inventory_mo_is_a is 1 if mo's type is super or a subtype of it.
+ */
+int			 hostd_inventory_mo_is_a(
+			    const struct hostd_inventory *,
+			    const struct hostd_mo *, const char *super);
+const struct hostd_inventory_prop *hostd_inventory_mo_prop(
+			    const struct hostd_inventory *,
+			    const struct hostd_mo *, const char *name);
 /*
  * Register an object of a type in the type table under parent (an entity
  * parent, or NULL), owned by session key owner (NULL: global).  data is
@@ -840,9 +861,10 @@ int			 hostd_propfilter_eval(struct hostd_inventory *,
 			    struct hostd_fault **);
 void			 hostd_propfilter_result_clear(
 			    struct hostd_propfilter_result *);
-/* A new ObjectContent for o (values copied). */
+/* A new ObjectContent for o, its values moved out of o (left NULL:
+ * clear the result next). */
 struct hostd_val	*hostd_propfilter_content(
-			    const struct hostd_propfilter_obj *);
+			    struct hostd_propfilter_obj *);
 /* v serialized (as an anyType value) in a new string. */
 char			*hostd_propfilter_serialize(const struct hostd_val *);
 

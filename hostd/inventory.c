@@ -40,6 +40,18 @@ struct hostd_inventory_watcher {
 	struct hostd_inventory_watcher	*iw_next;
 };
 
+/*
+ * An entry of the type index: a type by name (ik_type 0), or the property
+ * of that name of the type at index ik_type - 1, inherited ones included
+ * (open addressing, power-of-two slots, built once by
+ * hostd_inventory_index).
+ */
+struct hostd_inventory_key {
+	const char	*ik_name;	/* NULL: empty slot */
+	size_t		 ik_type;
+	const void	*ik_ptr;
+};
+
 /* An entry of the id index (chained hash, power-of-two buckets). */
 struct hostd_inventory_hent {
 	struct hostd_mo			*he_mo;
@@ -58,6 +70,11 @@ struct hostd_inventory {
 	struct event			*inv_ev;	/* deferred wake */
 	struct hostd_inventory_watcher	*inv_watchers;
 	int				 inv_waking;
+	/* Supertype sets (bit j of inv_isa[i]: type i is a type j) and
+	 * the type index, so that matching costs no walk of the table. */
+	uint64_t			*inv_isa;
+	struct hostd_inventory_key	*inv_keys;
+	size_t				 inv_nkeys;	/* slots */
 };
 
 static struct hostd_val	*hostd_inventory_get_status(
@@ -109,6 +126,9 @@ static void	hostd_inventory_wake(struct hostd_inventory *);
 static void	hostd_inventory_free_mo(struct hostd_mo *);
 static size_t	hostd_inventory_hash(const char *);
 static void	hostd_inventory_hash_grow(struct hostd_inventory *);
+static void	hostd_inventory_index(struct hostd_inventory *);
+static const void *hostd_inventory_key_find(const struct hostd_inventory *,
+		    size_t, const char *);
 static void	hostd_inventory_bridges(struct hostd_inventory *,
 		    struct hostd_mo *);
 static void	hostd_inventory_network(struct hostd_inventory *,
@@ -259,6 +279,8 @@ static const struct hostd_inventory_type hostd_inventory_types[] = {
 
 #define HOSTD_INVENTORY_NTYPES \
 	(sizeof hostd_inventory_types / sizeof hostd_inventory_types[0])
+_Static_assert(HOSTD_INVENTORY_NTYPES <= 64,
+    "inv_isa holds a type's supertypes in 64 bits");
 
 /* The Datacenter's folders: property, moid, name, childType. */
 static const char *const hostd_inventory_dcfolders[][4] = {
@@ -337,6 +359,115 @@ hostd_inventory_unmodelled(const struct hostd_inventory_type *t)
 	return (t != NULL && t->it_props == NULL);
 }
 
+static size_t
+hostd_inventory_key_hash(size_t type, const char *name)
+{
+	return (hostd_inventory_hash(name) ^ (type * 0x9e3779b97f4a7c15ULL));
+}
+
+/* Add (type, name) -> ptr unless there: the nearest definition wins. */
+static void
+hostd_inventory_key_add(struct hostd_inventory *inv, size_t type,
+    const char *name, const void *ptr)
+{
+	struct hostd_inventory_key	*k;
+	size_t				 i;
+
+	for (i = hostd_inventory_key_hash(type, name) & (inv->inv_nkeys - 1);
+	    ; i = (i + 1) & (inv->inv_nkeys - 1)) {
+		k = &inv->inv_keys[i];
+		if (k->ik_name == NULL)
+			break;
+		if (k->ik_type == type && strcmp(k->ik_name, name) == 0)
+			return;
+	}
+	k->ik_name = name;
+	k->ik_type = type;
+	k->ik_ptr = ptr;
+}
+
+static const void *
+hostd_inventory_key_find(const struct hostd_inventory *inv, size_t type,
+    const char *name)
+{
+	const struct hostd_inventory_key	*k;
+	size_t					 i;
+
+	if (name == NULL)
+		return (NULL);
+	for (i = hostd_inventory_key_hash(type, name) & (inv->inv_nkeys - 1);
+	    ; i = (i + 1) & (inv->inv_nkeys - 1)) {
+		k = &inv->inv_keys[i];
+		if (k->ik_name == NULL)
+			return (NULL);
+		if (k->ik_type == type && strcmp(k->ik_name, name) == 0)
+			return (k->ik_ptr);
+	}
+}
+
+/*
+ * Index the type table: every type by name, its supertypes as a bit set,
+ * and every property it has (its own first, then its supertypes'), as
+ * hostd_inventory_prop finds them.
+ */
+static void
+hostd_inventory_index(struct hostd_inventory *inv)
+{
+	const struct hostd_inventory_type	*t;
+	const struct hostd_inventory_prop	*p;
+	size_t					 i, n, count = 0;
+
+	for (i = 0; i < HOSTD_INVENTORY_NTYPES; i++) {
+		count++;
+		for (t = &hostd_inventory_types[i], n = 0; t != NULL &&
+		    n < HOSTD_INVENTORY_NTYPES; n++) {
+			for (p = t->it_props; p != NULL && p->ip_name != NULL;
+			    p++)
+				count++;
+			t = hostd_inventory_type(t->it_parent);
+		}
+	}
+	for (inv->inv_nkeys = 64; inv->inv_nkeys < 2 * count;
+	    inv->inv_nkeys *= 2)
+		;
+	inv->inv_keys = xcalloc(inv->inv_nkeys, sizeof *inv->inv_keys);
+	inv->inv_isa = xcalloc(HOSTD_INVENTORY_NTYPES, sizeof *inv->inv_isa);
+	for (i = 0; i < HOSTD_INVENTORY_NTYPES; i++) {
+		hostd_inventory_key_add(inv, 0, hostd_inventory_types[i].it_name,
+		    &hostd_inventory_types[i]);
+		for (t = &hostd_inventory_types[i], n = 0; t != NULL &&
+		    n < HOSTD_INVENTORY_NTYPES; n++) {
+			inv->inv_isa[i] |= 1ULL << (t - hostd_inventory_types);
+			for (p = t->it_props; p != NULL && p->ip_name != NULL;
+			    p++)
+				hostd_inventory_key_add(inv, i + 1, p->ip_name,
+				    p);
+			t = hostd_inventory_type(t->it_parent);
+		}
+	}
+}
+
+int
+hostd_inventory_mo_is_a(const struct hostd_inventory *inv,
+    const struct hostd_mo *mo, const char *super)
+{
+	const struct hostd_inventory_type	*st;
+
+	st = hostd_inventory_key_find(inv, 0, super);
+	if (st == NULL)
+		return (0);
+	return ((inv->inv_isa[mo->mo_t - hostd_inventory_types] >>
+	    (st - hostd_inventory_types)) & 1);
+}
+
+const struct hostd_inventory_prop *
+hostd_inventory_mo_prop(const struct hostd_inventory *inv,
+    const struct hostd_mo *mo, const char *name)
+{
+	return (hostd_inventory_key_find(inv,
+	    (size_t)(mo->mo_t - hostd_inventory_types) + 1, name));
+}
+
 struct hostd_inventory *
 hostd_inventory_create(struct event_base *base, const char *root,
     const struct cfg *conf)
@@ -349,6 +480,7 @@ hostd_inventory_create(struct event_base *base, const char *root,
 	size_t				 i;
 
 	inv = xcalloc(1, sizeof *inv);
+	hostd_inventory_index(inv);
 	inv->inv_base = base;
 	inv->inv_root = xstrdup(root != NULL ? root : "/");
 	if (base != NULL) {
@@ -477,6 +609,8 @@ hostd_inventory_free(struct hostd_inventory *inv)
 		}
 	}
 	free(inv->inv_hash);
+	free(inv->inv_isa);
+	free(inv->inv_keys);
 	if (inv->inv_ev != NULL)
 		event_free(inv->inv_ev);
 	free(inv->inv_root);
@@ -640,7 +774,7 @@ hostd_inventory_find(struct hostd_inventory *inv, const char *type,
 		if (mo->mo_owner != NULL && (s == NULL ||
 		    strcmp(mo->mo_owner, s->s_key) != 0))
 			return (NULL);
-		if (type != NULL && !hostd_inventory_is_a(mo->mo_type, type))
+		if (type != NULL && !hostd_inventory_mo_is_a(inv, mo, type))
 			return (NULL);
 		return (mo);
 	}
@@ -662,7 +796,7 @@ hostd_inventory_list(struct hostd_inventory *inv, const char *type,
 
 	arr = hostd_val_array("ManagedObjectReference");
 	for (mo = inv->inv_first; mo != NULL; mo = mo->mo_next) {
-		if (!hostd_inventory_is_a(mo->mo_type, type))
+		if (!hostd_inventory_mo_is_a(inv, mo, type))
 			continue;
 		if (mo->mo_owner != NULL && (s == NULL ||
 		    strcmp(mo->mo_owner, s->s_key) != 0))
@@ -709,7 +843,7 @@ hostd_inventory_get(struct hostd_inventory *inv, struct hostd_soap *hs,
 	}
 	memcpy(name, path, len);
 	name[len] = '\0';
-	if ((p = hostd_inventory_prop(mo->mo_t, name)) == NULL) {
+	if ((p = hostd_inventory_mo_prop(inv, mo, name)) == NULL) {
 		if (!hostd_inventory_unmodelled(mo->mo_t))
 			*invalid = 1;
 		return (NULL);
@@ -721,6 +855,8 @@ hostd_inventory_get(struct hostd_inventory *inv, struct hostd_soap *hs,
 	ctx.ic_mo = mo;
 	ctx.ic_session = s;
 	ctx.ic_prop = p;
+	if (dot != NULL && p->ip_sub != NULL && p->ip_sub(&ctx, dot + 1, &v))
+		return (v);
 	if ((top = p->ip_get(&ctx)) == NULL || dot == NULL)
 		return (top);
 	/* Walk the rest of the path inside the value. */

@@ -79,7 +79,7 @@ hostd_mo_containerview_kids(const struct hostd_inventory_ctx *c,
 
 	for (e = 0; e < sizeof hostd_mo_containerview_edges /
 	    sizeof hostd_mo_containerview_edges[0]; e++) {
-		if (!hostd_inventory_is_a(mo->mo_type,
+		if (!hostd_inventory_mo_is_a(c->ic_inv, mo,
 		    hostd_mo_containerview_edges[e][0]))
 			continue;
 		for (j = 1; j < 3; j++) {
@@ -152,15 +152,15 @@ hostd_mo_containerview_see(struct hostd_mo_containerview_seen *ss,
 }
 
 static int
-hostd_mo_containerview_match(const struct hostd_mo_containerview *cv,
-    const struct hostd_mo *mo)
+hostd_mo_containerview_match(const struct hostd_inventory *inv,
+    const struct hostd_mo_containerview *cv, const struct hostd_mo *mo)
 {
 	size_t	i;
 
 	if (cv->cv_types[0] == NULL)
-		return (hostd_inventory_is_a(mo->mo_type, "ManagedEntity"));
+		return (hostd_inventory_mo_is_a(inv, mo, "ManagedEntity"));
 	for (i = 0; cv->cv_types[i] != NULL; i++) {
-		if (hostd_inventory_is_a(mo->mo_type, cv->cv_types[i]))
+		if (hostd_inventory_mo_is_a(inv, mo, cv->cv_types[i]))
 			return (1);
 	}
 	return (0);
@@ -187,7 +187,7 @@ hostd_mo_containerview_view(const struct hostd_inventory_ctx *c)
 	hostd_mo_containerview_see(&seen, root);
 	while (nstack > 0) {
 		mo = stack[--nstack];
-		if (mo != root && hostd_mo_containerview_match(cv, mo))
+		if (mo != root && hostd_mo_containerview_match(c->ic_inv, cv, mo))
 			hostd_val_push(arr, hostd_val_moref(mo->mo_type,
 			    mo->mo_id));
 		if (mo != root && !cv->cv_recursive)

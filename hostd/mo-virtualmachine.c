@@ -132,6 +132,14 @@ static struct hostd_val	*hostd_mo_virtualmachine_get_rootsnapshot(
 			    const struct hostd_inventory_ctx *);
 static struct hostd_val	*hostd_mo_virtualmachine_runtime(
 			    const struct hostd_mo_virtualmachine *);
+static struct hostd_val	*hostd_mo_virtualmachine_powerstate(
+			    const struct hostd_mo_virtualmachine *);
+static int	 hostd_mo_virtualmachine_sub_runtime(
+		    const struct hostd_inventory_ctx *, const char *,
+		    struct hostd_val **);
+static int	 hostd_mo_virtualmachine_sub_summary(
+		    const struct hostd_inventory_ctx *, const char *,
+		    struct hostd_val **);
 static int	 hostd_mo_virtualmachine_power(struct hostd_soap_req *);
 static int	 hostd_mo_virtualmachine_discard(
 		    struct hostd_mo_virtualmachine *, char **);
@@ -149,9 +157,11 @@ const struct hostd_inventory_prop hostd_mo_virtualmachine_props[] = {
 	{ "resourcePool", hostd_mo_virtualmachine_get_pool, "System.Read" },
 	{ "parentVApp", NULL, "System.Read" },
 	{ "resourceConfig", NULL, "System.Read" },
-	{ "runtime", hostd_mo_virtualmachine_get_runtime, "System.Read" },
+	{ "runtime", hostd_mo_virtualmachine_get_runtime, "System.Read",
+	  hostd_mo_virtualmachine_sub_runtime },
 	{ "guest", hostd_mo_virtualmachine_get_guest, "System.Read" },
-	{ "summary", hostd_mo_virtualmachine_get_summary, "System.Read" },
+	{ "summary", hostd_mo_virtualmachine_get_summary, "System.Read",
+	  hostd_mo_virtualmachine_sub_summary },
 	{ "datastore", hostd_mo_virtualmachine_get_datastore,
 	  "System.Read" },
 	{ "network", hostd_mo_virtualmachine_get_network, "System.Read" },
@@ -713,9 +723,7 @@ hostd_mo_virtualmachine_runtime(const struct hostd_mo_virtualmachine *vm)
 	hostd_val_add_moref(v, "host", "HostSystem", HOSTD_MO_HOST);
 	hostd_val_add(v, "connectionState",
 	    hostd_val_enum("VirtualMachineConnectionState", "connected"));
-	hostd_val_add(v, "powerState", hostd_val_enum(
-	    "VirtualMachinePowerState",
-	    hostd_mo_virtualmachine_power_name(vm->vm_power)));
+	hostd_val_add(v, "powerState", hostd_mo_virtualmachine_powerstate(vm));
 	hostd_val_add_bool(v, "toolsInstallerMounted", 0);
 	if (vm->vm_power == PROTO_VMX_SUSPENDED && vm->vm_suspendtime != 0) {
 		ts.tv_sec = vm->vm_suspendtime;
@@ -734,11 +742,41 @@ hostd_mo_virtualmachine_runtime(const struct hostd_mo_virtualmachine *vm)
 }
 
 static struct hostd_val *
+hostd_mo_virtualmachine_powerstate(const struct hostd_mo_virtualmachine *vm)
+{
+	return (hostd_val_enum("VirtualMachinePowerState",
+	    hostd_mo_virtualmachine_power_name(vm->vm_power)));
+}
+
+static struct hostd_val *
 hostd_mo_virtualmachine_get_runtime(const struct hostd_inventory_ctx *c)
 {
 	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
 
 	return (vm != NULL ? hostd_mo_virtualmachine_runtime(vm) : NULL);
+}
+
+/* runtime.powerState, polled over every VM by inventory clients. */
+static int
+hostd_mo_virtualmachine_sub_runtime(const struct hostd_inventory_ctx *c,
+    const char *sub, struct hostd_val **out)
+{
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+
+	if (strcmp(sub, "powerState") != 0)
+		return (0);
+	*out = vm != NULL ? hostd_mo_virtualmachine_powerstate(vm) : NULL;
+	return (1);
+}
+
+/* summary.runtime.powerState likewise. */
+static int
+hostd_mo_virtualmachine_sub_summary(const struct hostd_inventory_ctx *c,
+    const char *sub, struct hostd_val **out)
+{
+	if (strncmp(sub, "runtime.", 8) != 0)
+		return (0);
+	return (hostd_mo_virtualmachine_sub_runtime(c, sub + 8, out));
 }
 
 static struct hostd_val *

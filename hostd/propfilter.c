@@ -467,7 +467,7 @@ hostd_propfilter_step(struct hostd_propfilter_walk *w,
 
 	type = hostd_val_str(hostd_val_field(st->st_ts, "type"));
 	path = hostd_val_str(hostd_val_field(st->st_ts, "path"));
-	if (!hostd_inventory_is_a(st->st_mo->mo_type, type))
+	if (!hostd_inventory_mo_is_a(w->w_inv, st->st_mo, type))
 		return (0);
 	v = hostd_inventory_get(w->w_inv, w->w_soap, st->st_mo, w->w_session,
 	    path, &invalid);
@@ -545,7 +545,7 @@ hostd_propfilter_denied(struct hostd_propfilter_walk *w, struct hostd_mo *mo,
 		return (NULL);
 	snprintf(top, sizeof top, "%s", path);
 	top[strcspn(top, ".[")] = '\0';
-	p = hostd_inventory_prop(mo->mo_t, top);
+	p = hostd_inventory_mo_prop(w->w_inv, mo, top);
 	if (p != NULL && p->ip_priv != NULL &&
 	    strcmp(p->ip_priv, "System.Anonymous") == 0)
 		return (NULL);
@@ -597,7 +597,7 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 	n = hostd_val_field_count(spec, "propSet");
 	for (i = 0; i < n; i++) {
 		ps = hostd_val_field_nth(spec, "propSet", i);
-		if (!hostd_inventory_is_a(mo->mo_type,
+		if (!hostd_inventory_mo_is_a(w->w_inv, mo,
 		    hostd_val_str(hostd_val_field(ps, "type"))))
 			continue;
 		matched = 1;
@@ -641,7 +641,7 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 		    "System.View");
 		for (i = 0; i < n; i++) {
 			ps = hostd_val_field_nth(spec, "propSet", i);
-			if (!hostd_inventory_is_a(mo->mo_type,
+			if (!hostd_inventory_mo_is_a(w->w_inv, mo,
 			    hostd_val_str(hostd_val_field(ps, "type"))))
 				continue;
 			m = hostd_val_field_count(ps, "pathSet");
@@ -687,7 +687,7 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 	}
 	for (i = 0; i < n; i++) {
 		ps = hostd_val_field_nth(spec, "propSet", i);
-		if (!hostd_inventory_is_a(mo->mo_type,
+		if (!hostd_inventory_mo_is_a(w->w_inv, mo,
 		    hostd_val_str(hostd_val_field(ps, "type"))))
 			continue;
 		m = hostd_val_field_count(ps, "pathSet");
@@ -822,7 +822,7 @@ hostd_propfilter_result_clear(struct hostd_propfilter_result *res)
 }
 
 struct hostd_val *
-hostd_propfilter_content(const struct hostd_propfilter_obj *o)
+hostd_propfilter_content(struct hostd_propfilter_obj *o)
 {
 	struct hostd_val	*oc, *dp, *mp;
 	size_t			 i;
@@ -833,14 +833,15 @@ hostd_propfilter_content(const struct hostd_propfilter_obj *o)
 		dp = hostd_val_object("DynamicProperty");
 		hostd_val_add_str(dp, "name", o->po_props[i].pp_name);
 		hostd_val_add_decl(dp, "val", HOSTD_VAL_ANYTYPE,
-		    hostd_val_copy(o->po_props[i].pp_val));
+		    o->po_props[i].pp_val);
+		o->po_props[i].pp_val = NULL;
 		hostd_val_add(oc, "propSet", dp);
 	}
 	for (i = 0; i < o->po_nmissing; i++) {
 		mp = hostd_val_object("MissingProperty");
 		hostd_val_add_str(mp, "path", o->po_missing[i].pp_name);
-		hostd_val_add(mp, "fault",
-		    hostd_val_copy(o->po_missing[i].pp_val));
+		hostd_val_add(mp, "fault", o->po_missing[i].pp_val);
+		o->po_missing[i].pp_val = NULL;
 		hostd_val_add(oc, "missingSet", mp);
 	}
 	return (oc);
