@@ -66,6 +66,9 @@ static const char hostd_val_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static struct hostd_val	*hostd_val_new(enum hostd_val_kind);
+static void		*hostd_val_grow(void *, size_t, size_t);
+static void		 hostd_val_write_tag(struct evbuffer *, const char *,
+			    const char *);
 static struct hostd_val	*hostd_val_new_int(enum hostd_val_kind, int64_t);
 static struct hostd_val	*hostd_val_new_str(enum hostd_val_kind, const char *,
 			    const void *, size_t);
@@ -298,6 +301,19 @@ hostd_val_free(struct hostd_val *v)
 	free(v);
 }
 
+/*
+ * Room for one more after n elements of size bytes at p.  Capacities are
+ * the powers of two (nothing but hostd_val_add_decl and hostd_val_push
+ * grows v_fields or v_items), so building n costs log n reallocations.
+ */
+static void *
+hostd_val_grow(void *p, size_t n, size_t size)
+{
+	if (n != 0 && (n & (n - 1)) != 0)
+		return (p);
+	return (xreallocarray(p, n == 0 ? 1 : 2 * n, size));
+}
+
 void
 hostd_val_add_decl(struct hostd_val *obj, const char *name, const char *decl,
     struct hostd_val *val)
@@ -306,7 +322,7 @@ hostd_val_add_decl(struct hostd_val *obj, const char *name, const char *decl,
 
 	if (val == NULL)
 		return;
-	obj->v_fields = xreallocarray(obj->v_fields, obj->v_nfields + 1,
+	obj->v_fields = hostd_val_grow(obj->v_fields, obj->v_nfields,
 	    sizeof *obj->v_fields);
 	f = &obj->v_fields[obj->v_nfields++];
 	f->vf_name = xstrdup(name);
@@ -357,7 +373,7 @@ hostd_val_push(struct hostd_val *arr, struct hostd_val *item)
 {
 	if (item == NULL)
 		return;
-	arr->v_items = xreallocarray(arr->v_items, arr->v_nitems + 1,
+	arr->v_items = hostd_val_grow(arr->v_items, arr->v_nitems,
 	    sizeof *arr->v_items);
 	arr->v_items[arr->v_nitems++] = item;
 }
@@ -691,10 +707,14 @@ hostd_val_write_body(struct evbuffer *out, const struct hostd_val *v)
 	case HOSTD_VAL_LONG:
 	case HOSTD_VAL_SHORT:
 	case HOSTD_VAL_BYTE:
-		evbuffer_add_printf(out, "%" PRId64, v->v_int);
+		evbuffer_add(out, buf, (size_t)snprintf(buf, sizeof buf,
+		    "%" PRId64, v->v_int));
 		break;
 	case HOSTD_VAL_BOOLEAN:
-		evbuffer_add_printf(out, "%s", v->v_int ? "true" : "false");
+		if (v->v_int)
+			evbuffer_add(out, "true", 4);
+		else
+			evbuffer_add(out, "false", 5);
 		break;
 	case HOSTD_VAL_DATETIME: {
 		struct timespec	ts;
@@ -750,9 +770,9 @@ hostd_val_write_array(struct evbuffer *out, const char *name,
 			hostd_val_write(out, name, v->v_type, v->v_items[i]);
 		return;
 	}
-	evbuffer_add_printf(out, "<%s", name);
+	hostd_val_write_tag(out, "<", name);
 	if (strcmp(decl, xsi) != 0) {
-		evbuffer_add_printf(out, " xsi:type=\"");
+		evbuffer_add(out, " xsi:type=\"", 11);
 		hostd_val_write_attr(out, xsi);
 		evbuffer_add(out, "\"", 1);
 	}
@@ -760,7 +780,7 @@ hostd_val_write_array(struct evbuffer *out, const char *name,
 	for (i = 0; i < v->v_nitems; i++)
 		hostd_val_write(out, v->v_type, HOSTD_VAL_ANYTYPE,
 		    v->v_items[i]);
-	evbuffer_add_printf(out, "</%s>", name);
+	hostd_val_write_tag(out, "</", name);
 }
 
 void
@@ -777,21 +797,31 @@ hostd_val_write(struct evbuffer *out, const char *name, const char *decl,
 		return;
 	}
 	own = hostd_val_own_type(v);
-	evbuffer_add_printf(out, "<%s", name);
+	hostd_val_write_tag(out, "<", name);
 	if (decl != NULL && strcmp(decl, own) != 0) {
-		evbuffer_add_printf(out, " xsi:type=\"");
+		evbuffer_add(out, " xsi:type=\"", 11);
 		hostd_val_write_attr(out, hostd_val_xsi_type(v, buf,
 		    sizeof buf));
 		evbuffer_add(out, "\"", 1);
 	}
 	if (v->v_kind == HOSTD_VAL_MOREF) {
-		evbuffer_add_printf(out, " type=\"");
+		evbuffer_add(out, " type=\"", 7);
 		hostd_val_write_attr(out, v->v_type);
 		evbuffer_add(out, "\"", 1);
 	}
 	evbuffer_add(out, ">", 1);
 	hostd_val_write_body(out, v);
-	evbuffer_add_printf(out, "</%s>", name);
+	hostd_val_write_tag(out, "</", name);
+}
+
+/* "<name" or "</name>" (open "<" or "</"), without a printf per tag. */
+static void
+hostd_val_write_tag(struct evbuffer *out, const char *open, const char *name)
+{
+	evbuffer_add(out, open, strlen(open));
+	evbuffer_add(out, name, strlen(name));
+	if (open[1] == '/')
+		evbuffer_add(out, ">", 1);
 }
 
 /* ---- reading requests ------------------------------------------------ */

@@ -669,6 +669,7 @@ int
 daemon_start(struct daemon *d, char **cause)
 {
 	struct sigaction	 sa;
+	struct event_config	*cfg;
 	size_t			 i;
 	int			 rc;
 	char			 c = 1;
@@ -691,11 +692,23 @@ daemon_start(struct daemon *d, char **cause)
 		return (-1);
 
 	event_set_log_callback(log_event_cb);
-	if ((d->d_base = event_base_new()) == NULL) {
+	/*
+	 * Batch a loop turn's epoll changes: an HTTP request turns reading
+	 * off and writing on and back again, four epoll_ctl calls without
+	 * the changelist.  libevent's caveat is fds on the base cloned by
+	 * dup(); daemons never register such fds.
+	 */
+	if ((cfg = event_config_new()) == NULL ||
+	    event_config_set_flag(cfg,
+	    EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) == -1 ||
+	    (d->d_base = event_base_new_with_config(cfg)) == NULL) {
+		if (cfg != NULL)
+			event_config_free(cfg);
 		errno = ENOMEM;
-		xasprintf(cause, "event_base_new failed");
+		xasprintf(cause, "event_base_new_with_config failed");
 		return (-1);
 	}
+	event_config_free(cfg);
 	for (i = 0; i < DAEMON_NSIGNALS; i++) {
 		d->d_signals[i] = evsignal_new(d->d_base, daemon_signals[i],
 		    daemon_signal_cb, d);

@@ -160,7 +160,8 @@ int		 daemon_open(struct daemon *d, char **cause);
  * Start running: unless -d, detach (fork, setsid, fork, chdir "/", stdio
  * to /dev/null, logs to the file and to syslog if d_syslog) and write the
  * daemon's pid into the pid file; then ignore SIGPIPE, drop privileges to
- * -u's user, create d->d_base and its signal events:
+ * -u's user, create d->d_base (epoll changes batched per loop turn:
+ * never register a dup()ed fd on it) and its signal events:
  *	TERM, INT	ds_shutdown (default: leave the event loop)
  *	HUP		reopen the log file, then ds_reload
  *	USR2		toggle debug logging

@@ -90,7 +90,8 @@ tls_ctx_common(SSL_CTX *ctx, char **cause)
 		return (tls_fail(cause, EINVAL, "cannot set the ciphers"));
 	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION |
 	    SSL_OP_NO_RENEGOTIATION);
-	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	/* No SSL_MODE_RELEASE_BUFFERS: a kept-alive connection would free
+	 * and allocate its 16 KB record buffers at every request. */
 	return (0);
 }
 

@@ -272,6 +272,41 @@ START_TEST(check_hostd_pc_full_inventory)
 }
 END_TEST
 
+/* The registry's type index answers as the walk of the type table. */
+START_TEST(check_hostd_pc_type_index)
+{
+	struct check_hostd_pc_env	 e;
+	struct hostd_inventory		*inv;
+	struct hostd_mo			*mo;
+	const char			*names[] = { "ManagedObject",
+					    "ManagedEntity", "Folder",
+					    "ComputeResource", "HostSystem",
+					    "ResourcePool", "VirtualMachine",
+					    "Datastore", "Network", "View",
+					    "PropertyCollector", "NoSuchType",
+					    "name", "parent", "childEntity",
+					    "vm", "summary", "value", "runtime",
+					    "content", "" };
+	size_t				 i;
+
+	check_hostd_pc_setup(&e);
+	inv = hostd_soap_inventory(e.hs);
+	for (mo = hostd_inventory_next(inv, NULL); mo != NULL;
+	    mo = hostd_inventory_next(inv, mo)) {
+		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+			ck_assert_int_eq(hostd_inventory_mo_is_a(inv, mo,
+			    names[i]), hostd_inventory_is_a(mo->mo_type,
+			    names[i]));
+			ck_assert_ptr_eq(hostd_inventory_mo_prop(inv, mo,
+			    names[i]), hostd_inventory_prop(mo->mo_t,
+			    names[i]));
+		}
+		ck_assert_int_eq(hostd_inventory_mo_is_a(inv, mo, NULL), 0);
+	}
+	check_hostd_pc_teardown(&e);
+}
+END_TEST
+
 START_TEST(check_hostd_pc_govmomi)
 {
 	struct check_hostd_pc_env	 e;
@@ -624,6 +659,7 @@ check_hostd_pc_suite(void)
 	tcase_add_test(tc, check_hostd_pc_view_paging);
 	tcase_add_test(tc, check_hostd_pc_updates);
 	tcase_add_test(tc, check_hostd_pc_search);
+	tcase_add_test(tc, check_hostd_pc_type_index);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, check_hostd_pc_errors);

@@ -4,10 +4,12 @@
  * the IDT and the trap dispatch.  The GDT itself is data in entry.S; here
  * only its TSS descriptor is filled in.
  *
- * Only the exception vectors and the vectors the guest uses get a gate, so
- * start-up stays a few hundred emulated instructions; any other vector
- * arrives as #GP or #NP, which is reported like every exception: vector,
- * RIP and error code on the UART, then the test FAILs.
+ * Only the exception vectors and the vectors the guest uses get a gate;
+ * any other vector arrives as #GP or #NP, which is reported like every
+ * exception: vector, RIP and error code on the UART, then the test FAILs.
+ * Ring-0 code is emulated on PVM hosts, so the IDT (trap.S) and the TSS
+ * are prebuilt data: start-up only fills in the TSS descriptor and loads
+ * the tables.
  */
 #include "guest.h"
 
@@ -25,21 +27,15 @@ struct tss64 {
 	uint16_t	t_iomap;	/* past the limit: no I/O bitmap */
 } __attribute__((packed));
 
-struct idt_gate {
-	uint16_t	g_off0;
-	uint16_t	g_sel;
-	uint8_t		g_ist;
-	uint8_t		g_type;		/* P, DPL, 0xe = interrupt gate */
-	uint16_t	g_off1;
-	uint32_t	g_off2;
-	uint32_t	g_rsvd;
-} __attribute__((packed));
+static void	cpu_spurious(struct trapframe *);
 
-static struct tss64	cpu_tss;
-static struct idt_gate	cpu_idt[256] __attribute__((aligned(16)));
-static cpu_handler	cpu_handlers[256];
 static uint8_t		cpu_intr_stack[INTR_STACK_SIZE]
 			    __attribute__((aligned(16)));
+static struct tss64	cpu_tss = {
+	.t_rsp0 = (uint64_t)(cpu_intr_stack + INTR_STACK_SIZE),
+	.t_iomap = sizeof(struct tss64),
+};
+static cpu_handler	cpu_handlers[256];
 
 static const char *const cpu_exc_names[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
@@ -47,23 +43,6 @@ static const char *const cpu_exc_names[32] = {
 	"#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "22", "23",
 	"24", "25", "26", "27", "#HV", "#VC", "#SX", "31"
 };
-
-static void	cpu_set_gate(int, uint64_t, int);
-static void	cpu_spurious(struct trapframe *);
-
-static void
-cpu_set_gate(int vec, uint64_t addr, int dpl)
-{
-	struct idt_gate *g = &cpu_idt[vec];
-
-	g->g_off0 = (uint16_t)addr;
-	g->g_sel = SEL_KCODE;
-	g->g_ist = 0;
-	g->g_type = (uint8_t)(0x8e | (dpl << 5));
-	g->g_off1 = (uint16_t)(addr >> 16);
-	g->g_off2 = (uint32_t)(addr >> 32);
-	g->g_rsvd = 0;
-}
 
 /* The APIC's spurious vector needs no EOI. */
 static void
@@ -76,22 +55,13 @@ cpu_init(void)
 {
 	uint64_t base = (uint64_t)&cpu_tss;
 	uint64_t limit = sizeof(cpu_tss) - 1;
-	int v;
 
-	cpu_tss.t_rsp0 = (uint64_t)(cpu_intr_stack + INTR_STACK_SIZE);
-	cpu_tss.t_iomap = sizeof(cpu_tss);
 	/* 64-bit available TSS descriptor (type 9), 16 bytes. */
 	gdt[SEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 	    (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
 	    (((base >> 24) & 0xff) << 56);
 	gdt[SEL_TSS / 8 + 1] = base >> 32;
 	__asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
-
-	for (v = 0; v < 32; v++)
-		cpu_set_gate(v, (uint64_t)trap_stubs + 16 * v, 0);
-	cpu_set_gate(VEC_TIMER, (uint64_t)trap_stubs + 16 * VEC_TIMER, 0);
-	cpu_set_gate(VEC_SPURIOUS, (uint64_t)trap_stubs + 16 * VEC_SPURIOUS,
-	    0);
 	cpu_handlers[VEC_SPURIOUS] = cpu_spurious;
 	cpu_load_idt();
 }
@@ -103,8 +73,8 @@ cpu_load_idt(void)
 	struct {
 		uint16_t	limit;
 		uint64_t	base;
-	} __attribute__((packed)) idtr = { sizeof(cpu_idt) - 1,
-	    (uint64_t)cpu_idt };
+	} __attribute__((packed)) idtr = { trap_idt_end - trap_idt - 1,
+	    (uint64_t)trap_idt };
 
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }

@@ -46,6 +46,7 @@ extern uint64_t	boot_pml4[512], boot_pdpt[512], gdt[8];
 extern char	tramp_start[], tramp_end[], tramp_gdtr[], tramp_cr3[];
 extern char	tramp_stack[];
 extern const char trap_stubs[], trap_user_ud2[];	/* see trap.S */
+extern const char trap_idt[], trap_idt_end[];	/* prebuilt IDT */
 void		 trap_user_ret(uint64_t) __attribute__((noreturn));
 uint64_t	 trap_user_enter(uint64_t fn, uint64_t arg, uint64_t rsp,
 		    uint64_t rflags);

@@ -1,68 +1,100 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * A small printf: %s %c %d %i %u %x %X %p %% with the l, ll and z
- * modifiers, a field width and the 0 and - flags.  kprintf() formats into a
- * line buffer and writes it to COM1 in one go; longer output is cut at
- * KPRINTF_MAX bytes.
+ * modifiers, a field width and the 0 and - flags.  kprintf() writes to
+ * COM1; output past KPRINTF_MAX - 1 bytes is cut.
+ *
+ * Ring-0 code is emulated on PVM hosts (about 0.5 us an instruction), so
+ * output moves in runs (literal text between conversions, a string, a
+ * number's digits, padding) straight to the buffer or the UART, never a
+ * character at a time through a function.
  */
 #include "guest.h"
 
 #define KPRINTF_MAX	512
 
-struct kbuf {
-	char	*b_buf;
-	size_t	 b_size;
-	size_t	 b_len;		/* would-be length, may exceed b_size */
+struct kout {
+	char	*o_buf;		/* NULL: to COM1 */
+	size_t	 o_max;		/* bytes kept: the rest is cut */
+	size_t	 o_len;		/* would-be length, may exceed o_max */
 };
 
-static void	kprintf_put(struct kbuf *, int);
-static void	kprintf_num(struct kbuf *, uint64_t, int, int, int, int, int);
+static const char kprintf_zeros[16] = "0000000000000000";
+static const char kprintf_spaces[16] = "                ";
+
+static void	kprintf_run(struct kout *, const char *, size_t);
+static void	kprintf_pad(struct kout *, int, int);
+static void	kprintf_num(struct kout *, uint64_t, int, int, int, int, int);
+static int	kprintf_format(struct kout *, const char *, va_list);
 
 static void
-kprintf_put(struct kbuf *b, int c)
+kprintf_run(struct kout *o, const char *s, size_t n)
 {
-	if (b->b_len + 1 < b->b_size)
-		b->b_buf[b->b_len] = (char)c;
-	b->b_len++;
+	size_t keep;
+
+	if (o->o_len < o->o_max) {
+		keep = o->o_max - o->o_len;
+		if (keep > n)
+			keep = n;
+		if (o->o_buf == NULL)
+			uart_write(s, keep);
+		else
+			memcpy(o->o_buf + o->o_len, s, keep);
+	}
+	o->o_len += n;
 }
 
 static void
-kprintf_num(struct kbuf *b, uint64_t v, int base, int neg, int width,
+kprintf_pad(struct kout *o, int c, int n)
+{
+	int k;
+
+	for (; n > 0; n -= k) {
+		k = n < 16 ? n : 16;
+		kprintf_run(o, c == '0' ? kprintf_zeros : kprintf_spaces,
+		    (size_t)k);
+	}
+}
+
+static void
+kprintf_num(struct kout *o, uint64_t v, int base, int neg, int width,
     int zero, int left)
 {
 	const char *digits = "0123456789abcdef";
-	char tmp[24];
-	int n = 0, len;
+	char tmp[24], *p = tmp + sizeof(tmp);
+	int n, len;
 
 	do {
-		tmp[n++] = digits[v % (unsigned)base];
+		*--p = digits[v % (unsigned)base];
 		v /= (unsigned)base;
 	} while (v != 0);
+	n = (int)(tmp + sizeof(tmp) - p);
 	len = n + (neg ? 1 : 0);
 	if (neg && zero)
-		kprintf_put(b, '-');
-	for (; !left && width > len; width--)
-		kprintf_put(b, zero ? '0' : ' ');
+		kprintf_run(o, "-", 1);
+	if (!left)
+		kprintf_pad(o, zero ? '0' : ' ', width - len);
 	if (neg && !zero)
-		kprintf_put(b, '-');
-	while (n > 0)
-		kprintf_put(b, tmp[--n]);
-	for (; left && width > len; width--)
-		kprintf_put(b, ' ');
+		kprintf_run(o, "-", 1);
+	kprintf_run(o, p, (size_t)n);
+	if (left)
+		kprintf_pad(o, ' ', width - len);
 }
 
-int
-kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+static int
+kprintf_format(struct kout *o, const char *fmt, va_list ap)
 {
-	struct kbuf b = { buf, size, 0 };
 	const char *s;
 	uint64_t u;
 	int64_t i;
 	int lng, width, zero, left, len;
+	char c;
 
 	for (; *fmt != '\0'; fmt++) {
 		if (*fmt != '%') {
-			kprintf_put(&b, *fmt);
+			for (s = fmt; fmt[1] != '\0' && fmt[1] != '%'; fmt++)
+				;
+			kprintf_run(o, s, (size_t)(fmt - s + 1));
 			continue;
 		}
 		fmt++;
@@ -83,50 +115,59 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		switch (*fmt) {
 		case 'c':
-			kprintf_put(&b, va_arg(ap, int));
+			c = (char)va_arg(ap, int);
+			kprintf_run(o, &c, 1);
 			break;
 		case 's':
 			s = va_arg(ap, const char *);
 			if (s == NULL)
 				s = "(null)";
 			len = (int)strlen(s);
-			for (; !left && width > len; width--)
-				kprintf_put(&b, ' ');
-			while (*s != '\0')
-				kprintf_put(&b, *s++);
-			for (; left && width > len; width--)
-				kprintf_put(&b, ' ');
+			if (!left)
+				kprintf_pad(o, ' ', width - len);
+			kprintf_run(o, s, (size_t)len);
+			if (left)
+				kprintf_pad(o, ' ', width - len);
 			break;
 		case 'd':
 		case 'i':
 			i = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
-			kprintf_num(&b, i < 0 ? -(uint64_t)i : (uint64_t)i, 10,
+			kprintf_num(o, i < 0 ? -(uint64_t)i : (uint64_t)i, 10,
 			    i < 0, width, zero, left);
 			break;
 		case 'u':
 		case 'x':
 		case 'X':
 			u = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned int);
-			kprintf_num(&b, u, *fmt == 'u' ? 10 : 16, 0, width,
+			kprintf_num(o, u, *fmt == 'u' ? 10 : 16, 0, width,
 			    zero, left);
 			break;
 		case 'p':
-			kprintf_put(&b, '0');
-			kprintf_put(&b, 'x');
-			kprintf_num(&b, (uint64_t)va_arg(ap, void *), 16, 0,
+			kprintf_run(o, "0x", 2);
+			kprintf_num(o, (uint64_t)va_arg(ap, void *), 16, 0,
 			    width, zero, left);
 			break;
 		case '\0':
 			fmt--;
 			break;
 		default:
-			kprintf_put(&b, *fmt);
+			kprintf_run(o, fmt, 1);
 			break;
 		}
 	}
+	return ((int)o->o_len);
+}
+
+int
+kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct kout o = { buf, size > 0 ? size - 1 : 0, 0 };
+	int n;
+
+	n = kprintf_format(&o, fmt, ap);
 	if (size > 0)
-		buf[b.b_len < size ? b.b_len : size - 1] = '\0';
-	return ((int)b.b_len);
+		buf[o.o_len < size ? o.o_len : size - 1] = '\0';
+	return (n);
 }
 
 int
@@ -144,13 +185,9 @@ ksnprintf(char *buf, size_t size, const char *fmt, ...)
 void
 kvprintf(const char *fmt, va_list ap)
 {
-	char buf[KPRINTF_MAX];
-	int n;
+	struct kout o = { NULL, KPRINTF_MAX - 1, 0 };
 
-	n = kvsnprintf(buf, sizeof(buf), fmt, ap);
-	if (n >= (int)sizeof(buf))
-		n = sizeof(buf) - 1;
-	uart_write(buf, (size_t)n);
+	kprintf_format(&o, fmt, ap);
 }
 
 void

@@ -20,7 +20,7 @@
 
 	.text
 	.code64
-	.balign 16
+	.balign 4096			/* all 256 stubs share bits 16-63 */
 	.globl	trap_stubs
 trap_stubs:
 	.set	vec, 0
@@ -115,6 +115,34 @@ trap_user_ret:
 	popq	%rbp
 	popq	%rbx
 	ret
+
+/*
+ * The IDT, prebuilt: the loader copies it in, no ring-0 loop builds it.
+ * Interrupt gates (DPL 0) for the exceptions, VEC_TIMER and VEC_SPURIOUS;
+ * any other vector is not present and arrives as #NP.  A gate splits the
+ * stub's address into bits 0-15, 16-31 and 32-63, which only the linker
+ * knows: guest.ld defines trap_stubs_lo16 and trap_stubs_hi16 (and checks
+ * that trap_stubs is 4 KiB aligned below 4 GiB).
+ */
+	.data
+	.balign 16
+	.globl	trap_idt
+trap_idt:
+	.set	vec, 0
+	.rept	256
+	.if	vec < 32 || vec == VEC_TIMER || vec == VEC_SPURIOUS
+	.word	trap_stubs_lo16 + 16 * vec
+	.word	SEL_KCODE
+	.byte	0, 0x8e				/* IST 0; P, DPL 0, intr gate */
+	.word	trap_stubs_hi16
+	.long	0, 0
+	.else
+	.quad	0, 0
+	.endif
+	.set	vec, vec + 1
+	.endr
+	.globl	trap_idt_end
+trap_idt_end:
 
 	.bss
 	.balign 8
