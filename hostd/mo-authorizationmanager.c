@@ -52,7 +52,21 @@ static char	**hostd_mo_authorizationmanager_strings(
 static void	hostd_mo_authorizationmanager_strings_free(char **);
 static struct hostd_mo *hostd_mo_authorizationmanager_entity(
 		    struct hostd_soap_req *, const struct hostd_val *);
+static struct hostd_mo *hostd_mo_authorizationmanager_entity_param(
+		    struct hostd_soap_req *);
+static struct hostd_session *hostd_mo_authorizationmanager_session(
+		    struct hostd_soap_req *);
+static int	hostd_mo_authorizationmanager_granted(struct hostd_soap_req *,
+		    struct hostd_session *, struct hostd_mo *, const char *);
+static void	hostd_mo_authorizationmanager_push_perms(struct hostd_val *,
+		    struct hostd_authz *, const char *, int);
+static int	hostd_mo_authorizationmanager_perm_parse(
+		    const struct hostd_val *, const char **, int *, int *,
+		    int64_t *);
+static void	hostd_mo_authorizationmanager_exists(struct hostd_soap_req *,
+		    const char *);
 static int	hostd_mo_authorizationmanager_save(struct hostd_soap_req *);
+static int	hostd_mo_authorizationmanager_commit(struct hostd_soap_req *);
 static int	hostd_mo_authorizationmanager_roleid(struct hostd_soap_req *,
 		    int32_t *);
 static int	hostd_mo_authorizationmanager_apply(struct hostd_soap_req *,
@@ -292,19 +306,13 @@ struct hostd_val *
 hostd_mo_authorizationmanager_entity_perms(
     const struct hostd_inventory_ctx *c)
 {
-	struct hostd_authz		*az;
-	const struct hostd_authz_perm	*pe = NULL;
-	struct hostd_val		*arr;
+	struct hostd_val	*arr;
 
 	arr = hostd_val_array("Permission");
 	if (c->ic_soap == NULL)
 		return (arr);
-	az = hostd_soap_authz(c->ic_soap);
-	while ((pe = hostd_authz_perm_next(az, pe)) != NULL) {
-		if (strcmp(pe->pe_id, c->ic_mo->mo_id) == 0)
-			hostd_val_push(arr,
-			    hostd_mo_authorizationmanager_perm(pe));
-	}
+	hostd_mo_authorizationmanager_push_perms(arr,
+	    hostd_soap_authz(c->ic_soap), c->ic_mo->mo_id, 0);
 	return (arr);
 }
 
@@ -371,6 +379,82 @@ hostd_mo_authorizationmanager_entity(struct hostd_soap_req *req,
 	return (mo);
 }
 
+static struct hostd_mo *
+hostd_mo_authorizationmanager_entity_param(struct hostd_soap_req *req)
+{
+	return (hostd_mo_authorizationmanager_entity(req,
+	    hostd_val_field(req->r_params, "entity")));
+}
+
+/* The session sessionId names, or NULL with r_fault. */
+static struct hostd_session *
+hostd_mo_authorizationmanager_session(struct hostd_soap_req *req)
+{
+	struct hostd_session	*s;
+	const char		*key;
+
+	key = hostd_val_str(hostd_val_field(req->r_params, "sessionId"));
+	if (key == NULL || (s = hostd_session_find_key(
+	    hostd_soap_sessions(req->r_soap), key)) == NULL) {
+		req->r_fault = hostd_fault_create("NotFound", NULL);
+		return (NULL);
+	}
+	return (s);
+}
+
+/* A privilege nobody knows is answered false, not with a fault. */
+static int
+hostd_mo_authorizationmanager_granted(struct hostd_soap_req *req,
+    struct hostd_session *s, struct hostd_mo *mo, const char *priv)
+{
+	return (priv != NULL && hostd_authz_priv_known(priv) &&
+	    hostd_authz_allowed(req->r_soap, s, mo, priv));
+}
+
+/*
+ * Push the Permissions set on entity id (every one for NULL) onto arr;
+ * with inherited, only those that propagate, as a child sees them.
+ */
+static void
+hostd_mo_authorizationmanager_push_perms(struct hostd_val *arr,
+    struct hostd_authz *az, const char *id, int inherited)
+{
+	const struct hostd_authz_perm	*pe = NULL;
+
+	while ((pe = hostd_authz_perm_next(az, pe)) != NULL) {
+		if ((id == NULL || strcmp(pe->pe_id, id) == 0) &&
+		    (!inherited || pe->pe_propagate))
+			hostd_val_push(arr,
+			    hostd_mo_authorizationmanager_perm(pe));
+	}
+}
+
+/* The fields of one Permission parameter: 0, or -1 if one is bad. */
+static int
+hostd_mo_authorizationmanager_perm_parse(const struct hostd_val *p,
+    const char **principal, int *group, int *prop, int64_t *role)
+{
+	*principal = hostd_val_str(hostd_val_field(p, "principal"));
+	if (*principal == NULL ||
+	    hostd_val_get_bool(hostd_val_field(p, "group"), group) != 0 ||
+	    hostd_val_get_bool(hostd_val_field(p, "propagate"), prop) != 0 ||
+	    hostd_val_get_int(hostd_val_field(p, "roleId"), INT32_MIN,
+	    INT32_MAX, role) != 0)
+		return (-1);
+	return (0);
+}
+
+/* Role names are unique; the fault names the one that is taken. */
+static void
+hostd_mo_authorizationmanager_exists(struct hostd_soap_req *req,
+    const char *name)
+{
+	req->r_fault = hostd_fault_create("AlreadyExists",
+	    "The specified key, name, or identifier '%s' already exists.",
+	    name);
+	hostd_val_add_str(req->r_fault->f_obj, "name", name);
+}
+
 /* Write the file; on failure r_fault is a SystemError.  0 or -1. */
 static int
 hostd_mo_authorizationmanager_save(struct hostd_soap_req *req)
@@ -383,6 +467,17 @@ hostd_mo_authorizationmanager_save(struct hostd_soap_req *req)
 	req->r_fault = hostd_fault_system_error(cause);
 	free(cause);
 	return (-1);
+}
+
+/* Save, then wake the property collectors: roleList or a permission moved. */
+static int
+hostd_mo_authorizationmanager_commit(struct hostd_soap_req *req)
+{
+	if (hostd_mo_authorizationmanager_save(req) != 0)
+		return (-1);
+	hostd_inventory_changed(hostd_soap_inventory(req->r_soap), NULL,
+	    NULL);
+	return (0);
 }
 
 static int
@@ -432,12 +527,9 @@ hostd_mo_authorizationmanager_add(struct hostd_soap_req *req)
 		goto out;
 	if ((id = hostd_authz_role_add(az, name != NULL ? name : "", privs,
 	    &bad)) == -1) {
-		if (errno == EEXIST) {
-			req->r_fault = hostd_fault_create("AlreadyExists",
-			    "The specified key, name, or identifier '%s' "
-			    "already exists.", name);
-			hostd_val_add_str(req->r_fault->f_obj, "name", name);
-		} else
+		if (errno == EEXIST)
+			hostd_mo_authorizationmanager_exists(req, name);
+		else
 			req->r_fault = hostd_fault_invalid_argument(
 			    errno == EINVAL && bad == NULL ? "name" :
 			    "privIds");
@@ -477,19 +569,14 @@ hostd_mo_authorizationmanager_update(struct hostd_soap_req *req)
 	if (hostd_authz_role_update(az, id, name, privs, &bad) != 0) {
 		if (errno == ENOENT)
 			req->r_fault = hostd_fault_create("NotFound", NULL);
-		else if (errno == EEXIST) {
-			req->r_fault = hostd_fault_create("AlreadyExists",
-			    "The specified key, name, or identifier '%s' "
-			    "already exists.", name);
-			hostd_val_add_str(req->r_fault->f_obj, "name", name);
-		} else
+		else if (errno == EEXIST)
+			hostd_mo_authorizationmanager_exists(req, name);
+		else
 			req->r_fault = hostd_fault_invalid_argument(
 			    bad != NULL ? "privIds" : "roleId");
 		goto out;
 	}
-	if (hostd_mo_authorizationmanager_save(req) == 0)
-		hostd_inventory_changed(hostd_soap_inventory(req->r_soap),
-		    NULL, NULL);
+	(void)hostd_mo_authorizationmanager_commit(req);
 out:
 	hostd_mo_authorizationmanager_strings_free(privs);
 	return (0);
@@ -519,9 +606,7 @@ hostd_mo_authorizationmanager_remove(struct hostd_soap_req *req)
 			req->r_fault = hostd_fault_invalid_argument("roleId");
 		return (0);
 	}
-	if (hostd_mo_authorizationmanager_save(req) == 0)
-		hostd_inventory_changed(hostd_soap_inventory(req->r_soap),
-		    NULL, NULL);
+	(void)hostd_mo_authorizationmanager_commit(req);
 	return (0);
 }
 
@@ -552,14 +637,12 @@ hostd_mo_authorizationmanager_roleperms(struct hostd_soap_req *req)
 static int
 hostd_mo_authorizationmanager_entperms(struct hostd_soap_req *req)
 {
-	struct hostd_authz		*az = hostd_soap_authz(req->r_soap);
-	const struct hostd_authz_perm	*pe;
-	struct hostd_mo			*mo, *m;
-	size_t				 depth;
-	int				 inherited = 0;
+	struct hostd_authz	*az = hostd_soap_authz(req->r_soap);
+	struct hostd_mo		*mo, *m;
+	size_t			 depth;
+	int			 inherited = 0;
 
-	if ((mo = hostd_mo_authorizationmanager_entity(req,
-	    hostd_val_field(req->r_params, "entity"))) == NULL)
+	if ((mo = hostd_mo_authorizationmanager_entity_param(req)) == NULL)
 		return (0);
 	if (hostd_val_get_bool(hostd_val_field(req->r_params, "inherited"),
 	    &inherited) != 0) {
@@ -573,13 +656,8 @@ hostd_mo_authorizationmanager_entperms(struct hostd_soap_req *req)
 	    depth++) {
 		if (depth > 0 && !inherited)
 			break;
-		pe = NULL;
-		while ((pe = hostd_authz_perm_next(az, pe)) != NULL) {
-			if (strcmp(pe->pe_id, m->mo_id) == 0 &&
-			    (depth == 0 || pe->pe_propagate))
-				hostd_val_push(req->r_result,
-				    hostd_mo_authorizationmanager_perm(pe));
-		}
+		hostd_mo_authorizationmanager_push_perms(req->r_result, az,
+		    m->mo_id, depth > 0);
 	}
 	return (0);
 }
@@ -587,13 +665,9 @@ hostd_mo_authorizationmanager_entperms(struct hostd_soap_req *req)
 static int
 hostd_mo_authorizationmanager_allperms(struct hostd_soap_req *req)
 {
-	struct hostd_authz		*az = hostd_soap_authz(req->r_soap);
-	const struct hostd_authz_perm	*pe = NULL;
-
 	req->r_result = hostd_val_array("Permission");
-	while ((pe = hostd_authz_perm_next(az, pe)) != NULL)
-		hostd_val_push(req->r_result,
-		    hostd_mo_authorizationmanager_perm(pe));
+	hostd_mo_authorizationmanager_push_perms(req->r_result,
+	    hostd_soap_authz(req->r_soap), NULL, 0);
 	return (0);
 }
 
@@ -614,8 +688,7 @@ hostd_mo_authorizationmanager_apply(struct hostd_soap_req *req, int reset)
 	int				 group, prop;
 	size_t				 i, n;
 
-	if ((mo = hostd_mo_authorizationmanager_entity(req,
-	    hostd_val_field(req->r_params, "entity"))) == NULL)
+	if ((mo = hostd_mo_authorizationmanager_entity_param(req)) == NULL)
 		return (0);
 	if (hostd_authz_req_check(req, mo,
 	    "Authorization.ModifyPermissions") != 0)
@@ -623,12 +696,8 @@ hostd_mo_authorizationmanager_apply(struct hostd_soap_req *req, int reset)
 	n = hostd_val_field_count(req->r_params, "permission");
 	for (i = 0; i < n; i++) {
 		p = hostd_val_field_nth(req->r_params, "permission", i);
-		principal = hostd_val_str(hostd_val_field(p, "principal"));
-		if (principal == NULL || hostd_val_get_bool(
-		    hostd_val_field(p, "group"), &group) != 0 ||
-		    hostd_val_get_bool(hostd_val_field(p, "propagate"),
-		    &prop) != 0 || hostd_val_get_int(hostd_val_field(p,
-		    "roleId"), INT32_MIN, INT32_MAX, &role) != 0) {
+		if (hostd_mo_authorizationmanager_perm_parse(p, &principal,
+		    &group, &prop, &role) != 0) {
 			req->r_fault = hostd_fault_invalid_argument(
 			    "permission");
 			return (0);
@@ -661,12 +730,10 @@ hostd_mo_authorizationmanager_apply(struct hostd_soap_req *req, int reset)
 		}
 	}
 	for (i = 0; i < n; i++) {
+		/* All were parsed above: this cannot fail now. */
 		p = hostd_val_field_nth(req->r_params, "permission", i);
-		principal = hostd_val_str(hostd_val_field(p, "principal"));
-		hostd_val_get_bool(hostd_val_field(p, "group"), &group);
-		hostd_val_get_bool(hostd_val_field(p, "propagate"), &prop);
-		hostd_val_get_int(hostd_val_field(p, "roleId"), INT32_MIN,
-		    INT32_MAX, &role);
+		(void)hostd_mo_authorizationmanager_perm_parse(p, &principal,
+		    &group, &prop, &role);
 		if (hostd_authz_perm_set(az, mo->mo_type, mo->mo_id,
 		    principal, group, (int32_t)role, prop) != 0) {
 			req->r_fault = hostd_fault_system_error("too many "
@@ -677,9 +744,7 @@ hostd_mo_authorizationmanager_apply(struct hostd_soap_req *req, int reset)
 		    req->r_session->s_user, (int)role, group ? "group " : "",
 		    principal, mo->mo_id);
 	}
-	if (hostd_mo_authorizationmanager_save(req) == 0)
-		hostd_inventory_changed(hostd_soap_inventory(req->r_soap),
-		    NULL, NULL);
+	(void)hostd_mo_authorizationmanager_commit(req);
 	return (0);
 }
 
@@ -703,8 +768,7 @@ hostd_mo_authorizationmanager_unset(struct hostd_soap_req *req)
 	const char		*user;
 	int			 group = 0;
 
-	if ((mo = hostd_mo_authorizationmanager_entity(req,
-	    hostd_val_field(req->r_params, "entity"))) == NULL)
+	if ((mo = hostd_mo_authorizationmanager_entity_param(req)) == NULL)
 		return (0);
 	user = hostd_val_str(hostd_val_field(req->r_params, "user"));
 	if (user == NULL || hostd_val_get_bool(hostd_val_field(req->r_params,
@@ -721,9 +785,7 @@ hostd_mo_authorizationmanager_unset(struct hostd_soap_req *req)
 	}
 	log_info("authorization: %s removed the permission of %s%s on %s",
 	    req->r_session->s_user, group ? "group " : "", user, mo->mo_id);
-	if (hostd_mo_authorizationmanager_save(req) == 0)
-		hostd_inventory_changed(hostd_soap_inventory(req->r_soap),
-		    NULL, NULL);
+	(void)hostd_mo_authorizationmanager_commit(req);
 	return (0);
 }
 
@@ -734,26 +796,20 @@ hostd_mo_authorizationmanager_has(struct hostd_soap_req *req)
 {
 	struct hostd_session	*s;
 	struct hostd_mo		*mo;
-	const char		*key, *priv;
+	const char		*priv;
 	size_t			 i, n;
 
-	if ((mo = hostd_mo_authorizationmanager_entity(req,
-	    hostd_val_field(req->r_params, "entity"))) == NULL)
+	if ((mo = hostd_mo_authorizationmanager_entity_param(req)) == NULL)
 		return (0);
-	key = hostd_val_str(hostd_val_field(req->r_params, "sessionId"));
-	if (key == NULL || (s = hostd_session_find_key(
-	    hostd_soap_sessions(req->r_soap), key)) == NULL) {
-		req->r_fault = hostd_fault_create("NotFound", NULL);
+	if ((s = hostd_mo_authorizationmanager_session(req)) == NULL)
 		return (0);
-	}
 	req->r_result = hostd_val_array("boolean");
 	n = hostd_val_field_count(req->r_params, "privId");
 	for (i = 0; i < n; i++) {
 		priv = hostd_val_str(hostd_val_field_nth(req->r_params,
 		    "privId", i));
-		hostd_val_push(req->r_result, hostd_val_bool(priv != NULL &&
-		    hostd_authz_priv_known(priv) &&
-		    hostd_authz_allowed(req->r_soap, s, mo, priv)));
+		hostd_val_push(req->r_result, hostd_val_bool(
+		    hostd_mo_authorizationmanager_granted(req, s, mo, priv)));
 	}
 	return (0);
 }
@@ -765,15 +821,11 @@ hostd_mo_authorizationmanager_has_many(struct hostd_soap_req *req)
 	struct hostd_mo		*mo;
 	const struct hostd_val	*ref;
 	struct hostd_val	*ep, *avail, *pa;
-	const char		*key, *priv;
+	const char		*priv;
 	size_t			 i, j, n, m;
 
-	key = hostd_val_str(hostd_val_field(req->r_params, "sessionId"));
-	if (key == NULL || (s = hostd_session_find_key(
-	    hostd_soap_sessions(req->r_soap), key)) == NULL) {
-		req->r_fault = hostd_fault_create("NotFound", NULL);
+	if ((s = hostd_mo_authorizationmanager_session(req)) == NULL)
 		return (0);
-	}
 	n = hostd_val_field_count(req->r_params, "entity");
 	m = hostd_val_field_count(req->r_params, "privId");
 	for (i = 0; i < n; i++) {
@@ -794,9 +846,9 @@ hostd_mo_authorizationmanager_has_many(struct hostd_soap_req *req)
 			pa = hostd_val_object("PrivilegeAvailability");
 			hostd_val_add_str(pa, "privId", priv != NULL ? priv :
 			    "");
-			hostd_val_add_bool(pa, "isGranted", priv != NULL &&
-			    hostd_authz_priv_known(priv) &&
-			    hostd_authz_allowed(req->r_soap, s, mo, priv));
+			hostd_val_add_bool(pa, "isGranted",
+			    hostd_mo_authorizationmanager_granted(req, s, mo,
+			    priv));
 			hostd_val_push(avail, pa);
 		}
 		hostd_val_add(ep, "privAvailability", avail);

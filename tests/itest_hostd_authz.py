@@ -11,29 +11,18 @@
 #
 # Usage: itest_hostd_authz.py PORT.  Exit 0 pass, 1 fail, 77 skip.
 
-import ssl
+import os
 import sys
 
-try:
-    from pyVim.connect import SmartConnect, Disconnect
-    from pyVmomi import vim, vmodl
-except ImportError as e:
-    print("SKIP: pyVmomi is not installed (%s)" % e)
-    sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The scripts run from the source tree: no __pycache__ there.
+sys.dont_write_bytecode = True
+from vireo_test import check, connect, summary  # noqa: E402
+from pyVim.connect import Disconnect  # noqa: E402
+from pyVmomi import vim, vmodl  # noqa: E402
 
 PORT = int(sys.argv[1])
-CTX = ssl._create_unverified_context()
 PCQ = vmodl.query.PropertyCollector
-failures = 0
-
-
-def check(what, cond, detail=""):
-    global failures
-    if cond:
-        print("ok: %s" % what)
-    else:
-        failures += 1
-        print("FAIL: %s %s" % (what, detail))
 
 
 def fault_of(fn, *args, **kw):
@@ -42,11 +31,6 @@ def fault_of(fn, *args, **kw):
     except vmodl.MethodFault as f:
         return f
     return None
-
-
-def connect(user, pwd):
-    return SmartConnect(host="127.0.0.1", port=PORT, user=user, pwd=pwd,
-                        sslContext=CTX)
 
 
 def walk(si):
@@ -67,9 +51,9 @@ def walk(si):
     return si.content.propertyCollector.RetrieveContents([spec])
 
 
-root = connect("root", "")
-ro = connect("ro", "Ro-pass1!")
-np = connect("np", "Np-pass1!")
+root = connect(PORT, "root", "")
+ro = connect(PORT, "ro", "Ro-pass1!")
+np = connect(PORT, "np", "Np-pass1!")
 am = root.content.authorizationManager
 
 # ---- the manager's properties ------------------------------------------
@@ -239,7 +223,7 @@ bytype = em.QueryEvents(vim.event.EventFilterSpec(
 check("filter by eventTypeId: no logout yet", len(bytype) == 0, bytype)
 latest = em.latestEvent
 check("latestEvent", latest is not None and latest.key == evs[0].key)
-ro_dis = connect("ro", "Ro-pass1!")
+ro_dis = connect(PORT, "ro", "Ro-pass1!")
 Disconnect(ro_dis)
 bytype = em.QueryEvents(vim.event.EventFilterSpec(
     eventTypeId=["UserLogoutSessionEvent"]))
@@ -273,5 +257,4 @@ check("np QueryEvents: NoPermission",
 
 for si in (np, ro, root):
     Disconnect(si)
-print("%d failure(s)" % failures)
-sys.exit(1 if failures else 0)
+summary()

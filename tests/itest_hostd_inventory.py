@@ -11,35 +11,23 @@
 #
 # Usage: itest_hostd_inventory.py PORT.  Exit 0 pass, 1 fail, 77 skip.
 
-import ssl
+import os
 import sys
 import threading
 import time
 
-try:
-    from pyVim.connect import SmartConnect, Disconnect
-    from pyVmomi import vim, vmodl
-except ImportError as e:
-    print("SKIP: pyVmomi is not installed (%s)" % e)
-    sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The scripts run from the source tree: no __pycache__ there.
+sys.dont_write_bytecode = True
+from vireo_test import check, connect, summary  # noqa: E402
+from pyVim.connect import Disconnect  # noqa: E402
+from pyVmomi import vim, vmodl  # noqa: E402
 
 PORT = int(sys.argv[1])
-CTX = ssl._create_unverified_context()
 PCQ = vmodl.query.PropertyCollector
-failures = 0
 
 
-def check(what, cond, detail=""):
-    global failures
-    if cond:
-        print("ok: %s" % what)
-    else:
-        failures += 1
-        print("FAIL: %s %s" % (what, detail))
-
-
-si = SmartConnect(host="127.0.0.1", port=PORT, user="root", pwd="",
-                  sslContext=CTX)
+si = connect(PORT, "root", "")
 content = si.content
 root = content.rootFolder
 check("rootFolder is ha-folder-root", root._moId == "ha-folder-root")
@@ -154,5 +142,4 @@ except vmodl.query.InvalidProperty:
     check("unknown path is InvalidProperty", True)
 
 Disconnect(si)
-print("%d failure(s)" % failures)
-sys.exit(1 if failures else 0)
+summary()

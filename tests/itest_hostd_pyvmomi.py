@@ -13,28 +13,17 @@
 
 import datetime
 import http.client
-import ssl
+import os
 import sys
 
-try:
-    from pyVim.connect import SmartConnect, Disconnect
-    from pyVmomi import SoapStubAdapter, vim, vmodl
-except ImportError as e:
-    print("SKIP: pyVmomi is not installed (%s)" % e)
-    sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The scripts run from the source tree: no __pycache__ there.
+sys.dont_write_bytecode = True
+from vireo_test import CTX, check, connect, summary  # noqa: E402
+from pyVim.connect import Disconnect  # noqa: E402
+from pyVmomi import SoapStubAdapter, vim, vmodl  # noqa: E402
 
 PORT = int(sys.argv[1])
-CTX = ssl._create_unverified_context()
-failures = 0
-
-
-def check(what, cond, detail=""):
-    global failures
-    if cond:
-        print("ok: %s" % what)
-    else:
-        failures += 1
-        print("FAIL: %s %s" % (what, detail))
 
 
 def expect_fault(what, cls, fn):
@@ -73,8 +62,7 @@ ENV = ('<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope '
 SM = '<_this type="SessionManager">ha-sessionmgr</_this>'
 
 # --- SmartConnect with the empty root password ----------------------------
-si = SmartConnect(host="127.0.0.1", port=PORT, user="root", pwd="",
-                  sslContext=CTX)
+si = connect(PORT, "root", "")
 now = si.CurrentTime()
 check("CurrentTime is a datetime", isinstance(now, datetime.datetime))
 check("CurrentTime is now",
@@ -99,9 +87,7 @@ expect_fault("SessionIsActive is NotImplemented (as ESXi)",
 
 # --- a wrong password -------------------------------------------------------
 e = expect_fault("a wrong password raises InvalidLogin", vim.fault.InvalidLogin,
-                 lambda: SmartConnect(host="127.0.0.1", port=PORT,
-                                      user="root", pwd="Wr0ng-Passw0rd",
-                                      sslContext=CTX))
+                 lambda: connect(PORT, "root", "Wr0ng-Passw0rd"))
 e = expect_fault("an unknown user raises InvalidLogin too",
                  vim.fault.InvalidLogin,
                  lambda: content.sessionManager.Login("nobody", "x"))
@@ -161,10 +147,8 @@ e = expect_fault("after Logout calls raise NotAuthenticated",
                  vim.fault.NotAuthenticated, lambda: sm.Logout())
 
 # Log in again after all that: nothing was locked or broken.
-si = SmartConnect(host="127.0.0.1", port=PORT, user="root", pwd="",
-                  sslContext=CTX)
+si = connect(PORT, "root", "")
 check("a second SmartConnect works", si.CurrentTime() is not None)
 Disconnect(si)
 
-print("%d failure(s)" % failures)
-sys.exit(1 if failures else 0)
+summary()

@@ -10,31 +10,20 @@
 # Exit 0 pass, 1 fail, 77 skip.
 
 import os
-import ssl
 import sys
 import time
 
-try:
-    from pyVim.connect import SmartConnect, Disconnect
-    from pyVim.task import WaitForTask
-    from pyVmomi import vim, vmodl
-except ImportError as e:
-    print("SKIP: pyVmomi is not installed (%s)" % e)
-    sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The scripts run from the source tree: no __pycache__ there.
+sys.dont_write_bytecode = True
+from vireo_test import check, connect, summary  # noqa: E402
+from pyVim.connect import Disconnect  # noqa: E402
+from pyVim.task import WaitForTask  # noqa: E402
+from pyVmomi import vim, vmodl  # noqa: E402
 
 PORT = int(sys.argv[1])
 PHASE = sys.argv[2]
 DS = sys.argv[3]
-failures = 0
-
-
-def check(what, cond, detail=""):
-    global failures
-    if cond:
-        print("ok: %s" % what)
-    else:
-        failures += 1
-        print("FAIL: %s %s" % (what, detail))
 
 
 def wait_task(task):
@@ -99,9 +88,7 @@ def wait_counter(name, n, timeout=30):
     return False
 
 
-CTX = ssl._create_unverified_context()
-si = SmartConnect(host="127.0.0.1", port=PORT, user="root", pwd="",
-                  sslContext=CTX)
+si = connect(PORT, "root", "")
 content = si.RetrieveContent()
 vmfolder = content.rootFolder.childEntity[0].vmFolder
 vms = {vm.name: vm for vm in vmfolder.childEntity}
@@ -225,4 +212,4 @@ elif PHASE == "restart":
     check("poweredOff", vm1.runtime.powerState == "poweredOff")
 
 Disconnect(si)
-sys.exit(1 if failures else 0)
+summary()
