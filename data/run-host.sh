@@ -113,7 +113,7 @@ fi
 say "demo VM:         $vmdir/demo.vmx (moid 1, \"demo\"; console in" \
     "$vmdir/serial0.log)"
 say "power it on with pyVmomi:"
-say "  python3 -c 'import ssl; from pyVim.connect import SmartConnect;" \
+say "  /usr/bin/python3 -c 'import ssl; from pyVim.connect import SmartConnect;" \
     "from pyVim.task import WaitForTask; si = SmartConnect(host=\"localhost\"," \
     "port=$port, user=\"root\", pwd=\"\"," \
     "sslContext=ssl._create_unverified_context());" \
