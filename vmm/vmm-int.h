@@ -243,6 +243,13 @@ int		 vmstate_vcpu_save(struct vcpu *, struct snap *, char **cause);
 int		 vmstate_vcpu_restore(struct vmm *, struct vcpu *,
 		    struct snap *, char **cause);
 /* The PICs and IOAPIC, the PIT, kvmclock into the open section. */
+int		 vmstate_irqchips_get(struct vmm *, struct kvm_irqchip *,
+		    char **);
+int		 vmstate_irqchips_set(struct vmm *, const struct kvm_irqchip *,
+		    char **);
+int		 vmstate_pit_get(struct vmm *, struct kvm_pit_state2 *, char **);
+int		 vmstate_pit_set(struct vmm *, const struct kvm_pit_state2 *,
+		    char **);
 int		 vmstate_irqchip_save(struct vmm *, struct snap *, char **);
 int		 vmstate_pit_save(struct vmm *, struct snap *, char **);
 int		 vmstate_clock_save(struct vmm *, struct snap *, char **);

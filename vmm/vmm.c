@@ -22,8 +22,6 @@
 
 #include "config.h"
 
-#include <sys/ioctl.h>
-
 #include <linux/kvm.h>
 
 #include <errno.h>
@@ -481,23 +479,20 @@ vmm_dev_find(struct vmm *vmm, const struct vmm_devtype *dt)
 static void
 vmm_chips_save(struct vmm *vmm)
 {
-	unsigned int	i;
+	char	*cause = NULL;
 
 	vmm->vm_chips0 = xcalloc(3, sizeof *vmm->vm_chips0);
-	for (i = 0; i < 3; i++) {
-		vmm->vm_chips0[i].chip_id = i;
-		if (ioctl(vmm->vm_fd, KVM_GET_IRQCHIP,
-		    &vmm->vm_chips0[i]) == -1) {
-			log_debug("%s: KVM_GET_IRQCHIP %u: %s", __func__, i,
-			    strerror(errno));
-			free(vmm->vm_chips0);
-			vmm->vm_chips0 = NULL;
-			break;
-		}
+	if (vmstate_irqchips_get(vmm, vmm->vm_chips0, &cause) != 0) {
+		log_debug("%s: %s", __func__, cause);
+		free(cause);
+		cause = NULL;
+		free(vmm->vm_chips0);
+		vmm->vm_chips0 = NULL;
 	}
 	vmm->vm_pit0 = xcalloc(1, sizeof *vmm->vm_pit0);
-	if (ioctl(vmm->vm_fd, KVM_GET_PIT2, vmm->vm_pit0) == -1) {
-		log_debug("%s: KVM_GET_PIT2: %s", __func__, strerror(errno));
+	if (vmstate_pit_get(vmm, vmm->vm_pit0, &cause) != 0) {
+		log_debug("%s: %s", __func__, cause);
+		free(cause);
 		free(vmm->vm_pit0);
 		vmm->vm_pit0 = NULL;
 	}
@@ -506,21 +501,12 @@ vmm_chips_save(struct vmm *vmm)
 static int
 vmm_chips_restore(struct vmm *vmm, char **cause)
 {
-	unsigned int	i;
-
-	for (i = 0; vmm->vm_chips0 != NULL && i < 3; i++) {
-		if (ioctl(vmm->vm_fd, KVM_SET_IRQCHIP,
-		    &vmm->vm_chips0[i]) == -1) {
-			xasprintf(cause, "KVM_SET_IRQCHIP: %s",
-			    strerror(errno));
-			return (-1);
-		}
-	}
-	if (vmm->vm_pit0 != NULL &&
-	    ioctl(vmm->vm_fd, KVM_SET_PIT2, vmm->vm_pit0) == -1) {
-		xasprintf(cause, "KVM_SET_PIT2: %s", strerror(errno));
+	if (vmm->vm_chips0 != NULL &&
+	    vmstate_irqchips_set(vmm, vmm->vm_chips0, cause) != 0)
 		return (-1);
-	}
+	if (vmm->vm_pit0 != NULL &&
+	    vmstate_pit_set(vmm, vmm->vm_pit0, cause) != 0)
+		return (-1);
 	return (0);
 }
 

@@ -530,22 +530,78 @@ vmstate_nested_restore(struct vmm *vmm, struct vcpu *vc,
 	return (0);
 }
 
+/*
+ * The in-kernel interrupt controllers (PIC master, PIC slave, IOAPIC, in
+ * chip_id order) and the PIT, read and written whole: the suspend file and
+ * vmm_reset (which puts back the state they had at creation) both use
+ * these, so the ioctls live in one place.
+ */
 int
-vmstate_irqchip_save(struct vmm *vmm, struct snap *s, char **cause)
+vmstate_irqchips_get(struct vmm *vmm, struct kvm_irqchip *chip,
+    char **cause)
 {
-	struct kvm_irqchip	chip;
-	uint32_t		id;
+	uint32_t	id;
 
 	for (id = KVM_IRQCHIP_PIC_MASTER; id <= KVM_IRQCHIP_IOAPIC; id++) {
-		memset(&chip, 0, sizeof chip);
-		chip.chip_id = id;
-		if (ioctl(vmm->vm_fd, KVM_GET_IRQCHIP, &chip) == -1) {
+		memset(&chip[id], 0, sizeof chip[id]);
+		chip[id].chip_id = id;
+		if (ioctl(vmm->vm_fd, KVM_GET_IRQCHIP, &chip[id]) == -1) {
 			xasprintf(cause, "KVM_GET_IRQCHIP %u: %s", id,
 			    strerror(errno));
 			return (-1);
 		}
-		snap_put_bytes(s, &chip, sizeof chip);
 	}
+	return (0);
+}
+
+int
+vmstate_irqchips_set(struct vmm *vmm, const struct kvm_irqchip *chip,
+    char **cause)
+{
+	uint32_t	i;
+
+	for (i = 0; !vmm->vm_fake && i < 3; i++) {
+		if (ioctl(vmm->vm_fd, KVM_SET_IRQCHIP, &chip[i]) == -1) {
+			xasprintf(cause, "KVM_SET_IRQCHIP %u: %s", i,
+			    strerror(errno));
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+int
+vmstate_pit_get(struct vmm *vmm, struct kvm_pit_state2 *pit, char **cause)
+{
+	memset(pit, 0, sizeof *pit);
+	if (ioctl(vmm->vm_fd, KVM_GET_PIT2, pit) == -1) {
+		xasprintf(cause, "KVM_GET_PIT2: %s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+vmstate_pit_set(struct vmm *vmm, const struct kvm_pit_state2 *pit,
+    char **cause)
+{
+	if (!vmm->vm_fake && ioctl(vmm->vm_fd, KVM_SET_PIT2, pit) == -1) {
+		xasprintf(cause, "KVM_SET_PIT2: %s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+vmstate_irqchip_save(struct vmm *vmm, struct snap *s, char **cause)
+{
+	struct kvm_irqchip	chip[3];
+	uint32_t		i;
+
+	if (vmstate_irqchips_get(vmm, chip, cause) != 0)
+		return (-1);
+	for (i = 0; i < 3; i++)
+		snap_put_bytes(s, &chip[i], sizeof chip[i]);
 	return (0);
 }
 
@@ -554,11 +610,8 @@ vmstate_pit_save(struct vmm *vmm, struct snap *s, char **cause)
 {
 	struct kvm_pit_state2	pit;
 
-	memset(&pit, 0, sizeof pit);
-	if (ioctl(vmm->vm_fd, KVM_GET_PIT2, &pit) == -1) {
-		xasprintf(cause, "KVM_GET_PIT2: %s", strerror(errno));
+	if (vmstate_pit_get(vmm, &pit, cause) != 0)
 		return (-1);
-	}
 	snap_put_bytes(s, &pit, sizeof pit);
 	return (0);
 }
@@ -596,25 +649,12 @@ vmstate_vm_restore(struct vmm *vmm, uint32_t type, struct snap *s,
 		}
 		if (snap_get_end(s) != 0)
 			goto bad;
-		for (i = 0; !vmm->vm_fake && i < 3; i++) {
-			if (ioctl(vmm->vm_fd, KVM_SET_IRQCHIP, &chip[i]) ==
-			    -1) {
-				xasprintf(cause, "KVM_SET_IRQCHIP %u: %s", i,
-				    strerror(errno));
-				return (-1);
-			}
-		}
-		return (0);
+		return (vmstate_irqchips_set(vmm, chip, cause));
 	case SNAP_SEC_PIT:
 		if (snap_get_bytes(s, &pit, sizeof pit) != 0 ||
 		    snap_get_end(s) != 0)
 			goto bad;
-		if (!vmm->vm_fake && ioctl(vmm->vm_fd, KVM_SET_PIT2, &pit) ==
-		    -1) {
-			xasprintf(cause, "KVM_SET_PIT2: %s", strerror(errno));
-			return (-1);
-		}
-		return (0);
+		return (vmstate_pit_set(vmm, &pit, cause));
 	case SNAP_SEC_CLOCK:
 		memset(&clock, 0, sizeof clock);
 		if (snap_get_u64(s, &ns) != 0 || snap_get_end(s) != 0)
