@@ -242,7 +242,7 @@ static void	hostd_authz_role_set_privs(struct hostd_authz_role *,
 static int	hostd_authz_privs_ok(char *const *, const char **);
 static int	hostd_authz_name_ok(const char *);
 static void	hostd_authz_perm_clear(struct hostd_authz_perm *);
-static int	hostd_authz_load(struct hostd_authz *, const char *, size_t,
+static int	hostd_authz_load(struct hostd_authz *, xmlDocPtr,
 		    char **);
 static int	hostd_authz_load_role(struct hostd_authz *, xmlNodePtr,
 		    char **);
@@ -371,9 +371,10 @@ hostd_authz_create(const char *root, char **cause)
 	const struct hostd_authz_sysrole *sr;
 	struct hostd_authz_role		*r;
 	const struct hostd_authz_priv	*p;
-	char				**privs, *buf;
+	struct xml_limits		 lim = { HOSTD_AUTHZ_MAX_BYTES, 8, 0 };
+	xmlDocPtr			 doc;
+	char				**privs;
 	size_t				 i, n;
-	FILE				*f;
 	int				 rc;
 
 	az = xcalloc(1, sizeof *az);
@@ -423,24 +424,16 @@ hostd_authz_create(const char *root, char **cause)
 
 	xasprintf(&az->az_path, "%s/%s", strcmp(root, "/") == 0 ? "" : root,
 	    HOSTD_AUTHZ_FILE);
-	if ((f = fopen(az->az_path, "re")) == NULL) {
-		if (errno == ENOENT)
+	if ((doc = xml_parse_file(az->az_path, &lim, cause)) == NULL) {
+		if (errno == ENOENT) {
+			free(*cause);
+			*cause = NULL;
 			return (az);
-		xasprintf(cause, "%s: %s", az->az_path, strerror(errno));
+		}
 		hostd_authz_free(az);
 		return (NULL);
 	}
-	buf = xmalloc(HOSTD_AUTHZ_MAX_BYTES + 1);
-	n = fread(buf, 1, HOSTD_AUTHZ_MAX_BYTES + 1, f);
-	rc = ferror(f) ? -1 : 0;
-	fclose(f);
-	if (rc != 0 || n > HOSTD_AUTHZ_MAX_BYTES) {
-		xasprintf(cause, "%s: %s", az->az_path, rc != 0 ?
-		    "read error" : "file too large");
-		rc = -1;
-	} else
-		rc = hostd_authz_load(az, buf, n, cause);
-	free(buf);
+	rc = hostd_authz_load(az, doc, cause);
 	if (rc != 0) {
 		hostd_authz_free(az);
 		return (NULL);
@@ -467,20 +460,12 @@ hostd_authz_free(struct hostd_authz *az)
 
 /* Parse the file's contents.  0, or -1 with *cause "path:line: ...". */
 static int
-hostd_authz_load(struct hostd_authz *az, const char *buf, size_t len,
-    char **cause)
+hostd_authz_load(struct hostd_authz *az, xmlDocPtr doc, char **cause)
 {
-	struct xml_limits	 lim = { HOSTD_AUTHZ_MAX_BYTES, 8, 0 };
-	xmlDocPtr		 doc;
 	xmlNodePtr		 root, node, at = NULL;
 	char			*why = NULL;
 	int			 rc = 0;
 
-	if ((doc = xml_parse(buf, len, &lim, &why)) == NULL) {
-		xasprintf(cause, "%s:%s", az->az_path, why);
-		free(why);
-		return (-1);
-	}
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || strcmp((const char *)root->name,
 	    "authorization") != 0) {

@@ -499,40 +499,19 @@ hostd_mo_virtualmachine_load(struct hostd_inventory *inv,
 	const char		*root = hostd_inventory_rootdir(inv);
 	xmlDocPtr		 doc;
 	xmlNodePtr		 top, e, n;
-	char			*file, *buf = NULL, *msg = NULL, *id, *path;
+	char			*file, *msg = NULL, *id, *path;
 	char			*abs;
-	FILE			*f;
-	size_t			 len = 0, count = 0;
-	long			 sz;
+	size_t			 count = 0;
 
 	xasprintf(&file, "%s/" HOSTD_MO_VIRTUALMACHINE_INVENTORY,
 	    strcmp(root, "/") == 0 ? "" : root);
-	if ((f = fopen(file, "re")) == NULL) {
+	if ((doc = xml_parse_file(file, &lim, &msg)) == NULL) {
+		free(file);
 		if (errno == ENOENT) {
-			free(file);
+			free(msg);
 			return (0);
 		}
-		xasprintf(cause, "%s: %s", file, strerror(errno));
-		free(file);
-		return (-1);
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) >= 0 &&
-	    (size_t)sz <= lim.xl_max_bytes && fseek(f, 0, SEEK_SET) == 0) {
-		buf = xmalloc((size_t)sz + 1);
-		len = fread(buf, 1, (size_t)sz, f);
-	}
-	fclose(f);
-	if (buf == NULL) {
-		xasprintf(cause, "%s: cannot read or too large", file);
-		free(file);
-		return (-1);
-	}
-	doc = xml_parse(buf, len, &lim, &msg);
-	free(buf);
-	if (doc == NULL) {
-		xasprintf(cause, "%s: %s", file, msg);
-		free(msg);
-		free(file);
+		*cause = msg;
 		return (-1);
 	}
 	top = xmlDocGetRootElement(doc);

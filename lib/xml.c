@@ -30,11 +30,16 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -468,4 +473,57 @@ xml_attr(xmlNodePtr node, const char *ns, const char *name)
 	s = xstrdup((const char *)value);
 	xmlFree(value);
 	return (s);
+}
+
+xmlDocPtr
+xml_parse_file(const char *path, const struct xml_limits *lim, char **cause)
+{
+	struct stat	 st;
+	xmlDocPtr	 doc;
+	size_t		 max, len = 0;
+	ssize_t		 n;
+	char		*buf, *why = NULL;
+	int		 fd, saved;
+
+	max = lim != NULL && lim->xl_max_bytes != 0 ? lim->xl_max_bytes :
+	    XML_DEFAULT_MAX_BYTES;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		saved = errno;
+		xasprintf(cause, "%s: %s", path, strerror(saved));
+		errno = saved;
+		return (NULL);
+	}
+	/* The size check comes first: a huge file is never read in. */
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (uintmax_t)st.st_size > max) {
+		xasprintf(cause, "%s: %s", path, !S_ISREG(st.st_mode) ?
+		    "not a regular file" : "file too large");
+		close(fd);
+		errno = EINVAL;
+		return (NULL);
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (len < (size_t)st.st_size) {
+		n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len != (size_t)st.st_size) {
+		xasprintf(cause, "%s: read error", path);
+		free(buf);
+		errno = EIO;
+		return (NULL);
+	}
+	doc = xml_parse(buf, len, lim, &why);
+	free(buf);
+	if (doc == NULL) {
+		xasprintf(cause, "%s: %s", path, why);
+		free(why);
+		errno = EINVAL;
+	}
+	return (doc);
 }

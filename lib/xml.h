@@ -48,6 +48,14 @@ xmlDocPtr	 xml_parse(const char *buf, size_t len,
 		     const struct xml_limits *lim, char **cause);
 
 /*
+ * Read path (a regular file no larger than the limit) and parse it as
+ * xml_parse does.  NULL with *cause naming the file; errno is ENOENT when
+ * the file does not exist, so callers can treat a missing file as empty.
+ */
+xmlDocPtr	 xml_parse_file(const char *path, const struct xml_limits *lim,
+		     char **cause);
+
+/*
  * The first element child of parent (xml_child) or the first element
  * sibling after node (xml_next) with local name name in namespace URI ns.
  * name NULL matches any name; ns NULL matches any namespace and ns ""

@@ -378,6 +378,51 @@ START_TEST(check_xml_quiet)
 }
 END_TEST
 
+START_TEST(check_xml_file)
+{
+	struct xml_limits	 lim = { 64, 0, 0 };
+	char			 dir[] = "/tmp/vt.xmlXXXXXX", path[64];
+	char			*cause = NULL;
+	xmlDocPtr		 doc;
+	FILE			*f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/a.xml", dir);
+	/* Missing: ENOENT, so a caller can treat it as empty. */
+	ck_assert_ptr_null(xml_parse_file(path, NULL, &cause));
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_ptr_nonnull(strstr(cause, path));
+	free(cause);
+	cause = NULL;
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("<a><b>x</b></a>", f);
+	fclose(f);
+	doc = xml_parse_file(path, &lim, &cause);
+	ck_assert_ptr_nonnull(doc);
+	xmlFreeDoc(doc);
+	/* Over the limit: refused before it is read, naming the file. */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "<a>%0100d</a>", 0);
+	fclose(f);
+	ck_assert_ptr_null(xml_parse_file(path, &lim, &cause));
+	ck_assert_ptr_nonnull(strstr(cause, "too large"));
+	free(cause);
+	cause = NULL;
+	/* Malformed: the parse error, prefixed by the path. */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("<a>", f);
+	fclose(f);
+	ck_assert_ptr_null(xml_parse_file(path, &lim, &cause));
+	ck_assert_ptr_nonnull(strstr(cause, path));
+	free(cause);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(check_xml_size_limit)
 {
 	struct xml_limits	 lim = { 0 };
@@ -497,6 +542,7 @@ check_xml_suite(void)
 	tc = tcase_create("limits");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, check_xml_size_limit);
+	tcase_add_test(tc, check_xml_file);
 	tcase_add_test(tc, check_xml_depth_limit);
 	tcase_add_test(tc, check_xml_node_limit);
 	suite_add_tcase(s, tc);
