@@ -1009,10 +1009,10 @@ hostd_authz_allowed(struct hostd_soap *hs, struct hostd_session *s,
 	if (mo != NULL && mo->mo_owner != NULL &&
 	    strcmp(mo->mo_owner, s->s_key) == 0)
 		return (1);
-	groups = hostd_auth_groups(hostd_soap_auth(hs), s->s_user);
+	groups = account_groups(hostd_soap_auth(hs), s->s_user);
 	rc = hostd_authz_check(hostd_soap_authz(hs), hostd_soap_inventory(hs),
 	    mo, s->s_user, groups, priv);
-	hostd_auth_groups_free(groups);
+	account_groups_free(groups);
 	return (rc);
 }
 

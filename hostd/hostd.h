@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "account.h"
+
 struct evbuffer;
 struct event_base;
 struct hostd;
@@ -474,44 +476,6 @@ char			*hostd_session_set_cookie(
 /* A new UserSession data object for s. */
 struct hostd_val	*hostd_session_to_val(const struct hostd_session *);
 
-/* auth.c -------------------------------------------------------------- */
-
-/* Defaults of ESX's Security.AccountLockFailures and AccountUnlockTime (s). */
-#define HOSTD_AUTH_LOCK_FAILURES	5
-#define HOSTD_AUTH_UNLOCK_TIME		900
-
-struct hostd_auth;
-
-/*
- * Password checks against <root>/etc/vireo/{passwd,shadow,group}, read at
- * each call.  After lock_failures consecutive failures (0: never) a user
- * name is refused, even with the right password, for unlock_time seconds.
- */
-struct hostd_auth	*hostd_auth_create(const char *root,
-			    unsigned int lock_failures,
-			    unsigned int unlock_time);
-void			 hostd_auth_free(struct hostd_auth *);
-/*
- * 0 if password is user's (and *fullname, if not NULL, is set to the
- * GECOS name or the user name; caller frees), else -1 with errno EACCES
- * (wrong password, unknown user, locked; not told apart) or another errno
- * when the files cannot be read.  peer is only for the log.
- */
-int			 hostd_auth_login(struct hostd_auth *,
-			    const char *user, const char *password,
-			    const char *peer, char **fullname);
-/*
- * The groups of user (primary from passwd, then etc/vireo/group members)
- * as a NULL-terminated array the caller frees with hostd_auth_groups_free,
- * or NULL with errno (ENOENT: no such user).
- */
-char			**hostd_auth_groups(struct hostd_auth *,
-			    const char *user);
-void			 hostd_auth_groups_free(char **);
-/* 1 if the local user (group 0) or group (group 1) name exists. */
-int			 hostd_auth_exists(struct hostd_auth *,
-			    const char *name, int group);
-
 /* soap.c -------------------------------------------------------------- */
 
 /*
@@ -576,7 +540,7 @@ struct hostd_soap	*hostd_soap_create(struct event_base *,
 			    char **cause);
 void			 hostd_soap_free(struct hostd_soap *);
 struct hostd_sessions	*hostd_soap_sessions(struct hostd_soap *);
-struct hostd_auth	*hostd_soap_auth(struct hostd_soap *);
+struct account	*hostd_soap_auth(struct hostd_soap *);
 /*
  * Handle one request body without the network: the HTTP status (200 or
  * 500) in *status, the response appended to out, and the Set-Cookie

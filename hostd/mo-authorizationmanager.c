@@ -292,11 +292,11 @@ hostd_mo_authorizationmanager_effective(const struct hostd_inventory_ctx *c)
 		hostd_val_push(arr, hostd_val_int(HOSTD_AUTHZ_ADMIN));
 		return (arr);
 	}
-	groups = hostd_auth_groups(hostd_soap_auth(c->ic_soap),
+	groups = account_groups(hostd_soap_auth(c->ic_soap),
 	    c->ic_session->s_user);
 	n = hostd_authz_effective(hostd_soap_authz(c->ic_soap), c->ic_mo,
 	    c->ic_session->s_user, groups, roles, 16);
-	hostd_auth_groups_free(groups);
+	account_groups_free(groups);
 	for (i = 0; i < n; i++)
 		hostd_val_push(arr, hostd_val_int(roles[i]));
 	return (arr);
@@ -679,7 +679,7 @@ static int
 hostd_mo_authorizationmanager_apply(struct hostd_soap_req *req, int reset)
 {
 	struct hostd_authz		*az = hostd_soap_authz(req->r_soap);
-	struct hostd_auth		*au = hostd_soap_auth(req->r_soap);
+	struct account		*au = hostd_soap_auth(req->r_soap);
 	const struct hostd_authz_perm	*pe;
 	const struct hostd_val		*p;
 	struct hostd_mo			*mo;
@@ -702,7 +702,7 @@ hostd_mo_authorizationmanager_apply(struct hostd_soap_req *req, int reset)
 			    "permission");
 			return (0);
 		}
-		if (!hostd_auth_exists(au, principal, group)) {
+		if (!account_exists(au, principal, group)) {
 			req->r_fault = hostd_fault_create("UserNotFound",
 			    "The user or group named '%s' does not exist.",
 			    principal);

@@ -96,7 +96,7 @@ hostd_mo_sessionmanager_login(struct hostd_soap_req *req)
 	}
 	if (strlen(user) > HOSTD_MO_SESSIONMANAGER_MAX ||
 	    strlen(password) > HOSTD_MO_SESSIONMANAGER_MAX ||
-	    hostd_auth_login(hostd_soap_auth(req->r_soap), user, password,
+	    account_login(hostd_soap_auth(req->r_soap), user, password,
 	    req->r_peer, &fullname) != 0) {
 		req->r_fault = hostd_fault_invalid_login();
 		return (0);

@@ -40,7 +40,7 @@
 struct hostd_soap {
 	struct event_base	*hs_base;	/* borrowed, may be NULL */
 	struct hostd_sessions	*hs_sessions;
-	struct hostd_auth	*hs_auth;
+	struct account	*hs_auth;
 	struct event		*hs_sweep;	/* session expiry, or NULL */
 	struct hostd_inventory	*hs_inventory;	/* inventory.c */
 	struct hostd_event_log	*hs_events;	/* event.c */
@@ -121,9 +121,9 @@ hostd_soap_create(struct event_base *base, const char *root,
 	if (conf == NULL)
 		conf = empty = cfg_create();
 	bad = cfg_get_int(conf, "Security.AccountLockFailures", 0, 100,
-	    HOSTD_AUTH_LOCK_FAILURES, &fails, cause) != 0 ||
+	    ACCOUNT_LOCK_FAILURES, &fails, cause) != 0 ||
 	    cfg_get_int(conf, "Security.AccountUnlockTime", 0, 86400 * 7,
-	    HOSTD_AUTH_UNLOCK_TIME, &unlock, cause) != 0 ||
+	    ACCOUNT_UNLOCK_TIME, &unlock, cause) != 0 ||
 	    cfg_get_int(conf, "Config.HostAgent.vmacore.soap.sessionTimeout",
 	    0, 60 * 24 * 7, HOSTD_SESSION_IDLE / 60, &idle, cause) != 0 ||
 	    cfg_get_int(conf, "Config.HostAgent.vmacore.soap.maxSessionCount",
@@ -145,7 +145,7 @@ hostd_soap_create(struct event_base *base, const char *root,
 	hs->hs_authz = authz;
 	hs->hs_sessions = hostd_session_table_create((unsigned int)idle * 60,
 	    (unsigned int)max);
-	hs->hs_auth = hostd_auth_create(root, (unsigned int)fails,
+	hs->hs_auth = account_create(root, (unsigned int)fails,
 	    (unsigned int)unlock);
 	if (base != NULL) {
 		hs->hs_sweep = event_new(base, -1, EV_PERSIST,
@@ -171,7 +171,7 @@ hostd_soap_free(struct hostd_soap *hs)
 	hostd_inventory_free(hs->hs_inventory);	/* after the sessions */
 	hostd_event_log_free(hs->hs_events);
 	hostd_authz_free(hs->hs_authz);
-	hostd_auth_free(hs->hs_auth);
+	account_free(hs->hs_auth);
 	free(hs);
 }
 
@@ -181,7 +181,7 @@ hostd_soap_sessions(struct hostd_soap *hs)
 	return (hs->hs_sessions);
 }
 
-struct hostd_auth *
+struct account *
 hostd_soap_auth(struct hostd_soap *hs)
 {
 	return (hs->hs_auth);

@@ -452,13 +452,13 @@ START_TEST(test_groups)
 	char				**g;
 
 	check_hostd_soap_setup(&e, NULL);
-	g = hostd_auth_groups(hostd_soap_auth(e.hs), "bob");
+	g = account_groups(hostd_soap_auth(e.hs), "bob");
 	ck_assert_ptr_nonnull(g);
 	ck_assert_str_eq(g[0], "bob");
 	ck_assert_str_eq(g[1], "devs");
 	ck_assert_ptr_null(g[2]);
-	hostd_auth_groups_free(g);
-	ck_assert_ptr_null(hostd_auth_groups(hostd_soap_auth(e.hs), "nobody"));
+	account_groups_free(g);
+	ck_assert_ptr_null(account_groups(hostd_soap_auth(e.hs), "nobody"));
 	ck_assert_int_eq(errno, ENOENT);
 	check_hostd_soap_teardown(&e);
 }

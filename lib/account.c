@@ -24,47 +24,48 @@
 #include <string.h>
 #include <time.h>
 
-#include "hostd.h"
+#include "account.h"
+#include "log.h"
 #include "xmalloc.h"
 
 /* Failure records kept at most; the oldest is dropped beyond this. */
-#define HOSTD_AUTH_MAX_RECORDS	1024
+#define ACCOUNT_MAX_RECORDS	1024
 /* Longest line read from the account files. */
-#define HOSTD_AUTH_LINE_MAX	4096
+#define ACCOUNT_LINE_MAX	4096
 /*
  * A SHA-512 setting a refused login is hashed with, so the time taken does
  * not tell whether the user exists (crypt computes a full hash for it,
  * which can never equal the setting itself).
  */
-#define HOSTD_AUTH_DUMMY_HASH	"$6$vireodummysalt$"
+#define ACCOUNT_DUMMY_HASH	"$6$vireodummysalt$"
 
-struct hostd_auth_record {
+struct account_record {
 	char		*ar_user;
 	unsigned int	 ar_failures;	/* consecutive */
 	time_t		 ar_until;	/* monotonic s; locked until then */
 	time_t		 ar_last;	/* monotonic s of the last failure */
 };
 
-struct hostd_auth {
+struct account {
 	char				*au_dir;	/* <root>/etc/vireo */
 	unsigned int			 au_lock_failures;
 	unsigned int			 au_unlock_time;
-	struct hostd_auth_record	*au_records;
+	struct account_record	*au_records;
 	size_t				 au_nrecords;
 };
 
-static time_t	hostd_auth_now(void);
-static int	hostd_auth_field(const char *, const char *, unsigned int,
+static time_t	account_now(void);
+static int	account_field(const char *, const char *, unsigned int,
 		    char **);
-static int	hostd_auth_lookup(struct hostd_auth *, const char *,
+static int	account_lookup(struct account *, const char *,
 		    const char *, unsigned int, char **);
-static struct hostd_auth_record *hostd_auth_record(struct hostd_auth *,
+static struct account_record *account_record(struct account *,
 		    const char *, int);
-static int	hostd_auth_check(const char *, const char *);
-static char	*hostd_auth_safe(const char *);
+static int	account_check(const char *, const char *);
+static char	*account_safe(const char *);
 
 static time_t
-hostd_auth_now(void)
+account_now(void)
 {
 	struct timespec	ts;
 
@@ -72,11 +73,11 @@ hostd_auth_now(void)
 	return (ts.tv_sec);
 }
 
-struct hostd_auth *
-hostd_auth_create(const char *root, unsigned int lock_failures,
+struct account *
+account_create(const char *root, unsigned int lock_failures,
     unsigned int unlock_time)
 {
-	struct hostd_auth	*au;
+	struct account	*au;
 	size_t			 len;
 
 	au = xcalloc(1, sizeof *au);
@@ -91,7 +92,7 @@ hostd_auth_create(const char *root, unsigned int lock_failures,
 }
 
 void
-hostd_auth_free(struct hostd_auth *au)
+account_free(struct account *au)
 {
 	size_t	i;
 
@@ -106,7 +107,7 @@ hostd_auth_free(struct hostd_auth *au)
 
 /* Field number n (0-based) of a ':'-separated line, copied. */
 static int
-hostd_auth_field(const char *line, const char *sep, unsigned int n,
+account_field(const char *line, const char *sep, unsigned int n,
     char **out)
 {
 	const char	*p = line, *end;
@@ -126,7 +127,7 @@ hostd_auth_field(const char *line, const char *sep, unsigned int n,
  * -1 with errno ENOENT when there is no such line, or another errno.
  */
 static int
-hostd_auth_lookup(struct hostd_auth *au, const char *file, const char *name,
+account_lookup(struct account *au, const char *file, const char *name,
     unsigned int n, char **out)
 {
 	FILE	*f;
@@ -142,19 +143,19 @@ hostd_auth_lookup(struct hostd_auth *au, const char *file, const char *name,
 		errno = saved;
 		return (-1);
 	}
-	line = xmalloc(HOSTD_AUTH_LINE_MAX);
+	line = xmalloc(ACCOUNT_LINE_MAX);
 	errno = ENOENT;
-	while (fgets(line, HOSTD_AUTH_LINE_MAX, f) != NULL) {
+	while (fgets(line, ACCOUNT_LINE_MAX, f) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (strncmp(line, name, len) != 0 || line[len] != ':')
 			continue;
-		if (hostd_auth_field(line, ":", n, out) == 0) {
+		if (account_field(line, ":", n, out) == 0) {
 			rc = 0;
 			break;
 		}
 	}
 	saved = errno;
-	explicit_bzero(line, HOSTD_AUTH_LINE_MAX);
+	explicit_bzero(line, ACCOUNT_LINE_MAX);
 	free(line);
 	fclose(f);
 	errno = saved;
@@ -166,12 +167,12 @@ hostd_auth_lookup(struct hostd_auth *au, const char *file, const char *name,
  * table is full the oldest record that is not locked is reused, so that
  * failures under many other names cannot flush a lock.
  */
-static struct hostd_auth_record *
-hostd_auth_record(struct hostd_auth *au, const char *user, int create)
+static struct account_record *
+account_record(struct account *au, const char *user, int create)
 {
-	struct hostd_auth_record	*r, *o;
+	struct account_record	*r, *o;
 	size_t				 i, oldest = 0;
-	time_t				 now = hostd_auth_now();
+	time_t				 now = account_now();
 	int				 rl, ol;
 
 	for (i = 0; i < au->au_nrecords; i++) {
@@ -186,7 +187,7 @@ hostd_auth_record(struct hostd_auth *au, const char *user, int create)
 	}
 	if (!create)
 		return (NULL);
-	if (au->au_nrecords == HOSTD_AUTH_MAX_RECORDS) {
+	if (au->au_nrecords == ACCOUNT_MAX_RECORDS) {
 		r = &au->au_records[oldest];
 		free(r->ar_user);
 	} else {
@@ -201,7 +202,7 @@ hostd_auth_record(struct hostd_auth *au, const char *user, int create)
 
 /* 1 if password matches hash (crypt(3) form, or empty). */
 static int
-hostd_auth_check(const char *hash, const char *password)
+account_check(const char *hash, const char *password)
 {
 	struct crypt_data	*cd;
 	const char		*out;
@@ -227,7 +228,7 @@ hostd_auth_check(const char *hash, const char *password)
 
 /* A user name fit for the log: printable, shortened. */
 static char *
-hostd_auth_safe(const char *s)
+account_safe(const char *s)
 {
 	char	*out;
 	size_t	 i;
@@ -241,22 +242,22 @@ hostd_auth_safe(const char *s)
 }
 
 int
-hostd_auth_login(struct hostd_auth *au, const char *user,
+account_login(struct account *au, const char *user,
     const char *password, const char *peer, char **fullname)
 {
-	struct hostd_auth_record	*r;
+	struct account_record	*r;
 	char				*hash = NULL, *gecos = NULL, *safe;
-	time_t				 now = hostd_auth_now();
+	time_t				 now = account_now();
 	int				 ok, exists, locked, saved;
 
 	if (fullname != NULL)
 		*fullname = NULL;
-	safe = hostd_auth_safe(user);
+	safe = account_safe(user);
 	if (peer == NULL)
 		peer = "?";
 	exists = *user != '\0' && strchr(user, ':') == NULL &&
 	    strchr(user, '\n') == NULL &&
-	    hostd_auth_lookup(au, "shadow", user, 1, &hash) == 0;
+	    account_lookup(au, "shadow", user, 1, &hash) == 0;
 	if (!exists && errno != ENOENT) {
 		saved = errno;
 		log_warn("login of %s: cannot read %s/shadow", safe,
@@ -265,15 +266,15 @@ hostd_auth_login(struct hostd_auth *au, const char *user,
 		errno = saved;
 		return (-1);
 	}
-	r = hostd_auth_record(au, user, 0);
+	r = account_record(au, user, 0);
 	locked = r != NULL && r->ar_until > now;
 
 	/* Always pay for one hash, so timing does not reveal the user. */
 	if (!exists || hash[0] == '!' || hash[0] == '*') {
-		hostd_auth_check(HOSTD_AUTH_DUMMY_HASH, password);
+		account_check(ACCOUNT_DUMMY_HASH, password);
 		ok = 0;
 	} else
-		ok = hostd_auth_check(hash, password);
+		ok = account_check(hash, password);
 	if (hash != NULL) {
 		explicit_bzero(hash, strlen(hash));
 		free(hash);
@@ -283,7 +284,7 @@ hostd_auth_login(struct hostd_auth *au, const char *user,
 		if (r != NULL)
 			r->ar_failures = 0;
 		if (fullname != NULL) {
-			if (hostd_auth_lookup(au, "passwd", user, 4,
+			if (account_lookup(au, "passwd", user, 4,
 			    &gecos) == 0) {
 				gecos[strcspn(gecos, ",")] = '\0';
 				if (*gecos == '\0') {
@@ -301,7 +302,7 @@ hostd_auth_login(struct hostd_auth *au, const char *user,
 	if (locked)
 		log_info("login of %s from %s refused: locked", safe, peer);
 	else {
-		r = hostd_auth_record(au, user, 1);
+		r = account_record(au, user, 1);
 		r->ar_last = now;
 		r->ar_failures++;
 		log_info("login of %s from %s failed (%u in a row)", safe,
@@ -321,7 +322,7 @@ hostd_auth_login(struct hostd_auth *au, const char *user,
 }
 
 char **
-hostd_auth_groups(struct hostd_auth *au, const char *user)
+account_groups(struct account *au, const char *user)
 {
 	FILE	*f;
 	char	**groups, *gid = NULL, *line, *name, *members, *gidf, *m;
@@ -330,7 +331,7 @@ hostd_auth_groups(struct hostd_auth *au, const char *user)
 	int	 member;
 
 	if (*user == '\0' || strchr(user, ':') != NULL ||
-	    hostd_auth_lookup(au, "passwd", user, 3, &gid) != 0) {
+	    account_lookup(au, "passwd", user, 3, &gid) != 0) {
 		if (errno == 0)
 			errno = ENOENT;
 		return (NULL);
@@ -343,16 +344,16 @@ hostd_auth_groups(struct hostd_auth *au, const char *user)
 		free(gid);
 		return (groups);
 	}
-	line = xmalloc(HOSTD_AUTH_LINE_MAX);
-	while (fgets(line, HOSTD_AUTH_LINE_MAX, f) != NULL) {
+	line = xmalloc(ACCOUNT_LINE_MAX);
+	while (fgets(line, ACCOUNT_LINE_MAX, f) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';
-		if (hostd_auth_field(line, ":", 0, &name) != 0)
+		if (account_field(line, ":", 0, &name) != 0)
 			continue;
-		if (hostd_auth_field(line, ":", 2, &gidf) != 0) {
+		if (account_field(line, ":", 2, &gidf) != 0) {
 			free(name);
 			continue;
 		}
-		if (hostd_auth_field(line, ":", 3, &members) != 0)
+		if (account_field(line, ":", 3, &members) != 0)
 			members = xstrdup("");
 		member = strcmp(gidf, gid) == 0;
 		for (m = strtok_r(members, ",", &save); m != NULL && !member;
@@ -375,7 +376,7 @@ hostd_auth_groups(struct hostd_auth *au, const char *user)
 }
 
 void
-hostd_auth_groups_free(char **groups)
+account_groups_free(char **groups)
 {
 	size_t	i;
 
@@ -387,7 +388,7 @@ hostd_auth_groups_free(char **groups)
 }
 
 int
-hostd_auth_exists(struct hostd_auth *au, const char *name, int group)
+account_exists(struct account *au, const char *name, int group)
 {
 	char	*out = NULL;
 	int	 rc;
@@ -395,7 +396,7 @@ hostd_auth_exists(struct hostd_auth *au, const char *name, int group)
 	if (*name == '\0' || strchr(name, ':') != NULL ||
 	    strchr(name, '\n') != NULL)
 		return (0);
-	rc = hostd_auth_lookup(au, group ? "group" : "passwd", name, 0,
+	rc = account_lookup(au, group ? "group" : "passwd", name, 0,
 	    &out) == 0;
 	free(out);
 	return (rc);
