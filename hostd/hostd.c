@@ -294,6 +294,13 @@ hostd_check(struct hostd *h, char **cause)
 }
 
 int
+hostd_init(struct hostd *h, char **cause)
+{
+	hostd_paths(h);
+	return (hostd_firstboot(h, cause));
+}
+
+int
 hostd_open(struct hostd *h, char **cause)
 {
 	char	*msg = NULL;

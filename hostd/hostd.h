@@ -73,6 +73,7 @@ struct hostd {
 	struct hostd_conf	 h_conf;
 	struct cfg		*h_cfg;		/* hostd.conf as loaded, owned */
 	int			 h_port_arg;	/* -p, or -1 */
+	int			 h_init_only;	/* -I: create files, exit */
 	int			 h_http_port_arg; /* -P, or -1 */
 	char			*h_hostname;	/* for the certificate, owned */
 	char			*h_certpath;	/* etc/vireo/ssl/rui.crt */
@@ -117,6 +118,8 @@ extern const char	hostd_firstboot_welcome[];
  * errno and *cause.
  */
 int		 hostd_firstboot(struct hostd *, char **cause);
+/* hostd -I: hostd_firstboot under --root without starting the daemon. */
+int		 hostd_init(struct hostd *, char **cause);
 
 /* http.c -------------------------------------------------------------- */
 

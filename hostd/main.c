@@ -29,8 +29,8 @@ static __dead void hostd_main_fail(struct daemon *, struct hostd *, char *);
 
 static const struct daemon_spec hostd_main_spec = {
 	.ds_name = "hostd",
-	.ds_usage = "[-p port] [-P port]",
-	.ds_optstring = "p:P:",
+	.ds_usage = "[-I] [-p port] [-P port]",
+	.ds_optstring = "Ip:P:",
 	.ds_option = hostd_main_option,
 	.ds_config = hostd_main_config,
 	.ds_shutdown = hostd_main_shutdown,
@@ -70,6 +70,9 @@ hostd_main_option(struct daemon *d, int ch, const char *arg, char **cause)
 	struct hostd	*h = d->d_arg;
 
 	switch (ch) {
+	case 'I':
+		h->h_init_only = 1;
+		return (0);
 	case 'p':
 		return (hostd_main_port(arg, &h->h_port_arg, cause));
 	case 'P':
@@ -114,6 +117,16 @@ main(int argc, char **argv)
 		hostd_free(h);
 		daemon_free(d);
 		exit(status);
+	}
+	if (h->h_init_only) {
+		/* Package installation: the fresh host's files, no daemon. */
+		if (hostd_init(h, &cause) == -1) {
+			fprintf(stderr, "hostd: %s\n", cause);
+			exit(1);
+		}
+		hostd_free(h);
+		daemon_free(d);
+		exit(0);
 	}
 	if (daemon_open(d, &cause) == -1)
 		fatalx("%s", cause);
