@@ -252,6 +252,9 @@ static void	hostd_authz_escape(struct evbuffer *, const char *);
 static int	hostd_authz_perm_applies(const struct hostd_authz_perm *,
 		    const struct hostd_mo *, int);
 static int	hostd_authz_in(char *const *, const char *);
+static int	hostd_authz_ancestor_view(struct hostd_authz *,
+		    struct hostd_inventory *, struct hostd_mo *, const char *,
+		    char *const *);
 
 static int
 hostd_authz_cmp(const void *a, const void *b)
@@ -988,6 +991,45 @@ hostd_authz_check(struct hostd_authz *az, struct hostd_inventory *inv,
 		if (hostd_authz_role_has(hostd_authz_role(az, roles[i]),
 		    priv))
 			return (1);
+	}
+	/* An explicit NoAccess hides the object even from walks. */
+	for (i = 0; i < n; i++) {
+		if (roles[i] == HOSTD_AUTHZ_NOACCESS)
+			return (0);
+	}
+	if (strcmp(priv, "System.View") == 0 && mo != NULL && inv != NULL)
+		return (hostd_authz_ancestor_view(az, inv, mo, user, groups));
+	return (0);
+}
+
+/*
+ * ESX gives System.View on every ancestor of an entity where the user
+ * (or one of its groups) holds a permission with that privilege, so that
+ * clients walking down from the root folder can reach the entity: 1 if a
+ * permission of user is on a descendant of mo.
+ */
+static int
+hostd_authz_ancestor_view(struct hostd_authz *az, struct hostd_inventory *inv,
+    struct hostd_mo *mo, const char *user, char *const *groups)
+{
+	const struct hostd_authz_perm	*pe;
+	struct hostd_mo			*e;
+	size_t				 i, depth;
+
+	for (i = 0; i < az->az_nperms; i++) {
+		pe = &az->az_perms[i];
+		if (pe->pe_group ? !hostd_authz_in(groups, pe->pe_principal) :
+		    strcmp(pe->pe_principal, user) != 0)
+			continue;
+		if (!hostd_authz_role_has(hostd_authz_role(az, pe->pe_role),
+		    "System.View"))
+			continue;
+		e = hostd_inventory_find(inv, pe->pe_type, pe->pe_id, NULL);
+		for (depth = 0; e != NULL && depth < 64; depth++) {
+			e = e->mo_parent;
+			if (e == mo)
+				return (1);
+		}
 	}
 	return (0);
 }

@@ -31,6 +31,8 @@
 #define HOSTD_EVENT_K_MSG	3	/* GeneralEvent: message */
 #define HOSTD_EVENT_K_LOGIN	4	/* UserLoginSessionEvent */
 #define HOSTD_EVENT_K_LOGOUT	5	/* UserLogoutSessionEvent */
+#define HOSTD_EVENT_K_EXTRA	6	/* fields given by the poster
+					   (account events) */
 
 struct hostd_event_type {
 	const char	*et_name;
@@ -51,6 +53,7 @@ static const struct hostd_event_type hostd_event_types[] = {
 	{ "VmBeingCreatedEvent", HOSTD_EVENT_K_VM },
 	{ "VmRegisteredEvent", HOSTD_EVENT_K_VM },
 	{ "VmRemovedEvent", HOSTD_EVENT_K_VM },
+	{ "VmReconfiguredEvent", HOSTD_EVENT_K_VM },
 	{ "VmGuestShutdownEvent", HOSTD_EVENT_K_VM },
 	{ "VmGuestRebootEvent", HOSTD_EVENT_K_VM },
 	{ "VmGuestStandbyEvent", HOSTD_EVENT_K_VM },
@@ -63,6 +66,11 @@ static const struct hostd_event_type hostd_event_types[] = {
 	{ "GeneralInfoEvent", HOSTD_EVENT_K_MSG },
 	{ "GeneralWarningEvent", HOSTD_EVENT_K_MSG },
 	{ "GeneralUserEvent", HOSTD_EVENT_K_MSG },
+	{ "GeneralVmErrorEvent", HOSTD_EVENT_K_MSG },
+	{ "AccountCreatedEvent", HOSTD_EVENT_K_EXTRA },
+	{ "AccountRemovedEvent", HOSTD_EVENT_K_EXTRA },
+	{ "AccountUpdatedEvent", HOSTD_EVENT_K_EXTRA },
+	{ "UserPasswordChanged", HOSTD_EVENT_K_EXTRA },
 	{ "UserLoginSessionEvent", HOSTD_EVENT_K_LOGIN },
 	{ "UserLogoutSessionEvent", HOSTD_EVENT_K_LOGOUT },
 	{ NULL, 0 }
@@ -82,6 +90,10 @@ static struct hostd_event *hostd_event_new(struct hostd_event_log *);
 static void	hostd_event_notify(struct hostd_soap *);
 static struct hostd_val *hostd_event_arg(const char *, const char *,
 		    const char *, const char *, const char *);
+static int32_t	hostd_event_vpost(struct hostd_soap *, const char *,
+		    struct hostd_mo *, struct hostd_val *, const char *,
+		    const char *, va_list)
+		    __attribute__((format(printf, 6, 0)));
 
 static const struct hostd_event_type *
 hostd_event_type(const char *name)
@@ -120,6 +132,7 @@ hostd_event_clear(struct hostd_event *ev)
 	free(ev->ev_agent);
 	free(ev->ev_locale);
 	free(ev->ev_session);
+	hostd_val_free(ev->ev_extra);
 	memset(ev, 0, sizeof *ev);
 }
 
@@ -173,27 +186,54 @@ int32_t
 hostd_event_post(struct hostd_soap *hs, const char *type,
     struct hostd_mo *vm, const char *user, const char *fmt, ...)
 {
+	va_list	ap;
+	int32_t	key;
+
+	va_start(ap, fmt);
+	key = hostd_event_vpost(hs, type, vm, NULL, user, fmt, ap);
+	va_end(ap);
+	return (key);
+}
+
+int32_t
+hostd_event_post_extra(struct hostd_soap *hs, const char *type,
+    struct hostd_val *extra, const char *user, const char *fmt, ...)
+{
+	va_list	ap;
+	int32_t	key;
+
+	va_start(ap, fmt);
+	key = hostd_event_vpost(hs, type, NULL, extra, user, fmt, ap);
+	va_end(ap);
+	return (key);
+}
+
+static int32_t
+hostd_event_vpost(struct hostd_soap *hs, const char *type,
+    struct hostd_mo *vm, struct hostd_val *extra, const char *user,
+    const char *fmt, va_list ap)
+{
 	const struct hostd_event_type	*t;
 	struct hostd_event		*ev;
 	struct hostd_val		*name;
-	va_list				 ap;
 	int				 invalid;
 
 	if ((t = hostd_event_type(type)) == NULL ||
 	    t->et_kind == HOSTD_EVENT_K_LOGIN ||
-	    t->et_kind == HOSTD_EVENT_K_LOGOUT) {
+	    t->et_kind == HOSTD_EVENT_K_LOGOUT ||
+	    (t->et_kind == HOSTD_EVENT_K_EXTRA) != (extra != NULL)) {
 		log_warnx("event: unknown event type %s",
 		    type != NULL ? type : "(null)");
+		hostd_val_free(extra);
 		errno = EINVAL;
 		return (-1);
 	}
 	ev = hostd_event_new(hostd_soap_events(hs));
 	ev->ev_type = t->et_name;
 	ev->ev_user = xstrdup(user != NULL ? user : "");
-	va_start(ap, fmt);
+	ev->ev_extra = extra;
 	if (vasprintf(&ev->ev_msg, fmt, ap) == -1)
 		fatalx("event: vasprintf");
-	va_end(ap);
 	if (vm != NULL) {
 		ev->ev_vm = xstrdup(vm->mo_id);
 		name = hostd_inventory_get(hostd_soap_inventory(hs), hs, vm,
@@ -291,6 +331,7 @@ hostd_event_to_val(const struct hostd_event *ev)
 	const struct hostd_event_type	*t;
 	struct hostd_val		*v;
 	char				 host[256];
+	size_t				 i;
 
 	t = hostd_event_type(ev->ev_type);
 	v = hostd_val_object(ev->ev_type);
@@ -322,6 +363,12 @@ hostd_event_to_val(const struct hostd_event *ev)
 		break;
 	case HOSTD_EVENT_K_MSG:
 		hostd_val_add_str(v, "message", ev->ev_msg);
+		break;
+	case HOSTD_EVENT_K_EXTRA:
+		for (i = 0; ev->ev_extra != NULL &&
+		    i < ev->ev_extra->v_nfields; i++)
+			hostd_val_add(v, ev->ev_extra->v_fields[i].vf_name,
+			    hostd_val_copy(ev->ev_extra->v_fields[i].vf_val));
 		break;
 	case HOSTD_EVENT_K_LOGIN:
 		hostd_val_add_str(v, "ipAddress", ev->ev_ip);

@@ -30,11 +30,15 @@ struct hostd_fault_type {
 static const struct hostd_fault_type hostd_fault_types[] = {
 	{ "AlreadyExists",
 	  "The specified key, name, or identifier already exists." },
+	{ "CannotDeleteFile", "Cannot delete file" },
 	{ "DuplicateName", "The name already exists." },
 	{ "FileAlreadyExists", "Cannot complete the operation because the "
 	  "file or folder already exists" },
+	{ "FileFault", "Error caused by file" },
 	{ "FileNotFound", "File was not found" },
 	{ "InvalidArgument", "A specified parameter was not correct: " },
+	{ "InvalidBundle", "The provided bundle is not valid." },
+	{ "InvalidDatastore", "Invalid datastore." },
 	{ "InvalidDatastorePath", "Invalid datastore path." },
 	{ "InvalidDeviceSpec", "Invalid configuration for device." },
 	{ "InvalidLogin", "Cannot complete login due to an incorrect user "
@@ -49,6 +53,8 @@ static const struct hostd_fault_type hostd_fault_types[] = {
 	{ "ManagedObjectNotFound", "The object has already been deleted or "
 	  "has not been completely created" },
 	{ "MethodNotFound", "" },
+	{ "NoDiskSpace", "There is not enough space on the file system "
+	  "for the selected operation." },
 	{ "NoPermission", "Permission to perform this operation was "
 	  "denied." },
 	{ "NotAuthenticated", "The session is not authenticated." },
@@ -58,6 +64,8 @@ static const struct hostd_fault_type hostd_fault_types[] = {
 	{ "NotSupported", "The operation is not supported on the object." },
 	{ "RemoveFailed", "The remove operation failed." },
 	{ "RequestCanceled", "The task was canceled by a user." },
+	{ "SnapshotFault", "An error occurred during the snapshot "
+	  "operation." },
 	{ "SystemError", "A general system error occurred: " },
 	{ "TaskInProgress", "The operation is not allowed in the current "
 	  "state." },

@@ -35,6 +35,7 @@ static int	hostd_conf_int(const struct cfg *, const char *, long long,
 		    long long, long long, long long *, const char *, char **);
 static char	*hostd_local_name(void);
 static void	hostd_paths(struct hostd *);
+static char	*hostd_state_dir(struct hostd *, const char *);
 
 struct hostd *
 hostd_create(struct daemon *d)
@@ -59,6 +60,8 @@ hostd_free(struct hostd *h)
 	 * SOAP: it answers or drops the calls it still holds, which
 	 * http.c owns until then. */
 	hostd_vmxlink_free(h->h_vmxlink);
+	/* The last copy of the state, for a clean shutdown. */
+	hostd_statesync_free(h->h_statesync);
 	if (h->h_soap != NULL)
 		hostd_soap_free(h->h_soap);
 	hostd_http_free(h->h_http);
@@ -69,6 +72,7 @@ hostd_free(struct hostd *h)
 	free(h->h_certpath);
 	free(h->h_keypath);
 	free(h->h_hostname);
+	free(h->h_state_arg);
 	cfg_free(h->h_cfg);
 	hostd_conf_clear(&h->h_conf);
 	free(h);
@@ -105,6 +109,8 @@ hostd_conf_defaults(struct hostd_conf *hc)
 	hc->hc_max_body = HOSTD_MAX_BODY;
 	hc->hc_max_headers = HOSTD_MAX_HEADERS;
 	hc->hc_vmx_path = xstrdup(VIREO_LIBEXECDIR "/vmx");
+	hc->hc_state_dir = NULL;
+	hc->hc_state_interval = HOSTD_STATESYNC_INTERVAL;
 }
 
 static void
@@ -114,6 +120,7 @@ hostd_conf_clear(struct hostd_conf *hc)
 	free(hc->hc_ds_name);
 	free(hc->hc_ds_path);
 	free(hc->hc_vmx_path);
+	free(hc->hc_state_dir);
 	memset(hc, 0, sizeof *hc);
 }
 
@@ -225,6 +232,26 @@ hostd_config(struct hostd *h, const char *path, char **cause)
 		free(hc.hc_vmx_path);
 		hc.hc_vmx_path = xstrdup(v);
 	}
+	if ((v = cfg_get(cfg, "state.dir")) != NULL && *v != '\0') {
+		if ((hc.hc_state_dir = hostd_state_dir(h, v)) == NULL) {
+			xasprintf(cause, "%s: state.dir: \"%.32s\" is not a "
+			    "directory path", path, v);
+			goto fail;
+		}
+	}
+	if (hostd_conf_int(cfg, "state.interval", 1, 86400,
+	    HOSTD_STATESYNC_INTERVAL, &n, path, cause) == -1)
+		goto fail;
+	hc.hc_state_interval = (unsigned int)n;
+	if (h->h_state_arg != NULL) {
+		free(hc.hc_state_dir);
+		if ((hc.hc_state_dir = hostd_state_dir(h,
+		    h->h_state_arg)) == NULL) {
+			xasprintf(cause, "-s: \"%.32s\" is not a directory "
+			    "path", h->h_state_arg);
+			goto fail;
+		}
+	}
 	if (hostd_conf_int(cfg, "http.maxConnections", 1, 65536,
 	    HOSTD_MAX_CONNS, &n, path, cause) == -1)
 		goto fail;
@@ -249,6 +276,50 @@ fail:
 	hostd_conf_clear(&hc);
 	cfg_free(cfg);
 	return (-1);
+}
+
+/*
+ * The persistent state directory v: absolute as given, else under
+ * --root; no ".." component.  NULL if unfit.
+ */
+static char *
+hostd_state_dir(struct hostd *h, const char *v)
+{
+	char	*path;
+
+	if (!hostd_ds_path_ok(v))
+		return (NULL);
+	if (*v == '/')
+		return (xstrdup(v));
+	xasprintf(&path, "%s/%s", strcmp(h->h_daemon->d_root, "/") == 0 ?
+	    "" : h->h_daemon->d_root, v);
+	return (path);
+}
+
+int
+hostd_state_restore(struct hostd *h, const char *conf, char **cause)
+{
+	struct cfg	*cfg;
+	const char	*v;
+	char		*dir = NULL, *msg = NULL;
+	int		 n;
+
+	if (h->h_state_arg != NULL)
+		dir = hostd_state_dir(h, h->h_state_arg);
+	else if ((cfg = cfg_load(conf, &msg)) != NULL) {
+		if ((v = cfg_get(cfg, "state.dir")) != NULL && *v != '\0')
+			dir = hostd_state_dir(h, v);
+		cfg_free(cfg);
+	}
+	/* A bad or missing file is hostd_config's to report. */
+	free(msg);
+	if (dir == NULL)
+		return (0);
+	n = hostd_statesync_restore(h->h_daemon->d_root, dir, cause);
+	if (n > 0)
+		log_info("state: %d file(s) taken from %s", n, dir);
+	free(dir);
+	return (n < 0 ? -1 : 0);
 }
 
 /* Paths every phase uses; idempotent. */
@@ -341,6 +412,12 @@ hostd_start(struct hostd *h, struct event_base *base, char **cause)
 	if ((h->h_vmxlink = hostd_vmxlink_create(base, h->h_soap,
 	    h->h_daemon->d_root, h->h_conf.hc_vmx_path, cause)) == NULL)
 		return (-1);
+	if (h->h_conf.hc_state_dir != NULL)
+		h->h_statesync = hostd_statesync_create(base,
+		    h->h_daemon->d_root, h->h_conf.hc_state_dir,
+		    h->h_conf.hc_state_interval);
+	hostd_mo_hostfirmwaresystem_setup(hostd_soap_inventory(h->h_soap),
+	    h->h_statesync, hostd_restart, h);
 	if (hostd_http_start(h->h_http, base, cause) == -1)
 		return (-1);
 
@@ -352,6 +429,18 @@ hostd_start(struct hostd *h, struct event_base *base, char **cause)
 	log_info("ready: https port %d, SHA-1 thumbprint %s", port,
 	    h->h_thumbprint);
 	return (0);
+}
+
+void
+hostd_restart(void *arg)
+{
+	struct hostd	*h = arg;
+	struct timeval	 tv = { 0, 500000 };
+
+	log_info("restarting on the new configuration");
+	h->h_restart = 1;
+	if (h->h_base != NULL)
+		event_base_loopexit(h->h_base, &tv);
 }
 
 void

@@ -55,6 +55,9 @@ struct hostd_conf {
 	size_t		 hc_max_body;		/* http.maxBodySize, bytes */
 	size_t		 hc_max_headers;	/* http.maxHeaderSize, bytes */
 	char		*hc_vmx_path;		/* vmx.path: the vmx program */
+	char		*hc_state_dir;		/* state.dir, absolute, or
+						 * NULL: no persistent copy */
+	unsigned int	 hc_state_interval;	/* state.interval, s */
 };
 
 struct cfg;
@@ -83,6 +86,11 @@ struct hostd {
 	struct hostd_http	*h_http;	/* http.c, owned */
 	struct hostd_soap	*h_soap;	/* hostd_soap_create, owned */
 	struct hostd_vmxlink	*h_vmxlink;	/* vmxlink.c, owned */
+	struct hostd_dsfile	*h_dsfile;	/* dsfile.c, owned */
+	char			*h_state_arg;	/* -s, or NULL */
+	struct hostd_statesync	*h_statesync;	/* statesync.c, or NULL */
+	int			 h_restart;	/* exec again after the loop
+						 * (restore, factory reset) */
 };
 
 struct hostd	*hostd_create(struct daemon *);
@@ -98,6 +106,16 @@ int		 hostd_open(struct hostd *, char **cause);
 int		 hostd_start(struct hostd *, struct event_base *, char **cause);
 /* SIGTERM/SIGINT: stop accepting and leave the event loop. */
 void		 hostd_shutdown(struct hostd *);
+/* Leave the loop shortly (answers in flight still go out) with
+ * h_restart set: main.c then runs hostd again on the same arguments. */
+void		 hostd_restart(void *h);
+/*
+ * Before the configuration is read: take the state files missing under
+ * --root from the persistent copy (-s, else state.dir of the root's
+ * hostd.conf, if it has one).  0, or -1 with *cause.
+ */
+int		 hostd_state_restore(struct hostd *, const char *conf,
+		     char **cause);
 /* Parse a datastore path from the configuration: relative to --root,
  * no ".." component.  1 if acceptable. */
 int		 hostd_ds_path_ok(const char *);
@@ -174,17 +192,6 @@ int		 hostd_http_port(const struct hostd_http *, int kind);
 void		 hostd_http_stop(struct hostd_http *);
 /* Close everything, unlink the socket; calls still pending are gone. */
 void		 hostd_http_free(struct hostd_http *);
-
-/* folder.c ------------------------------------------------------------ */
-
-/*
- * GET /folder/<path>?dcPath=&dsName= (path without the "/folder/"
- * prefix, still URL-encoded; query may be NULL), for the session of the
- * Cookie header cookie: the file appended to out.  The HTTP status (200,
- * 400, 401, 404, 500) with *reason set.
- */
-int	hostd_folder_get(struct hostd *, const char *path, const char *query,
-	    const char *cookie, struct evbuffer *out, const char **reason);
 
 /* soap.c -------------------------------------------------------------- */
 
@@ -927,6 +934,7 @@ struct hostd_task {
 	struct timespec		 t_queued, t_started, t_completed;
 	time_t			 t_done;	/* monotonic, when finished */
 	int32_t			 t_chain;	/* eventChainId */
+	int32_t			 t_progress;	/* 0-100 while running */
 };
 
 /* Register ha-taskmgr (with the retention timer on the inventory's
@@ -946,6 +954,9 @@ void		 hostd_task_succeed(struct hostd_inventory *, const char *id,
 		    struct hostd_val *result);
 void		 hostd_task_fail(struct hostd_inventory *, const char *id,
 		    struct hostd_fault *f);
+/* Report progress pct (0-100) of a running task; notifies on change. */
+void		 hostd_task_progress(struct hostd_inventory *,
+		    const char *id, int pct);
 /* The task's TaskInfo, a new value. */
 struct hostd_val *hostd_task_info(const struct hostd_task *);
 /* Remove finished tasks older than HOSTD_TASK_KEEP; how many went. */
@@ -985,6 +996,11 @@ struct hostd_mo_virtualmachine {
 	time_t			 vm_suspendtime;
 	struct timespec		 vm_modified;
 	struct hostd_vmxlink	*vm_vl;		/* borrowed */
+	struct cfg		*vm_cfg;	/* the .vmx as last read */
+	struct hostd_val	*vm_devices;	/* config.hardware.device */
+	int			 vm_devpower;	/* vm_power it was built at */
+	int			 vm_snapbusy;	/* a snapshot operation runs
+						   (mo-virtualmachinesnapshot.c) */
 };
 
 extern const struct hostd_inventory_prop hostd_mo_virtualmachine_props[];
@@ -1076,6 +1092,8 @@ struct hostd_event {
 	char			*ev_session;	/* UserSession key, or NULL */
 	int64_t			 ev_calls;	/* logout: callCount */
 	struct timespec		 ev_login;	/* logout: loginTime */
+	struct hostd_val	*ev_extra;	/* owned, or NULL: the fields
+						 * of account events */
 };
 
 struct hostd_event_log;
@@ -1096,6 +1114,16 @@ struct hostd_event_log	*hostd_soap_events(struct hostd_soap *);
  */
 int32_t			 hostd_event_post(struct hostd_soap *,
 			    const char *type, struct hostd_mo *vm,
+			    const char *user, const char *fmt, ...)
+			    __attribute__((format(printf, 5, 6)));
+/*
+ * An event whose type-specific fields are those of object extra (taken,
+ * written after Event's fields): AccountCreatedEvent (spec, group),
+ * AccountRemovedEvent (account, group), AccountUpdatedEvent (spec, group,
+ * prevDescription), UserPasswordChanged (userLogin).  As hostd_event_post.
+ */
+int32_t			 hostd_event_post_extra(struct hostd_soap *,
+			    const char *type, struct hostd_val *extra,
 			    const char *user, const char *fmt, ...)
 			    __attribute__((format(printf, 5, 6)));
 /* UserLoginSessionEvent / UserLogoutSessionEvent for s. */
@@ -1260,5 +1288,358 @@ struct hostd_val	*hostd_mo_authorizationmanager_effective(
 			    const struct hostd_inventory_ctx *);
 struct hostd_val	*hostd_mo_authorizationmanager_entity_perms(
 			    const struct hostd_inventory_ctx *);
+
+/* vmstats.c (performance and statistics) ---------------------------- */
+
+struct hostd_vmstats;
+
+/* The per-VM CPU samples of quickStats; never NULL. */
+struct hostd_vmstats	*hostd_vmstats_create(void);
+void			 hostd_vmstats_free(struct hostd_vmstats *);
+/* The table of hs (soap.c). */
+struct hostd_vmstats	*hostd_soap_vmstats(struct hostd_soap *);
+/*
+ * A new VirtualMachineQuickStats for vm, from its vmx process (zeros
+ * while it is not powered on).  c->ic_soap may be NULL (no CPU rate).
+ */
+struct hostd_val	*hostd_vmstats_quick(const struct hostd_inventory_ctx *,
+			    const struct hostd_mo_virtualmachine *);
+/* The pid of VM id's vmx (the linked peer, else our child), or -1. */
+pid_t			 hostd_vmxlink_pid(struct hostd_vmxlink *,
+			    const char *id);
+
+/* dspath.c, dsfile.c, mo-filemanager.c, mo-virtualdiskmanager.c,
+ * mo-hostdatastorebrowser.c (datastore files) ----------------------- */
+
+/*
+ * Datastore paths "[ds] dir/file" (vi-api.md section 7.2).
+ * hostd_dspath_rel_ok: 1 if rel is "" or a relative path with no empty,
+ * "." or ".." component, no backslash and no control byte.
+ * hostd_dspath_parse: split s into the datastore name and the relative
+ * path (trailing slashes dropped), both new strings; 0, or -1 with errno
+ * EINVAL (malformed: fault InvalidDatastorePath).
+ * hostd_dspath_datastore: the Datastore object named name, or NULL.
+ * hostd_dspath_join: ds_path "/" rel, a new string.
+ * hostd_dspath_resolve: the absolute path of dspath inside its datastore
+ * (a new string), *ds its Datastore and *rel (new, may be NULL) the
+ * relative path; NULL with errno EINVAL (malformed), ENXIO (no such
+ * datastore) or ELOOP (a component is a symbolic link).  The last
+ * component need not exist.
+ * hostd_dspath_open: open rel under the datastore walking with
+ * openat(O_NOFOLLOW) (no link anywhere, no TOCTOU); -1 with errno.
+ * hostd_dspath_fault: the ESX fault for errno error on dspath
+ * (FileNotFound, FileAlreadyExists, InvalidDatastorePath,
+ * InvalidDatastore, CannotDeleteFile when deleting, FileFault, NoDiskSpace).
+ */
+struct hostd_mo_datastore;
+int			 hostd_dspath_rel_ok(const char *rel);
+int			 hostd_dspath_parse(const char *s, char **ds,
+			    char **rel);
+struct hostd_mo		*hostd_dspath_datastore(struct hostd_inventory *,
+			    const char *name);
+char			*hostd_dspath_join(const struct hostd_mo_datastore *,
+			    const char *rel);
+char			*hostd_dspath_resolve(struct hostd_inventory *,
+			    const char *dspath, struct hostd_mo **ds,
+			    char **rel);
+int			 hostd_dspath_open(const struct hostd_mo_datastore *,
+			    const char *rel, int flags, unsigned int mode);
+struct hostd_fault	*hostd_dspath_fault(int error, const char *dspath,
+			    int deleting);
+/*
+ * For a SOAP handler: resolve dspath and check that the caller holds priv
+ * (NULL: none) on its datastore.  The absolute path (new), *ds and *rel
+ * (new, may be NULL) as hostd_dspath_resolve, or NULL with req->r_fault
+ * set (InvalidArgument, InvalidDatastorePath, InvalidDatastore,
+ * NoPermission).
+ */
+struct hostd_soap_req;
+char			*hostd_dspath_req(struct hostd_soap_req *,
+			    const char *dspath, const char *priv,
+			    struct hostd_mo **ds, char **rel);
+
+/*
+ * /folder and /host (dsfile.c).  hostd_dsfile_wrap puts the upload filter
+ * on a new connection's bufferevent (TLS or Unix listener) and returns
+ * the bufferevent evhttp must use; hostd_dsfile_handle answers a request
+ * whose path is /folder, /folder/..., /host or /host/... (possibly later:
+ * uploads and downloads are streamed) and returns the HTTP status;
+ * hostd_dsfile_free drops the connection registry (hostd_http_free).
+ */
+/*
+ * Long datastore work (dsjob.c): start task (queued) and run step(arg)
+ * once per loop turn until it returns 0 (done; *result, may stay NULL,
+ * is the task's result) or -1 (*fault, the task's error); 1 means more,
+ * with *pct the progress so far.  freefn(arg) runs once at the end.
+ */
+void			 hostd_dsjob_start(struct hostd_inventory *,
+			    const char *task,
+			    int (*step)(void *, int *, struct hostd_fault **,
+			    struct hostd_val **), void (*freefn)(void *),
+			    void *arg);
+/* The method tables and properties of the three managers. */
+extern const struct hostd_soap_method hostd_mo_filemanager_methods[];
+extern const struct hostd_soap_method hostd_mo_virtualdiskmanager_methods[];
+extern const struct hostd_soap_method hostd_mo_hostdatastorebrowser_methods[];
+extern const struct hostd_inventory_prop hostd_mo_hostdatastorebrowser_props[];
+/* HostSystem.datastoreBrowser and Datastore.browser: the one browser. */
+struct hostd_val	*hostd_mo_hostdatastorebrowser_ref(
+			    const struct hostd_inventory_ctx *);
+#define HOSTD_MO_FILEMANAGER	"ha-nfc-file-manager"
+#define HOSTD_MO_VDISKMANAGER	"ha-vdiskmanager"
+#define HOSTD_MO_DSBROWSER	"ha-host-datastorebrowser"
+
+struct bufferevent;
+struct evhttp_request;
+struct bufferevent	*hostd_dsfile_wrap(struct hostd *, struct bufferevent *);
+int			 hostd_dsfile_handle(struct hostd *,
+			    struct evhttp_request *, const char *peer);
+void			 hostd_dsfile_free(struct hostd *);
+
+/* mo-folder.c, vmconfig.c, VM provisioning (mo-virtualmachine.c) ------ */
+
+/* Folder methods: CreateVM_Task, RegisterVM_Task (vi-api.md §5.3, §5.4). */
+extern const struct hostd_soap_method hostd_mo_folder_methods[];
+
+/*
+ * What applying a VirtualMachineConfigSpec did to files: the disk files
+ * it created (removed by hostd_vmconfig_rollback when the change is
+ * abandoned) and those it destroys (deleted by hostd_vmconfig_finish,
+ * after the caller saved the new .vmx).
+ */
+struct hostd_vmconfig_change {
+	char	**vc_created;
+	size_t	  vc_ncreated;
+	char	**vc_doomed;
+	size_t	  vc_ndoomed;
+	int	  vc_devices;	/* the device list changed */
+	int	  vc_resized;	/* a disk grew */
+};
+
+/*
+ * Apply spec (a VirtualMachineConfigSpec) to cfg, the .vmx of vmpath held
+ * in memory: name, guestId, memoryMB, numCPUs, numCoresPerSocket,
+ * annotation, version, extraConfig (an empty value deletes the key) and
+ * deviceChange (controllers, disks, NICs, serial ports; add, remove,
+ * edit).  New disks are created at once and listed in chg.  0, or -1
+ * with *f (InvalidArgument, InvalidDeviceSpec, InvalidDatastorePath,
+ * FileAlreadyExists, ...); chg must then be rolled back.
+ */
+int	hostd_vmconfig_apply(struct hostd_inventory *, struct cfg *,
+	    const char *vmpath, const struct hostd_val *spec,
+	    struct hostd_vmconfig_change *chg, struct hostd_fault **f);
+void	hostd_vmconfig_rollback(struct hostd_vmconfig_change *);
+void	hostd_vmconfig_finish(struct hostd_vmconfig_change *);
+/* 1 if spec changes what ESX without hot-add refuses while powered on. */
+int	hostd_vmconfig_needs_off(const struct hostd_val *spec);
+/* The privileges spec needs on the VM (at most max); *space is set when
+ * it allocates datastore space.  Returns how many. */
+size_t	hostd_vmconfig_privs(const struct hostd_val *spec,
+	    const char **privs, size_t max, int *space);
+/*
+ * config.hardware.device of a .vmx (ESX's keys and fixed devices); on: the
+ * VM runs (connectable.connected); the disk and NIC counts are stored.
+ */
+struct hostd_val *hostd_vmconfig_devices(struct hostd_inventory *,
+	    const struct cfg *, const char *vmpath, int on, int *ndisks,
+	    int *nnics);
+/* "[ds] rel" for an absolute path inside a datastore (*ds set, may be
+ * NULL), else a copy of abs (*ds NULL). */
+char	*hostd_vmconfig_to_dspath(struct hostd_inventory *, const char *abs,
+	    struct hostd_mo **ds);
+/* A VM name as a file name (ESX's %xx escapes for '/', '%'...). */
+char	*hostd_vmconfig_filename(const char *name);
+/* A disk's files: the descriptor (or sparse file) and its extents. */
+int	hostd_vmconfig_disk_files(const char *path, char ***files,
+	    size_t *n);
+void	hostd_vmconfig_free_list(char **, size_t);
+
+/* The .vmx guestOS of a vim25 guestId ("otherGuest64"), or NULL. */
+const char *hostd_mo_virtualmachine_guest_vmx(const char *guestid);
+/*
+ * Register the VM whose .vmx is path (absolute) under ha-folder-vm with a
+ * new moid, and save inventory.xml.  The VM's object, or NULL with
+ * *cause.
+ */
+struct hostd_mo *hostd_mo_virtualmachine_register(struct hostd_inventory *,
+	    const char *path, char **cause);
+/* The VM registered with .vmx path, or NULL. */
+struct hostd_mo *hostd_mo_virtualmachine_by_path(struct hostd_inventory *,
+	    const char *path);
+/* The VM called name, or NULL. */
+struct hostd_mo *hostd_mo_virtualmachine_by_name(struct hostd_inventory *,
+	    const char *name);
+
+/* ---- Accounts, configuration backup, persistent state ---------------
+ * mo-hostlocalaccountmanager.c mo-userdirectory.c mo-hostfirmwaresystem.c
+ * backup.c statesync.c
+ */
+
+extern const struct hostd_soap_method hostd_mo_hostlocalaccountmanager_methods[];
+extern const struct hostd_inventory_prop hostd_mo_hostlocalaccountmanager_props[];
+extern const struct hostd_soap_method hostd_mo_userdirectory_methods[];
+extern const struct hostd_inventory_prop hostd_mo_userdirectory_props[];
+extern const struct hostd_soap_method hostd_mo_hostfirmwaresystem_methods[];
+extern const struct hostd_inventory_prop hostd_mo_hostfirmwaresystem_props[];
+
+#define HOSTD_MO_FIRMWARE	"ha-firmwareSystem"
+
+/* backup.c: the host's state files and the configuration bundle. */
+#define HOSTD_BACKUP_FORMAT	1		/* Manifest.txt "format" */
+#define HOSTD_BACKUP_FILE_MAX	(1024 * 1024)	/* bytes per state file */
+#define HOSTD_BACKUP_MAX	(8 * 1024 * 1024)	/* bytes per bundle */
+/* The state files, relative to --root, NULL-terminated. */
+extern const char *const hostd_backup_files[];
+/* Read a whole file of at most HOSTD_BACKUP_FILE_MAX bytes into *data
+ * (caller frees).  0, or -1 with errno (ENOENT: missing) and *cause. */
+int	hostd_backup_read_file(const char *path, char **data, size_t *len,
+	    char **cause);
+/* Mode a state file is written with (0600 for secrets, else 0644). */
+int	hostd_backup_mode(const char *relpath);
+/*
+ * The bundle (gzip'd ustar: Manifest.txt, then the state files that
+ * exist) of root's state for host, in *data (caller frees) and *len.  0,
+ * or -1 with *cause.
+ */
+int	hostd_backup_create(const char *root, const char *host, void **data,
+	    size_t *len, char **cause);
+/*
+ * Check the bundle (format, names, sizes, SHA-256 of every file, the
+ * host name unless force) and only then write its files under root,
+ * each atomically.  0, or -1 with errno EINVAL (bad bundle: nothing was
+ * written) or an I/O errno, and *cause.
+ */
+int	hostd_backup_restore(const char *root, const void *data, size_t len,
+	    const char *host, int force, char **cause);
+
+/* statesync.c: the persistent copy of the state files (state.dir). */
+#define HOSTD_STATESYNC_INTERVAL	60	/* s, state.interval default */
+struct hostd_statesync;
+/*
+ * Copy every state file missing under root from dir (start-up, before
+ * first boot fills the gaps).  The number copied, or -1 with *cause.
+ */
+int	hostd_statesync_restore(const char *root, const char *dir,
+	    char **cause);
+/* Copy root's state files that differ into dir every interval seconds
+ * (base may be NULL: only on request).  Never NULL. */
+struct hostd_statesync *hostd_statesync_create(struct event_base *,
+	    const char *root, const char *dir, unsigned int interval);
+/* Copy now.  0, or -1 with *cause. */
+int	hostd_statesync_now(struct hostd_statesync *, char **cause);
+/* Remove the copies in dir (factory reset).  0 or -1 with *cause. */
+int	hostd_statesync_clear(struct hostd_statesync *, char **cause);
+/* A last copy, then free.  Accepts NULL. */
+void	hostd_statesync_free(struct hostd_statesync *);
+
+/* mo-hostfirmwaresystem.c */
+/*
+ * Give ha-firmwareSystem what it acts with: the persistent copy (may be
+ * NULL) and restart(arg), which makes hostd start again on the restored
+ * or reset files once the answer has left.
+ */
+void	hostd_mo_hostfirmwaresystem_setup(struct hostd_inventory *,
+	    struct hostd_statesync *, void (*restart)(void *), void *arg);
+/*
+ * GET /downloads/<token>/<name> (path after "/downloads/") for the
+ * session of Cookie header cookie: the bundle appended to out.  PUT
+ * /tmp/configBundle.tgz: body kept for RestoreFirmwareConfiguration.
+ * The HTTP status with *reason.
+ */
+int	hostd_mo_hostfirmwaresystem_download(struct hostd_soap *,
+	    const char *path, const char *cookie, struct evbuffer *out,
+	    const char **reason);
+int	hostd_mo_hostfirmwaresystem_upload(struct hostd_soap *,
+	    const char *cookie, struct evbuffer *in, const char **reason);
+
+/* snapshot.c, mo-virtualmachinesnapshot.c (snapshots) ----------------- */
+
+/*
+ * vmxlink.c: operations without a task of their own, for snapshots: power
+ * off (HOSTD_VMXLINK_OFF) or switch the disks named by units ("scsi0:0")
+ * to the new deltas paths (HOSTD_VMXLINK_SNAPSHOT, MSG_VMX_SNAPSHOT_REQ).
+ * done(arg, error) runs once when it is over (error NULL) or failed.
+ * 0, or -1 with *cause (nothing started, done not called).
+ */
+#define HOSTD_VMXLINK_SNAPSHOT	7
+int	hostd_vmxlink_request(struct hostd_vmxlink *, const char *id, int op,
+	    const char *const *units, const char *const *paths, size_t n,
+	    void (*done)(void *, const char *), void *arg, char **cause);
+
+/* One disk of a snapshot, as the .vmsd has it. */
+struct hostd_snapshot_disk {
+	char		*sd_node;	/* "scsi0:0" */
+	char		*sd_file;	/* its image then (relative to the
+					   VM's directory, or absolute) */
+};
+
+/* One snapshot (snapshotN.* of the .vmsd). */
+struct hostd_snapshot {
+	uint32_t		 sn_uid;	/* VirtualMachineSnapshotTree.id */
+	uint32_t		 sn_parent;	/* uid, 0 for a root */
+	char			*sn_name;
+	char			*sn_desc;
+	char			*sn_vmsn;	/* the .vmx at the time, or NULL */
+	struct timespec		 sn_time;	/* createTimeHigh/Low */
+	int			 sn_memory;	/* type 1: with memory */
+	int			 sn_quiesced;
+	struct hostd_snapshot_disk *sn_disks;
+	size_t			 sn_ndisks;
+};
+
+/* A .vmsd. */
+struct hostd_snapshot_db {
+	char			*db_path;
+	uint32_t		 db_lastuid;
+	uint32_t		 db_current;	/* uid, 0: none */
+	struct hostd_snapshot	*db_snaps;
+	size_t			 db_n;
+};
+
+/*
+ * Read the .vmsd of the VM whose .vmx is vmx (none: no snapshots).  0, or
+ * -1 with *cause (may be NULL).  hostd_snapshot_clear frees.
+ */
+int	hostd_snapshot_load(const char *vmx, struct hostd_snapshot_db *,
+	    char **cause);
+int	hostd_snapshot_save(const struct hostd_snapshot_db *, char **cause);
+void	hostd_snapshot_clear(struct hostd_snapshot_db *);
+struct hostd_snapshot *hostd_snapshot_find(struct hostd_snapshot_db *,
+	    uint32_t uid);
+/*
+ * The operations on the files of a VM that vmx does not run (see
+ * snapshot.c for the order that keeps a crash harmless).  0, or -1 with
+ * errno (ENOENT: no such snapshot) and *cause.  Safe on any thread.
+ */
+int	hostd_snapshot_create(const char *vmx, const char *name,
+	    const char *desc, int quiesced, uint32_t *uid, char **cause);
+int	hostd_snapshot_revert(const char *vmx, uint32_t uid, char **cause);
+/* uid 0: every snapshot; children: the snapshot's subtree too. */
+int	hostd_snapshot_remove(const char *vmx, uint32_t uid, int children,
+	    char **cause);
+int	hostd_snapshot_rename(const char *vmx, uint32_t uid,
+	    const char *name, const char *desc, char **cause);
+/*
+ * Live snapshot: the units and the names of their new deltas (arrays of
+ * *n, caller frees), for vmx; then, once vmx answered (ok), record the
+ * snapshot, pointing the .vmx at the deltas vmx took into use.
+ */
+int	hostd_snapshot_live_plan(const char *vmx, char ***units,
+	    char ***paths, size_t *n, char **cause);
+int	hostd_snapshot_live_done(const char *vmx, char *const *units,
+	    char *const *paths, size_t n, int ok, const char *name,
+	    const char *desc, int quiesced, uint32_t *uid, char **cause);
+
+extern const struct hostd_inventory_prop hostd_mo_virtualmachinesnapshot_props[];
+extern const struct hostd_soap_method hostd_mo_virtualmachinesnapshot_methods[];
+/* Register the VirtualMachineSnapshot objects of a VM from its .vmsd
+ * (and drop those that are gone), and notify its snapshot properties. */
+void	hostd_mo_virtualmachinesnapshot_sync(struct hostd_inventory *,
+	    struct hostd_mo *vm);
+/* VirtualMachine.snapshot (unset without snapshots), .rootSnapshot. */
+struct hostd_val *hostd_mo_virtualmachinesnapshot_vm_info(
+	    const struct hostd_inventory_ctx *);
+struct hostd_val *hostd_mo_virtualmachinesnapshot_vm_roots(
+	    const struct hostd_inventory_ctx *);
 
 #endif

@@ -55,12 +55,15 @@
 #include "daemon.h"
 #include "hostd.h"
 #include "log.h"
+#include "tcplisten.h"
 #include "tls.h"
 #include "usock.h"
 #include "xmalloc.h"
 
 #define HOSTD_HTTP_PATH_LOG	120	/* bytes of a path in the log */
 #define HOSTD_HTTP_PEER_MAX	80
+#define HOSTD_HTTP_LOGBUF	(64 * 1024)	/* request log buffer */
+#define HOSTD_HTTP_LOGFLUSH_MS	100	/* its longest wait */
 
 /* vi-api.md §1.3: what a real ESXi 6.7u3 host advertises. */
 static const char hostd_http_versions[] =
@@ -154,6 +157,7 @@ struct hostd_http {
 	char			*hh_sockpath;	/* ours to unlink, or NULL */
 	struct hostd_http_listener hh_l[HOSTD_HTTP_NLISTENERS];
 	struct hostd_calls	 hh_calls;
+	struct event		*hh_logflush;	/* writes the request log */
 };
 
 static int	hostd_http_tcp_socket(const char *, int, int *, char **);
@@ -162,14 +166,17 @@ static int	hostd_http_setup(struct hostd_http *,
 		    char **);
 static struct bufferevent *hostd_http_tls_bevcb(struct event_base *,
 		    void *);
+static struct bufferevent *hostd_http_unix_bevcb(struct event_base *,
+		    void *);
 static void	hostd_http_ssl_free_cb(void *, void *, CRYPTO_EX_DATA *, int,
 		    long, void *);
 static void	hostd_http_pause(struct hostd_http *, int);
+static void	hostd_http_logflush_cb(evutil_socket_t, short, void *);
 static void	hostd_http_request_cb(struct evhttp_request *, void *);
-static void	hostd_http_folder(struct hostd_http_listener *,
-		    struct evhttp_request *, struct hostd_http_rlog *,
-		    const char *, const struct evhttp_uri *);
 static void	hostd_http_redirect(struct hostd_http_listener *,
+		    struct evhttp_request *, struct hostd_http_rlog *,
+		    const char *);
+static void	hostd_http_firmware(struct hostd_http_listener *,
 		    struct evhttp_request *, struct hostd_http_rlog *,
 		    const char *);
 static void	hostd_http_call(struct hostd_http_listener *,
@@ -211,87 +218,12 @@ hostd_http_create(struct hostd *h)
 	return (hh);
 }
 
-/*
- * A listening TCP socket on address (NULL: every interface, IPv6 and
- * IPv4 when the host has IPv6) and port (0: any); the bound port in
- * *bound.
- */
+/* A listening TCP socket (lib/tcplisten.c, shared with cimom). */
 static int
 hostd_http_tcp_socket(const char *address, int port, int *bound,
     char **cause)
 {
-	struct addrinfo		 hints, *res = NULL;
-	struct sockaddr_storage	 ss;
-	struct sockaddr_in6	*sin6;
-	socklen_t		 sslen;
-	char			 portstr[16];
-	int			 fd = -1, on = 1, off = 0, rc, saved;
-
-	memset(&ss, 0, sizeof ss);
-	if (address == NULL) {
-		sin6 = (struct sockaddr_in6 *)&ss;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = in6addr_any;
-		sin6->sin6_port = htons((uint16_t)port);
-		sslen = sizeof *sin6;
-		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC |
-		    SOCK_NONBLOCK, 0);
-		if (fd != -1) {
-			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
-			    sizeof off);
-		} else {
-			/* No IPv6 here: IPv4 only. */
-			struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
-
-			memset(&ss, 0, sizeof ss);
-			sin->sin_family = AF_INET;
-			sin->sin_addr.s_addr = htonl(INADDR_ANY);
-			sin->sin_port = htons((uint16_t)port);
-			sslen = sizeof *sin;
-		}
-	} else {
-		memset(&hints, 0, sizeof hints);
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
-		xsnprintf(portstr, sizeof portstr, "%d", port);
-		if ((rc = getaddrinfo(address, portstr, &hints, &res)) != 0) {
-			xasprintf(cause, "listen.address \"%.64s\": %s",
-			    address, gai_strerror(rc));
-			errno = EINVAL;
-			return (-1);
-		}
-		memcpy(&ss, res->ai_addr, res->ai_addrlen);
-		sslen = res->ai_addrlen;
-		freeaddrinfo(res);
-	}
-	if (fd == -1 && (fd = socket(ss.ss_family, SOCK_STREAM |
-	    SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1)
-		goto fail;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1)
-		goto fail;
-	/* Accepted sockets inherit it: small SOAP answers go out at once. */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-	if (bind(fd, (struct sockaddr *)&ss, sslen) == -1)
-		goto fail;
-	if (listen(fd, HOSTD_BACKLOG) == -1)
-		goto fail;
-	sslen = sizeof ss;
-	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1)
-		goto fail;
-	if (ss.ss_family == AF_INET6)
-		*bound = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	else
-		*bound = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	return (fd);
-
-fail:
-	saved = errno;
-	xasprintf(cause, "TCP port %d: %s", port, strerror(saved));
-	if (fd != -1)
-		close(fd);
-	errno = saved;
-	return (-1);
+	return (tcplisten_open(address, port, HOSTD_BACKLOG, bound, cause));
 }
 
 int
@@ -364,6 +296,8 @@ hostd_http_setup(struct hostd_http *hh, struct hostd_http_listener *l,
 	evhttp_set_gencb(l->hl_evhttp, hostd_http_request_cb, l);
 	if (l->hl_kind == HOSTD_HTTP_TLS)
 		evhttp_set_bevcb(l->hl_evhttp, hostd_http_tls_bevcb, hh);
+	else if (l->hl_kind == HOSTD_HTTP_UNIX)
+		evhttp_set_bevcb(l->hl_evhttp, hostd_http_unix_bevcb, hh);
 
 	lev = evconnlistener_new(base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE |
 	    LEV_OPT_CLOSE_ON_EXEC, 0, l->hl_fd);
@@ -387,6 +321,8 @@ hostd_http_start(struct hostd_http *hh, struct event_base *base,
     char **cause)
 {
 	struct hostd_http_listener	*l;
+	struct timeval			 tv = { 0,
+					    HOSTD_HTTP_LOGFLUSH_MS * 1000 };
 	int				 i;
 
 	for (i = 0; i < HOSTD_HTTP_NLISTENERS; i++) {
@@ -401,7 +337,25 @@ hostd_http_start(struct hostd_http *hh, struct event_base *base,
 			log_info("listening on port %d (%s)", l->hl_port,
 			    l->hl_name);
 	}
+	/*
+	 * One log line per request, but not one write(2): at thousands of
+	 * calls a second the log costs as much as the answer.  Lines wait
+	 * at most HOSTD_HTTP_LOGFLUSH_MS; warnings go out at once.
+	 */
+	hh->hh_logflush = event_new(base, -1, EV_PERSIST,
+	    hostd_http_logflush_cb, hh);
+	if (hh->hh_logflush == NULL || event_add(hh->hh_logflush, &tv) != 0 ||
+	    log_set_buffered(HOSTD_HTTP_LOGBUF) != 0) {
+		xasprintf(cause, "cannot set up the request log");
+		return (-1);
+	}
 	return (0);
+}
+
+static void
+hostd_http_logflush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	log_flush();
 }
 
 int
@@ -450,10 +404,15 @@ hostd_http_free(struct hostd_http *hh)
 			evhttp_request_free(call->hc_req);
 		hostd_http_call_free(call);
 	}
+	hostd_dsfile_free(hh->hh_hostd);
 	if (hh->hh_sockpath != NULL) {
 		if (unlink(hh->hh_sockpath) == -1 && errno != ENOENT)
 			log_warn("unlink %s", hh->hh_sockpath);
 		free(hh->hh_sockpath);
+	}
+	if (hh->hh_logflush != NULL) {
+		event_free(hh->hh_logflush);
+		log_set_buffered(0);
 	}
 	SSL_CTX_free(hh->hh_ssl);
 	hh->hh_conns->hn_http = NULL;
@@ -487,7 +446,21 @@ hostd_http_tls_bevcb(struct event_base *base, void *arg)
 		    "closes", hh->hh_conns->hn_count);
 		hostd_http_pause(hh, 1);
 	}
-	return (bev);
+	/* /folder uploads are streamed by a filter on the connection. */
+	return (hostd_dsfile_wrap(hh->hh_hostd, bev));
+}
+
+/* A new connection on the Unix socket: plain, with the /folder filter. */
+static struct bufferevent *
+hostd_http_unix_bevcb(struct event_base *base, void *arg)
+{
+	struct hostd_http	*hh = arg;
+	struct bufferevent	*bev;
+
+	if ((bev = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		fatalx("bufferevent_socket_new: out of memory");
+	return (hostd_dsfile_wrap(hh->hh_hostd, bev));
 }
 
 /* An SSL object is freed: its connection is over. */
@@ -686,11 +659,19 @@ hostd_http_request_cb(struct evhttp_request *req, void *arg)
 			return;
 		}
 		hostd_http_call(l, req, &rl);
-	} else if (strncmp(path, "/folder/", 8) == 0 &&
+	} else if ((strcmp(path, "/folder") == 0 ||
+	    strncmp(path, "/folder/", 8) == 0 || strcmp(path, "/host") == 0 ||
+	    strncmp(path, "/host/", 6) == 0) &&
 	    l->hl_kind != HOSTD_HTTP_REDIRECT) {
-		if (!get)
+		/* Datastore files and host files (dsfile.c). */
+		hostd_http_rlog_done(&rl, hostd_dsfile_handle(
+		    l->hl_http->hh_hostd, req, rl.rl_addr), 0);
+	} else if ((strncmp(path, "/downloads/", 11) == 0 ||
+	    strcmp(path, "/tmp/configBundle.tgz") == 0) &&
+	    l->hl_kind != HOSTD_HTTP_REDIRECT) {
+		if (path[1] == 'd' ? !get : cmd != EVHTTP_REQ_PUT)
 			goto not_allowed;
-		hostd_http_folder(l, req, &rl, path + 8, uri);
+		hostd_http_firmware(l, req, &rl, path);
 	} else
 		hostd_http_send(req, &rl, HTTP_NOTFOUND, "Not Found",
 		    HOSTD_HTTP_TEXT, "404 Not Found\n", 14);
@@ -703,31 +684,41 @@ not_allowed:
 	    "405 Method Not Allowed\n", 23);
 }
 
-/* GET /folder/...: a datastore file (folder.c). */
+/*
+ * GET /downloads/<token>/<bundle> and PUT /tmp/configBundle.tgz: the
+ * configuration bundles of HostFirmwareSystem (mo-hostfirmwaresystem.c).
+ */
 static void
-hostd_http_folder(struct hostd_http_listener *l, struct evhttp_request *req,
-    struct hostd_http_rlog *rl, const char *path,
-    const struct evhttp_uri *uri)
+hostd_http_firmware(struct hostd_http_listener *l, struct evhttp_request *req,
+    struct hostd_http_rlog *rl, const char *path)
 {
+	struct hostd		*h = l->hl_http->hh_hostd;
 	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
 	struct evbuffer		*buf;
-	const char		*reason;
+	const char		*reason, *cookie;
 	size_t			 len;
 	int			 status;
 
 	if ((buf = evbuffer_new()) == NULL)
 		fatalx("evbuffer_new: out of memory");
-	status = hostd_folder_get(l->hl_http->hh_hostd, path,
-	    evhttp_uri_get_query(uri), evhttp_find_header(in, "Cookie"), buf,
-	    &reason);
-	if (status != HTTP_OK) {
+	cookie = evhttp_find_header(in, "Cookie");
+	if (h->h_soap == NULL) {
+		status = 503;
+		reason = "Service Unavailable";
+	} else if (path[1] == 'd')
+		status = hostd_mo_hostfirmwaresystem_download(h->h_soap,
+		    path + 11, cookie, buf, &reason);
+	else
+		status = hostd_mo_hostfirmwaresystem_upload(h->h_soap,
+		    cookie, evhttp_request_get_input_buffer(req), &reason);
+	if (status != HTTP_OK || path[1] != 'd') {
 		evbuffer_drain(buf, evbuffer_get_length(buf));
 		evbuffer_add_printf(buf, "%d %s\n", status, reason);
 	}
 	len = evbuffer_get_length(buf);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", status == HTTP_OK ? "application/octet-stream" :
-	    HOSTD_HTTP_TEXT);
+	    "Content-Type", status == HTTP_OK && path[1] == 'd' ?
+	    "application/x-gzip" : HOSTD_HTTP_TEXT);
 	evhttp_send_reply(req, status, reason, buf);
 	evbuffer_free(buf);
 	hostd_http_rlog_done(rl, status, len);

@@ -243,6 +243,8 @@ static const struct hostd_inventory_type hostd_inventory_types[] = {
 	{ "VirtualApp", "ResourcePool", NULL },
 	{ "VirtualMachine", "ManagedEntity",
 	  hostd_mo_virtualmachine_props },
+	{ "VirtualMachineSnapshot", "ExtensibleManagedObject",
+	  hostd_mo_virtualmachinesnapshot_props },
 	{ "Datastore", "ManagedEntity", hostd_mo_datastore_props },
 	{ "StoragePod", "Folder", NULL },
 	{ "Network", "ManagedEntity", hostd_mo_network_props },
@@ -272,9 +274,18 @@ static const struct hostd_inventory_type hostd_inventory_types[] = {
 	{ "AuthorizationManager", "ManagedObject",
 	  hostd_mo_authorizationmanager_props },
 	{ "EventManager", "ManagedObject", hostd_mo_eventmanager_props },
+	{ "FileManager", "ManagedObject", hostd_inventory_none },
+	{ "VirtualDiskManager", "ManagedObject", hostd_inventory_none },
+	{ "HostDatastoreBrowser", "ManagedObject",
+	  hostd_mo_hostdatastorebrowser_props },
 	{ "HistoryCollector", "ManagedObject", hostd_inventory_none },
 	{ "EventHistoryCollector", "HistoryCollector",
 	  hostd_mo_eventcollector_props },
+	{ "HostLocalAccountManager", "ManagedObject",
+	  hostd_mo_hostlocalaccountmanager_props },
+	{ "UserDirectory", "ManagedObject", hostd_mo_userdirectory_props },
+	{ "HostFirmwareSystem", "ManagedObject",
+	  hostd_mo_hostfirmwaresystem_props },
 };
 
 #define HOSTD_INVENTORY_NTYPES \
@@ -300,6 +311,12 @@ static const char *const hostd_inventory_managers[][2] = {
 	{ "HostAutoStartManager", HOSTD_MO_AUTOSTART },
 	{ "AuthorizationManager", "ha-authmgr" },
 	{ "EventManager", "ha-eventmgr" },
+	{ "FileManager", HOSTD_MO_FILEMANAGER },
+	{ "VirtualDiskManager", HOSTD_MO_VDISKMANAGER },
+	{ "HostDatastoreBrowser", HOSTD_MO_DSBROWSER },
+	{ "HostLocalAccountManager", "ha-localacctmgr" },
+	{ "UserDirectory", "ha-user-directory" },
+	{ "HostFirmwareSystem", HOSTD_MO_FIRMWARE },
 };
 
 const struct hostd_inventory_type *

@@ -2,8 +2,13 @@
 /*
  * hostd start-up: the lib/daemon.c sequence and nothing else.  Options
  * beyond the common ones: -p port (HTTPS) and -P port (plain HTTP), both
- * overriding hostd.conf, 0 picking a free port.  The signal callbacks
- * reach the context through d_arg, so there is no global.
+ * overriding hostd.conf, 0 picking a free port, and -s dir, the
+ * persistent state directory (hostd.conf's state.dir), which must be
+ * known before hostd.conf itself may be taken from it.  The signal
+ * callbacks reach the context through d_arg, so there is no global.
+ * After a configuration restore or a factory reset hostd runs itself
+ * again (same pid, same arguments) on the new state files; the VMs'
+ * vmx processes run on and are re-attached.
  */
 
 #include "config.h"
@@ -29,8 +34,8 @@ static __dead void hostd_main_fail(struct daemon *, struct hostd *, char *);
 
 static const struct daemon_spec hostd_main_spec = {
 	.ds_name = "hostd",
-	.ds_usage = "[-I] [-p port] [-P port]",
-	.ds_optstring = "Ip:P:",
+	.ds_usage = "[-I] [-p port] [-P port] [-s statedir]",
+	.ds_optstring = "Ip:P:s:",
 	.ds_option = hostd_main_option,
 	.ds_config = hostd_main_config,
 	.ds_shutdown = hostd_main_shutdown,
@@ -77,6 +82,10 @@ hostd_main_option(struct daemon *d, int ch, const char *arg, char **cause)
 		return (hostd_main_port(arg, &h->h_port_arg, cause));
 	case 'P':
 		return (hostd_main_port(arg, &h->h_http_port_arg, cause));
+	case 's':
+		free(h->h_state_arg);
+		h->h_state_arg = xstrdup(arg);
+		return (0);
 	}
 	xasprintf(cause, "unexpected option %d", ch);
 	return (-1);
@@ -87,6 +96,9 @@ hostd_main_config(struct daemon *d, char **cause)
 {
 	struct hostd	*h = d->d_arg;
 
+	/* A tmpfs root after a reboot: state first, then its hostd.conf. */
+	if (!d->d_check && hostd_state_restore(h, d->d_conf, cause) == -1)
+		return (-1);
 	if (hostd_config(h, d->d_conf, cause) == -1)
 		return (-1);
 	if (d->d_check)
@@ -106,7 +118,7 @@ main(int argc, char **argv)
 	struct daemon	*d;
 	struct hostd	*h;
 	char		*msg, *cause = NULL;
-	int		 status;
+	int		 status, restart;
 
 	d = daemon_create(&hostd_main_spec, NULL);
 	h = hostd_create(d);
@@ -145,7 +157,15 @@ main(int argc, char **argv)
 	if (event_base_dispatch(d->d_base) == -1)
 		fatalx("event_base_dispatch failed");
 
+	restart = h->h_restart;
 	hostd_free(h);
+	if (restart) {
+		daemon_free(d);
+		/* Our own binary, even if the file was replaced meanwhile. */
+		execv("/proc/self/exe", argv);
+		log_warn("cannot run hostd again: execv %s", argv[0]);
+		exit(1);
+	}
 	log_info("exiting");
 	daemon_free(d);
 	return (0);

@@ -25,6 +25,8 @@ static struct hostd_val *hostd_mo_containerview_type(
 		    const struct hostd_inventory_ctx *);
 static struct hostd_val *hostd_mo_containerview_recursive(
 		    const struct hostd_inventory_ctx *);
+static int	hostd_mo_containerview_visible(
+		    const struct hostd_inventory_ctx *, struct hostd_mo *);
 
 const struct hostd_soap_method hostd_mo_containerview_methods[] = {
 	{ "DestroyView", "ContainerView", "System.View", 0,
@@ -166,6 +168,21 @@ hostd_mo_containerview_match(const struct hostd_inventory *inv,
 	return (0);
 }
 
+/*
+ * Entities the session may not see (no System.View) are left out of the
+ * view, as on ESX; the walk still goes through them, since something
+ * visible may lie below.  Without SOAP state (unit tests) all are seen.
+ */
+static int
+hostd_mo_containerview_visible(const struct hostd_inventory_ctx *c,
+    struct hostd_mo *mo)
+{
+	if (c->ic_soap == NULL || c->ic_session == NULL)
+		return (1);
+	return (hostd_authz_allowed(c->ic_soap, c->ic_session, mo,
+	    "System.View"));
+}
+
 static struct hostd_val *
 hostd_mo_containerview_view(const struct hostd_inventory_ctx *c)
 {
@@ -187,7 +204,9 @@ hostd_mo_containerview_view(const struct hostd_inventory_ctx *c)
 	hostd_mo_containerview_see(&seen, root);
 	while (nstack > 0) {
 		mo = stack[--nstack];
-		if (mo != root && hostd_mo_containerview_match(c->ic_inv, cv, mo))
+		if (mo != root &&
+		    hostd_mo_containerview_match(c->ic_inv, cv, mo) &&
+		    hostd_mo_containerview_visible(c, mo))
 			hostd_val_push(arr, hostd_val_moref(mo->mo_type,
 			    mo->mo_id));
 		if (mo != root && !cv->cv_recursive)

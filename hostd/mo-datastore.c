@@ -49,7 +49,7 @@ const struct hostd_inventory_prop hostd_mo_datastore_props[] = {
 	{ "summary", hostd_mo_datastore_summary, "System.View" },
 	{ "host", hostd_mo_datastore_host, "System.View" },
 	{ "vm", hostd_mo_datastore_vm, "System.View" },
-	{ "browser", NULL, "System.View" },
+	{ "browser", hostd_mo_hostdatastorebrowser_ref, "System.View" },
 	{ "capability", hostd_mo_datastore_capability, "System.View" },
 	{ "iormConfiguration", NULL, "System.View" },
 	{ NULL, NULL, NULL }

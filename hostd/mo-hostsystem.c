@@ -75,7 +75,8 @@ const struct hostd_inventory_prop hostd_mo_hostsystem_props[] = {
 	{ "vm", hostd_mo_hostsystem_vms, "System.Read" },
 	{ "datastore", hostd_mo_hostsystem_datastores, "System.Read" },
 	{ "network", hostd_mo_hostsystem_networks, "System.Read" },
-	{ "datastoreBrowser", NULL, "System.Read" },
+	{ "datastoreBrowser", hostd_mo_hostdatastorebrowser_ref,
+	  "System.Read" },
 	{ "systemResources", NULL, "System.Read" },
 	{ "answerFileValidationState", NULL, "System.Read" },
 	{ "answerFileValidationResult", NULL, "System.Read" },
@@ -451,6 +452,9 @@ hostd_mo_hostsystem_configmgr(const struct hostd_inventory_ctx *c)
 	v = hostd_val_object("HostConfigManager");
 	hostd_val_add_moref(v, "autoStartManager", "HostAutoStartManager",
 	    HOSTD_MO_AUTOSTART);
+	/* WSDL order: after autoStartManager and snapshotManager. */
+	hostd_val_add_moref(v, "firmwareSystem", "HostFirmwareSystem",
+	    HOSTD_MO_FIRMWARE);
 	return (v);
 }
 

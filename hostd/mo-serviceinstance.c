@@ -39,6 +39,7 @@ static const struct hostd_mo_serviceinstance_ref
 	{ "accountManager", "HostLocalAccountManager", "ha-localacctmgr" },
 	{ "searchIndex", "SearchIndex", "ha-searchindex" },
 	{ "fileManager", "FileManager", "ha-nfc-file-manager" },
+	{ "virtualDiskManager", "VirtualDiskManager", "ha-vdiskmanager" },
 };
 
 /* AboutInfo of a real ESXi 6.7u3 (public govc dump), in WSDL order. */

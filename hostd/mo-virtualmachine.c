@@ -14,8 +14,15 @@
  * as on ESX; the guest's power-off shows up later as a property change.
  * guest.toolsRunningStatus stays guestToolsNotRunning.
  *
- * Devices are not listed yet (config.hardware.device is empty); the
- * summary counts the .vmx's NICs and disks.
+ * Provisioning (vi-api.md §5.3-§5.7): ReconfigVM_Task, Rename_Task,
+ * UnregisterVM and Destroy_Task here, CreateVM_Task and RegisterVM_Task
+ * in mo-folder.c; the ConfigSpec <-> .vmx mapping and the device list
+ * are vmconfig.c's.  The .vmx is the only record of a VM's
+ * configuration: every change is applied to it in memory, saved
+ * atomically, then re-read, so what clients read is what vmx will run.
+ * New moids come from a counter kept with ha-folder-vm (never reused
+ * while hostd runs, as ESX), whose data also holds the vmxlink new VMs
+ * are driven by.
  */
 
 #include "config.h"
@@ -23,7 +30,9 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +45,7 @@
 #include <libxml/tree.h>
 
 #include "atomicfile.h"
+#include "disk.h"
 #include "cfg.h"
 #include "hostd.h"
 #include "log.h"
@@ -63,6 +73,45 @@ static const char *const hostd_mo_virtualmachine_guests[][4] = {
 	  "linuxGuest" },
 	{ "rhel7-64", "rhel7_64Guest", "Red Hat Enterprise Linux 7 (64-bit)",
 	  "linuxGuest" },
+	{ "rhel8-64", "rhel8_64Guest", "Red Hat Enterprise Linux 8 (64-bit)",
+	  "linuxGuest" },
+	{ "centos7-64", "centos7_64Guest", "CentOS 7 (64-bit)",
+	  "linuxGuest" },
+	{ "debian9-64", "debian9_64Guest", "Debian GNU/Linux 9 (64-bit)",
+	  "linuxGuest" },
+	{ "ubuntu", "ubuntuGuest", "Ubuntu Linux (32-bit)", "linuxGuest" },
+	{ "other4xlinux-64", "other4xLinux64Guest",
+	  "Other 4.x or later Linux (64-bit)", "linuxGuest" },
+	{ "windows9-64", "windows9_64Guest",
+	  "Microsoft Windows 10 (64-bit)", "windowsGuest" },
+	{ "windows2019srv-64", "windows2019srv_64Guest",
+	  "Microsoft Windows Server 2019 (64-bit)", "windowsGuest" },
+	{ "freebsd-64", "freebsd64Guest", "FreeBSD (64-bit)",
+	  "otherGuestFamily" },
+};
+
+/* The data of ha-folder-vm: how new VMs are driven and named. */
+struct hostd_mo_virtualmachine_folder {
+	struct hostd_vmxlink	*vf_vl;		/* borrowed */
+	long			 vf_next;	/* next moid */
+};
+
+/* A file of a VM, for layoutEx and storage. */
+struct hostd_mo_virtualmachine_file {
+	char		*vf_path;	/* absolute */
+	const char	*vf_type;	/* VirtualMachineFileLayoutExFileType */
+	int32_t		 vf_disk;	/* the disk's key, or -1 */
+	int64_t		 vf_size;	/* bytes */
+	int64_t		 vf_used;	/* bytes allocated */
+	int64_t		 vf_cap;	/* descriptor: the disk's capacity */
+};
+
+/* .vmx keys config shows in its own fields, not in extraConfig. */
+static const char *const hostd_mo_virtualmachine_managed[] = {
+	".encoding", "config.version", "virtualHW.version", "displayName",
+	"guestOS", "memsize", "numvcpus", "annotation", "uuid.bios",
+	"vc.uuid", "cpuid.coresPerSocket", "scsi", "sata", "nvme", "ide",
+	"ethernet", "serial"
 };
 
 /* A power method: WSDL name, descriptionId (NULL: not a task),
@@ -145,14 +194,38 @@ static int	 hostd_mo_virtualmachine_discard(
 		    struct hostd_mo_virtualmachine *, char **);
 static void	 hostd_mo_virtualmachine_xml_text(struct evbuffer *,
 		    const char *);
+static struct hostd_val *hostd_mo_virtualmachine_devices(
+		    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_layout(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_layoutex(
+			    const struct hostd_inventory_ctx *);
+static struct hostd_val	*hostd_mo_virtualmachine_get_storage(
+			    const struct hostd_inventory_ctx *);
+static void	 hostd_mo_virtualmachine_usage(
+		    const struct hostd_inventory_ctx *, int64_t *, int64_t *);
+static size_t	 hostd_mo_virtualmachine_files(
+		    const struct hostd_inventory_ctx *,
+		    struct hostd_mo_virtualmachine_file **);
+static void	 hostd_mo_virtualmachine_files_free(
+		    struct hostd_mo_virtualmachine_file *, size_t);
+static struct hostd_mo *hostd_mo_virtualmachine_req_vm(
+		    struct hostd_soap_req *, struct hostd_mo_virtualmachine **);
+static struct hostd_fault *hostd_mo_virtualmachine_powerfault(
+		    const struct hostd_mo_virtualmachine *, int);
+static int	 hostd_mo_virtualmachine_reconfig(struct hostd_soap_req *);
+static int	 hostd_mo_virtualmachine_rename(struct hostd_soap_req *);
+static int	 hostd_mo_virtualmachine_unregister(struct hostd_soap_req *);
+static int	 hostd_mo_virtualmachine_destroy(struct hostd_soap_req *);
+static int	 hostd_mo_virtualmachine_rmtree(int, const char *, int);
 
 const struct hostd_inventory_prop hostd_mo_virtualmachine_props[] = {
 	{ "name", hostd_mo_virtualmachine_get_name, "System.View" },
 	{ "capability", NULL, "System.Read" },
 	{ "config", hostd_mo_virtualmachine_get_config, "System.Read" },
-	{ "layout", NULL, "System.Read" },
-	{ "layoutEx", NULL, "System.Read" },
-	{ "storage", NULL, "System.Read" },
+	{ "layout", hostd_mo_virtualmachine_get_layout, "System.Read" },
+	{ "layoutEx", hostd_mo_virtualmachine_get_layoutex, "System.Read" },
+	{ "storage", hostd_mo_virtualmachine_get_storage, "System.Read" },
 	{ "environmentBrowser", NULL, "System.Read" },
 	{ "resourcePool", hostd_mo_virtualmachine_get_pool, "System.Read" },
 	{ "parentVApp", NULL, "System.Read" },
@@ -165,7 +238,7 @@ const struct hostd_inventory_prop hostd_mo_virtualmachine_props[] = {
 	{ "datastore", hostd_mo_virtualmachine_get_datastore,
 	  "System.Read" },
 	{ "network", hostd_mo_virtualmachine_get_network, "System.Read" },
-	{ "snapshot", NULL, "System.Read" },
+	{ "snapshot", hostd_mo_virtualmachinesnapshot_vm_info, "System.Read" },
 	{ "rootSnapshot", hostd_mo_virtualmachine_get_rootsnapshot,
 	  "System.Read" },
 	{ "guestHeartbeatStatus", hostd_mo_virtualmachine_get_heartbeat,
@@ -175,6 +248,16 @@ const struct hostd_inventory_prop hostd_mo_virtualmachine_props[] = {
 
 static const struct hostd_soap_param hostd_mo_virtualmachine_poweron[] = {
 	{ "host", "ManagedObjectReference", HOSTD_SOAP_OPTIONAL },
+	{ NULL, NULL, 0 }
+};
+
+static const struct hostd_soap_param hostd_mo_virtualmachine_spec[] = {
+	{ "spec", "VirtualMachineConfigSpec", 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct hostd_soap_param hostd_mo_virtualmachine_newname[] = {
+	{ "newName", "string", 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -195,6 +278,16 @@ const struct hostd_soap_method hostd_mo_virtualmachine_methods[] = {
 	  hostd_mo_virtualmachine_power, NULL },
 	{ "RebootGuest", "VirtualMachine", "VirtualMachine.Interact.Reset",
 	  0, hostd_mo_virtualmachine_power, NULL },
+	/* Per-field privileges are checked by the handler (ESX's split). */
+	{ "ReconfigVM_Task", "VirtualMachine", "System.Read", 0,
+	  hostd_mo_virtualmachine_reconfig, hostd_mo_virtualmachine_spec },
+	{ "Rename_Task", "VirtualMachine", "VirtualMachine.Config.Rename", 0,
+	  hostd_mo_virtualmachine_rename, hostd_mo_virtualmachine_newname },
+	{ "UnregisterVM", "VirtualMachine",
+	  "VirtualMachine.Inventory.Unregister", 0,
+	  hostd_mo_virtualmachine_unregister, NULL },
+	{ "Destroy_Task", "VirtualMachine", "VirtualMachine.Inventory.Delete",
+	  0, hostd_mo_virtualmachine_destroy, NULL },
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
 
@@ -214,6 +307,8 @@ hostd_mo_virtualmachine_free(void *arg)
 	free(vm->vm_hwversion);
 	free(vm->vm_uuid);
 	free(vm->vm_instuuid);
+	cfg_free(vm->vm_cfg);
+	hostd_val_free(vm->vm_devices);
 	free(vm);
 }
 
@@ -376,14 +471,20 @@ hostd_mo_virtualmachine_reload(struct hostd_mo_virtualmachine *vm,
 		    strcasecmp(end, ".present") == 0 &&
 		    strcasecmp(v, "TRUE") == 0)
 			vm->vm_nnics++;
-		if (strncasecmp(key, "scsi", 4) == 0 &&
+		if ((strncasecmp(key, "scsi", 4) == 0 ||
+		    strncasecmp(key, "sata", 4) == 0 ||
+		    strncasecmp(key, "nvme", 4) == 0) &&
 		    strchr(key, ':') != NULL &&
 		    (end = strchr(key, '.')) != NULL &&
 		    strcasecmp(end, ".fileName") == 0)
 			vm->vm_ndisks++;
 	}
 	clock_gettime(CLOCK_REALTIME, &vm->vm_modified);
-	cfg_free(cfg);
+	cfg_free(vm->vm_cfg);
+	vm->vm_cfg = cfg;
+	/* Rebuilt on the next read, which has the inventory at hand. */
+	hostd_val_free(vm->vm_devices);
+	vm->vm_devices = NULL;
 	return (0);
 }
 
@@ -457,6 +558,7 @@ hostd_mo_virtualmachine_add(struct hostd_inventory *inv,
     struct hostd_vmxlink *vl, const char *id, const char *path)
 {
 	struct hostd_mo_virtualmachine	*vm;
+	struct hostd_mo_virtualmachine_folder *vf;
 	struct hostd_mo			*folder, *mo;
 	char				*cause = NULL, *vmss;
 
@@ -485,9 +587,14 @@ hostd_mo_virtualmachine_add(struct hostd_inventory *inv,
 		hostd_mo_virtualmachine_free(vm);
 		return (NULL);
 	}
+	if (folder != NULL && (vf = folder->mo_data) != NULL &&
+	    strtol(id, NULL, 10) >=
+	    vf->vf_next)
+		vf->vf_next = strtol(id, NULL, 10) + 1;
 	log_info("inventory: VM %s \"%s\" (%s), %s", id, vm->vm_name,
 	    vm->vm_dspath, hostd_mo_virtualmachine_power_name(vm->vm_power));
 	hostd_inventory_changed(inv, folder, "childEntity");
+	hostd_mo_virtualmachinesnapshot_sync(inv, mo);
 	return (mo);
 }
 
@@ -499,10 +606,20 @@ hostd_mo_virtualmachine_load(struct hostd_inventory *inv,
 	const char		*root = hostd_inventory_rootdir(inv);
 	xmlDocPtr		 doc;
 	xmlNodePtr		 top, e, n;
+	struct hostd_mo		*folder;
+	struct hostd_mo_virtualmachine_folder *vf;
 	char			*file, *msg = NULL, *id, *path;
 	char			*abs;
 	size_t			 count = 0;
 
+	folder = hostd_inventory_find(inv, "Folder", HOSTD_MO_VMFOLDER, NULL);
+	if (folder != NULL && folder->mo_data == NULL) {
+		vf = xcalloc(1, sizeof *vf);
+		vf->vf_vl = vl;
+		vf->vf_next = 1;
+		folder->mo_data = vf;
+		folder->mo_data_free = free;
+	}
 	xasprintf(&file, "%s/" HOSTD_MO_VIRTUALMACHINE_INVENTORY,
 	    strcmp(root, "/") == 0 ? "" : root);
 	if ((doc = xml_parse_file(file, &lim, &msg)) == NULL) {
@@ -651,8 +768,11 @@ hostd_mo_virtualmachine_get_config(const struct hostd_inventory_ctx *c)
 {
 	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
 	const char *const		*g;
-	struct hostd_val		*v, *files, *hw;
+	struct hostd_val		*v, *files, *hw, *xc, *ov;
+	const char			*key, *ann;
 	char				 buf[64], *dir, *slash;
+	size_t				 i, j, n;
+	long long			 cores = 1;
 
 	if (vm == NULL)
 		return (NULL);
@@ -669,6 +789,9 @@ hostd_mo_virtualmachine_get_config(const struct hostd_inventory_ctx *c)
 	hostd_val_add_bool(v, "template", 0);
 	hostd_val_add_str(v, "guestId", g[1]);
 	hostd_val_add_str(v, "alternateGuestName", "");
+	ann = vm->vm_cfg != NULL ? cfg_get(vm->vm_cfg, "annotation") : NULL;
+	if (ann != NULL)
+		hostd_val_add_str(v, "annotation", ann);
 	files = hostd_val_object("VirtualMachineFileInfo");
 	hostd_val_add_str(files, "vmPathName", vm->vm_dspath);
 	dir = xstrdup(vm->vm_dspath);
@@ -684,10 +807,35 @@ hostd_mo_virtualmachine_get_config(const struct hostd_inventory_ctx *c)
 	    hostd_val_object("VirtualMachineDefaultPowerOpInfo"));
 	hw = hostd_val_object("VirtualHardware");
 	hostd_val_add_int(hw, "numCPU", vm->vm_ncpus);
-	hostd_val_add_int(hw, "numCoresPerSocket", 1);
+	if (vm->vm_cfg != NULL && cfg_get_int(vm->vm_cfg,
+	    "cpuid.coresPerSocket", 1, 64, 1, &cores, NULL) != 0)
+		cores = 1;
+	hostd_val_add_int(hw, "numCoresPerSocket", (int32_t)cores);
 	hostd_val_add_int(hw, "memoryMB", vm->vm_memmb);
-	hostd_val_add(hw, "device", hostd_val_array("VirtualDevice"));
+	hostd_val_add(hw, "device", hostd_mo_virtualmachine_devices(c));
 	hostd_val_add(v, "hardware", hw);
+	/* Every .vmx key no other field shows, as ESX's extraConfig. */
+	xc = hostd_val_array("OptionValue");
+	n = vm->vm_cfg != NULL ? cfg_count(vm->vm_cfg) : 0;
+	for (i = 0; i < n; i++) {
+		key = cfg_key(vm->vm_cfg, i);
+		for (j = 0; j < sizeof hostd_mo_virtualmachine_managed /
+		    sizeof hostd_mo_virtualmachine_managed[0]; j++) {
+			if (strncasecmp(key, hostd_mo_virtualmachine_managed[j],
+			    strlen(hostd_mo_virtualmachine_managed[j])) == 0)
+				break;
+		}
+		if (j < sizeof hostd_mo_virtualmachine_managed /
+		    sizeof hostd_mo_virtualmachine_managed[0] ||
+		    cfg_get(vm->vm_cfg, key) != cfg_value(vm->vm_cfg, i))
+			continue;	/* shown elsewhere, or overridden */
+		ov = hostd_val_object("OptionValue");
+		hostd_val_add_str(ov, "key", key);
+		hostd_val_add_decl(ov, "value", HOSTD_VAL_ANYTYPE,
+		    hostd_val_string(cfg_value(vm->vm_cfg, i)));
+		hostd_val_push(xc, ov);
+	}
+	hostd_val_add(v, "extraConfig", xc);
 	hostd_val_add_str(v, "firmware", "bios");
 	return (v);
 }
@@ -763,8 +911,9 @@ hostd_mo_virtualmachine_get_summary(const struct hostd_inventory_ctx *c)
 {
 	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
 	const char *const		*g;
-	struct hostd_val		*v, *gs, *cs, *qs;
-	time_t				 now;
+	struct hostd_val		*v, *gs, *cs, *st;
+	struct timespec			 ts;
+	int64_t				 committed, uncommitted;
 
 	if (vm == NULL)
 		return (NULL);
@@ -791,15 +940,19 @@ hostd_mo_virtualmachine_get_summary(const struct hostd_inventory_ctx *c)
 	hostd_val_add_str(cs, "instanceUuid", vm->vm_instuuid);
 	hostd_val_add_str(cs, "guestId", g[1]);
 	hostd_val_add_str(cs, "guestFullName", g[2]);
+	if (vm->vm_cfg != NULL && cfg_get(vm->vm_cfg, "annotation") != NULL)
+		hostd_val_add_str(cs, "annotation", cfg_get(vm->vm_cfg,
+		    "annotation"));
 	hostd_val_add(v, "config", cs);
-	qs = hostd_val_object("VirtualMachineQuickStats");
-	hostd_val_add(qs, "guestHeartbeatStatus",
-	    hostd_val_enum("ManagedEntityStatus", "gray"));
-	now = time(NULL);
-	if (vm->vm_power == PROTO_VMX_POWERED_ON && vm->vm_boottime != 0)
-		hostd_val_add_int(qs, "uptimeSeconds", (int32_t)(now >
-		    vm->vm_boottime ? now - vm->vm_boottime : 0));
-	hostd_val_add(v, "quickStats", qs);
+	st = hostd_val_object("VirtualMachineStorageSummary");
+	hostd_mo_virtualmachine_usage(c, &committed, &uncommitted);
+	hostd_val_add_long(st, "committed", committed);
+	hostd_val_add_long(st, "uncommitted", uncommitted);
+	hostd_val_add_long(st, "unshared", committed);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	hostd_val_add(st, "timestamp", hostd_val_datetime(&ts));
+	hostd_val_add(v, "storage", st);
+	hostd_val_add(v, "quickStats", hostd_vmstats_quick(c, vm));
 	hostd_val_add(v, "overallStatus",
 	    hostd_val_enum("ManagedEntityStatus", "green"));
 	return (v);
@@ -845,15 +998,39 @@ hostd_mo_virtualmachine_get_datastore(const struct hostd_inventory_ctx *c)
 static struct hostd_val *
 hostd_mo_virtualmachine_get_network(const struct hostd_inventory_ctx *c)
 {
-	(void)c;
-	return (hostd_val_array("ManagedObjectReference"));
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+	struct hostd_val		*arr;
+	const char			*v;
+	char				 key[48], id[160];
+	size_t				 i, j;
+
+	arr = hostd_val_array("ManagedObjectReference");
+	for (i = 0; vm != NULL && vm->vm_cfg != NULL && i < 10; i++) {
+		snprintf(key, sizeof key, "ethernet%zu.present", i);
+		if (!cfg_get_bool(vm->vm_cfg, key, 0))
+			continue;
+		snprintf(key, sizeof key, "ethernet%zu.networkName", i);
+		if ((v = cfg_get(vm->vm_cfg, key)) == NULL)
+			continue;
+		snprintf(id, sizeof id, "HaNetwork-%s", v);
+		if (hostd_inventory_find(c->ic_inv, "Network", id,
+		    NULL) == NULL)
+			continue;
+		/* Each network once, though several NICs use it. */
+		for (j = 0; j < arr->v_nitems; j++) {
+			if (strcmp(arr->v_items[j]->v_str, id) == 0)
+				break;
+		}
+		if (j == arr->v_nitems)
+			hostd_val_push(arr, hostd_val_moref("Network", id));
+	}
+	return (arr);
 }
 
 static struct hostd_val *
 hostd_mo_virtualmachine_get_rootsnapshot(const struct hostd_inventory_ctx *c)
 {
-	(void)c;
-	return (hostd_val_array("ManagedObjectReference"));
+	return (hostd_mo_virtualmachinesnapshot_vm_roots(c));
 }
 
 static struct hostd_val *
@@ -913,7 +1090,8 @@ hostd_mo_virtualmachine_power(struct hostd_soap_req *req)
 		hostd_val_add(f->f_obj, "existingState",
 		    hostd_val_enum("VirtualMachinePowerState",
 		    hostd_mo_virtualmachine_power_name(vm->vm_power)));
-	} else if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id))
+	} else if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id) ||
+	    vm->vm_snapbusy)
 		f = hostd_fault_create("TaskInProgress", NULL);
 
 	if (op->vo_descid == NULL) {
@@ -970,6 +1148,711 @@ hostd_mo_virtualmachine_power(struct hostd_soap_req *req)
 		hostd_task_fail(inv, task, hostd_fault_system_error(cause));
 		free(cause);
 	}
+	free(task);
+	return (0);
+}
+
+/* ---- provisioning ---------------------------------------------------- */
+
+const char *
+hostd_mo_virtualmachine_guest_vmx(const char *guestid)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof hostd_mo_virtualmachine_guests /
+	    sizeof hostd_mo_virtualmachine_guests[0]; i++) {
+		if (strcmp(hostd_mo_virtualmachine_guests[i][1], guestid) == 0)
+			return (hostd_mo_virtualmachine_guests[i][0]);
+	}
+	return (NULL);
+}
+
+struct hostd_mo *
+hostd_mo_virtualmachine_by_path(struct hostd_inventory *inv,
+    const char *path)
+{
+	struct hostd_mo			*mo;
+	struct hostd_mo_virtualmachine	*vm;
+
+	for (mo = hostd_inventory_next(inv, NULL); mo != NULL;
+	    mo = hostd_inventory_next(inv, mo)) {
+		if (strcmp(mo->mo_type, "VirtualMachine") == 0 &&
+		    (vm = mo->mo_data) != NULL &&
+		    strcmp(vm->vm_path, path) == 0)
+			return (mo);
+	}
+	return (NULL);
+}
+
+struct hostd_mo *
+hostd_mo_virtualmachine_by_name(struct hostd_inventory *inv,
+    const char *name)
+{
+	struct hostd_mo			*mo;
+	struct hostd_mo_virtualmachine	*vm;
+
+	for (mo = hostd_inventory_next(inv, NULL); mo != NULL;
+	    mo = hostd_inventory_next(inv, mo)) {
+		if (strcmp(mo->mo_type, "VirtualMachine") == 0 &&
+		    (vm = mo->mo_data) != NULL &&
+		    strcmp(vm->vm_name, name) == 0)
+			return (mo);
+	}
+	return (NULL);
+}
+
+struct hostd_mo *
+hostd_mo_virtualmachine_register(struct hostd_inventory *inv,
+    const char *path, char **cause)
+{
+	struct hostd_mo				*folder, *mo;
+	struct hostd_mo_virtualmachine_folder	*vf;
+	char					 id[32];
+
+	folder = hostd_inventory_find(inv, "Folder", HOSTD_MO_VMFOLDER, NULL);
+	if (folder == NULL || (vf = folder->mo_data) == NULL) {
+		xasprintf(cause, "no VM folder");
+		return (NULL);
+	}
+	snprintf(id, sizeof id, "%ld", vf->vf_next++);
+	if ((mo = hostd_mo_virtualmachine_add(inv, vf->vf_vl, id,
+	    path)) == NULL) {
+		xasprintf(cause, "%s cannot be read (see the log)", path);
+		return (NULL);
+	}
+	if (hostd_mo_virtualmachine_save(inv, cause) != 0) {
+		hostd_inventory_unregister(inv, mo);
+		return (NULL);
+	}
+	hostd_inventory_changed(inv, NULL, "vm");
+	return (mo);
+}
+
+/* The device list, built from the .vmx on first read after a change. */
+static struct hostd_val *
+hostd_mo_virtualmachine_devices(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+	int				 nd, nn;
+
+	if (vm->vm_cfg == NULL)
+		return (hostd_val_array("VirtualDevice"));
+	if (vm->vm_devices == NULL || vm->vm_devpower != vm->vm_power) {
+		hostd_val_free(vm->vm_devices);
+		vm->vm_devices = hostd_vmconfig_devices(c->ic_inv, vm->vm_cfg,
+		    vm->vm_path, vm->vm_power == PROTO_VMX_POWERED_ON, &nd,
+		    &nn);
+		vm->vm_devpower = vm->vm_power;
+	}
+	return (hostd_val_copy(vm->vm_devices));
+}
+
+static void
+hostd_mo_virtualmachine_files_free(struct hostd_mo_virtualmachine_file *f,
+    size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(f[i].vf_path);
+	free(f);
+}
+
+/* Add path (if it exists) to the list. */
+static void
+hostd_mo_virtualmachine_file_add(struct hostd_mo_virtualmachine_file **f,
+    size_t *n, const char *path, const char *type, int32_t disk, int64_t cap)
+{
+	struct stat	sb;
+
+	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return;
+	*f = xreallocarray(*f, *n + 1, sizeof **f);
+	(*f)[*n].vf_path = xstrdup(path);
+	(*f)[*n].vf_type = type;
+	(*f)[*n].vf_disk = disk;
+	(*f)[*n].vf_size = sb.st_size;
+	(*f)[*n].vf_used = (int64_t)sb.st_blocks * 512;
+	(*f)[*n].vf_cap = cap;
+	(*n)++;
+}
+
+/* The VM's files: .vmx, disks (descriptor, extents), logs, .vmss. */
+static size_t
+hostd_mo_virtualmachine_files(const struct hostd_inventory_ctx *c,
+    struct hostd_mo_virtualmachine_file **out)
+{
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+	struct hostd_val		*devs;
+	const struct hostd_val		*d, *b;
+	const char			*fn;
+	char				*abs, **files, *dir, *slash, *p, *vmss;
+	size_t				 i, j, n = 0, nfiles;
+	int64_t				 key, cap;
+	int				 k;
+
+	*out = NULL;
+	hostd_mo_virtualmachine_file_add(out, &n, vm->vm_path, "config", -1,
+	    0);
+	devs = hostd_mo_virtualmachine_devices(c);
+	for (i = 0; i < devs->v_nitems; i++) {
+		d = devs->v_items[i];
+		if (d->v_type == NULL || strcmp(d->v_type, "VirtualDisk") != 0 ||
+		    (b = hostd_val_field(d, "backing")) == NULL ||
+		    (fn = hostd_val_str(hostd_val_field(b, "fileName"))) ==
+		    NULL)
+			continue;
+		if (hostd_val_get_int(hostd_val_field(d, "key"), 0, INT32_MAX,
+		    &key) != 0 || hostd_val_get_int(hostd_val_field(d,
+		    "capacityInBytes"), 0, INT64_MAX, &cap) != 0)
+			continue;
+		abs = *fn == '[' ? hostd_dspath_resolve(c->ic_inv, fn, NULL,
+		    NULL) : xstrdup(fn);
+		if (abs == NULL || hostd_vmconfig_disk_files(abs, &files,
+		    &nfiles) != 0) {
+			free(abs);
+			continue;
+		}
+		for (j = 0; j < nfiles; j++)
+			hostd_mo_virtualmachine_file_add(out, &n, files[j],
+			    j == 0 ? "diskDescriptor" : "diskExtent",
+			    (int32_t)key, j == 0 ? cap : 0);
+		hostd_vmconfig_free_list(files, nfiles);
+		free(abs);
+	}
+	hostd_val_free(devs);
+	dir = xstrdup(vm->vm_path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	xasprintf(&p, "%s/vmware.log", dir);
+	hostd_mo_virtualmachine_file_add(out, &n, p, "log", -1, 0);
+	free(p);
+	for (k = 1; k < 10; k++) {
+		xasprintf(&p, "%s/vmware-%d.log", dir, k);
+		hostd_mo_virtualmachine_file_add(out, &n, p, "log", -1, 0);
+		free(p);
+	}
+	free(dir);
+	if ((vmss = hostd_mo_virtualmachine_vmss(vm)) != NULL) {
+		hostd_mo_virtualmachine_file_add(out, &n, vmss, "suspend", -1,
+		    0);
+		free(vmss);
+	}
+	return (n);
+}
+
+/* Bytes the VM's files use, and what its thin disks may still take. */
+static void
+hostd_mo_virtualmachine_usage(const struct hostd_inventory_ctx *c,
+    int64_t *committed, int64_t *uncommitted)
+{
+	struct hostd_mo_virtualmachine_file	*f;
+	size_t					 i, j, n;
+	int64_t					 used;
+
+	*committed = *uncommitted = 0;
+	if (hostd_mo_virtualmachine_vm(c) == NULL)
+		return;
+	n = hostd_mo_virtualmachine_files(c, &f);
+	for (i = 0; i < n; i++) {
+		*committed += f[i].vf_used;
+		if (f[i].vf_cap <= 0)
+			continue;
+		for (used = 0, j = 0; j < n; j++) {
+			if (f[j].vf_disk == f[i].vf_disk)
+				used += f[j].vf_used;
+		}
+		if (f[i].vf_cap > used)
+			*uncommitted += f[i].vf_cap - used;
+	}
+	hostd_mo_virtualmachine_files_free(f, n);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_layoutex(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_virtualmachine_file	*f;
+	struct hostd_val			*v, *files, *disks, *fi, *dl;
+	struct hostd_val			*unit, *keys, *chain;
+	struct timespec				 ts;
+	char					*name;
+	size_t					 i, j, n;
+
+	if (hostd_mo_virtualmachine_vm(c) == NULL)
+		return (NULL);
+	n = hostd_mo_virtualmachine_files(c, &f);
+	v = hostd_val_object("VirtualMachineFileLayoutEx");
+	files = hostd_val_array("VirtualMachineFileLayoutExFileInfo");
+	disks = hostd_val_array("VirtualMachineFileLayoutExDiskLayout");
+	for (i = 0; i < n; i++) {
+		fi = hostd_val_object("VirtualMachineFileLayoutExFileInfo");
+		hostd_val_add_int(fi, "key", (int32_t)i);
+		name = hostd_vmconfig_to_dspath(c->ic_inv, f[i].vf_path, NULL);
+		hostd_val_add_str(fi, "name", name);
+		free(name);
+		hostd_val_add_str(fi, "type", f[i].vf_type);
+		hostd_val_add_long(fi, "size", f[i].vf_size);
+		hostd_val_add_long(fi, "uniqueSize", f[i].vf_used);
+		hostd_val_add_bool(fi, "accessible", 1);
+		hostd_val_push(files, fi);
+		if (f[i].vf_cap <= 0 && strcmp(f[i].vf_type,
+		    "diskDescriptor") != 0)
+			continue;
+		/* One disk layout per descriptor: its files in one unit. */
+		dl = hostd_val_object("VirtualMachineFileLayoutExDiskLayout");
+		hostd_val_add_int(dl, "key", f[i].vf_disk);
+		chain = hostd_val_array("VirtualMachineFileLayoutExDiskUnit");
+		unit = hostd_val_object("VirtualMachineFileLayoutExDiskUnit");
+		keys = hostd_val_array("int");
+		for (j = 0; j < n; j++) {
+			if (f[j].vf_disk == f[i].vf_disk)
+				hostd_val_push(keys, hostd_val_int((int32_t)j));
+		}
+		hostd_val_add(unit, "fileKey", keys);
+		hostd_val_push(chain, unit);
+		hostd_val_add(dl, "chain", chain);
+		hostd_val_push(disks, dl);
+	}
+	hostd_val_add(v, "file", files);
+	hostd_val_add(v, "disk", disks);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	hostd_val_add(v, "timestamp", hostd_val_datetime(&ts));
+	hostd_mo_virtualmachine_files_free(f, n);
+	return (v);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_layout(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_virtualmachine_file	*f;
+	struct hostd_val			*v, *logs, *disks, *dl, *df;
+	char					*name;
+	size_t					 i, j, n;
+
+	if (hostd_mo_virtualmachine_vm(c) == NULL)
+		return (NULL);
+	n = hostd_mo_virtualmachine_files(c, &f);
+	v = hostd_val_object("VirtualMachineFileLayout");
+	logs = hostd_val_array("string");
+	disks = hostd_val_array("VirtualMachineFileLayoutDiskLayout");
+	for (i = 0; i < n; i++) {
+		if (strcmp(f[i].vf_type, "log") == 0) {
+			name = hostd_vmconfig_to_dspath(c->ic_inv,
+			    f[i].vf_path, NULL);
+			hostd_val_push(logs, hostd_val_string(name));
+			free(name);
+		}
+		if (strcmp(f[i].vf_type, "diskDescriptor") != 0)
+			continue;
+		dl = hostd_val_object("VirtualMachineFileLayoutDiskLayout");
+		hostd_val_add_int(dl, "key", f[i].vf_disk);
+		df = hostd_val_array("string");
+		for (j = 0; j < n; j++) {
+			if (f[j].vf_disk != f[i].vf_disk ||
+			    strcmp(f[j].vf_type, "diskDescriptor") != 0)
+				continue;
+			name = hostd_vmconfig_to_dspath(c->ic_inv,
+			    f[j].vf_path, NULL);
+			hostd_val_push(df, hostd_val_string(name));
+			free(name);
+		}
+		hostd_val_add(dl, "diskFile", df);
+		hostd_val_push(disks, dl);
+	}
+	hostd_val_add(v, "configFile", hostd_val_array("string"));
+	hostd_val_add(v, "logFile", logs);
+	hostd_val_add(v, "disk", disks);
+	hostd_mo_virtualmachine_files_free(f, n);
+	return (v);
+}
+
+static struct hostd_val *
+hostd_mo_virtualmachine_get_storage(const struct hostd_inventory_ctx *c)
+{
+	struct hostd_mo_virtualmachine	*vm = hostd_mo_virtualmachine_vm(c);
+	struct hostd_val		*v, *arr, *u;
+	struct timespec			 ts;
+	int64_t				 committed, uncommitted;
+
+	if (vm == NULL)
+		return (NULL);
+	hostd_mo_virtualmachine_usage(c, &committed, &uncommitted);
+	v = hostd_val_object("VirtualMachineStorageInfo");
+	arr = hostd_val_array("VirtualMachineUsageOnDatastore");
+	if (vm->vm_dsid != NULL) {
+		u = hostd_val_object("VirtualMachineUsageOnDatastore");
+		hostd_val_add_moref(u, "datastore", "Datastore", vm->vm_dsid);
+		hostd_val_add_long(u, "committed", committed);
+		hostd_val_add_long(u, "uncommitted", uncommitted);
+		hostd_val_add_long(u, "unshared", committed);
+		hostd_val_push(arr, u);
+	}
+	hostd_val_add(v, "perDatastoreUsage", arr);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	hostd_val_add(v, "timestamp", hostd_val_datetime(&ts));
+	return (v);
+}
+
+/* _this of a VM method, or NULL with ManagedObjectNotFound. */
+static struct hostd_mo *
+hostd_mo_virtualmachine_req_vm(struct hostd_soap_req *req,
+    struct hostd_mo_virtualmachine **vmp)
+{
+	struct hostd_mo	*mo;
+
+	mo = hostd_inventory_find(hostd_soap_inventory(req->r_soap),
+	    "VirtualMachine", req->r_this_id, NULL);
+	if (mo == NULL || (*vmp = mo->mo_data) == NULL) {
+		req->r_fault = hostd_fault_not_found_mo(req->r_this_type,
+		    req->r_this_id);
+		return (NULL);
+	}
+	return (mo);
+}
+
+static struct hostd_fault *
+hostd_mo_virtualmachine_powerfault(const struct hostd_mo_virtualmachine *vm,
+    int requested)
+{
+	struct hostd_fault	*f;
+
+	f = hostd_fault_create("InvalidPowerState", NULL);
+	hostd_val_add(f->f_obj, "requestedState",
+	    hostd_val_enum("VirtualMachinePowerState",
+	    hostd_mo_virtualmachine_power_name(requested)));
+	hostd_val_add(f->f_obj, "existingState",
+	    hostd_val_enum("VirtualMachinePowerState",
+	    hostd_mo_virtualmachine_power_name(vm->vm_power)));
+	return (f);
+}
+
+/* A DuplicateName fault for name, held by mo. */
+static struct hostd_fault *
+hostd_mo_virtualmachine_dupfault(const char *name, struct hostd_mo *mo)
+{
+	struct hostd_fault	*f;
+
+	f = hostd_fault_create("DuplicateName", "The name '%s' already "
+	    "exists.", name);
+	hostd_val_add_str(f->f_obj, "name", name);
+	hostd_val_add_moref(f->f_obj, "object", mo->mo_type, mo->mo_id);
+	return (f);
+}
+
+/* After the .vmx changed: re-read it and tell the watchers. */
+static void
+hostd_mo_virtualmachine_changed(struct hostd_inventory *inv,
+    struct hostd_mo *mo)
+{
+	static const char *const	 paths[] = {
+		"name", "config", "summary", "network", "datastore",
+		"layout", "layoutEx", "storage", "guest"
+	};
+	struct hostd_mo_virtualmachine	*vm = mo->mo_data;
+	char				*cause = NULL;
+	size_t				 i;
+
+	if (hostd_mo_virtualmachine_reload(vm, &cause) != 0) {
+		log_warnx("VM %s: %s", vm->vm_id, cause);
+		free(cause);
+	}
+	for (i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		hostd_inventory_changed(inv, mo, paths[i]);
+	hostd_inventory_changed(inv, mo->mo_parent, "childEntity");
+}
+
+/*
+ * ReconfigVM_Task (§5.6).  Privileges per field, on the VM (and
+ * Datastore.AllocateSpace on its datastore for new or grown disks), as
+ * SOAP faults; state errors (InvalidPowerState: ESX without hot-add),
+ * bad devices and names in the task.
+ */
+static int
+hostd_mo_virtualmachine_reconfig(struct hostd_soap_req *req)
+{
+	struct hostd_inventory		*inv;
+	struct hostd_mo			*mo, *other, *ds;
+	struct hostd_mo_virtualmachine	*vm;
+	struct hostd_vmconfig_change	 chg;
+	struct hostd_fault		*f = NULL;
+	const struct hostd_val		*spec;
+	struct cfg			*cfg;
+	const char			*privs[64], *user, *name;
+	char				*task, *cause = NULL;
+	size_t				 i, n;
+	int				 space;
+
+	if ((mo = hostd_mo_virtualmachine_req_vm(req, &vm)) == NULL)
+		return (0);
+	inv = hostd_soap_inventory(req->r_soap);
+	spec = hostd_val_field(req->r_params, "spec");
+	n = hostd_vmconfig_privs(spec, privs, sizeof privs /
+	    sizeof privs[0], &space);
+	for (i = 0; i < n; i++) {
+		if (hostd_authz_req_check(req, mo, privs[i]) != 0)
+			return (0);
+	}
+	if (space && vm->vm_dsid != NULL && (ds = hostd_inventory_find(inv,
+	    "Datastore", vm->vm_dsid, NULL)) != NULL &&
+	    hostd_authz_req_check(req, ds, "Datastore.AllocateSpace") != 0)
+		return (0);
+	user = req->r_session != NULL ? req->r_session->s_user : NULL;
+	task = xstrdup(hostd_task_create(inv, "ReconfigVM_Task",
+	    "VirtualMachine.reconfigure", mo, user));
+	req->r_result = hostd_val_moref("Task", task);
+	hostd_task_start(inv, task);
+	name = hostd_val_str(hostd_val_field(spec, "name"));
+	if (hostd_vmconfig_needs_off(spec) &&
+	    vm->vm_power != PROTO_VMX_POWERED_OFF)
+		f = hostd_mo_virtualmachine_powerfault(vm,
+		    PROTO_VMX_POWERED_OFF);
+	else if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id))
+		f = hostd_fault_create("TaskInProgress", NULL);
+	else if (name != NULL && (*name == '\0' || strlen(name) > 80))
+		f = hostd_fault_invalid_argument("spec.name");
+	else if (name != NULL && (other = hostd_mo_virtualmachine_by_name(inv,
+	    name)) != NULL && other != mo)
+		f = hostd_mo_virtualmachine_dupfault(name, other);
+	if (f != NULL) {
+		hostd_task_fail(inv, task, f);
+		free(task);
+		return (0);
+	}
+	if ((cfg = cfg_load(vm->vm_path, &cause)) == NULL) {
+		hostd_task_fail(inv, task, hostd_fault_system_error(cause));
+		free(cause);
+		free(task);
+		return (0);
+	}
+	memset(&chg, 0, sizeof chg);
+	if (hostd_vmconfig_apply(inv, cfg, vm->vm_path, spec, &chg,
+	    &f) != 0) {
+		hostd_vmconfig_rollback(&chg);
+		hostd_task_fail(inv, task, f);
+	} else if (cfg_save(cfg, vm->vm_path, &cause) != 0) {
+		hostd_vmconfig_rollback(&chg);
+		hostd_task_fail(inv, task, hostd_fault_system_error(cause));
+		free(cause);
+	} else {
+		hostd_vmconfig_finish(&chg);
+		hostd_mo_virtualmachine_changed(inv, mo);
+		hostd_event_post(req->r_soap, "VmReconfiguredEvent", mo, user,
+		    "Reconfigured %s on %s", vm->vm_name, "ha-host");
+		hostd_task_succeed(inv, task, NULL);
+	}
+	cfg_free(cfg);
+	free(task);
+	return (0);
+}
+
+/* Rename_Task: displayName only (the files keep their names, as ESX). */
+static int
+hostd_mo_virtualmachine_rename(struct hostd_soap_req *req)
+{
+	struct hostd_inventory		*inv;
+	struct hostd_mo			*mo, *other;
+	struct hostd_mo_virtualmachine	*vm;
+	struct hostd_fault		*f = NULL;
+	struct cfg			*cfg;
+	const char			*name, *user;
+	char				*task, *cause = NULL;
+
+	if ((mo = hostd_mo_virtualmachine_req_vm(req, &vm)) == NULL)
+		return (0);
+	inv = hostd_soap_inventory(req->r_soap);
+	name = hostd_val_str(hostd_val_field(req->r_params, "newName"));
+	if (name == NULL || *name == '\0' || strlen(name) > 80) {
+		req->r_fault = hostd_fault_invalid_argument("newName");
+		return (0);
+	}
+	user = req->r_session != NULL ? req->r_session->s_user : NULL;
+	task = xstrdup(hostd_task_create(inv, "Rename_Task",
+	    "VirtualMachine.rename", mo, user));
+	req->r_result = hostd_val_moref("Task", task);
+	hostd_task_start(inv, task);
+	if ((other = hostd_mo_virtualmachine_by_name(inv, name)) != NULL &&
+	    other != mo)
+		f = hostd_mo_virtualmachine_dupfault(name, other);
+	else if ((cfg = cfg_load(vm->vm_path, &cause)) == NULL) {
+		f = hostd_fault_system_error(cause);
+		free(cause);
+	} else {
+		cfg_set(cfg, "displayName", name);
+		if (cfg_save(cfg, vm->vm_path, &cause) != 0) {
+			f = hostd_fault_system_error(cause);
+			free(cause);
+		}
+		cfg_free(cfg);
+	}
+	if (f != NULL)
+		hostd_task_fail(inv, task, f);
+	else {
+		hostd_mo_virtualmachine_changed(inv, mo);
+		hostd_task_succeed(inv, task, NULL);
+	}
+	free(task);
+	return (0);
+}
+
+/* UnregisterVM: not a task; the files stay. */
+static int
+hostd_mo_virtualmachine_unregister(struct hostd_soap_req *req)
+{
+	struct hostd_inventory		*inv;
+	struct hostd_mo			*mo;
+	struct hostd_mo_virtualmachine	*vm;
+	char				*cause = NULL;
+
+	if ((mo = hostd_mo_virtualmachine_req_vm(req, &vm)) == NULL)
+		return (0);
+	inv = hostd_soap_inventory(req->r_soap);
+	if (vm->vm_power == PROTO_VMX_POWERED_ON) {
+		req->r_fault = hostd_mo_virtualmachine_powerfault(vm,
+		    PROTO_VMX_POWERED_OFF);
+		return (0);
+	}
+	if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id)) {
+		req->r_fault = hostd_fault_create("TaskInProgress", NULL);
+		return (0);
+	}
+	hostd_event_post(req->r_soap, "VmRemovedEvent", mo,
+	    req->r_session != NULL ? req->r_session->s_user : NULL,
+	    "Removed %s on %s from ha-datacenter", vm->vm_name, "ha-host");
+	log_info("inventory: VM %s \"%s\" unregistered", vm->vm_id,
+	    vm->vm_name);
+	hostd_inventory_unregister(inv, mo);
+	if (hostd_mo_virtualmachine_save(inv, &cause) != 0) {
+		req->r_fault = hostd_fault_system_error(cause);
+		free(cause);
+	}
+	hostd_inventory_changed(inv, NULL, "vm");
+	return (0);
+}
+
+/*
+ * Remove directory name under dirfd and everything in it, without
+ * following links (a link is removed, not its target).  0 or -1.
+ */
+static int
+hostd_mo_virtualmachine_rmtree(int dirfd, const char *name, int depth)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 fd, rc = 0;
+
+	if (depth > 8)
+		return (-1);
+	if ((fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return (errno == ENOENT ? 0 : -1);
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return (-1);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(fd, de->d_name, 0) == 0)
+			continue;
+		if ((errno == EISDIR || errno == EPERM) &&
+		    hostd_mo_virtualmachine_rmtree(fd, de->d_name,
+		    depth + 1) == 0)
+			continue;
+		rc = -1;
+	}
+	closedir(d);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+		rc = -1;
+	return (rc);
+}
+
+/*
+ * Destroy_Task (§5.7): the disks and files of the VM, then its directory
+ * when it is a VM directory of a datastore (never the datastore itself),
+ * then the inventory entry.
+ */
+static int
+hostd_mo_virtualmachine_destroy(struct hostd_soap_req *req)
+{
+	struct hostd_inventory			*inv;
+	struct hostd_mo				*mo, *ds = NULL;
+	struct hostd_mo_virtualmachine		*vm;
+	struct hostd_mo_virtualmachine_file	*files;
+	struct hostd_inventory_ctx		 ctx;
+	const struct hostd_mo_datastore		*d;
+	const char				*user;
+	char					*task, *cause = NULL, *dir;
+	char					*dsp, *slash;
+	size_t					 i, n;
+	int					 rc = 0, dfd;
+
+	if ((mo = hostd_mo_virtualmachine_req_vm(req, &vm)) == NULL)
+		return (0);
+	inv = hostd_soap_inventory(req->r_soap);
+	user = req->r_session != NULL ? req->r_session->s_user : NULL;
+	task = xstrdup(hostd_task_create(inv, "Destroy_Task",
+	    "VirtualMachine.destroy", mo, user));
+	req->r_result = hostd_val_moref("Task", task);
+	hostd_task_start(inv, task);
+	if (vm->vm_power == PROTO_VMX_POWERED_ON) {
+		hostd_task_fail(inv, task, hostd_mo_virtualmachine_powerfault(
+		    vm, PROTO_VMX_POWERED_OFF));
+		free(task);
+		return (0);
+	}
+	if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id)) {
+		hostd_task_fail(inv, task, hostd_fault_create(
+		    "TaskInProgress", NULL));
+		free(task);
+		return (0);
+	}
+	memset(&ctx, 0, sizeof ctx);
+	ctx.ic_inv = inv;
+	ctx.ic_soap = req->r_soap;
+	ctx.ic_mo = mo;
+	n = hostd_mo_virtualmachine_files(&ctx, &files);
+	for (i = 0; i < n; i++) {
+		if (unlink(files[i].vf_path) != 0 && errno != ENOENT) {
+			log_warn("destroy: %s", files[i].vf_path);
+			rc = -1;
+		}
+	}
+	hostd_mo_virtualmachine_files_free(files, n);
+	dir = xstrdup(vm->vm_path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	dsp = hostd_vmconfig_to_dspath(inv, dir, &ds);
+	if (ds != NULL && (d = ds->mo_data) != NULL && slash != NULL &&
+	    (slash = strrchr(dir, '/')) != NULL) {
+		/* Only a directory inside the datastore goes. */
+		*slash = '\0';
+		if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+		    -1) {
+			if (hostd_mo_virtualmachine_rmtree(dfd, slash + 1,
+			    0) != 0) {
+				log_warn("destroy: %s/%s", dir, slash + 1);
+				rc = -1;
+			}
+			close(dfd);
+		}
+	}
+	hostd_event_post(req->r_soap, "VmRemovedEvent", mo, user,
+	    "Removed %s on %s from ha-datacenter", vm->vm_name, "ha-host");
+	log_info("inventory: VM %s \"%s\" destroyed (%s)", vm->vm_id,
+	    vm->vm_name, dsp);
+	hostd_inventory_unregister(inv, mo);
+	if (hostd_mo_virtualmachine_save(inv, &cause) != 0) {
+		hostd_task_fail(inv, task, hostd_fault_system_error(cause));
+		free(cause);
+	} else if (rc != 0)
+		hostd_task_fail(inv, task, hostd_fault_create("CannotDeleteFile",
+		    "Cannot delete file %s", dsp));
+	else
+		hostd_task_succeed(inv, task, NULL);
+	hostd_inventory_changed(inv, NULL, "vm");
+	free(dsp);
+	free(dir);
 	free(task);
 	return (0);
 }

@@ -34,6 +34,11 @@
 /* Most spec nodes looked at to resolve names, per spec. */
 #define HOSTD_PROPFILTER_MAX_LOOKUPS	10000000
 
+/* What the caller may read of an object. */
+#define HOSTD_PROPFILTER_NONE	0
+#define HOSTD_PROPFILTER_VIEW	1	/* System.View: name, parent */
+#define HOSTD_PROPFILTER_READ	2	/* System.Read: everything */
+
 /* A set of pointer pairs (open addressing). */
 struct hostd_propfilter_set {
 	const void	**ps_keys;	/* 2 per slot; NULL first: empty */
@@ -528,8 +533,8 @@ hostd_propfilter_addprop(struct hostd_propfilter_prop **pp, size_t *n,
 }
 
 /*
- * The privilege the caller lacks to read path on mo (readable: it holds
- * System.Read there), or NULL.  Every read needs System.Read on the
+ * The privilege the caller lacks to read path on mo (readable: what it
+ * holds there, HOSTD_PROPFILTER_*), or NULL.  Every read needs System.Read on the
  * object and the property's own privilege; a property marked
  * System.Anonymous (ServiceInstance.content, currentSession) needs
  * nothing.  Without the SOAP state (unit tests) everything is readable.
@@ -549,7 +554,14 @@ hostd_propfilter_denied(struct hostd_propfilter_walk *w, struct hostd_mo *mo,
 	if (p != NULL && p->ip_priv != NULL &&
 	    strcmp(p->ip_priv, "System.Anonymous") == 0)
 		return (NULL);
-	if (!readable)
+	/*
+	 * System.View alone, which a permission further down the tree gives
+	 * on every ancestor so that clients can walk to the object, shows
+	 * the name and the parent and nothing else, as on ESX.
+	 */
+	if (readable == HOSTD_PROPFILTER_NONE || (readable ==
+	    HOSTD_PROPFILTER_VIEW && strcmp(top, "name") != 0 &&
+	    strcmp(top, "parent") != 0))
 		return ("System.Read");
 	if (p != NULL && p->ip_priv != NULL &&
 	    strcmp(p->ip_priv, "System.View") != 0 &&
@@ -592,7 +604,8 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 	const char				*path, *priv;
 	size_t					 i, j, n, m, nchain = 0;
 	int					 all = 0, matched = 0;
-	int					 invalid, readable = 1;
+	int					 invalid, viewable;
+	int					 readable = HOSTD_PROPFILTER_READ;
 
 	n = hostd_val_field_count(spec, "propSet");
 	for (i = 0; i < n; i++) {
@@ -612,12 +625,17 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 	 * rule 12): their properties then go to the missingSet.
 	 */
 	if (w->w_soap != NULL && w->w_session != NULL) {
+		viewable = hostd_authz_allowed(w->w_soap, w->w_session, mo,
+		    "System.View");
 		if (hostd_propfilter_set_add(&w->w_starts, mo, NULL) &&
-		    !hostd_authz_allowed(w->w_soap, w->w_session, mo,
-		    "System.View"))
+		    !viewable)
 			return;
-		readable = hostd_authz_allowed(w->w_soap, w->w_session, mo,
-		    "System.Read");
+		if (hostd_authz_allowed(w->w_soap, w->w_session, mo,
+		    "System.Read"))
+			readable = HOSTD_PROPFILTER_READ;
+		else
+			readable = viewable ? HOSTD_PROPFILTER_VIEW :
+			    HOSTD_PROPFILTER_NONE;
 	}
 	for (i = 0; i < from; i++) {
 		if (strcmp(res->pr_objs[i].po_id, mo->mo_id) == 0) {

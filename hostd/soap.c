@@ -45,6 +45,7 @@ struct hostd_soap {
 	struct hostd_inventory	*hs_inventory;	/* inventory.c */
 	struct hostd_event_log	*hs_events;	/* event.c */
 	struct hostd_authz	*hs_authz;	/* authz.c */
+	struct hostd_vmstats	*hs_vmstats;	/* vmstats.c */
 };
 
 /*
@@ -62,6 +63,12 @@ static const struct hostd_soap_motype hostd_soap_motypes[] = {
 	{ "SessionManager", "ha-sessionmgr" },
 	{ "AuthorizationManager", "ha-authmgr" },
 	{ "EventManager", "ha-eventmgr" },
+	{ "FileManager", HOSTD_MO_FILEMANAGER },
+	{ "VirtualDiskManager", HOSTD_MO_VDISKMANAGER },
+	{ "HostDatastoreBrowser", HOSTD_MO_DSBROWSER },
+	{ "HostLocalAccountManager", "ha-localacctmgr" },
+	{ "UserDirectory", "ha-user-directory" },
+	{ "HostFirmwareSystem", "ha-firmwareSystem" },
 };
 
 /* The method tables, one per mo-*.c file. */
@@ -79,6 +86,14 @@ static const struct hostd_soap_method *const hostd_soap_tables[] = {
 	hostd_mo_eventcollector_methods,
 	hostd_mo_task_methods,
 	hostd_mo_virtualmachine_methods,
+	hostd_mo_virtualmachinesnapshot_methods,
+	hostd_mo_filemanager_methods,
+	hostd_mo_virtualdiskmanager_methods,
+	hostd_mo_hostdatastorebrowser_methods,
+	hostd_mo_folder_methods,
+	hostd_mo_hostlocalaccountmanager_methods,
+	hostd_mo_userdirectory_methods,
+	hostd_mo_hostfirmwaresystem_methods,
 };
 
 static void	hostd_soap_sweep_cb(evutil_socket_t, short, void *);
@@ -143,6 +158,7 @@ hostd_soap_create(struct event_base *base, const char *root,
 	hs->hs_inventory = inv;
 	hs->hs_events = hostd_event_log_create(HOSTD_EVENT_MAX);
 	hs->hs_authz = authz;
+	hs->hs_vmstats = hostd_vmstats_create();
 	hs->hs_sessions = hostd_session_table_create((unsigned int)idle * 60,
 	    (unsigned int)max);
 	hs->hs_auth = account_create(root, (unsigned int)fails,
@@ -171,6 +187,7 @@ hostd_soap_free(struct hostd_soap *hs)
 	hostd_inventory_free(hs->hs_inventory);	/* after the sessions */
 	hostd_event_log_free(hs->hs_events);
 	hostd_authz_free(hs->hs_authz);
+	hostd_vmstats_free(hs->hs_vmstats);
 	account_free(hs->hs_auth);
 	free(hs);
 }
@@ -203,6 +220,12 @@ struct hostd_authz *
 hostd_soap_authz(struct hostd_soap *hs)
 {
 	return (hs->hs_authz);
+}
+
+struct hostd_vmstats *
+hostd_soap_vmstats(struct hostd_soap *hs)
+{
+	return (hs->hs_vmstats);
 }
 
 /* The entry for method on managed type type, or NULL. */

@@ -273,6 +273,19 @@ hostd_task_fail(struct hostd_inventory *inv, const char *id,
 	hostd_task_finish(inv, mo, t, HOSTD_TASK_ERROR);
 }
 
+void
+hostd_task_progress(struct hostd_inventory *inv, const char *id, int pct)
+{
+	struct hostd_mo		*mo;
+	struct hostd_task	*t;
+
+	if ((t = hostd_task_find(inv, id, &mo)) == NULL ||
+	    t->t_state != HOSTD_TASK_RUNNING || pct == t->t_progress)
+		return;
+	t->t_progress = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+	hostd_inventory_changed(inv, mo, "info");
+}
+
 static const char *const hostd_task_states[] = {
 	"queued", "running", "success", "error"
 };
@@ -301,6 +314,8 @@ hostd_task_info(const struct hostd_task *t)
 	if (t->t_state == HOSTD_TASK_SUCCESS && t->t_result != NULL)
 		hostd_val_add_decl(v, "result", HOSTD_VAL_ANYTYPE,
 		    hostd_val_copy(t->t_result));
+	if (t->t_state == HOSTD_TASK_RUNNING && t->t_progress > 0)
+		hostd_val_add_int(v, "progress", t->t_progress);
 	reason = hostd_val_object("TaskReasonUser");
 	hostd_val_add_str(reason, "userName", t->t_user);
 	hostd_val_add_decl(v, "reason", "TaskReason", reason);

@@ -67,6 +67,8 @@ struct hostd_vmxlink_vm {
 	uint32_t		 lv_opreq;	/* its request, or 0 */
 	char			*lv_task;	/* its Task moid, or NULL */
 	char			*lv_user;	/* who asked, or NULL */
+	void			(*lv_cb)(void *, const char *);
+	void			*lv_cbarg;	/* hostd_vmxlink_request's */
 	TAILQ_ENTRY(hostd_vmxlink_vm) lv_entry;
 };
 
@@ -490,7 +492,12 @@ static void
 hostd_vmxlink_done(struct hostd_vmxlink_vm *lv, struct hostd_fault *f)
 {
 	struct hostd_inventory	*inv = lv->lv_vl->vl_inv;
+	void			(*cb)(void *, const char *) = lv->lv_cb;
 
+	/* hostd_vmxlink_request's caller goes on from here. */
+	lv->lv_cb = NULL;
+	if (cb != NULL)
+		cb(lv->lv_cbarg, f != NULL ? f->f_msg : NULL);
 	if (lv->lv_task != NULL) {
 		if (f != NULL)
 			hostd_task_fail(inv, lv->lv_task, f);
@@ -552,6 +559,7 @@ hostd_vmxlink_lost(struct hostd_vmxlink_vm *lv, const char *why, int error)
 {
 	struct hostd_mo			*mo;
 	struct hostd_mo_virtualmachine	*vm;
+	int				 crashed;
 
 	peer_free(lv->lv_peer);
 	lv->lv_peer = NULL;
@@ -562,8 +570,18 @@ hostd_vmxlink_lost(struct hostd_vmxlink_vm *lv, const char *why, int error)
 		    "VM is powered off", lv->lv_id, why);
 	else
 		log_debug("vmxlink: VM %s: link closed (%s)", lv->lv_id, why);
+	crashed = (error || !lv->lv_ended) &&
+	    vm->vm_power == PROTO_VMX_POWERED_ON;
 	if (vm->vm_power == PROTO_VMX_POWERED_ON)
 		hostd_vmxlink_set(lv, PROTO_VMX_POWERED_OFF, 0);
+	/*
+	 * ESX has no "VM failed" event: a crashed vmx shows as the power-off
+	 * above plus an error event about the VM, which UIs list as one.
+	 */
+	if (crashed)
+		hostd_event_post(lv->lv_vl->vl_soap, "GeneralVmErrorEvent", mo,
+		    NULL, "The virtual machine %s on ha-host failed: its vmx "
+		    "process ended unexpectedly (%s)", vm->vm_name, why);
 	if (lv->lv_op != 0)
 		hostd_vmxlink_done(lv, hostd_fault_system_error(
 		    "vmx ended before the operation completed"));
@@ -667,6 +685,8 @@ hostd_vmxlink_on_ok(struct peer *peer, struct peer_msg *msg, void *arg)
 		}
 		hostd_vmxlink_done(lv, NULL);
 	}
+	if (lv->lv_op == HOSTD_VMXLINK_SNAPSHOT)
+		hostd_vmxlink_done(lv, NULL);
 	/* Power off and suspend end with the state that follows. */
 }
 
@@ -761,4 +781,84 @@ hostd_vmxlink_on_eof(struct peer *peer, struct peer_msg *msg, void *arg)
 	error = msg->pm_len >= sizeof *pe && pe->pe_errno != 0;
 	hostd_vmxlink_lost(lv, why != NULL && *why != '\0' ? why :
 	    "closed", error);
+}
+
+/* For vmstats.c: the process to read /proc of. */
+pid_t
+hostd_vmxlink_pid(struct hostd_vmxlink *vl, const char *id)
+{
+	struct hostd_vmxlink_vm	*lv;
+
+	if (vl == NULL || (lv = hostd_vmxlink_vm(vl, id, 0)) == NULL)
+		return (-1);
+	if (lv->lv_peer != NULL)
+		return (peer_get_pid(lv->lv_peer));
+	return (lv->lv_pid);
+}
+
+/* For snapshots: see hostd.h. */
+int
+hostd_vmxlink_request(struct hostd_vmxlink *vl, const char *id, int op,
+    const char *const *units, const char *const *paths, size_t npaths,
+    void (*done)(void *, const char *), void *arg, char **cause)
+{
+	struct hostd_vmxlink_vm		*lv;
+	struct proto_vmx_snapshot	 vn;
+	struct proto_vmx_power		 vp;
+	char				*buf;
+	size_t				 len, i, n;
+	int				 rc;
+
+	if (vl == NULL || (lv = hostd_vmxlink_vm(vl, id, 0)) == NULL ||
+	    lv->lv_peer == NULL) {
+		xasprintf(cause, "no link to the VM's vmx");
+		return (-1);
+	}
+	if (lv->lv_op != 0) {
+		xasprintf(cause, "another operation is in progress");
+		return (-1);
+	}
+	lv->lv_opreq = lv->lv_nextreq++;
+	if (op == HOSTD_VMXLINK_SNAPSHOT) {
+		memset(&vn, 0, sizeof vn);
+		vn.vn_ndisks = (uint32_t)npaths;
+		len = sizeof vn;
+		for (i = 0; i < npaths; i++)
+			len += strlen(units[i]) + strlen(paths[i]) + 2;
+		if (npaths == 0 || npaths > PROTO_VMX_SNAPSHOT_DISKS ||
+		    len > PROTO_MAX_PAYLOAD) {
+			xasprintf(cause, "too many disks or paths too long");
+			lv->lv_opreq = 0;
+			return (-1);
+		}
+		buf = xmalloc(len);
+		memcpy(buf, &vn, sizeof vn);
+		for (i = 0, n = sizeof vn; i < npaths; i++) {
+			memcpy(buf + n, units[i], strlen(units[i]) + 1);
+			n += strlen(units[i]) + 1;
+			memcpy(buf + n, paths[i], strlen(paths[i]) + 1);
+			n += strlen(paths[i]) + 1;
+		}
+		rc = peer_send(lv->lv_peer, MSG_VMX_SNAPSHOT_REQ,
+		    lv->lv_opreq, -1, buf, len);
+		free(buf);
+	} else if (op == HOSTD_VMXLINK_OFF) {
+		memset(&vp, 0, sizeof vp);
+		vp.vp_op = PROTO_VMX_POWER_OFF;
+		rc = peer_send(lv->lv_peer, MSG_VMX_POWER_REQ, lv->lv_opreq,
+		    -1, &vp, sizeof vp);
+	} else {
+		xasprintf(cause, "operation %d has a task", op);
+		lv->lv_opreq = 0;
+		return (-1);
+	}
+	if (rc != 0) {
+		xasprintf(cause, "vmx: %s", strerror(errno));
+		lv->lv_opreq = 0;
+		return (-1);
+	}
+	lv->lv_op = op;
+	lv->lv_cb = done;
+	lv->lv_cbarg = arg;
+	return (0);
 }

@@ -6,6 +6,13 @@
  * process name as ident.  Each line is formatted into one buffer and written
  * with one write(2), so lines from several threads (vmx's vCPUs) never
  * interleave in an O_APPEND file.
+ *
+ * A single-threaded daemon answering many requests (hostd logs one line
+ * per HTTP request) may buffer: info, debug and trace lines then collect
+ * in memory and reach stderr and the file when the buffer fills, when a
+ * warning or an error comes (after them, in order), and at log_flush(),
+ * which such a daemon calls from a timer.  Never an fsync.  A child
+ * forked later starts with an empty buffer, so no line is written twice.
  */
 
 #include "config.h"
@@ -13,6 +20,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +47,13 @@ static struct {
 	enum log_level	level;
 	int		fd;		/* file target, -1 if none */
 	char		path[4096];	/* of fd, for log_reopen */
-} log_state = { "vireo", LOG_TO_STDERR, LOG_LEVEL_INFO, -1, "" };
+	char		*buf;		/* log_set_buffered, or NULL */
+	size_t		 bufsize;
+	size_t		 buflen;
+	long		 pid;		/* getpid() while buffering */
+	int		 atfork;	/* the fork handler is registered */
+} log_state = { "vireo", LOG_TO_STDERR, LOG_LEVEL_INFO, -1, "", NULL, 0, 0,
+    0, 0 };
 
 static const char *const log_level_names[] = {
 	"error", "warning", "info", "debug", "trace"
@@ -85,6 +99,7 @@ log_open_file(const char *path)
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (fd == -1)
 		return (-1);
+	log_flush();
 	if (log_state.fd != -1)
 		close(log_state.fd);
 	log_state.fd = fd;
@@ -96,6 +111,7 @@ log_open_file(const char *path)
 int
 log_reopen(void)
 {
+	log_flush();
 	if (log_state.fd == -1)
 		return (0);
 	return (log_open_file(log_state.path));
@@ -104,6 +120,7 @@ log_reopen(void)
 void
 log_close(void)
 {
+	log_flush();
 	if (log_state.fd != -1)
 		close(log_state.fd);
 	log_state.fd = -1;
@@ -189,6 +206,56 @@ log_write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* Write a formatted line (or several) to stderr and the file. */
+static void
+log_emit(const char *line, size_t len)
+{
+	if (log_state.dest & LOG_TO_STDERR)
+		log_write_all(STDERR_FILENO, line, len);
+	if ((log_state.dest & LOG_TO_FILE) && log_state.fd != -1)
+		log_write_all(log_state.fd, line, len);
+}
+
+void
+log_flush(void)
+{
+	if (log_state.buflen == 0)
+		return;
+	log_emit(log_state.buf, log_state.buflen);
+	log_state.buflen = 0;
+}
+
+/* In a new child: the parent's lines are the parent's to write. */
+static void
+log_atfork_child(void)
+{
+	free(log_state.buf);
+	log_state.buf = NULL;
+	log_state.bufsize = log_state.buflen = 0;
+}
+
+int
+log_set_buffered(size_t size)
+{
+	log_flush();
+	free(log_state.buf);
+	log_state.buf = NULL;
+	log_state.bufsize = 0;
+	if (size == 0)
+		return (0);
+	if (!log_state.atfork) {
+		if ((errno = pthread_atfork(NULL, NULL,
+		    log_atfork_child)) != 0)
+			return (-1);
+		log_state.atfork = 1;
+	}
+	if ((log_state.buf = malloc(size)) == NULL)
+		return (-1);
+	log_state.bufsize = size;
+	log_state.pid = (long)getpid();
+	return (0);
+}
+
 void
 log_vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 {
@@ -223,17 +290,25 @@ log_vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 		    "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s[%ld]: %s: %s\n",
 		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, log_state.name,
-		    (long)getpid(), log_level_names[level], msg);
+		    log_state.buf != NULL ? log_state.pid : (long)getpid(),
+		    log_level_names[level], msg);
 		if (n < 0)
 			n = 0;
 		if ((size_t)n >= sizeof line) {
 			n = sizeof line - 1;
 			line[n - 1] = '\n';
 		}
-		if (log_state.dest & LOG_TO_STDERR)
-			log_write_all(STDERR_FILENO, line, (size_t)n);
-		if ((log_state.dest & LOG_TO_FILE) && log_state.fd != -1)
-			log_write_all(log_state.fd, line, (size_t)n);
+		if (log_state.buf != NULL && level >= LOG_LEVEL_INFO &&
+		    (size_t)n <= log_state.bufsize) {
+			if (log_state.buflen + (size_t)n > log_state.bufsize)
+				log_flush();
+			memcpy(log_state.buf + log_state.buflen, line,
+			    (size_t)n);
+			log_state.buflen += (size_t)n;
+		} else {
+			log_flush();
+			log_emit(line, (size_t)n);
+		}
 	}
 	errno = saved_errno;
 }

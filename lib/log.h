@@ -50,6 +50,16 @@ enum log_level	 log_get_level(void);
 /* Parse "error", "warning", "info", "debug", "trace".  0 or -1. */
 int		 log_level_parse(const char *, enum log_level *);
 const char	*log_level_name(enum log_level);
+/*
+ * Single-threaded processes only: keep info, debug and trace lines for
+ * stderr and the file in a buffer of size bytes (0: write each line at
+ * once, the default), written when full, before any warning or error,
+ * and by log_flush.  0, or -1 with errno (the previous mode is gone:
+ * unbuffered).
+ */
+int		 log_set_buffered(size_t size);
+/* Write the buffered lines now. */
+void		 log_flush(void);
 /* 1 if a line at this level would be written. */
 int		 log_is_enabled(enum log_level);
 

@@ -27,7 +27,7 @@
  * Peers with different versions refuse each other: a frame whose
  * ph_version differs is answered with MSG_VERSION and the link dropped.
  */
-#define PROTO_VERSION		2
+#define PROTO_VERSION		3
 
 /*
  * The largest frame, header included.  A peer can never make us buffer or
@@ -88,6 +88,11 @@ enum msg_type {
 					   input for the guest (no reply) */
 	MSG_VMX_EVENT = 109,		/* struct proto_vmx_event + text,
 					   unsolicited, to every peer */
+	MSG_VMX_SNAPSHOT_REQ = 110,	/* struct proto_vmx_snapshot + pairs:
+					   pause, switch the disks to new
+					   deltas, resume; MSG_OK once every
+					   one writes to its delta, MSG_FAIL
+					   if not (see below) */
 	/* 150-159: suspend/resume. */
 	MSG_VMX_SUSPEND_REQ = 150,	/* no payload: write the VM's state
 					   to its .vmss and end vmx; MSG_OK
@@ -180,6 +185,19 @@ struct proto_vmx_stat_entry {
 	char		se_dev[PROTO_VMX_STAT_NAME];	/* "virtio-blk" */
 	char		se_name[PROTO_VMX_STAT_NAME];	/* "read_ops" */
 	uint64_t	se_value;
+};
+
+/*
+ * MSG_VMX_SNAPSHOT_REQ: followed by vn_ndisks pairs of NUL-terminated
+ * strings: a disk's unit as the .vmx names it ("scsi0:0") and the
+ * absolute path of the delta to create for it.  Disks not named stay as
+ * they are.  On MSG_FAIL the disks before the one that failed have been
+ * switched; a delta not taken into use does not exist afterwards.
+ */
+#define PROTO_VMX_SNAPSHOT_DISKS 64	/* most disks in one request */
+struct proto_vmx_snapshot {
+	uint32_t	vn_ndisks;	/* paths after this struct */
+	uint32_t	vn_flags;	/* none defined yet, must be 0 */
 };
 
 /* The most bytes in one MSG_VMX_CONSOLE_DATA. */

@@ -642,7 +642,12 @@ START_TEST(vmdk_flat_refused)
 	check_vmdk_write_file(check_vmdk_path, "# Disk DescriptorFile\n"
 	    "CID=1\nparentCID=12345678\ncreateType=\"monolithicFlat\"\n"
 	    "RW 2048 FLAT \"x-flat.vmdk\" 0\n");
-	check_vmdk_expect_fail("delta", ENOTSUP);
+	check_vmdk_expect_fail("delta without a parent hint", EINVAL);
+	check_vmdk_write_file(check_vmdk_path, "# Disk DescriptorFile\n"
+	    "CID=1\nparentCID=12345678\nparentFileNameHint=\"p.vmdk\"\n"
+	    "createType=\"monolithicFlat\"\n"
+	    "RW 2048 FLAT \"x-flat.vmdk\" 0\n");
+	check_vmdk_expect_fail("delta with a flat extent", ENOTSUP);
 	check_vmdk_write_file(check_vmdk_path, "# Disk DescriptorFile\n"
 	    "CID=1\nparentCID=ffffffff\ncreateType=\"streamOptimized\"\n"
 	    "RW 2048 SPARSE \"x-flat.vmdk\"\n");

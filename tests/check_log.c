@@ -276,6 +276,75 @@ START_TEST(check_log_rotation)
 }
 END_TEST
 
+START_TEST(check_log_buffered)
+{
+	char	*dir, *path, *s, *a, *b, *w;
+	pid_t	 pid;
+	int	 status;
+
+	path = check_log_start("tlog", &dir);
+	ck_assert_int_eq(log_set_buffered(4096), 0);
+	log_info("buffered one");
+	log_debug("not at this level");
+	s = check_log_slurp(path);
+	ck_assert_ptr_null(strstr(s, "buffered one"));
+	free(s);
+
+	/* A child forked now must not write the parent's lines. */
+	if ((pid = fork()) == 0) {
+		log_flush();
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	s = check_log_slurp(path);
+	ck_assert_ptr_null(strstr(s, "buffered one"));
+	free(s);
+
+	/* A warning writes what waits first, then itself, in order. */
+	log_info("buffered two");
+	log_warnx("a warning");
+	s = check_log_slurp(path);
+	a = strstr(s, "buffered one");
+	b = strstr(s, "buffered two");
+	w = strstr(s, "a warning");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(w);
+	ck_assert(a < b && b < w);
+	ck_assert_int_eq(check_log_count(s, "tlog["), 3);
+	free(s);
+
+	log_info("three");
+	log_flush();
+	s = check_log_slurp(path);
+	ck_assert_int_eq(check_log_count(s, "info: three"), 1);
+	free(s);
+
+	/* A full buffer is written; a line longer than it goes straight. */
+	ck_assert_int_eq(log_set_buffered(300), 0);
+	log_info("%0150d", 1);
+	log_info("%0150d", 2);
+	s = check_log_slurp(path);
+	ck_assert_int_eq(check_log_count(s, "0001\n"), 1);
+	free(s);
+	log_info("%0400d", 3);
+	s = check_log_slurp(path);
+	ck_assert_int_eq(check_log_count(s, "0002\n"), 1);
+	ck_assert_int_eq(check_log_count(s, "0003\n"), 1);
+	free(s);
+
+	/* Back to one write per line; what waited is written. */
+	log_info("four");
+	ck_assert_int_eq(log_set_buffered(0), 0);
+	log_info("five");
+	s = check_log_slurp(path);
+	ck_assert_ptr_nonnull(strstr(s, "four"));
+	ck_assert_ptr_nonnull(strstr(s, "five"));
+	free(s);
+	check_log_rmdir(dir, path);
+}
+END_TEST
+
 START_TEST(check_log_file_mode)
 {
 	struct stat	 st;
@@ -546,6 +615,7 @@ check_log_suite(void)
 	tcase_add_test(tc, check_log_control_chars);
 	tcase_add_test(tc, check_log_errno_text);
 	tcase_add_test(tc, check_log_rotation);
+	tcase_add_test(tc, check_log_buffered);
 	tcase_add_test(tc, check_log_file_mode);
 	tcase_add_test(tc, check_log_stderr);
 	tcase_add_test(tc, check_log_both_targets);

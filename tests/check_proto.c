@@ -23,7 +23,7 @@ static Suite	*check_proto_suite(void);
  * The layout these pins describe is that of version 1.  Changing a pin
  * without bumping PROTO_VERSION (and this number with it) fails here.
  */
-#define CHECK_PROTO_PINNED_VERSION	2
+#define CHECK_PROTO_PINNED_VERSION	3
 
 START_TEST(check_proto_version)
 {
@@ -69,6 +69,8 @@ START_TEST(check_proto_types)
 	ck_assert_int_eq(MSG_VMX_CONSOLE_DETACH, 107);
 	ck_assert_int_eq(MSG_VMX_CONSOLE_DATA, 108);
 	ck_assert_int_eq(MSG_VMX_EVENT, 109);
+	ck_assert_int_eq(MSG_VMX_SNAPSHOT_REQ, 110);
+	ck_assert_int_eq(PROTO_VMX_SNAPSHOT_DISKS, 64);
 
 	ck_assert_int_eq(PROTO_VMX_POWERED_OFF, 0);
 	ck_assert_int_eq(PROTO_VMX_POWERED_ON, 1);
@@ -136,6 +138,10 @@ START_TEST(check_proto_payloads)
 	ck_assert_uint_eq(offsetof(struct proto_vmx_stat_entry, se_name), 24);
 	ck_assert_uint_eq(offsetof(struct proto_vmx_stat_entry, se_value),
 	    48);
+
+	ck_assert_uint_eq(sizeof(struct proto_vmx_snapshot), 8);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_snapshot, vn_ndisks), 0);
+	ck_assert_uint_eq(offsetof(struct proto_vmx_snapshot, vn_flags), 4);
 
 	ck_assert_uint_eq(sizeof(struct proto_vmx_event), 8);
 	ck_assert_uint_eq(offsetof(struct proto_vmx_event, ev_kind), 0);

@@ -473,8 +473,9 @@ START_TEST(snapshot_device_prefixes)
 		}
 		snap_free(p);
 	}
-	/* pci, ns8250, i8042, mc146818, acpi-pm, virtio-rng, virtio-blk */
-	ck_assert_uint_eq(n, 7);
+	/* i8259, ioapic, i8254, pci, ns8250, i8042, mc146818, acpi-pm,
+	 * virtio-rng, virtio-blk */
+	ck_assert_uint_eq(n, 10);
 	snap_free(r);
 	free(state);
 	vmm_free(a);
@@ -488,6 +489,7 @@ START_TEST(snapshot_file_errors)
 	struct tsnap	 t, t2;
 	struct vmm	*a, *b;
 	uint8_t		*buf;
+	uint32_t	 crc;
 	size_t		 len, cuts[6], i;
 	char		*cause;
 
@@ -537,6 +539,24 @@ START_TEST(snapshot_file_errors)
 	free(cause);
 	vmm_free(b);
 	memcpy(buf, "VIRE", 4);
+
+	/* Version 1 (KVM's irqchip and PIT in their own sections), with a
+	 * correct header checksum: refused by name. */
+	buf[8] = 1;
+	crc = snap_crc32(0, buf, 60);
+	memcpy(buf + 60, &crc, 4);
+	ts_write_file(t.file, buf, len);
+	b = ts_vm(&t);
+	cause = NULL;
+	ck_assert_int_eq(ts_load(b, t.file, &cause), -1);
+	ck_assert_int_eq(errno, ENOEXEC);
+	ck_assert_msg(strstr(cause, "format version 1 is not supported") !=
+	    NULL, "%s", cause);
+	free(cause);
+	vmm_free(b);
+	buf[8] = 2;
+	crc = snap_crc32(0, buf, 60);
+	memcpy(buf + 60, &crc, 4);
 	ts_write_file(t.file, buf, len);
 
 	/* Another memory size, another device set. */

@@ -859,8 +859,9 @@ START_TEST(virtio_pci_kvm)
 	struct loader_entry	 le;
 	struct vmm_exit		 ve;
 	struct kvm_lapic_state	 lapic;
-	struct kvm_irqchip	 chip;
+	struct iotrap_access	 ia;
 	struct timespec		 ts = { 0, 1000000 };
+	void			*ioapic = NULL;
 	char			*cause = NULL;
 	uint64_t		 notify;
 	uint32_t		 used_idx, irr;
@@ -941,15 +942,32 @@ START_TEST(virtio_pci_kvm)
 	memcpy(&irr, &lapic.regs[0x200 + 0x10 * (0x41 / 32)], 4);
 	ck_assert_msg(irr & (1U << (0x41 % 32)), "IRR %#x", irr);
 
-	/* Adding the MSI route rewrote KVM's routing table: the IOAPIC
-	 * lines still reach the IOAPIC (IRR latches even while masked). */
+	/* Adding the MSI route rewrote KVM's routing table, which also
+	 * holds the IOAPIC's level-triggered pins: a PCI line through the
+	 * (split irqchip's userspace) IOAPIC still reaches the LAPIC.  Pin
+	 * 20, level, vector 0x51, APIC 0. */
+	ck_assert_int_eq(ioapic_devtype.dt_create(t.vmm, &p, &ioapic,
+	    &cause), 0);
+	memset(&ia, 0, sizeof ia);
+	ia.ia_len = 4;
+	ia.ia_write = 1;
+	ia.ia_vcpu = -1;
+	ia.ia_addr = VMM_IOAPIC_BASE;
+	ia.ia_data = 0x10 + 2 * 20;
+	ck_assert_int_eq(iotrap_dispatch(t.vmm, IOTRAP_MMIO, &ia), 0);
+	ia.ia_addr = VMM_IOAPIC_BASE + 0x10;
+	ia.ia_data = 0x8051;
+	ck_assert_int_eq(iotrap_dispatch(t.vmm, IOTRAP_MMIO, &ia), 0);
 	ck_assert_int_eq(irq_set_level(t.vmm, 20, 1), 0);
-	memset(&chip, 0, sizeof chip);
-	chip.chip_id = KVM_IRQCHIP_IOAPIC;
-	ck_assert_int_eq(ioctl(t.vmm->vm_fd, KVM_GET_IRQCHIP, &chip), 0);
-	ck_assert_msg(chip.chip.ioapic.irr & (1U << 20), "IOAPIC IRR %#x",
-	    chip.chip.ioapic.irr);
+	ck_assert_int_eq(ioctl(t.vmm->vm_vcpus[0]->vc_fd, KVM_GET_LAPIC,
+	    &lapic), 0);
+	memcpy(&irr, &lapic.regs[0x200 + 0x10 * (0x51 / 32)], 4);
+	ck_assert_msg(irr & (1U << (0x51 % 32)), "IRR %#x", irr);
+	/* Level-triggered: the LAPIC's TMR has it, so the EOI comes back. */
+	memcpy(&irr, &lapic.regs[0x180 + 0x10 * (0x51 / 32)], 4);
+	ck_assert_msg(irr & (1U << (0x51 % 32)), "TMR %#x", irr);
 	ck_assert_int_eq(irq_set_level(t.vmm, 20, 0), 0);
+	ioapic_devtype.dt_free(ioapic);
 	tpci_teardown(&t);
 }
 END_TEST

@@ -112,7 +112,7 @@
 #define MADT_ISO_HIGH_LEVEL	0x000d	/* active high, level triggered */
 #define MADT_IOAPIC_ID		0
 #define MADT_PIT_IRQ		0
-#define MADT_PIT_GSI		2
+#define MADT_PIT_GSI		VMM_PIT_GSI
 
 /* AML opcodes. */
 #define AML_ZERO		0x00

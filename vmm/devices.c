@@ -2,8 +2,10 @@
 /*
  * The explicit table of platform device types, in creation order:
  * vmm_create() walks it from the top and vmm_free() frees in reverse.  The
- * PCI host bridge comes first so that devices on the bus find it in
- * create(); then the legacy chips; debug-exit last (it is absent unless the
+ * interrupt controllers and the PIT come first: devices drive their lines
+ * from create() and reset() on, and vmm_reset resets in table order.  The
+ * PCI host bridge next so that devices on the bus find it in create();
+ * then the other legacy chips; debug-exit last (it is absent unless the
  * configuration asks for it).  No linker tricks: a new device type is one
  * line here.
  */
@@ -15,6 +17,9 @@
 #include "vmm-dev.h"
 
 /* Defined by each device's file. */
+extern const struct vmm_devtype i8259_devtype;
+extern const struct vmm_devtype ioapic_devtype;
+extern const struct vmm_devtype i8254_devtype;
 extern const struct vmm_devtype pci_devtype;
 extern const struct vmm_devtype ns8250_devtype;
 extern const struct vmm_devtype i8042_devtype;
@@ -26,6 +31,9 @@ extern const struct vmm_devtype virtio_blk_devtype;
 extern const struct vmm_devtype virtio_net_devtype;
 
 const struct vmm_devtype *const vmm_devtypes[] = {
+	&i8259_devtype,
+	&ioapic_devtype,
+	&i8254_devtype,
 	&pci_devtype,
 	&ns8250_devtype,
 	&i8042_devtype,

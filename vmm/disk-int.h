@@ -42,6 +42,8 @@ struct disk_ops {
 
 struct disk {
 	const struct disk_ops	*d_ops;		/* the format */
+	unsigned int		 d_depth;	/* parents above this one in
+						   the chain being opened */
 	void			*d_priv;	/* the format's state, owned */
 	char			*d_path;	/* as opened, owned */
 	int			 d_flags;	/* DISK_OPEN_* */
@@ -55,6 +57,17 @@ struct disk {
 
 extern const struct disk_ops	disk_raw_ops;
 extern const struct disk_ops	disk_vmdk_ops;
+
+/* Most images in one delta chain (VMware allows 255 links; a loop of
+ * parentFileNameHint names ends here too). */
+#define DISK_CHAIN_MAX		64
+/* Internal disk_open flag: a delta opens without its parent (only its
+ * own descriptor can be read or rewritten; I/O fails with EIO). */
+#define DISK_OPEN_NOPARENT	0x100
+
+/* disk.c: open with depth parents below (disk_open is depth 0). */
+struct disk	*disk_open_chain(const char *, int flags, unsigned int depth,
+		    char **cause);
 
 /* disk.c: helpers for the backends. */
 size_t	disk_iov_len(const struct iovec *, int);
@@ -143,6 +156,15 @@ const char		*disk_vmdk_desc_ddb(const struct disk_vmdk_desc *,
 void			 disk_vmdk_desc_set_ddb(struct disk_vmdk_desc *,
 			    const char *key, const char *value);
 
+/* disk-vmdk.c: the delta operations behind disk.h's disk_commit,
+ * disk_set_parent, disk_parent and disk_snapshot. */
+int			 disk_vmdk_commit(const char *, char **);
+int			 disk_vmdk_set_parent(const char *, const char *,
+			    char **);
+int			 disk_vmdk_parent(const char *, char **, char **);
+int			 disk_vmdk_snapshot(struct disk *, const char *,
+			    char **);
+
 /* disk-vmdk-sparse.c: the hosted sparse extent. */
 #define DISK_VMDK_MAGIC		0x564d444bU	/* "KDMV" little-endian */
 #define DISK_VMDK_FLAG_NL	0x00000001U	/* newline test valid */
@@ -182,6 +204,16 @@ _Static_assert(sizeof(struct disk_vmdk_sparse_hdr) == DISK_SECTOR_SIZE,
 
 struct disk_vmdk_sparse;
 
+/* Reads [off, off + len of iov) of what lies under a delta extent (off in
+ * bytes from the extent's start).  Total or -1/errno. */
+typedef ssize_t (*disk_vmdk_sparse_backing_fn)(void *arg,
+			    const struct iovec *, int, uint64_t off);
+
+/* What a grain table entry says (disk_vmdk_sparse_grain_state). */
+#define DISK_VMDK_GRAIN_UNALLOCATED	0	/* parent's, or zeros */
+#define DISK_VMDK_GRAIN_ZERO		1	/* zeros, hiding the parent */
+#define DISK_VMDK_GRAIN_DATA		2	/* in this extent */
+
 /* Open the sparse extent in fd (borrowed: the caller closes it after
  * disk_vmdk_sparse_close).  Writable unless rdonly: sets uncleanShutdown.
  * NULL with errno and *cause "name: problem". */
@@ -206,6 +238,17 @@ ssize_t			 disk_vmdk_sparse_preadv(struct disk_vmdk_sparse *,
 ssize_t			 disk_vmdk_sparse_pwritev(struct disk_vmdk_sparse *,
 			    const struct iovec *, int, uint64_t);
 int			 disk_vmdk_sparse_flush(struct disk_vmdk_sparse *);
+/* Make the extent a delta: unallocated grains read through fn, and a
+ * partial write to one copies fn's data into the rest of the grain. */
+void			 disk_vmdk_sparse_set_backing(
+			    struct disk_vmdk_sparse *,
+			    disk_vmdk_sparse_backing_fn fn, void *arg);
+uint64_t		 disk_vmdk_sparse_grain_bytes(
+			    const struct disk_vmdk_sparse *);
+/* DISK_VMDK_GRAIN_* of grain g in *state; -1/EIO for a bad table,
+ * EINVAL beyond the last grain. */
+int			 disk_vmdk_sparse_grain_state(
+			    struct disk_vmdk_sparse *, uint64_t g, int *state);
 int			 disk_vmdk_sparse_grow(struct disk_vmdk_sparse *,
 			    uint64_t capacity, char **cause);
 /* Walk every grain table: grain size (bytes), grains, grains in use. */

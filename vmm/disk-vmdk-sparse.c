@@ -95,6 +95,10 @@ struct disk_vmdk_sparse {
 	uint8_t				*gbuf;	/* one grain of scratch */
 	int				 unclean;	/* set at open */
 	int				 wrote;	/* metadata or data written */
+	disk_vmdk_sparse_backing_fn	 backing;	/* delta: where
+						   unallocated grains come
+						   from, or NULL (zeros) */
+	void				*backing_arg;
 };
 
 static int	disk_vmdk_sparse_err(struct disk_vmdk_sparse *, char **, int,
@@ -119,6 +123,7 @@ static int	disk_vmdk_sparse_link(struct disk_vmdk_sparse *,
 static uint64_t	disk_vmdk_sparse_round(uint64_t, uint64_t);
 static int	disk_vmdk_sparse_overlaps_meta(const struct disk_vmdk_sparse *,
 		    uint64_t, uint64_t);
+static int	disk_vmdk_sparse_fill(struct disk_vmdk_sparse *, uint64_t);
 
 /* Round x up to a multiple of the power of two a. */
 static uint64_t
@@ -510,7 +515,13 @@ disk_vmdk_sparse_preadv(struct disk_vmdk_sparse *sp, const struct iovec *iov,
 			n = len - done;
 		if (disk_vmdk_sparse_gte(sp, g, &e) == -1)
 			goto fail;
-		if (e <= 1)
+		if (e == 0 && sp->backing != NULL) {
+			/* A delta's hole shows its parent. */
+			cnt = disk_iov_slice(iov, iovcnt, done, n, sub);
+			if (sp->backing(sp->backing_arg, sub, cnt,
+			    off + done) == -1)
+				goto fail;
+		} else if (e <= 1)
 			disk_iov_zero(iov, iovcnt, done, n);
 		else {
 			cnt = disk_iov_slice(iov, iovcnt, done, n, sub);
@@ -658,7 +669,11 @@ disk_vmdk_sparse_pwritev(struct disk_vmdk_sparse *sp,
 			if (disk_vmdk_sparse_alloc(sp, sp->grain,
 			    &sector) == -1)
 				goto fail;
-			memset(sp->gbuf, 0, gbytes);
+			if (e == 0 && n < gbytes) {
+				if (disk_vmdk_sparse_fill(sp, g) == -1)
+					goto fail;
+			} else
+				memset(sp->gbuf, 0, gbytes);
 			disk_iov_to_buf(iov, iovcnt, done, sp->gbuf + in, n);
 			if (disk_full_pwrite(sp->fd, sp->gbuf, gbytes,
 			    (off_t)sector * DISK_SECTOR_SIZE) == -1)
@@ -715,6 +730,63 @@ fail:
 	if (errno == 0)
 		errno = EIO;
 	return (-1);
+}
+
+/*
+ * The old contents of grain g into sp->gbuf before a part of it is
+ * written: the parent's data for a delta (a grain is allocated whole, so
+ * the part not written must keep showing what the parent had), else
+ * zeros.  The part of a last grain beyond the capacity stays zero.
+ */
+static int
+disk_vmdk_sparse_fill(struct disk_vmdk_sparse *sp, uint64_t g)
+{
+	struct iovec	iov;
+	uint64_t	gbytes = sp->grain * DISK_SECTOR_SIZE, cap, at;
+
+	memset(sp->gbuf, 0, gbytes);
+	if (sp->backing == NULL)
+		return (0);
+	cap = sp->capacity * DISK_SECTOR_SIZE;
+	at = g * gbytes;
+	iov.iov_base = sp->gbuf;
+	iov.iov_len = cap - at < gbytes ? cap - at : gbytes;
+	return (sp->backing(sp->backing_arg, &iov, 1, at) == -1 ? -1 : 0);
+}
+
+void
+disk_vmdk_sparse_set_backing(struct disk_vmdk_sparse *sp,
+    disk_vmdk_sparse_backing_fn fn, void *arg)
+{
+	sp->backing = fn;
+	sp->backing_arg = arg;
+}
+
+uint64_t
+disk_vmdk_sparse_grain_bytes(const struct disk_vmdk_sparse *sp)
+{
+	return (sp->grain * DISK_SECTOR_SIZE);
+}
+
+int
+disk_vmdk_sparse_grain_state(struct disk_vmdk_sparse *sp, uint64_t g,
+    int *state)
+{
+	uint32_t	e;
+
+	if (g >= sp->ngrains) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (disk_vmdk_sparse_gte(sp, g, &e) == -1)
+		return (-1);
+	if (e == 0)
+		*state = DISK_VMDK_GRAIN_UNALLOCATED;
+	else if (e == 1)
+		*state = DISK_VMDK_GRAIN_ZERO;
+	else
+		*state = DISK_VMDK_GRAIN_DATA;
+	return (0);
 }
 
 int

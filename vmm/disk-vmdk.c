@@ -9,9 +9,15 @@
  *
  * The descriptor is untrusted: lines are parsed strictly (errors name the
  * line), extent files must be relative paths below the descriptor's
- * directory, and every extent must fit in its file.  Delta disks (a parent
- * CID other than ffffffff) and compressed or streamOptimized disks are
- * refused with ENOTSUP.
+ * directory, and every extent must fit in its file.  Compressed or
+ * streamOptimized disks are refused with ENOTSUP.
+ *
+ * Deltas (disk.h): a descriptor with a parentCID other than ffffffff
+ * opens its parentFileNameHint read-only as v->parent, checks the CIDs,
+ * and gives each sparse extent a backing read from the parent, so the
+ * grain code in disk-vmdk-sparse.c needs to know nothing of chains.
+ * disk_commit, disk_set_parent and the live switch of disk_snapshot are
+ * here too, as they are descriptor and extent work.
  *
  * On the first write of each session the CID changes, as VMware does, so
  * deltas made from this disk notice.  A descriptor file is replaced
@@ -58,6 +64,7 @@ struct disk_vmdk_ext {
 	uint64_t		 offset;	/* FLAT: byte offset in fd */
 	struct disk_vmdk_sparse	*sp;		/* SPARSE: owned */
 	int			 dirty;		/* written since last flush */
+	struct disk		*parent;	/* delta: v->parent, borrowed */
 };
 
 /* An open VMDK. */
@@ -71,7 +78,16 @@ struct disk_vmdk {
 	int			 cid_done;	/* CID changed this session */
 	int			 unclean;	/* an extent was unclean */
 	int			 no_desc;	/* KDMV without a descriptor */
+	struct disk		*parent;	/* delta: opened read-only,
+						   owned; NULL otherwise */
+	char			*parent_path;	/* its path as opened, owned */
+	int			 no_io;		/* DISK_OPEN_NOPARENT delta */
 };
+
+/* The CID a delta's parent must have, taken from its descriptor. */
+#define DISK_VMDK_HINT		"parentFileNameHint"
+/* Grains committed per write (disk_commit). */
+#define DISK_VMDK_COMMIT_RUN	16
 
 static int	disk_vmdk_probe(const uint8_t *, size_t);
 static int	disk_vmdk_open(struct disk *, int, char **);
@@ -114,6 +130,18 @@ static uint32_t	disk_vmdk_random32(void);
 static void	disk_vmdk_geometry(struct disk_vmdk_desc *, uint64_t);
 static struct disk_vmdk_desc *disk_vmdk_new_desc(const char *, uint64_t,
 		    enum disk_vmdk_type, const char *, const char *);
+static const char *disk_vmdk_hdr(const struct disk_vmdk_desc *,
+		    const char *);
+static char	*disk_vmdk_parent_of(const char *, const char *);
+static int	disk_vmdk_open_parent(struct disk *, char **);
+static ssize_t	disk_vmdk_backing(void *, const struct iovec *, int,
+		    uint64_t);
+static char	*disk_vmdk_hint(const char *, const char *);
+static int	disk_vmdk_create_delta(const char *, struct disk *, uint64_t,
+		    char **);
+static uint32_t	disk_vmdk_cid(const struct disk *);
+static int	disk_vmdk_commit_extent(struct disk *, struct disk_vmdk_ext *,
+		    struct disk *, char **);
 
 const struct disk_ops disk_vmdk_ops = {
 	.name = "vmdk",
@@ -601,9 +629,10 @@ disk_vmdk_check_desc(struct disk *d, char **cause)
 	uint64_t		 total = 0;
 	size_t			 i;
 
-	if (desc->parent_cid != DISK_VMDK_NO_PARENT)
-		return (disk_vmdk_fail(d, cause, ENOTSUP, "delta disks "
-		    "(parentCID=%08" PRIx32 ") are not supported yet",
+	if (desc->parent_cid != DISK_VMDK_NO_PARENT &&
+	    disk_vmdk_hdr(desc, DISK_VMDK_HINT) == NULL)
+		return (disk_vmdk_fail(d, cause, EINVAL, "delta disk "
+		    "(parentCID=%08" PRIx32 ") without a parentFileNameHint",
 		    desc->parent_cid));
 	if (strcasecmp(desc->create_type, "streamOptimized") == 0)
 		return (disk_vmdk_fail(d, cause, ENOTSUP, "streamOptimized "
@@ -629,6 +658,11 @@ disk_vmdk_check_desc(struct disk *d, char **cause)
 			return (disk_vmdk_fail(d, cause, EROFS, "line %u: "
 			    "extent is RDONLY; open the disk read-only",
 			    e->line));
+		if (desc->parent_cid != DISK_VMDK_NO_PARENT &&
+		    e->type != DISK_VMDK_SPARSE)
+			return (disk_vmdk_fail(d, cause, ENOTSUP, "line %u: "
+			    "a delta's extents must be SPARSE, not %s",
+			    e->line, e->type_name));
 		if (e->file != NULL && !disk_vmdk_path_ok(e->file))
 			return (disk_vmdk_fail(d, cause, EINVAL, "line %u: "
 			    "extent file must be a relative path below the "
@@ -808,7 +842,17 @@ disk_vmdk_open(struct disk *d, int fd, char **cause)
 			goto fail;
 	}
 	free(text);
+	text = NULL;
 	v->fd = fd;
+	if (v->desc->parent_cid != DISK_VMDK_NO_PARENT) {
+		if (d->d_flags & DISK_OPEN_NOPARENT)
+			v->no_io = 1;
+		else if (disk_vmdk_open_parent(d, cause) == -1) {
+			/* fd is disk.c's to close on failure. */
+			v->fd = -1;
+			goto fail;
+		}
+	}
 	d->d_format = DISK_FORMAT_VMDK_FLAT;
 	d->d_can_discard = 1;
 	for (i = 0; i < v->next; i++) {
@@ -854,6 +898,9 @@ disk_vmdk_close(struct disk *d)
 	}
 	if (v->fd != -1 && close(v->fd) == -1)
 		rc = -1;
+	/* The parent was only read: its close cannot lose data. */
+	disk_close(v->parent);
+	free(v->parent_path);
 	free(v->ext);
 	disk_vmdk_desc_free(v->desc);
 	free(v);
@@ -934,6 +981,10 @@ disk_vmdk_io(struct disk *d, const struct iovec *iov, int iovcnt,
 	size_t			 i;
 	int			 cnt;
 
+	if (v->no_io) {
+		errno = EIO;
+		return (-1);
+	}
 	len = disk_iov_len(iov, iovcnt);
 	sub = xreallocarray(NULL, iovcnt > 0 ? iovcnt : 1, sizeof *sub);
 	for (i = 0; i < v->next && done < len; i++) {
@@ -1127,6 +1178,32 @@ disk_vmdk_create(const char *path, const struct disk_create_args *args,
 	size_t			 len, n;
 	int			 fd, saved;
 
+	if (args->parent != NULL) {
+		struct disk	*p;
+		int		 rc;
+
+		if (args->format != DISK_FORMAT_VMDK_SPARSE) {
+			if (cause != NULL)
+				xasprintf(cause, "%s: a delta disk is always "
+				    "a sparse VMDK", path);
+			errno = EINVAL;
+			return (-1);
+		}
+		if ((p = disk_open(args->parent, DISK_OPEN_RDONLY,
+		    &sub)) == NULL) {
+			saved = errno;
+			if (cause != NULL)
+				xasprintf(cause, "%s: parent: %s", path, sub);
+			free(sub);
+			errno = saved;
+			return (-1);
+		}
+		rc = disk_vmdk_create_delta(path, p, args->size, cause);
+		saved = errno;
+		disk_close(p);
+		errno = saved;
+		return (rc);
+	}
 	adapter = args->adapter != NULL ? args->adapter : "lsilogic";
 	copy = xstrdup(path);
 	base = xstrdup(basename(copy));
@@ -1283,6 +1360,9 @@ disk_vmdk_info(struct disk *d, struct disk_info *info, char **cause)
 	info->parent_cid = v->desc->parent_cid;
 	info->extents = (unsigned int)v->next;
 	info->unclean = v->unclean;
+	if ((s = disk_vmdk_hdr(v->desc, DISK_VMDK_HINT)) != NULL &&
+	    v->desc->parent_cid != DISK_VMDK_NO_PARENT)
+		info->parent = xstrdup(s);
 	if ((s = disk_vmdk_desc_ddb(v->desc, "ddb.adapterType")) != NULL)
 		info->adapter = xstrdup(s);
 	if ((s = disk_vmdk_desc_ddb(v->desc, "ddb.uuid")) != NULL)
@@ -1312,5 +1392,491 @@ disk_vmdk_info(struct disk *d, struct disk_info *info, char **cause)
 		info->grains += grains;
 		info->grains_allocated += used;
 	}
+	return (0);
+}
+
+/* Deltas. */
+
+/* A header key's value (parentFileNameHint...), or NULL. */
+static const char *
+disk_vmdk_hdr(const struct disk_vmdk_desc *desc, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < desc->nhdr; i++) {
+		if (strcasecmp(desc->hdr[i].key, key) == 0)
+			return (desc->hdr[i].value);
+	}
+	return (NULL);
+}
+
+/* The path to open for hint, found from the delta at path (owned). */
+static char *
+disk_vmdk_parent_of(const char *path, const char *hint)
+{
+	if (*hint == '/')
+		return (xstrdup(hint));
+	return (disk_vmdk_extent_path(path, hint));
+}
+
+/* The content ID of an open VMDK. */
+static uint32_t
+disk_vmdk_cid(const struct disk *d)
+{
+	const struct disk_vmdk	*v = d->d_priv;
+
+	return (v->desc->cid);
+}
+
+/*
+ * Open the parent of a delta read-only and hang it under every extent.
+ * The hint may name any VMDK (VMware writes relative names, "../base/x"
+ * for linked clones, or absolute ones), but never a raw file: a guest
+ * must not be able to read some other file through a crafted delta.
+ */
+static int
+disk_vmdk_open_parent(struct disk *d, char **cause)
+{
+	struct disk_vmdk	*v = d->d_priv;
+	const char		*hint;
+	char			*sub = NULL;
+	uint32_t		 pcid;
+	size_t			 i;
+	int			 saved;
+
+	hint = disk_vmdk_hdr(v->desc, DISK_VMDK_HINT);
+	if (*hint == '\0' || strpbrk(hint, "\n\r") != NULL)
+		return (disk_vmdk_fail(d, cause, EINVAL, "parentFileNameHint "
+		    "is empty or malformed"));
+	if (d->d_depth + 1 >= DISK_CHAIN_MAX)
+		return (disk_vmdk_fail(d, cause, ELOOP, "delta chain is "
+		    "deeper than %d disks (or loops)", DISK_CHAIN_MAX));
+	v->parent_path = disk_vmdk_parent_of(d->d_path, hint);
+	v->parent = disk_open_chain(v->parent_path, DISK_OPEN_RDONLY,
+	    d->d_depth + 1, &sub);
+	if (v->parent == NULL) {
+		saved = errno;
+		disk_vmdk_fail(d, cause, saved, "parent %s: %s",
+		    v->parent_path, sub != NULL ? sub : strerror(saved));
+		free(sub);
+		return (-1);
+	}
+	if (v->parent->d_ops != &disk_vmdk_ops)
+		return (disk_vmdk_fail(d, cause, EINVAL, "parent %s is not a "
+		    "VMDK", v->parent_path));
+	pcid = disk_vmdk_cid(v->parent);
+	if (pcid != v->desc->parent_cid && pcid != v->desc->cid)
+		return (disk_vmdk_fail(d, cause, ESTALE, "parent %s was "
+		    "changed after this delta was made (its CID is %08" PRIx32
+		    ", the delta's parentCID %08" PRIx32 "): the chain is "
+		    "broken", v->parent_path, pcid, v->desc->parent_cid));
+	if (disk_size(v->parent) > d->d_size)
+		return (disk_vmdk_fail(d, cause, EINVAL, "parent %s is larger "
+		    "than the delta", v->parent_path));
+	for (i = 0; i < v->next; i++) {
+		v->ext[i].parent = v->parent;
+		disk_vmdk_sparse_set_backing(v->ext[i].sp, disk_vmdk_backing,
+		    &v->ext[i]);
+	}
+	return (0);
+}
+
+/* An extent's backing: the parent at the same disk offset; zeros past
+ * its end (a delta grown beyond its parent). */
+static ssize_t
+disk_vmdk_backing(void *arg, const struct iovec *iov, int iovcnt,
+    uint64_t off)
+{
+	struct disk_vmdk_ext	*x = arg;
+	struct iovec		*sub;
+	uint64_t		 at, psize, len, n;
+	ssize_t			 r;
+	int			 cnt;
+
+	len = disk_iov_len(iov, iovcnt);
+	at = x->start * DISK_SECTOR_SIZE + off;
+	psize = disk_size(x->parent);
+	n = at >= psize ? 0 : psize - at < len ? psize - at : len;
+	if (n < len)
+		disk_iov_zero(iov, iovcnt, n, len - n);
+	if (n == 0)
+		return ((ssize_t)len);
+	sub = xreallocarray(NULL, iovcnt > 0 ? iovcnt : 1, sizeof *sub);
+	cnt = disk_iov_slice(iov, iovcnt, 0, n, sub);
+	r = disk_preadv(x->parent, sub, cnt, at);
+	free(sub);
+	return (r == -1 ? -1 : (ssize_t)len);
+}
+
+/*
+ * parentFileNameHint for parent seen from a delta at path (owned): its
+ * bare name when both live in one directory (so the pair can be moved
+ * together, as VMware does), else its absolute path.
+ */
+static char *
+disk_vmdk_hint(const char *path, const char *parent)
+{
+	char	*copy, *pcopy, *dir, *pdir, *rdir, *rparent, *out, *slash;
+	int	 same;
+
+	/* Textually one directory: no need to ask the file system (vmx's
+	 * sandbox has no readlink, which realpath needs). */
+	copy = xstrdup(path);
+	pcopy = xstrdup(parent);
+	dir = dirname(copy);
+	pdir = dirname(pcopy);
+	same = strcmp(dir, pdir) == 0;
+	free(pcopy);
+	if (same) {
+		free(copy);
+		copy = xstrdup(parent);
+		out = xstrdup(basename(copy));
+		free(copy);
+		return (out);
+	}
+	rdir = realpath(dir, NULL);
+	free(copy);
+	rparent = realpath(parent, NULL);
+	if (rdir == NULL || rparent == NULL) {
+		free(rdir);
+		free(rparent);
+		return (xstrdup(parent));
+	}
+	slash = strrchr(rparent, '/');
+	if ((size_t)(slash - rparent) == strlen(rdir) &&
+	    strncmp(rparent, rdir, strlen(rdir)) == 0)
+		out = xstrdup(slash + 1);
+	else
+		out = xstrdup(rparent);
+	free(rdir);
+	free(rparent);
+	return (out);
+}
+
+/* An empty monolithicSparse delta of the open VMDK p at path. */
+static int
+disk_vmdk_create_delta(const char *path, struct disk *p, uint64_t size,
+    char **cause)
+{
+	struct disk_vmdk	*pv = p->d_priv;
+	struct disk_vmdk_desc	*desc;
+	const char		*adapter;
+	char			*copy, *base, *hint, *text, *sub = NULL;
+	uint64_t		 sectors = p->d_size / DISK_SECTOR_SIZE;
+	size_t			 len, i;
+	int			 fd, saved;
+
+	if (p->d_ops != &disk_vmdk_ops) {
+		if (cause != NULL)
+			xasprintf(cause, "%s: the parent %s is not a VMDK",
+			    path, p->d_path);
+		errno = EINVAL;
+		return (-1);
+	}
+	if (size != 0 && size != p->d_size) {
+		if (cause != NULL)
+			xasprintf(cause, "%s: a delta has its parent's size "
+			    "(%llu bytes)", path,
+			    (unsigned long long)p->d_size);
+		errno = EINVAL;
+		return (-1);
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1) {
+		saved = errno;
+		if (cause != NULL)
+			xasprintf(cause, "%s: %s", path, strerror(saved));
+		errno = saved;
+		return (-1);
+	}
+	copy = xstrdup(path);
+	base = xstrdup(basename(copy));
+	free(copy);
+	adapter = disk_vmdk_desc_ddb(pv->desc, "ddb.adapterType");
+	desc = disk_vmdk_new_desc("monolithicSparse", sectors,
+	    DISK_VMDK_SPARSE, base, adapter != NULL ? adapter : "lsilogic");
+	desc->parent_cid = pv->desc->cid;
+	hint = disk_vmdk_hint(path, p->d_path);
+	disk_vmdk_kv_set(&desc->hdr, &desc->nhdr, DISK_VMDK_HINT, hint, 1);
+	free(hint);
+	/* Same serial and geometry as the parent: the guest sees one disk. */
+	for (i = 0; i < pv->desc->nddb; i++)
+		disk_vmdk_desc_set_ddb(desc, pv->desc->ddb[i].key,
+		    pv->desc->ddb[i].value);
+	text = disk_vmdk_desc_write(desc, &len);
+	if (disk_vmdk_sparse_create(fd, sectors, text, len, &sub) == -1 ||
+	    fsync(fd) == -1) {
+		saved = errno;
+		if (cause != NULL)
+			xasprintf(cause, "%s: %s", path, sub != NULL ? sub :
+			    strerror(saved));
+		close(fd);
+		unlink(path);
+		free(sub);
+		free(text);
+		free(base);
+		disk_vmdk_desc_free(desc);
+		errno = saved;
+		return (-1);
+	}
+	free(text);
+	free(base);
+	disk_vmdk_desc_free(desc);
+	if (close(fd) == -1) {
+		saved = errno;
+		unlink(path);
+		if (cause != NULL)
+			xasprintf(cause, "%s: %s", path, strerror(saved));
+		errno = saved;
+		return (-1);
+	}
+	return (0);
+}
+
+int
+disk_vmdk_parent(const char *path, char **parent, char **cause)
+{
+	struct disk		*d;
+	struct disk_vmdk	*v;
+	const char		*hint;
+
+	if ((d = disk_open_chain(path, DISK_OPEN_RDONLY | DISK_OPEN_NOPARENT,
+	    0, cause)) == NULL)
+		return (-1);
+	if (d->d_ops == &disk_vmdk_ops) {
+		v = d->d_priv;
+		hint = disk_vmdk_hdr(v->desc, DISK_VMDK_HINT);
+		if (v->desc->parent_cid != DISK_VMDK_NO_PARENT && hint != NULL)
+			*parent = disk_vmdk_parent_of(path, hint);
+	}
+	disk_close(d);
+	return (0);
+}
+
+int
+disk_vmdk_set_parent(const char *path, const char *parent, char **cause)
+{
+	struct disk		*d, *p;
+	struct disk_vmdk	*v;
+	char			*hint;
+	uint32_t		 pcid;
+	int			 rc, saved;
+
+	if ((d = disk_open_chain(path, DISK_OPEN_NOPARENT, 0,
+	    cause)) == NULL)
+		return (-1);
+	v = d->d_priv;
+	if (d->d_ops != &disk_vmdk_ops ||
+	    v->desc->parent_cid == DISK_VMDK_NO_PARENT) {
+		disk_close(d);
+		if (cause != NULL)
+			xasprintf(cause, "%s: not a delta disk", path);
+		errno = EINVAL;
+		return (-1);
+	}
+	if ((p = disk_open(parent, DISK_OPEN_RDONLY, cause)) == NULL) {
+		saved = errno;
+		disk_close(d);
+		errno = saved;
+		return (-1);
+	}
+	pcid = p->d_ops == &disk_vmdk_ops ? disk_vmdk_cid(p) :
+	    DISK_VMDK_NO_PARENT;
+	disk_close(p);
+	if (pcid != v->desc->parent_cid && pcid != v->desc->cid) {
+		if (cause != NULL)
+			xasprintf(cause, "%s: %s is not the parent this delta "
+			    "was made from (CID %08" PRIx32 ", parentCID %08"
+			    PRIx32 ")", path, parent, pcid,
+			    v->desc->parent_cid);
+		disk_close(d);
+		errno = ESTALE;
+		return (-1);
+	}
+	hint = disk_vmdk_hint(path, parent);
+	disk_vmdk_kv_set(&v->desc->hdr, &v->desc->nhdr, DISK_VMDK_HINT, hint,
+	    1);
+	free(hint);
+	rc = disk_vmdk_save_desc(d);
+	saved = errno;
+	if (rc == 0 && fdatasync(v->fd) == -1) {
+		saved = errno;
+		rc = -1;
+	}
+	if (rc == -1 && cause != NULL)
+		xasprintf(cause, "%s: writing the descriptor: %s", path,
+		    strerror(saved));
+	if (disk_close(d) == -1 && rc == 0) {
+		saved = errno;
+		rc = -1;
+		if (cause != NULL)
+			xasprintf(cause, "%s: %s", path, strerror(saved));
+	}
+	errno = saved;
+	return (rc);
+}
+
+/* Copy every grain extent x of the delta holds into the parent p. */
+static int
+disk_vmdk_commit_extent(struct disk *d, struct disk_vmdk_ext *x,
+    struct disk *p, char **cause)
+{
+	struct iovec	 iov;
+	uint8_t		*buf;
+	uint64_t	 gb, ngr, g, first, end, xbytes, at;
+	int		 state, saved;
+
+	gb = disk_vmdk_sparse_grain_bytes(x->sp);
+	xbytes = x->sectors * DISK_SECTOR_SIZE;
+	ngr = (xbytes + gb - 1) / gb;
+	buf = xmalloc(gb * DISK_VMDK_COMMIT_RUN);
+	/* Runs of grains the delta holds, so the parent syncs per run. */
+	for (g = 0; g < ngr; g = end) {
+		if (disk_vmdk_sparse_grain_state(x->sp, g, &state) == -1)
+			goto fail;
+		end = g + 1;
+		if (state == DISK_VMDK_GRAIN_UNALLOCATED)
+			continue;
+		first = g;
+		while (end < ngr && end - first < DISK_VMDK_COMMIT_RUN) {
+			if (disk_vmdk_sparse_grain_state(x->sp, end,
+			    &state) == -1)
+				goto fail;
+			if (state == DISK_VMDK_GRAIN_UNALLOCATED)
+				break;
+			end++;
+		}
+		at = first * gb;
+		iov.iov_base = buf;
+		iov.iov_len = (end * gb > xbytes ? xbytes : end * gb) - at;
+		/* Zeroed grains read as zeros here, as they must land. */
+		if (disk_vmdk_sparse_preadv(x->sp, &iov, 1, at) == -1 ||
+		    disk_pwritev(p, &iov, 1, x->start * DISK_SECTOR_SIZE +
+		    at) == -1)
+			goto fail;
+	}
+	free(buf);
+	return (0);
+
+fail:
+	saved = errno;
+	free(buf);
+	disk_vmdk_fail(d, cause, saved, "committing into %s: %s", p->d_path,
+	    strerror(saved));
+	errno = saved;
+	return (-1);
+}
+
+int
+disk_vmdk_commit(const char *path, char **cause)
+{
+	struct disk		*d, *p = NULL;
+	struct disk_vmdk	*v, *pv;
+	size_t			 i;
+	int			 saved;
+
+	if ((d = disk_open(path, DISK_OPEN_RDONLY, cause)) == NULL)
+		return (-1);
+	v = d->d_priv;
+	if (d->d_ops != &disk_vmdk_ops || v->parent == NULL) {
+		disk_vmdk_fail(d, cause, EINVAL, "not a delta disk");
+		goto fail;
+	}
+	if (disk_size(v->parent) != d->d_size) {
+		disk_vmdk_fail(d, cause, EINVAL, "the parent %s is smaller "
+		    "than the delta", v->parent_path);
+		goto fail;
+	}
+	/* Only the delta's own grains are read from here on. */
+	for (i = 0; i < v->next; i++)
+		disk_vmdk_sparse_set_backing(v->ext[i].sp, NULL, NULL);
+	disk_close(v->parent);
+	v->parent = NULL;
+	if ((p = disk_open(v->parent_path, 0, cause)) == NULL)
+		goto fail;
+	pv = p->d_priv;
+	if (p->d_ops != &disk_vmdk_ops) {
+		disk_vmdk_fail(d, cause, EINVAL, "parent is not a VMDK");
+		goto fail;
+	}
+	/*
+	 * The parent takes the delta's CID before any grain moves, and
+	 * keeps it (no new CID on the first write): from here on the delta
+	 * still opens over the parent, and reads as before.
+	 */
+	if (pv->desc->cid != v->desc->cid) {
+		pv->desc->cid = v->desc->cid;
+		if (pv->no_desc || disk_vmdk_save_desc(p) == -1 ||
+		    fdatasync(pv->fd) == -1) {
+			disk_vmdk_fail(d, cause, pv->no_desc ? ENOTSUP : errno,
+			    "cannot give the parent %s the delta's CID",
+			    p->d_path);
+			goto fail;
+		}
+	}
+	pv->cid_done = 1;
+	for (i = 0; i < v->next; i++) {
+		if (disk_vmdk_commit_extent(d, &v->ext[i], p, cause) == -1)
+			goto fail;
+	}
+	if (disk_flush(p) == -1) {
+		disk_vmdk_fail(d, cause, errno, "flushing %s: %s", p->d_path,
+		    strerror(errno));
+		goto fail;
+	}
+	if (disk_close(p) == -1) {
+		p = NULL;
+		disk_vmdk_fail(d, cause, errno, "closing the parent: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	disk_close(d);
+	return (0);
+
+fail:
+	saved = errno;
+	disk_close(p);
+	disk_close(d);
+	errno = saved;
+	return (-1);
+}
+
+/*
+ * The live switch (disk_snapshot, d_lock held): everything written so far
+ * goes to stable storage, the delta is made and opened over the image (a
+ * second, read-only handle), and only then is the writable handle closed
+ * and d takes the delta's state, so any failure leaves d as it was.
+ */
+int
+disk_vmdk_snapshot(struct disk *d, const char *path, char **cause)
+{
+	struct disk	*c;
+	int		 saved;
+
+	if (disk_vmdk_flush(d) == -1) {
+		saved = errno;
+		disk_vmdk_fail(d, cause, saved, "flush: %s", strerror(saved));
+		errno = saved;
+		return (-1);
+	}
+	if (disk_vmdk_create_delta(path, d, 0, cause) == -1)
+		return (-1);
+	if ((c = disk_open_chain(path, d->d_flags, d->d_depth,
+	    cause)) == NULL) {
+		saved = errno;
+		unlink(path);
+		errno = saved;
+		return (-1);
+	}
+	/* The old image is complete and synced; its close only marks it
+	 * clean, so a failure here loses nothing. */
+	(void)disk_vmdk_close(d);
+	d->d_priv = c->d_priv;
+	d->d_format = c->d_format;
+	d->d_can_discard = c->d_can_discard;
+	free(d->d_path);
+	d->d_path = c->d_path;
+	pthread_mutex_destroy(&c->d_lock);
+	free(c);
 	return (0);
 }

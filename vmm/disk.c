@@ -67,6 +67,13 @@ disk_open_file(const char *path, int flags)
 struct disk *
 disk_open(const char *path, int flags, char **cause)
 {
+	return (disk_open_chain(path, flags & DISK_OPEN_RDONLY, 0, cause));
+}
+
+struct disk *
+disk_open_chain(const char *path, int flags, unsigned int depth,
+    char **cause)
+{
 	struct disk		*d;
 	uint8_t			 head[DISK_PROBE_LEN];
 	ssize_t			 n;
@@ -97,6 +104,7 @@ disk_open(const char *path, int flags, char **cause)
 	d = xcalloc(1, sizeof *d);
 	d->d_path = xstrdup(path);
 	d->d_flags = flags;
+	d->d_depth = depth;
 	pthread_mutex_init(&d->d_lock, NULL);
 	for (i = 0; i < sizeof disk_formats / sizeof disk_formats[0]; i++) {
 		if (disk_formats[i]->probe(head, (size_t)n))
@@ -333,6 +341,7 @@ disk_info_clear(struct disk_info *info)
 	free(info->create_type);
 	free(info->adapter);
 	free(info->uuid);
+	free(info->parent);
 	memset(info, 0, sizeof *info);
 }
 
@@ -342,8 +351,9 @@ disk_create(const char *path, const struct disk_create_args *args,
 {
 	if (cause != NULL)
 		*cause = NULL;
-	if (args->size == 0 || args->size % DISK_SECTOR_SIZE != 0 ||
-	    args->size > INT64_MAX) {
+	/* A delta takes its size from the parent when none is given. */
+	if ((args->size == 0 && args->parent == NULL) ||
+	    args->size % DISK_SECTOR_SIZE != 0 || args->size > INT64_MAX) {
 		if (cause != NULL)
 			xasprintf(cause, "%s: size %llu is zero or not a "
 			    "multiple of %d bytes", path,
@@ -351,9 +361,64 @@ disk_create(const char *path, const struct disk_create_args *args,
 		errno = EINVAL;
 		return (-1);
 	}
-	if (args->format == DISK_FORMAT_RAW)
+	if (args->format == DISK_FORMAT_RAW && args->parent == NULL)
 		return (disk_raw_ops.create(path, args, cause));
 	return (disk_vmdk_ops.create(path, args, cause));
+}
+
+/* Delta chains are a VMDK matter; these only reset *cause and forward. */
+
+int
+disk_parent(const char *path, char **parent, char **cause)
+{
+	if (cause != NULL)
+		*cause = NULL;
+	*parent = NULL;
+	return (disk_vmdk_parent(path, parent, cause));
+}
+
+int
+disk_commit(const char *path, char **cause)
+{
+	if (cause != NULL)
+		*cause = NULL;
+	return (disk_vmdk_commit(path, cause));
+}
+
+int
+disk_set_parent(const char *path, const char *parent, char **cause)
+{
+	if (cause != NULL)
+		*cause = NULL;
+	return (disk_vmdk_set_parent(path, parent, cause));
+}
+
+int
+disk_snapshot(struct disk *d, const char *path, char **cause)
+{
+	int	rc;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if (disk_is_readonly(d)) {
+		if (cause != NULL)
+			xasprintf(cause, "%s: opened read-only", d->d_path);
+		errno = EROFS;
+		return (-1);
+	}
+	if (d->d_ops != &disk_vmdk_ops) {
+		if (cause != NULL)
+			xasprintf(cause, "%s: only VMDK disks can have "
+			    "snapshots; convert it with vmkfstools -i",
+			    d->d_path);
+		errno = ENOTSUP;
+		return (-1);
+	}
+	/* The VMDK backend is serialised on d_lock: no I/O runs meanwhile. */
+	pthread_mutex_lock(&d->d_lock);
+	rc = disk_vmdk_snapshot(d, path, cause);
+	pthread_mutex_unlock(&d->d_lock);
+	return (rc);
 }
 
 void

@@ -22,6 +22,20 @@
  * changes disk_size, so it, disk_info and disk_close must not overlap any
  * other call on the same disk.  Distinct disks are independent.
  *
+ * Delta disks (snapshots, linked clones).  A delta is a monolithicSparse
+ * VMDK whose descriptor has parentCID (the parent's CID when the delta
+ * was made) and parentFileNameHint (the parent's file, relative to the
+ * delta's directory, or absolute): the layout VMware's hosted products
+ * and qemu-img (-b parent.vmdk -F vmdk) write, so qemu-img reads, checks
+ * and compares our deltas and we open its.  Opening a delta opens its
+ * parent (and so on, at most 64 deep) read-only; a grain the delta never
+ * wrote reads from the parent, and writing part of one copies the rest of
+ * the grain from the parent first.  A parent whose CID no longer matches
+ * the delta's parentCID has been written since and is refused (ESTALE),
+ * with one exception that makes disk_commit crash-safe: a parent that
+ * carries the delta's own CID holds a commit of this delta, complete or
+ * not, which the delta's own grains still override.
+ *
  * Durability.  A completed disk_pwritev is in the page cache; it is on
  * stable storage after a later disk_flush returns 0 (what virtio-blk's
  * VIRTIO_BLK_T_FLUSH needs).  Sparse VMDK metadata is ordered so that a
@@ -68,6 +82,9 @@ struct disk_create_args {
 	uint64_t		 size;		/* bytes, multiple of 512 */
 	enum disk_prealloc	 prealloc;	/* raw and flat only */
 	const char		*adapter;	/* NULL: "lsilogic" */
+	const char		*parent;	/* a delta of this VMDK (format
+						   must be sparse, size 0 or
+						   the parent's), or NULL */
 };
 
 /* What disk_info reports (vmkfstools --info).  Strings are owned by the
@@ -90,6 +107,8 @@ struct disk_info {
 	int			 unclean;	/* sparse: uncleanShutdown was
 						   set when opened */
 	unsigned int		 extents;	/* VMDK extents, 1 for raw */
+	char			*parent;	/* delta: parentFileNameHint,
+						   or NULL */
 };
 
 /*
@@ -99,8 +118,9 @@ struct disk_info {
  * writing sets its uncleanShutdown flag until disk_close.
  *
  * Returns a new disk, or NULL with errno (ENOENT, EACCES, EROFS, EINVAL
- * for a malformed image, ENOTSUP for a VMDK feature Vireo lacks: deltas,
- * compressed or streamOptimized extents) and *cause, if cause is not NULL,
+ * for a malformed image, ENOTSUP for a VMDK feature Vireo lacks:
+ * compressed or streamOptimized extents, ESTALE for a delta whose parent
+ * changed, ELOOP for a chain deeper than 64) and *cause, if cause is not NULL,
  * set to "path: problem" (with a line number for descriptor errors), which
  * the caller frees.
  */
@@ -193,10 +213,53 @@ const char	*disk_format_name(enum disk_format);
  * Create a new image at path (which must not exist; EEXIST otherwise) as
  * args says.  A flat VMDK is two files: path (the descriptor) and its
  * extent "<name>-flat.vmdk" beside it.  New VMDKs get a random ddb.uuid
- * and CID.  0, or -1 with errno and *cause; nothing is left behind on
- * failure.
+ * and CID.  With args->parent, path becomes an empty delta of that VMDK
+ * (which is opened read-only and must be a VMDK): monolithicSparse,
+ * parentCID its CID, parentFileNameHint its name (relative when both
+ * are in one directory, else absolute), and its ddb.* entries (so the
+ * disk keeps its serial number and geometry).  0, or -1 with errno and
+ * *cause; nothing is left behind on failure.
  */
 int		 disk_create(const char *path, const struct disk_create_args *,
 		    char **cause);
+
+/*
+ * The parent of the delta at path, as a path usable to open it (the
+ * hint resolved against path's directory), in *parent (caller frees), or
+ * NULL when path is not a delta.  Reads only path's own descriptor.  0,
+ * or -1 with errno and *cause.
+ */
+int		 disk_parent(const char *path, char **parent, char **cause);
+
+/*
+ * Commit the delta at path into its parent (snapshot consolidation):
+ * every grain the delta holds is written into the parent, which then
+ * shows what the delta showed.  The parent's CID becomes the delta's
+ * first, so at every point of the copy (and after a crash) the delta
+ * still opens and reads as before (see the CID rule above); children of
+ * the delta stay valid once disk_set_parent points them at the parent.
+ * The delta itself is not changed or removed.  Neither file may be open
+ * for writing elsewhere.  0, or -1 with errno and *cause.
+ */
+int		 disk_commit(const char *path, char **cause);
+
+/*
+ * Point the delta at path to parent (which must be a VMDK whose CID
+ * equals path's parentCID or path's own CID): rewrites only
+ * parentFileNameHint.  0, or -1 with errno (EINVAL: not a delta, ESTALE:
+ * CIDs differ) and *cause.
+ */
+int		 disk_set_parent(const char *path, const char *parent,
+		    char **cause);
+
+/*
+ * Live snapshot of an open, writable VMDK: flush it, create path as a
+ * delta of it (as disk_create with parent) and switch d to the delta, so
+ * later writes land in path while the old image becomes read-only.  Waits
+ * for I/O in progress and holds off new I/O meanwhile; disk_size and
+ * disk_id do not change.  On failure d is unchanged and path removed.
+ * 0, or -1 with errno (EROFS, ENOTSUP for raw images) and *cause.
+ */
+int		 disk_snapshot(struct disk *d, const char *path, char **cause);
 
 #endif

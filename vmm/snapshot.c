@@ -22,12 +22,12 @@
  *	  DEVICES  u32 n, then n times u8 length and the devtype's name: the
  *	           devices the VM has, in creation order
  *	  DEVICE   id = index in that list: what dt_save wrote (devices
- *	           without dt_save have none)
+ *	           without dt_save have none); the PIC, IOAPIC and PIT are
+ *	           devices (version 1 files had KVM's in IRQCHIP and PIT
+ *	           sections instead, and are refused)
  *	  VCPU     id = vCPU index: tagged records (vmstate.c): registers,
  *	           special registers, FPU or XSAVE, XCRs, MSRs, LAPIC, debug
  *	           registers, pending events, MP state
- *	  IRQCHIP  the PIC master, PIC slave and IOAPIC (struct kvm_irqchip)
- *	  PIT      struct kvm_pit_state2
  *	  CLOCK    kvmclock (struct kvm_clock_data)
  *	  END      empty
  *	the RAM stream: u64 n, then n runs of pages, each a u64 RAM offset
@@ -41,7 +41,8 @@
  * Devices are saved before the vCPUs: saving a virtio device stops its I/O
  * thread (until the save ends), so nothing injects an interrupt or writes
  * guest RAM behind the saved state.  Loading applies RAM first, then the
- * devices, the irqchip, PIT and clock, then each vCPU; the deferred calls
+ * devices (interrupt controllers first), the clock, then each vCPU; the
+ * deferred calls
  * (snap_defer) run last.
  *
  * A suspend file is untrusted input: lengths are checked before any read,
@@ -68,7 +69,7 @@
 #include "snapshot.h"
 
 #define SNAP_MAGIC		"VIREOVSS"
-#define SNAP_VERSION		1
+#define SNAP_VERSION		2	/* 2: PIC, IOAPIC, PIT as devices */
 #define SNAP_HDR_SIZE		64
 #define SNAP_SEC_HDR		16
 #define SNAP_STATE_MAX		(256U << 20)	/* all sections together */
@@ -760,12 +761,6 @@ snap_save_vm(struct vmm *vmm, int fd, char **cause)
 			if (vmstate_vcpu_save(vmm->vm_vcpus[i], s, cause) != 0)
 				goto out;
 		}
-		snap_open(s, SNAP_SEC_IRQCHIP, 0);
-		if (vmstate_irqchip_save(vmm, s, cause) != 0)
-			goto out;
-		snap_open(s, SNAP_SEC_PIT, 0);
-		if (vmstate_pit_save(vmm, s, cause) != 0)
-			goto out;
 		snap_open(s, SNAP_SEC_CLOCK, 0);
 		if (vmstate_clock_save(vmm, s, cause) != 0)
 			goto out;
@@ -849,14 +844,14 @@ snap_load_sections(struct vmm *vmm, struct snap_sec *sec, size_t nsec,
     char **cause)
 {
 	static const uint32_t	 order[] = { SNAP_SEC_DEVICE,
-	    SNAP_SEC_IRQCHIP, SNAP_SEC_PIT, SNAP_SEC_CLOCK, SNAP_SEC_VCPU };
+	    SNAP_SEC_CLOCK, SNAP_SEC_VCPU };
 	const struct vmm_devtype *dt;
 	uint8_t			*done;
 	char			*why = NULL;
 	size_t			 i, k, slot;
 	int			 rc = -1, fake = vmm->vm_fake;
 
-	done = xcalloc(vmm->vm_ndevs + vmm->vm_params.vp_ncpus + 3, 1);
+	done = xcalloc(vmm->vm_ndevs + vmm->vm_params.vp_ncpus + 1, 1);
 	for (k = 0; k < sizeof order / sizeof order[0]; k++) {
 		for (i = 0; i < nsec; i++) {
 			if (sec[i].ss_type != order[k])
@@ -895,8 +890,7 @@ snap_load_sections(struct vmm *vmm, struct snap_sec *sec, size_t nsec,
 					goto sub;
 				break;
 			default:
-				slot = vmm->vm_ndevs + vmm->vm_params.vp_ncpus +
-				    sec[i].ss_type - SNAP_SEC_IRQCHIP;
+				slot = vmm->vm_ndevs + vmm->vm_params.vp_ncpus;
 				if (done[slot]) {
 					xasprintf(cause, "%s section twice",
 					    snap_sec_name(sec[i].ss_type));
@@ -917,12 +911,11 @@ snap_load_sections(struct vmm *vmm, struct snap_sec *sec, size_t nsec,
 			goto out;
 		}
 	}
-	for (i = 0; !fake && i < vmm->vm_params.vp_ncpus + 3; i++) {
+	for (i = 0; !fake && i < vmm->vm_params.vp_ncpus + 1; i++) {
 		if (!done[vmm->vm_ndevs + i]) {
 			xasprintf(cause, "the %s state is missing",
 			    i < vmm->vm_params.vp_ncpus ? "vCPU" :
-			    snap_sec_name(SNAP_SEC_IRQCHIP +
-			    (uint32_t)(i - vmm->vm_params.vp_ncpus)));
+			    snap_sec_name(SNAP_SEC_CLOCK));
 			goto out;
 		}
 	}
@@ -1027,6 +1020,7 @@ snap_load_vm(struct vmm *vmm, int fd, char **cause)
 	while ((r = snap_get_section(top, &type, &id, &p, &why)) == 1) {
 		if (sawend || (nsec == 0) != (type == SNAP_SEC_DEVICES) ||
 		    type < SNAP_SEC_DEVICES || type > SNAP_SEC_END ||
+		    type == SNAP_SEC_IRQCHIP || type == SNAP_SEC_PIT ||
 		    nsec > vmm->vm_ndevs + vmm->vm_params.vp_ncpus + 8) {
 			snap_free(p);
 			xasprintf(cause, "unexpected %s section",

@@ -26,8 +26,8 @@ struct vmm;
 /* Section types (snapshot.c's comment has their layout). */
 #define SNAP_SEC_DEVICES	1	/* the device list, first */
 #define SNAP_SEC_VCPU		2	/* id: vCPU index */
-#define SNAP_SEC_IRQCHIP	3	/* PIC master, PIC slave, IOAPIC */
-#define SNAP_SEC_PIT		4
+#define SNAP_SEC_IRQCHIP	3	/* version 1 only: KVM's PICs, IOAPIC */
+#define SNAP_SEC_PIT		4	/* version 1 only: KVM's PIT */
 #define SNAP_SEC_CLOCK		5	/* kvmclock */
 #define SNAP_SEC_DEVICE		6	/* id: index in the device list */
 #define SNAP_SEC_END		7	/* last, empty */

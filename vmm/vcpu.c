@@ -27,6 +27,18 @@
  * boundary with every register consistent: what vmm_reset and a snapshot
  * need.  immediate_exit is cleared only after parking, before the flags
  * are checked again, so a kick made meanwhile is never lost.
+ *
+ * Interrupts from the 8259A (split irqchip, irq.c): vCPU 0's LINT0 is
+ * ExtINT, so before each KVM_RUN vCPU 0 looks at the PIC's INTR output.
+ * When KVM said at the last exit that the guest can take an external
+ * interrupt (ready_for_interrupt_injection: IF set, no interrupt shadow,
+ * LINT0 accepting ExtINT, none queued) it acknowledges the PIC and queues
+ * the vector with KVM_INTERRUPT; otherwise it sets
+ * request_interrupt_window and KVM exits (KVM_EXIT_IRQ_WINDOW_OPEN) as
+ * soon as the guest can.  A rising INTR pokes vCPU 0 out of KVM_RUN the
+ * way a kick does (immediate_exit, then the signal); the poke flag lets
+ * the loop clear immediate_exit again, before it checks the stop and
+ * pause flags, so a kick for those is never lost either.
  */
 
 #include "config.h"
@@ -114,6 +126,7 @@ static void	 vcpu_describe(struct vcpu *, const char *, char *, size_t);
 static void	 vcpu_stat(struct vcpu *, enum vmm_stat);
 static int	 vcpu_park(struct vcpu *);
 static int	 vcpu_run_error(struct vcpu *);
+static void	 vcpu_extint(struct vcpu *);
 
 /*
  * The kick signal's handler is process-wide by nature (sigaction), so it is
@@ -446,11 +459,30 @@ vcpu_kick(struct vcpu *vc)
 }
 
 void
+vcpu_poke(struct vcpu *vc)
+{
+	struct vmm	*vmm = vc->vc_vmm;
+
+	__atomic_store_n(&vc->vc_poked, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&vc->vc_run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	/* vm_lock: vc_thread stays valid until vcpu_join clears it. */
+	pthread_mutex_lock(&vmm->vm_lock);
+	if (vc->vc_started && !pthread_equal(vc->vc_thread, pthread_self()))
+		pthread_kill(vc->vc_thread, SIGRTMIN);
+	pthread_mutex_unlock(&vmm->vm_lock);
+}
+
+void
 vcpu_join(struct vcpu *vc)
 {
-	if (vc->vc_started)
-		pthread_join(vc->vc_thread, NULL);
+	int	started;
+
+	pthread_mutex_lock(&vc->vc_vmm->vm_lock);
+	started = vc->vc_started;
 	vc->vc_started = 0;
+	pthread_mutex_unlock(&vc->vc_vmm->vm_lock);
+	if (started)
+		pthread_join(vc->vc_thread, NULL);
 }
 
 static void
@@ -561,7 +593,13 @@ vcpu_exit(struct vcpu *vc)
 		vcpu_exit_mmio(vc);
 		return (0);
 	case KVM_EXIT_INTR:
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+		/* The loop looks at the PIC before the next KVM_RUN. */
 		vcpu_stat(vc, VMM_STAT_OTHER);
+		return (0);
+	case KVM_EXIT_IOAPIC_EOI:
+		vcpu_stat(vc, VMM_STAT_OTHER);
+		irq_eoi(vmm, run->eoi.vector);
 		return (0);
 	case KVM_EXIT_SHUTDOWN:
 		vcpu_stat(vc, VMM_STAT_OTHER);
@@ -661,6 +699,38 @@ vcpu_park(struct vcpu *vc)
 	return (0);
 }
 
+/*
+ * vCPU 0, before KVM_RUN: hand the PIC's interrupt to KVM if the guest can
+ * take it now, else ask KVM to exit when it can (see the top of the file).
+ */
+static void
+vcpu_extint(struct vcpu *vc)
+{
+	struct kvm_run		*run = vc->vc_run;
+	struct kvm_interrupt	 intr;
+	int			 vector;
+
+	if (!irq_extint_pending(vc->vc_vmm)) {
+		run->request_interrupt_window = 0;
+		return;
+	}
+	if (!run->ready_for_interrupt_injection || vc->vc_extint_sent) {
+		run->request_interrupt_window = 1;
+		return;
+	}
+	if ((vector = irq_inta(vc->vc_vmm)) >= 0) {
+		memset(&intr, 0, sizeof intr);
+		intr.irq = (uint32_t)vector;
+		if (ioctl(vc->vc_fd, KVM_INTERRUPT, &intr) == 0)
+			vc->vc_extint_sent = 1;
+		else
+			log_debug("vcpu%u: KVM_INTERRUPT %d: %s", vc->vc_id,
+			    vector, strerror(errno));
+	}
+	/* Another one may be waiting behind this one. */
+	run->request_interrupt_window = irq_extint_pending(vc->vc_vmm) ? 1 : 0;
+}
+
 static void *
 vcpu_thread(void *arg)
 {
@@ -677,13 +747,22 @@ vcpu_thread(void *arg)
 	snprintf(name, sizeof name, "vcpu%u", vc->vc_id);
 	pthread_setname_np(pthread_self(), name);
 
-	while (!vmm_is_stopping(vmm)) {
+	for (;;) {
+		/* A poke's immediate_exit goes first, the flags after. */
+		if (__atomic_exchange_n(&vc->vc_poked, 0, __ATOMIC_SEQ_CST))
+			__atomic_store_n(&vc->vc_run->immediate_exit, 0,
+			    __ATOMIC_SEQ_CST);
+		if (vmm_is_stopping(vmm))
+			break;
 		if (vmm_is_pausing(vmm)) {
 			if (vcpu_park(vc) != 0)
 				break;
 			continue;
 		}
+		if (vc->vc_id == 0)
+			vcpu_extint(vc);
 		if (ioctl(vc->vc_fd, KVM_RUN, 0) == -1) {
+			vc->vc_extint_sent = 0;
 			if (errno == EINTR || errno == EAGAIN) {
 				/* An I/O exit handled before is complete. */
 				vc->vc_pending = 0;
@@ -693,6 +772,7 @@ vcpu_thread(void *arg)
 			vcpu_run_error(vc);
 			break;
 		}
+		vc->vc_extint_sent = 0;
 		vc->vc_pending = 0;
 		if (vcpu_exit(vc) != 0)
 			break;
@@ -732,6 +812,8 @@ vcpu_reset(struct vcpu *vc, const struct loader_entry *le, char **cause)
 		goto fail;
 	}
 	vc->vc_pending = 0;
+	vc->vc_extint_sent = 0;
+	vc->vc_run->request_interrupt_window = 0;
 	if (le != NULL)
 		return (vcpu_set_entry(vc, le, cause));
 	return (0);

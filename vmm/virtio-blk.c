@@ -222,6 +222,24 @@ virtio_blk_transport(void *dev, unsigned int i)
 	return (bs->bs_blk[i]->vb_vp);
 }
 
+int
+virtio_blk_snapshot(void *dev, unsigned int i, const char *path,
+    char **cause)
+{
+	struct virtio_blk_set	*bs = dev;
+
+	if (bs == NULL || i >= bs->bs_n) {
+		xasprintf(cause, "no disk %u", i);
+		errno = ENOENT;
+		return (-1);
+	}
+	/* disk_snapshot waits for the I/O thread's request in progress. */
+	if (disk_snapshot(bs->bs_blk[i]->vb_disk, path, cause) != 0)
+		return (-1);
+	log_info("disk %s: now writing to %s", bs->bs_blk[i]->vb_name, path);
+	return (0);
+}
+
 /* Open one disk and put its function on the PCI bus. */
 static struct virtio_blk *
 virtio_blk_new(struct vmm *vmm, const struct vmm_disk_params *dp,

@@ -20,4 +20,8 @@ extern const struct vmm_devtype virtio_blk_devtype;
  */
 struct virtio_pci *virtio_blk_transport(void *dev, unsigned int i);
 
+/* vmm_disk_snapshot for disk i of the devtype's dev (NULL: no disks). */
+int		 virtio_blk_snapshot(void *dev, unsigned int i,
+		    const char *path, char **cause);
+
 #endif

@@ -6,7 +6,7 @@
  *
  * Devices never call an ioctl: everything goes through these functions, so
  * a unit test can build a VM with vmm_create_fake() (no /dev/kvm, an irq
- * recorder instead of the in-kernel irqchip) and poke devices through
+ * recorder instead of the interrupt controllers) and poke devices through
  * iotrap_dispatch().
  */
 #ifndef VIREO_VMM_DEV_H
@@ -62,6 +62,12 @@
 #define VMM_PCI_CONF_PORT	0xcf8	/* 0xcf8 address, 0xcfc..0xcff data */
 #define VMM_PCI_IRQ_BASE	16	/* INTx of slot n -> GSI 16 + n % 8 */
 #define VMM_IOAPIC_PINS		24
+#define VMM_PIC_MASTER_PORT	0x20	/* and 0x21 */
+#define VMM_PIC_SLAVE_PORT	0xa0	/* and 0xa1 */
+#define VMM_PIC_ELCR_PORT	0x4d0	/* and 0x4d1 */
+#define VMM_PIT_PORT		0x40	/* 0x40-0x43 */
+#define VMM_PIT_GSI		2	/* ISA IRQ 0, by the MADT override */
+#define VMM_PORTB_PORT		0x61	/* speaker gate and OUT2 */
 
 /* iotrap.c ------------------------------------------------------------ */
 
@@ -104,7 +110,8 @@ int	iotrap_dispatch(struct vmm *, enum iotrap_space,
 
 /* irq.c --------------------------------------------------------------- */
 
-/* Drive a GSI line (IOAPIC pin; GSI < 16 also the PIC).  0 or -1/errno. */
+/* Drive a GSI line (IOAPIC pin; GSI < 16 also the PIC, VMM_PIT_GSI
+ * its pin 0).  0 or -1/errno. */
 int	irq_set_level(struct vmm *, uint32_t gsi, int level);
 /* An edge: level 1 then 0. */
 int	irq_pulse(struct vmm *, uint32_t gsi);
@@ -365,5 +372,67 @@ int		 irq_irqfd(struct vmm *, uint32_t gsi, int fd, int assign);
  */
 void		 ns8250_set_tap(struct ns8250 *, void (*fn)(void *,
 		    const void *, size_t), void *arg);
+
+/*
+ * irq.c: the interrupt controllers of the split irqchip (the LAPICs are
+ * in KVM).  i8259.c and ioapic.c attach in their create, before any vCPU
+ * or device thread runs, and detach in their free; irq_set_level() then
+ * reaches ico_set_level(chip, pin, level) of each.  ico_eoi(chip, vector)
+ * is the LAPICs' EOI of a level-triggered vector (IOAPIC); ico_inta(chip)
+ * is the CPU's interrupt acknowledge (PIC): the vector, or -1.
+ */
+enum irq_chip {
+	IRQ_CHIP_PIC = 0,
+	IRQ_CHIP_IOAPIC,
+	IRQ_NCHIPS
+};
+
+struct irq_chip_ops {
+	void	(*ico_set_level)(void *chip, uint32_t pin, int level);
+	void	(*ico_eoi)(void *chip, uint32_t vector);
+	int	(*ico_inta)(void *chip);
+};
+
+void		 irq_attach(struct vmm *, enum irq_chip,
+		    const struct irq_chip_ops *, void *chip);
+void		 irq_detach(struct vmm *, enum irq_chip, void *chip);
+/*
+ * The PIC's INTR output to vCPU 0's LINT0 (ExtINT).  A rising level makes
+ * that vCPU acknowledge the PIC (irq_inta) as soon as the guest accepts an
+ * interrupt.  Call without the PIC's lock: it may signal the vCPU.
+ */
+void		 irq_extint(struct vmm *, int level);
+/* The CPU's side: acknowledge the PIC (vector, or -1 without a PIC) and
+ * broadcast an EOI of vector to the IOAPIC.  Any thread. */
+int		 irq_inta(struct vmm *);
+void		 irq_eoi(struct vmm *, uint32_t vector);
+/*
+ * Tell KVM that EOIs of the MSI (addr, data) that IOAPIC pin sends must
+ * come back (KVM_EXIT_IOAPIC_EOI): valid 1 for a level-triggered entry,
+ * 0 to drop it.  Rewrites KVM's routing table only on a change.  0, or
+ * -1 with errno.
+ */
+int		 irq_ioapic_route(struct vmm *, uint32_t pin, int valid,
+		    uint64_t addr, uint32_t data);
+
+/* The chips' device types (devices.c lists them first). */
+extern const struct vmm_devtype i8259_devtype;
+extern const struct vmm_devtype ioapic_devtype;
+extern const struct vmm_devtype i8254_devtype;
+
+/*
+ * i8254.c: the clock the PIT counts against, in nanoseconds
+ * (CLOCK_MONOTONIC unless set).  A test sets its own fn(arg) before the
+ * guest programs a counter; with one set, no timer thread runs and
+ * i8254_tick() delivers the IRQ 0 edges that are due.  NULL does nothing.
+ */
+struct i8254;
+void		 i8254_set_clock(struct i8254 *, uint64_t (*fn)(void *),
+		    void *arg);
+void		 i8254_tick(struct i8254 *);
+
+/* For fake VMs: rising edges of the PIC's INTR output, and (level not
+ * NULL) its level now. */
+unsigned int	 vmm_fake_extint(struct vmm *, int *level);
 
 #endif

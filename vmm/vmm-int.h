@@ -26,8 +26,6 @@ struct kvm_run;
 struct kvm_cpuid2;
 struct kvm_cpuid_entry2;
 struct kvm_lapic_state;
-struct kvm_irqchip;
-struct kvm_pit_state2;
 
 /* mem.c: guest RAM, one anonymous mapping split around the 3 GiB hole. */
 struct mem_map {
@@ -59,10 +57,21 @@ struct irq_msi_route {
 	uint32_t	 imr_data;	/* MSI data */
 };
 
-/* irq.c: what a fake VM records instead of talking to an irqchip; and,
- * on a real VM, the MSI routes devices added for their irqfds. */
+/* irq.c: an interrupt controller attached by its device (irq_attach). */
+struct irq_chip_slot {
+	const struct irq_chip_ops *ic_ops;	/* NULL: none attached */
+	void		*ic_chip;		/* the device's state */
+};
+
+/* irq.c: what a fake VM records instead of talking to an irqchip; the
+ * chips; on a real VM, the MSI routes of the IOAPIC pins and of the
+ * devices' irqfds. */
 struct irq_fake {
 	pthread_mutex_t	 if_lock;
+	struct irq_chip_slot if_chips[IRQ_NCHIPS]; /* set before threads */
+	int		 if_extint;	/* atomic: the PIC's INTR output */
+	unsigned int	 if_nextint;	/* fake: rising edges of INTR */
+	struct irq_msi_route if_pins[VMM_IOAPIC_PINS]; /* GSI = pin */
 	int		 if_level[VMM_IOAPIC_PINS];
 	unsigned int	 if_edges[VMM_IOAPIC_PINS];	/* rising edges */
 	unsigned int	 if_nmsi;	/* MSIs injected */
@@ -89,6 +98,10 @@ struct vcpu {
 					   thread only */
 	struct kvm_lapic_state *vc_lapic0; /* LAPIC at creation, for
 					   vmm_reset; owned, may be NULL */
+	int		 vc_poked;	/* atomic: vcpu_poke asked for a look
+					   at the PIC before KVM_RUN */
+	int		 vc_extint_sent; /* KVM_INTERRUPT since the last
+					   KVM_RUN; vCPU thread only */
 };
 
 /* One created device: its type and state. */
@@ -127,9 +140,6 @@ struct vmm {
 	int			 vm_pausing;	/* atomic, written under
 						   vm_lock: vCPUs park */
 	unsigned int		 vm_nparked;	/* vCPU threads parked */
-	struct kvm_irqchip	*vm_chips0;	/* PIC master, slave, IOAPIC
-						   at creation; owned */
-	struct kvm_pit_state2	*vm_pit0;	/* PIT at creation; owned */
 };
 
 /* vmm.c ------------------------------------------------------------- */
@@ -156,10 +166,11 @@ int		 vmm_is_pausing(struct vmm *);
 /* kvm.c ------------------------------------------------------------- */
 
 /* Open /dev/kvm, check the API and capabilities, create the VM with its
- * TSS, identity map, irqchip and PIT.  0, or -1 with *cause. */
+ * TSS and identity map.  0, or -1 with *cause. */
 int		 kvm_open(struct vmm *, char **cause);
 /* Register RAM (vm_mem) as memory slots.  0, or -1 with *cause. */
 int		 kvm_map_memory(struct vmm *, char **cause);
+/* The split irqchip (LAPICs in KVM), before any vCPU.  0 or -1/cause. */
 int		 kvm_create_irqchip(struct vmm *, char **cause);
 void		 kvm_close(struct vmm *);
 /* vmm_host_is_pvm()'s test, from sysfs and /proc/cpuinfo. */
@@ -183,6 +194,11 @@ void		 irq_fake_clear(struct irq_fake *);
 int		 irq_fake_level(struct vmm *, uint32_t gsi);
 unsigned int	 irq_fake_edges(struct vmm *, uint32_t gsi);
 unsigned int	 irq_fake_msi(struct vmm *, uint64_t *addr, uint32_t *data);
+/* Rising edges of the PIC's INTR output on a fake VM, and (level not
+ * NULL) its level now. */
+unsigned int	 irq_fake_extint(struct vmm *, int *level);
+/* 1 while the PIC's INTR output is high. */
+int		 irq_extint_pending(struct vmm *);
 
 /* cpuid.c ----------------------------------------------------------- */
 
@@ -219,6 +235,9 @@ int		 vcpu_set_entry(struct vcpu *, const struct loader_entry *,
 int		 vcpu_start(struct vcpu *);
 /* Make a started vCPU leave KVM_RUN; call with vm_lock held. */
 void		 vcpu_kick(struct vcpu *);
+/* Make the vCPU look at the PIC's output before its next KVM_RUN (leaving
+ * the current one).  Any thread, no lock needed. */
+void		 vcpu_poke(struct vcpu *);
 void		 vcpu_join(struct vcpu *);
 /* One exit counter (enum vmm_stat); any thread. */
 uint64_t	 vcpu_stat_get(struct vcpu *, enum vmm_stat);
@@ -242,18 +261,9 @@ int		 vmstate_vcpu_save(struct vcpu *, struct snap *, char **cause);
 /* Check a vCPU section and (vc not NULL, real VM) apply it.  0 or -1. */
 int		 vmstate_vcpu_restore(struct vmm *, struct vcpu *,
 		    struct snap *, char **cause);
-/* The PICs and IOAPIC, the PIT, kvmclock into the open section. */
-int		 vmstate_irqchips_get(struct vmm *, struct kvm_irqchip *,
-		    char **);
-int		 vmstate_irqchips_set(struct vmm *, const struct kvm_irqchip *,
-		    char **);
-int		 vmstate_pit_get(struct vmm *, struct kvm_pit_state2 *, char **);
-int		 vmstate_pit_set(struct vmm *, const struct kvm_pit_state2 *,
-		    char **);
-int		 vmstate_irqchip_save(struct vmm *, struct snap *, char **);
-int		 vmstate_pit_save(struct vmm *, struct snap *, char **);
+/* kvmclock into the open section. */
 int		 vmstate_clock_save(struct vmm *, struct snap *, char **);
-/* Check and (real VM) apply an IRQCHIP, PIT or CLOCK section. */
+/* Check and (real VM) apply a CLOCK section. */
 int		 vmstate_vm_restore(struct vmm *, uint32_t type, struct snap *,
 		    char **cause);
 

@@ -13,9 +13,8 @@
  * Lifecycle control: vmm_pause sets vm_pausing, kicks every vCPU and waits
  * on vm_cond until every live vCPU thread is parked (vcpu.c explains why
  * a parked vCPU is at an instruction boundary); vmm_resume clears the flag
- * and wakes them.  vmm_reset runs with every vCPU parked: the in-kernel
- * PIC, IOAPIC and PIT go back to the state captured at creation, every
- * device is reset, ACPI tables and the kernel are loaded again and the
+ * and wakes them.  vmm_reset runs with every vCPU parked: every device,
+ * the PIC, IOAPIC and PIT first (they are devices), is reset, ACPI tables and the kernel are loaded again and the
  * vCPUs are set as at power-on.  Guest RAM is otherwise kept, as on a
  * real machine's reset.
  */
@@ -37,6 +36,7 @@
 #include "xmalloc.h"
 #include "atomicfile.h"
 #include "snapshot.h"
+#include "virtio-blk.h"
 #include "vmm-int.h"
 
 static struct vmm	*vmm_alloc(const struct vmm_params *, char **);
@@ -45,8 +45,6 @@ static void		 vmm_end_locked(struct vmm *, enum vmm_exit_kind, int,
 			    int, const char *);
 static enum vmm_exit_kind vmm_request_kind(enum vmm_request);
 static void		*vmm_dev_find(struct vmm *, const struct vmm_devtype *);
-static void		 vmm_chips_save(struct vmm *);
-static int		 vmm_chips_restore(struct vmm *, char **);
 static int		 vmm_reset_parked(struct vmm *, char **);
 static void		 vmm_dev_stats_emit(void *, const char *, uint64_t);
 
@@ -146,7 +144,6 @@ vmm_create_bare(const struct vmm_params *params, char **cause)
 			goto fail;
 		vmm->vm_nvcpus++;
 	}
-	vmm_chips_save(vmm);
 	return (vmm);
 
 fail:
@@ -236,8 +233,6 @@ vmm_free(struct vmm *vmm)
 		vcpu_free(vmm->vm_vcpus[i - 1]);
 	free(vmm->vm_vcpus);
 	free(vmm->vm_cpuid);
-	free(vmm->vm_chips0);
-	free(vmm->vm_pit0);
 	/* The VM goes before the memory its slots point into. */
 	kvm_close(vmm);
 	mem_clear(vmm);
@@ -405,6 +400,12 @@ vmm_fake_msi(struct vmm *vmm, uint64_t *addr, uint32_t *data)
 	return (irq_fake_msi(vmm, addr, data));
 }
 
+unsigned int
+vmm_fake_extint(struct vmm *vmm, int *level)
+{
+	return (irq_fake_extint(vmm, level));
+}
+
 enum vmm_exit_kind
 vmm_fake_exit(struct vmm *vmm, int *code)
 {
@@ -470,44 +471,6 @@ vmm_dev_find(struct vmm *vmm, const struct vmm_devtype *dt)
 			return (vmm->vm_devs[i].di_dev);
 	}
 	return (NULL);
-}
-
-/*
- * Keep the in-kernel PIC, IOAPIC and PIT as created, for vmm_reset.  A
- * failure only costs a less thorough reset, so it is logged, not fatal.
- */
-static void
-vmm_chips_save(struct vmm *vmm)
-{
-	char	*cause = NULL;
-
-	vmm->vm_chips0 = xcalloc(3, sizeof *vmm->vm_chips0);
-	if (vmstate_irqchips_get(vmm, vmm->vm_chips0, &cause) != 0) {
-		log_debug("%s: %s", __func__, cause);
-		free(cause);
-		cause = NULL;
-		free(vmm->vm_chips0);
-		vmm->vm_chips0 = NULL;
-	}
-	vmm->vm_pit0 = xcalloc(1, sizeof *vmm->vm_pit0);
-	if (vmstate_pit_get(vmm, vmm->vm_pit0, &cause) != 0) {
-		log_debug("%s: %s", __func__, cause);
-		free(cause);
-		free(vmm->vm_pit0);
-		vmm->vm_pit0 = NULL;
-	}
-}
-
-static int
-vmm_chips_restore(struct vmm *vmm, char **cause)
-{
-	if (vmm->vm_chips0 != NULL &&
-	    vmstate_irqchips_set(vmm, vmm->vm_chips0, cause) != 0)
-		return (-1);
-	if (vmm->vm_pit0 != NULL &&
-	    vmstate_pit_set(vmm, vmm->vm_pit0, cause) != 0)
-		return (-1);
-	return (0);
 }
 
 int
@@ -588,9 +551,8 @@ vmm_reset_parked(struct vmm *vmm, char **cause)
 	unsigned int		 i;
 	size_t			 d;
 
-	/* Interrupt controllers first: device resets drive their lines. */
-	if (vmm_chips_restore(vmm, cause) != 0)
-		return (-1);
+	/* Table order puts the interrupt controllers first: device resets
+	 * drive their lines. */
 	for (d = 0; d < vmm->vm_ndevs; d++) {
 		if (vmm->vm_devs[d].di_type->dt_reset != NULL)
 			vmm->vm_devs[d].di_type->dt_reset(
@@ -770,4 +732,20 @@ fail:
 	vmm_free(vmm);
 	errno = error;
 	return (NULL);
+}
+
+int
+vmm_disk_snapshot(struct vmm *vmm, unsigned int i, const char *path,
+    char **cause)
+{
+	size_t	n;
+
+	for (n = 0; n < vmm->vm_ndevs; n++) {
+		if (vmm->vm_devs[n].di_type == &virtio_blk_devtype)
+			return (virtio_blk_snapshot(vmm->vm_devs[n].di_dev, i,
+			    path, cause));
+	}
+	xasprintf(cause, "no disk %u", i);
+	errno = ENOENT;
+	return (-1);
 }

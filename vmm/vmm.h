@@ -90,8 +90,8 @@ struct vmm_exit {
 };
 
 /*
- * Create a VM on /dev/kvm from params: memory, irqchip, PIT, vCPUs, every
- * platform device, then load the guest image and build the boot tables.
+ * Create a VM on /dev/kvm from params: memory, the split irqchip (LAPICs
+ * in KVM), vCPUs, every platform device (the PICs, IOAPIC and PIT first), then load the guest image and build the boot tables.
  * Returns the VM, or NULL with *cause set (caller frees) for a person to
  * read: /dev/kvm missing, a kernel that does not fit, a bad image.
  */
@@ -134,6 +134,15 @@ int		 vmm_pause(struct vmm *);
 int		 vmm_resume(struct vmm *);
 int		 vmm_is_paused(struct vmm *);
 /*
+ * Live snapshot of disk i (0 .. vp_ndisks - 1, in vp_disks order): its
+ * image gets the new delta path (disk.h disk_snapshot) and the guest goes
+ * on writing there; requests in flight finish first.  Callable from any
+ * thread while vmm_run runs.  0, or -1 with errno (ENOENT: no disk i)
+ * and *cause.
+ */
+int		 vmm_disk_snapshot(struct vmm *, unsigned int i,
+		    const char *path, char **cause);
+/*
  * Hard reset while running, as the reset button of a real machine: every
  * device reset, the kernel and boot tables loaded again, the boot vCPU at
  * its entry and the others waiting for INIT/SIPI.  0 or -1 with errno.
@@ -161,8 +170,8 @@ void		 vmm_dev_stats(struct vmm *, void (*emit)(void *arg,
 /* Suspend to disk and resume (VMware's .vmss) ------------------------- */
 
 /*
- * Save the whole VM (vCPUs, in-kernel irqchip and PIT, every device through
- * dt_save, guest RAM) to path, atomically.  The VM must be paused and stays
+ * Save the whole VM (vCPUs with their LAPICs, kvmclock, every device
+ * through dt_save, the PICs, IOAPIC and PIT included, guest RAM) to path, atomically.  The VM must be paused and stays
  * paused.  0, or -1 with *cause.
  */
 int		 vmm_suspend(struct vmm *, const char *path, char **cause);

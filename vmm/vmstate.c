@@ -3,7 +3,8 @@
  * The state KVM keeps for a VM, read out for a suspend file and put back
  * on resume: per vCPU the registers, special registers, FPU (or XSAVE
  * area), XCRs, MSRs, LAPIC, debug registers, pending events and MP state;
- * per VM the in-kernel PICs and IOAPIC, the PIT and kvmclock.  The
+ * per VM kvmclock (the PIC, IOAPIC and PIT are devices of ours and save
+ * themselves).  The
  * structures are KVM's x86-64 ABI structs, written as they are (a record's
  * length must match the struct's, which catches a foreign file); MSRs are
  * written as (index, value) pairs.
@@ -530,92 +531,6 @@ vmstate_nested_restore(struct vmm *vmm, struct vcpu *vc,
 	return (0);
 }
 
-/*
- * The in-kernel interrupt controllers (PIC master, PIC slave, IOAPIC, in
- * chip_id order) and the PIT, read and written whole: the suspend file and
- * vmm_reset (which puts back the state they had at creation) both use
- * these, so the ioctls live in one place.
- */
-int
-vmstate_irqchips_get(struct vmm *vmm, struct kvm_irqchip *chip,
-    char **cause)
-{
-	uint32_t	id;
-
-	for (id = KVM_IRQCHIP_PIC_MASTER; id <= KVM_IRQCHIP_IOAPIC; id++) {
-		memset(&chip[id], 0, sizeof chip[id]);
-		chip[id].chip_id = id;
-		if (ioctl(vmm->vm_fd, KVM_GET_IRQCHIP, &chip[id]) == -1) {
-			xasprintf(cause, "KVM_GET_IRQCHIP %u: %s", id,
-			    strerror(errno));
-			return (-1);
-		}
-	}
-	return (0);
-}
-
-int
-vmstate_irqchips_set(struct vmm *vmm, const struct kvm_irqchip *chip,
-    char **cause)
-{
-	uint32_t	i;
-
-	for (i = 0; !vmm->vm_fake && i < 3; i++) {
-		if (ioctl(vmm->vm_fd, KVM_SET_IRQCHIP, &chip[i]) == -1) {
-			xasprintf(cause, "KVM_SET_IRQCHIP %u: %s", i,
-			    strerror(errno));
-			return (-1);
-		}
-	}
-	return (0);
-}
-
-int
-vmstate_pit_get(struct vmm *vmm, struct kvm_pit_state2 *pit, char **cause)
-{
-	memset(pit, 0, sizeof *pit);
-	if (ioctl(vmm->vm_fd, KVM_GET_PIT2, pit) == -1) {
-		xasprintf(cause, "KVM_GET_PIT2: %s", strerror(errno));
-		return (-1);
-	}
-	return (0);
-}
-
-int
-vmstate_pit_set(struct vmm *vmm, const struct kvm_pit_state2 *pit,
-    char **cause)
-{
-	if (!vmm->vm_fake && ioctl(vmm->vm_fd, KVM_SET_PIT2, pit) == -1) {
-		xasprintf(cause, "KVM_SET_PIT2: %s", strerror(errno));
-		return (-1);
-	}
-	return (0);
-}
-
-int
-vmstate_irqchip_save(struct vmm *vmm, struct snap *s, char **cause)
-{
-	struct kvm_irqchip	chip[3];
-	uint32_t		i;
-
-	if (vmstate_irqchips_get(vmm, chip, cause) != 0)
-		return (-1);
-	for (i = 0; i < 3; i++)
-		snap_put_bytes(s, &chip[i], sizeof chip[i]);
-	return (0);
-}
-
-int
-vmstate_pit_save(struct vmm *vmm, struct snap *s, char **cause)
-{
-	struct kvm_pit_state2	pit;
-
-	if (vmstate_pit_get(vmm, &pit, cause) != 0)
-		return (-1);
-	snap_put_bytes(s, &pit, sizeof pit);
-	return (0);
-}
-
 int
 vmstate_clock_save(struct vmm *vmm, struct snap *s, char **cause)
 {
@@ -634,42 +549,23 @@ int
 vmstate_vm_restore(struct vmm *vmm, uint32_t type, struct snap *s,
     char **cause)
 {
-	struct kvm_irqchip	chip[3];
-	struct kvm_pit_state2	pit;
 	struct kvm_clock_data	clock;
 	uint64_t		ns;
-	uint32_t		i;
 
-	switch (type) {
-	case SNAP_SEC_IRQCHIP:
-		for (i = 0; i < 3; i++) {
-			if (snap_get_bytes(s, &chip[i], sizeof chip[i]) != 0 ||
-			    chip[i].chip_id != i)
-				goto bad;
-		}
-		if (snap_get_end(s) != 0)
-			goto bad;
-		return (vmstate_irqchips_set(vmm, chip, cause));
-	case SNAP_SEC_PIT:
-		if (snap_get_bytes(s, &pit, sizeof pit) != 0 ||
-		    snap_get_end(s) != 0)
-			goto bad;
-		return (vmstate_pit_set(vmm, &pit, cause));
-	case SNAP_SEC_CLOCK:
-		memset(&clock, 0, sizeof clock);
-		if (snap_get_u64(s, &ns) != 0 || snap_get_end(s) != 0)
-			goto bad;
-		clock.clock = ns;
-		/* Guest time goes on from where it stopped, not from now. */
-		if (!vmm->vm_fake && ioctl(vmm->vm_fd, KVM_SET_CLOCK, &clock) ==
-		    -1) {
-			xasprintf(cause, "KVM_SET_CLOCK: %s", strerror(errno));
-			return (-1);
-		}
-		return (0);
+	if (type != SNAP_SEC_CLOCK) {
+		xasprintf(cause, "unexpected section %u", type);
+		return (-1);
 	}
-bad:
-	xasprintf(cause, "malformed %s state", type == SNAP_SEC_IRQCHIP ?
-	    "irqchip" : type == SNAP_SEC_PIT ? "PIT" : "clock");
-	return (-1);
+	memset(&clock, 0, sizeof clock);
+	if (snap_get_u64(s, &ns) != 0 || snap_get_end(s) != 0) {
+		xasprintf(cause, "malformed clock state");
+		return (-1);
+	}
+	clock.clock = ns;
+	/* Guest time goes on from where it stopped, not from now. */
+	if (!vmm->vm_fake && ioctl(vmm->vm_fd, KVM_SET_CLOCK, &clock) == -1) {
+		xasprintf(cause, "KVM_SET_CLOCK: %s", strerror(errno));
+		return (-1);
+	}
+	return (0);
 }

@@ -3,7 +3,9 @@
  * The control socket: a Unix socket (run/vireo/vmx/<id>.sock under --root,
  * or -S) where hostd, vmxctl or a test asks for the VM's state and
  * statistics, powers it off, resets, pauses, resumes or shuts it down
- * through the ACPI power button, and attaches to COM1.  Frames are
+ * through the ACPI power button, attaches to COM1, and switches the
+ * disks to new deltas (a live snapshot: hostd names the files, vmx makes
+ * them, since only vmx may touch an image it has open).  Frames are
  * lib/proto.h's, moved by lib/peer.c and checked against one dispatch
  * table (vmx_control_table); a frame the table refuses drops that peer
  * and nothing else.
@@ -103,6 +105,8 @@ static void	vmx_control_on_suspend(struct peer *, struct peer_msg *,
 		    void *);
 static int	vmx_control_suspend(struct vmx_control *, struct peer *,
 		    uint32_t);
+static void	vmx_control_on_snapshot(struct peer *, struct peer_msg *,
+		    void *);
 
 /* Every message a control peer may send; anything else drops it. */
 static const struct peer_handler vmx_control_table[] = {
@@ -113,6 +117,8 @@ static const struct peer_handler vmx_control_table[] = {
 	  sizeof(struct proto_vmx_power), 0, vmx_control_on_power },
 	{ MSG_VMX_STATS_REQ, 0, 0, 0, vmx_control_on_stats },
 	{ MSG_VMX_SUSPEND_REQ, 0, 0, 0, vmx_control_on_suspend },
+	{ MSG_VMX_SNAPSHOT_REQ, sizeof(struct proto_vmx_snapshot) + 1,
+	  PROTO_MAX_PAYLOAD, PEER_F_STRING, vmx_control_on_snapshot },
 	{ MSG_VMX_CONSOLE_ATTACH, 0, 0, 0, vmx_control_on_attach },
 	{ MSG_VMX_CONSOLE_DETACH, 0, 0, 0, vmx_control_on_detach },
 	{ MSG_VMX_CONSOLE_DATA, 1, PROTO_VMX_CONSOLE_MAX, 0,
@@ -567,4 +573,87 @@ vmx_control_on_suspend(struct peer *peer, struct peer_msg *msg, void *arg)
 
 	if (vmx_control_suspend(cc->cc_ctl, peer, msg->pm_peerid) == 0)
 		vmx_control_state_event(cc->cc_ctl);
+}
+
+/*
+ * Live snapshot: with the vCPUs paused (so the disks are switched at one
+ * moment of the guest's time), each disk named gets its delta.  A disk
+ * that fails stops the run; disks before it stay switched, and a delta
+ * that was not taken into use is removed (disk_snapshot), so hostd tells
+ * which disks switched by which files exist.
+ */
+static void
+vmx_control_on_snapshot(struct peer *peer, struct peer_msg *msg, void *arg)
+{
+	struct vmx_control_client	*cc = arg;
+	struct vmx			*vx = cc->cc_ctl->ct_vx;
+	const struct proto_vmx_snapshot	*vn = msg->pm_data;
+	const char			*p, *end, *unit;
+	char				*why = NULL;
+	unsigned int			 d;
+	uint32_t			 i;
+	int				 paused, error = 0, k;
+
+	p = (const char *)msg->pm_data + sizeof *vn;
+	end = (const char *)msg->pm_data + msg->pm_len;
+	if (vn->vn_flags != 0 || vn->vn_ndisks == 0 ||
+	    vn->vn_ndisks > PROTO_VMX_SNAPSHOT_DISKS) {
+		peer_send_fail(peer, msg->pm_peerid, EINVAL,
+		    "bad snapshot request");
+		return;
+	}
+	/* Every unit must be ours and every path absolute, before work. */
+	for (i = 0; i < vn->vn_ndisks; i++) {
+		for (k = 0; k < 2; k++) {
+			if (p >= end ||
+			    memchr(p, '\0', (size_t)(end - p)) == NULL) {
+				peer_send_fail(peer, msg->pm_peerid, EINVAL,
+				    "snapshot request lacks disks");
+				return;
+			}
+			if (k == 0) {
+				for (d = 0; d < vx->vx_conf->vc_ndisks; d++) {
+					if (strcasecmp(vx->vx_conf->
+					    vc_disks[d].cd_name, p) == 0)
+						break;
+				}
+				if (d == vx->vx_conf->vc_ndisks) {
+					peer_send_fail(peer, msg->pm_peerid,
+					    ENOENT, "no such disk");
+					return;
+				}
+			} else if (*p != '/') {
+				peer_send_fail(peer, msg->pm_peerid, EINVAL,
+				    "snapshot paths must be absolute");
+				return;
+			}
+			p += strlen(p) + 1;
+		}
+	}
+	log_info("snapshot requested (pid %ld)", (long)peer_get_pid(peer));
+	paused = vmm_pause(vx->vx_vmm) == 0;
+	p = (const char *)msg->pm_data + sizeof *vn;
+	for (i = 0; i < vn->vn_ndisks; i++) {
+		unit = p;
+		p += strlen(p) + 1;
+		for (d = 0; d < vx->vx_conf->vc_ndisks; d++) {
+			if (strcasecmp(vx->vx_conf->vc_disks[d].cd_name,
+			    unit) == 0)
+				break;
+		}
+		if (vmm_disk_snapshot(vx->vx_vmm, d, p, &why) != 0) {
+			error = errno;
+			log_warnx("snapshot of disk %s: %s", unit, why);
+			break;
+		}
+		p += strlen(p) + 1;
+	}
+	if (paused)
+		vmm_resume(vx->vx_vmm);
+	if (error != 0) {
+		peer_send_fail(peer, msg->pm_peerid, error, why);
+		free(why);
+		return;
+	}
+	peer_send(peer, MSG_OK, msg->pm_peerid, -1, NULL, 0);
 }

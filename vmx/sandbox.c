@@ -283,8 +283,8 @@ static const struct vmx_sandbox_rule vmx_sandbox_rules[] = {
 /*
  * The ioctl requests allowed at run time.  The ones only set-up makes
  * (KVM_CREATE_VM, KVM_CREATE_VCPU, KVM_SET_USER_MEMORY_REGION, the
- * irqchip and PIT creation, TUNSETIFF, SIOC*) are not here: they happen
- * before the filter.
+ * split irqchip's KVM_ENABLE_CAP, TUNSETIFF, SIOC*) are not here: they
+ * happen before the filter.
  */
 static const struct vmx_sandbox_ioctl vmx_sandbox_ioctls[] = {
 	/* vCPU threads: run, and read the registers on an emulation
@@ -292,11 +292,12 @@ static const struct vmx_sandbox_ioctl vmx_sandbox_ioctls[] = {
 	VMX_SANDBOX_IOCTL(KVM_RUN),
 	VMX_SANDBOX_IOCTL(KVM_GET_REGS),
 	VMX_SANDBOX_IOCTL(KVM_GET_SREGS),
-	/* Interrupts: ISA lines (COM1, RTC), MSIs, irqfds and their routes
-	 * as the guest programs MSI-X, ioeventfds as it maps BARs. */
-	VMX_SANDBOX_IOCTL(KVM_IRQ_LINE),
-	VMX_SANDBOX_IOCTL(KVM_IRQ_LINE_STATUS),
+	/* Interrupts (split irqchip): the IOAPIC's and devices' MSIs, the
+	 * PIC's vector on vCPU 0, irqfds, and routes as the guest programs
+	 * MSI-X or level-triggered IOAPIC entries; ioeventfds as it maps
+	 * BARs. */
 	VMX_SANDBOX_IOCTL(KVM_SIGNAL_MSI),
+	VMX_SANDBOX_IOCTL(KVM_INTERRUPT),
 	VMX_SANDBOX_IOCTL(KVM_IRQFD),
 	VMX_SANDBOX_IOCTL(KVM_SET_GSI_ROUTING),
 	VMX_SANDBOX_IOCTL(KVM_IOEVENTFD),
@@ -330,10 +331,6 @@ static const struct vmx_sandbox_ioctl vmx_sandbox_ioctls[] = {
 	VMX_SANDBOX_IOCTL(KVM_GET_CPUID2),
 	VMX_SANDBOX_IOCTL(KVM_SET_CPUID2),
 	VMX_SANDBOX_IOCTL(KVM_GET_TSC_KHZ),
-	VMX_SANDBOX_IOCTL(KVM_GET_IRQCHIP),
-	VMX_SANDBOX_IOCTL(KVM_SET_IRQCHIP),
-	VMX_SANDBOX_IOCTL(KVM_GET_PIT2),
-	VMX_SANDBOX_IOCTL(KVM_SET_PIT2),
 	VMX_SANDBOX_IOCTL(KVM_GET_CLOCK),
 	VMX_SANDBOX_IOCTL(KVM_SET_CLOCK),
 	VMX_SANDBOX_IOCTL(KVM_KVMCLOCK_CTRL),

@@ -4,8 +4,9 @@
  * every device's dt_restore): the input is a .vmss, loaded into a fake VM
  * (no KVM) shaped like the one the seeds come from: 32 MiB, one vCPU, the
  * debug-exit port and a virtio-rng, no disk and no NIC.  The header, the
- * sections with their CRCs, the device list, each device's state, the
- * vCPU records, irqchip, PIT and clock sections, and the RAM stream all
+ * sections with their CRCs, the device list, each device's state (the
+ * PICs, IOAPIC and PIT among them), the vCPU records, the clock section,
+ * and the RAM stream all
  * meet the parser; a fake VM checks the KVM sections without applying
  * them.  Any outcome is fine except a crash, a sanitizer report, or a
  * refusal without a cause for the person reading it.

@@ -23,6 +23,8 @@
 /* Vectors. */
 #define VEC_TIMER	0x40
 #define VEC_SPURIOUS	0xff
+#define VEC_IRQ_FIRST	0x20	/* device interrupts (PIC bases, IOAPIC) */
+#define VEC_IRQ_LAST	0x4f
 
 /* The AP trampoline is copied here (below 1 MiB, page aligned). */
 #define TRAMP_BASE	0x10000
@@ -250,10 +252,12 @@ uint64_t	 user_call(uint64_t (*)(uint64_t), uint64_t);
 
 /* Scenarios (scenario-*.c); each ends the test. */
 void		 scenario_hello(void) __attribute__((noreturn));
+void		 scenario_diskmark(void) __attribute__((noreturn));
 void		 scenario_pio(void) __attribute__((noreturn));
 void		 scenario_memtest(void) __attribute__((noreturn));
 void		 scenario_smp(void) __attribute__((noreturn));
 void		 scenario_timer(void) __attribute__((noreturn));
+void		 scenario_irq(void) __attribute__((noreturn));
 void		 scenario_counter(void) __attribute__((noreturn));
 void		 scenario_button(void) __attribute__((noreturn));
 void		 scenario_rtc(void) __attribute__((noreturn));

@@ -17,6 +17,7 @@ static const struct scenario main_scenarios[] = {
 	{ "memtest", scenario_memtest, "pattern test of all RAM in ring 3" },
 	{ "smp", scenario_smp, "start every AP from the MADT" },
 	{ "timer", scenario_timer, "ticks=N hz=H: LAPIC periodic timer" },
+	{ "irq", scenario_irq, "ticks=N: PIT via IOAPIC and 8259A, a level IRQ" },
 	{ "rtc", scenario_rtc, "read and check the CMOS clock" },
 	{ "poweroff", scenario_poweroff, "ACPI S5 (exit status 0)" },
 	{ "reset", scenario_reset, "i8042 0xFE (exit status 4)" },
@@ -28,6 +29,8 @@ static const struct scenario main_scenarios[] = {
 	{ "virtio-net", scenario_virtio_net,
 	    "ip=A peer=A proto=icmp|udp: virtio-net ARP and echo" },
 	{ "virtio-rng", scenario_virtio_rng, "two virtio-rng reads" },
+	{ "diskmark", scenario_diskmark,
+	  "sector=S mark=M then=M2 wait=MS: a marker on the disk" },
 	{ "button", scenario_button, "hz=H: tick until the ACPI power button" },
 };
 

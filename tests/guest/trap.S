@@ -118,7 +118,8 @@ trap_user_ret:
 
 /*
  * The IDT, prebuilt: the loader copies it in, no ring-0 loop builds it.
- * Interrupt gates (DPL 0) for the exceptions, VEC_TIMER and VEC_SPURIOUS;
+ * Interrupt gates (DPL 0) for the exceptions, VEC_IRQ_FIRST to VEC_IRQ_LAST
+ * (VEC_TIMER among them) and VEC_SPURIOUS;
  * any other vector is not present and arrives as #NP.  A gate splits the
  * stub's address into bits 0-15, 16-31 and 32-63, which only the linker
  * knows: guest.ld defines trap_stubs_lo16 and trap_stubs_hi16 (and checks
@@ -130,7 +131,8 @@ trap_user_ret:
 trap_idt:
 	.set	vec, 0
 	.rept	256
-	.if	vec < 32 || vec == VEC_TIMER || vec == VEC_SPURIOUS
+	.if	vec < 32 || (vec >= VEC_IRQ_FIRST && vec <= VEC_IRQ_LAST) || \
+	    vec == VEC_SPURIOUS
 	.word	trap_stubs_lo16 + 16 * vec
 	.word	SEL_KCODE
 	.byte	0, 0x8e				/* IST 0; P, DPL 0, intr gate */

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Associations of the host: CIM_SystemDevice (the host and every
+ * CIM_LogicalDevice), CIM_RunningOS (its operating system) and
+ * CIM_InstalledSoftwareIdentity (Vireo).  The ends are found through
+ * broker up-calls, so devices added by any provider are associated.
+ * Each association class is an instance and an association provider.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "provutil.h"
+
+static size_t	assoc_names(const CMPIBroker *, const CMPIContext *,
+		    const char *, const char *, CMPIObjectPath **, size_t);
+static size_t	assoc_sysdev(const CMPIBroker *, const CMPIContext *,
+		    const char *, struct provutil_pair *, size_t);
+static size_t	assoc_runos(const CMPIBroker *, const CMPIContext *,
+		    const char *, struct provutil_pair *, size_t);
+static size_t	assoc_software(const CMPIBroker *, const CMPIContext *,
+		    const char *, struct provutil_pair *, size_t);
+
+static const struct provutil_assoc assoc_sysdev_def = {
+	"CIM_SystemDevice", "GroupComponent", "CIM_System",
+	"PartComponent", "CIM_LogicalDevice", assoc_sysdev
+};
+static const struct provutil_assoc assoc_runos_def = {
+	"CIM_RunningOS", "Antecedent", "CIM_OperatingSystem",
+	"Dependent", "CIM_ComputerSystem", assoc_runos
+};
+static const struct provutil_assoc assoc_software_def = {
+	"CIM_InstalledSoftwareIdentity", "System", "CIM_System",
+	"InstalledSoftware", "CIM_SoftwareIdentity", assoc_software
+};
+
+/* The instance names of cls (an up-call), up to max. */
+static size_t
+assoc_names(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
+    const char *cls, CMPIObjectPath **out, size_t max)
+{
+	CMPIEnumeration	*e;
+	CMPIData	 d;
+	size_t		 n = 0;
+
+	e = CBEnumInstanceNames(b, ctx, CMNewObjectPath(b, ns, cls, NULL),
+	    NULL);
+	while (e != NULL && CMHasNext(e, NULL) && n < max) {
+		d = CMGetNext(e, NULL);
+		if (d.type == CMPI_ref && d.value.ref != NULL)
+			out[n++] = d.value.ref;
+	}
+	return (n);
+}
+
+static size_t
+assoc_sysdev(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
+    struct provutil_pair *p, size_t max)
+{
+	CMPIObjectPath	**devs, *cs = provutil_cs_path(b, ns);
+	size_t		  n, i;
+
+	if ((devs = calloc(max, sizeof *devs)) == NULL)
+		return (0);
+	n = assoc_names(b, ctx, ns, "CIM_LogicalDevice", devs, max);
+	for (i = 0; i < n; i++) {
+		p[i].pp_a = cs;
+		p[i].pp_b = devs[i];
+	}
+	free(devs);
+	return (n);
+}
+
+static size_t
+assoc_runos(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
+    struct provutil_pair *p, size_t max)
+{
+	CMPIObjectPath	*os[4];
+	size_t		 n, i;
+
+	n = assoc_names(b, ctx, ns, "CIM_OperatingSystem", os,
+	    max < 4 ? max : 4);
+	for (i = 0; i < n; i++) {
+		p[i].pp_a = os[i];
+		p[i].pp_b = provutil_cs_path(b, ns);
+	}
+	return (n);
+}
+
+static size_t
+assoc_software(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
+    struct provutil_pair *p, size_t max)
+{
+	CMPIObjectPath	**sw;
+	size_t		  n, i;
+
+	if ((sw = calloc(max, sizeof *sw)) == NULL)
+		return (0);
+	n = assoc_names(b, ctx, ns, "CIM_SoftwareIdentity", sw, max);
+	for (i = 0; i < n; i++) {
+		p[i].pp_a = provutil_cs_path(b, ns);
+		p[i].pp_b = sw[i];
+	}
+	free(sw);
+	return (n);
+}
+
+/* Both MI tables of association provider NAME for definition DEF. */
+#define ASSOC_MI(NAME, DEF)						\
+static const CMPIBroker *NAME##_broker;					\
+static CMPIStatus							\
+NAME##_cleanup(CMPIInstanceMI *mi, const CMPIContext *c, CMPIBoolean t)	\
+{									\
+	CMReturn(CMPI_RC_OK);						\
+}									\
+static CMPIStatus							\
+NAME##_acleanup(CMPIAssociationMI *mi, const CMPIContext *c,		\
+    CMPIBoolean t)							\
+{									\
+	CMReturn(CMPI_RC_OK);						\
+}									\
+static CMPIStatus							\
+NAME##_enum_names(CMPIInstanceMI *mi, const CMPIContext *c,		\
+    const CMPIResult *r, const CMPIObjectPath *op)			\
+{									\
+	return (provutil_assoc_enum(&DEF, NAME##_broker, c, r, op, 1));	\
+}									\
+static CMPIStatus							\
+NAME##_enum(CMPIInstanceMI *mi, const CMPIContext *c,			\
+    const CMPIResult *r, const CMPIObjectPath *op, const char **p)	\
+{									\
+	return (provutil_assoc_enum(&DEF, NAME##_broker, c, r, op, 0));	\
+}									\
+static CMPIStatus							\
+NAME##_get(CMPIInstanceMI *mi, const CMPIContext *c,			\
+    const CMPIResult *r, const CMPIObjectPath *op, const char **p)	\
+{									\
+	return (provutil_assoc_get(&DEF, NAME##_broker, c, r, op));	\
+}									\
+static CMPIStatus							\
+NAME##_create(CMPIInstanceMI *mi, const CMPIContext *c,		\
+    const CMPIResult *r, const CMPIObjectPath *op,			\
+    const CMPIInstance *i)						\
+{									\
+	return (provutil_unsupported());				\
+}									\
+static CMPIStatus							\
+NAME##_modify(CMPIInstanceMI *mi, const CMPIContext *c,		\
+    const CMPIResult *r, const CMPIObjectPath *op,			\
+    const CMPIInstance *i, const char **p)				\
+{									\
+	return (provutil_unsupported());				\
+}									\
+static CMPIStatus							\
+NAME##_delete(CMPIInstanceMI *mi, const CMPIContext *c,		\
+    const CMPIResult *r, const CMPIObjectPath *op)			\
+{									\
+	return (provutil_unsupported());				\
+}									\
+static CMPIStatus							\
+NAME##_query(CMPIInstanceMI *mi, const CMPIContext *c,			\
+    const CMPIResult *r, const CMPIObjectPath *op, const char *q,	\
+    const char *l)							\
+{									\
+	return (provutil_unsupported());				\
+}									\
+static CMPIStatus							\
+NAME##_associators(CMPIAssociationMI *mi, const CMPIContext *c,	\
+    const CMPIResult *r, const CMPIObjectPath *op, const char *ac,	\
+    const char *rc, const char *ro, const char *rr, const char **p)	\
+{									\
+	return (provutil_assoc_run(&DEF, NAME##_broker, c, r, op, 0,	\
+	    ac, rc, ro, rr));						\
+}									\
+static CMPIStatus							\
+NAME##_associator_names(CMPIAssociationMI *mi, const CMPIContext *c,	\
+    const CMPIResult *r, const CMPIObjectPath *op, const char *ac,	\
+    const char *rc, const char *ro, const char *rr)			\
+{									\
+	return (provutil_assoc_run(&DEF, NAME##_broker, c, r, op, 1,	\
+	    ac, rc, ro, rr));						\
+}									\
+static CMPIStatus							\
+NAME##_references(CMPIAssociationMI *mi, const CMPIContext *c,		\
+    const CMPIResult *r, const CMPIObjectPath *op, const char *rc,	\
+    const char *ro, const char **p)					\
+{									\
+	return (provutil_assoc_run(&DEF, NAME##_broker, c, r, op, 2,	\
+	    NULL, rc, ro, NULL));					\
+}									\
+static CMPIStatus							\
+NAME##_reference_names(CMPIAssociationMI *mi, const CMPIContext *c,	\
+    const CMPIResult *r, const CMPIObjectPath *op, const char *rc,	\
+    const char *ro)							\
+{									\
+	return (provutil_assoc_run(&DEF, NAME##_broker, c, r, op, 3,	\
+	    NULL, rc, ro, NULL));					\
+}									\
+static const CMPIInstanceMIFT NAME##_ift = {				\
+	CMPIVersion200, CMPIVersion200, #NAME,				\
+	NAME##_cleanup, NAME##_enum_names, NAME##_enum, NAME##_get,	\
+	NAME##_create, NAME##_modify, NAME##_delete, NAME##_query,	\
+	NULL								\
+};									\
+static const CMPIAssociationMIFT NAME##_aft = {				\
+	CMPIVersion200, CMPIVersion200, #NAME,				\
+	NAME##_acleanup, NAME##_associators, NAME##_associator_names,	\
+	NAME##_references, NAME##_reference_names, NULL, NULL		\
+};									\
+static CMPIInstanceMI NAME##_imi = { (void *)&NAME##_ift, &NAME##_ift };\
+static CMPIAssociationMI NAME##_ami = { (void *)&NAME##_aft, &NAME##_aft };\
+CMPI_MI_FACTORY(Instance, NAME);					\
+CMPI_MI_FACTORY(Association, NAME);					\
+CMPIInstanceMI *							\
+NAME##_Create_InstanceMI(const CMPIBroker *b, const CMPIContext *c,	\
+    CMPIStatus *rc)							\
+{									\
+	NAME##_broker = b;						\
+	CMSetStatus(rc, CMPI_RC_OK);					\
+	return (&NAME##_imi);						\
+}									\
+CMPIAssociationMI *							\
+NAME##_Create_AssociationMI(const CMPIBroker *b, const CMPIContext *c,	\
+    CMPIStatus *rc)							\
+{									\
+	NAME##_broker = b;						\
+	CMSetStatus(rc, CMPI_RC_OK);					\
+	return (&NAME##_ami);						\
+}
+
+ASSOC_MI(VireoSystemDevice, assoc_sysdev_def)
+ASSOC_MI(VireoRunningOS, assoc_runos_def)
+ASSOC_MI(VireoInstalledSoftware, assoc_software_def)

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * rcli host: the HostSystem (ha-host).  info reads summary and runtime;
+ * time is ServiceInstance.CurrentTime; backup and restore are the ESXi
+ * configuration bundle through HostFirmwareSystem
+ * (BackupFirmwareConfiguration gives a URL to download;
+ * QueryFirmwareConfigUploadURL a URL to PUT the bundle to, then
+ * RestoreFirmwareConfiguration); restart-agents is
+ * HostServiceSystem.RestartService.  The manager ids come from the host's
+ * configManager, or are ESXi's when the host does not list them, so a
+ * host without the manager answers with its own fault.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rcli.h"
+#include "xmalloc.h"
+#include "xml.h"
+
+static int	cmd_host_info(struct rcli *, struct args *);
+static int	cmd_host_time(struct rcli *, struct args *);
+static int	cmd_host_backup(struct rcli *, struct args *);
+static int	cmd_host_restore(struct rcli *, struct args *);
+static int	cmd_host_restart(struct rcli *, struct args *);
+static char	*cmd_host_manager(struct conn *, const char *, const char *);
+
+static const char cmd_host_usage[] =
+    "usage: rcli host <verb> ...\n"
+    "  info                         product, hardware, state\n"
+    "  time                         the host's clock (UTC)\n"
+    "  backup FILE                  save the configuration bundle\n"
+    "  restore FILE                 restore a configuration bundle\n"
+    "  restart-agents [--service ID]  restart the management agents\n"
+    "                               (default service: hostd)\n";
+
+static const struct rcli_verb cmd_host_verbs[] = {
+	{ "info", cmd_host_info },
+	{ "time", cmd_host_time },
+	{ "backup", cmd_host_backup },
+	{ "restore", cmd_host_restore },
+	{ "restart-agents", cmd_host_restart },
+	{ NULL, NULL }
+};
+
+const struct rcli_noun cmd_host_noun = {
+	"host", "the host: info, time, configuration backup, agents",
+	cmd_host_usage, cmd_host_verbs
+};
+
+static int
+cmd_host_info(struct rcli *r, struct args *a)
+{
+	static const char *const cols[] = { "name", "product", "version",
+	    "build", "vendor", "model", "cpuModel", "cpuCores:n",
+	    "cpuMhz:n", "memoryBytes:n", "connectionState", "powerState",
+	    "maintenanceMode", "bootTime", NULL };
+	static const char *const paths[] = { "name", "summary", NULL };
+	static const char *const ids[] = { "ha-host" };
+	struct conn	*c;
+	struct props	 p;
+	struct table	*t;
+	xmlNodePtr	 s;
+	char		*v[14];
+	size_t		 i, j;
+
+	if (args_done(a) == -1)
+		return (RCLI_EXIT_USAGE);
+	if ((c = main_conn(r)) == NULL)
+		return (RCLI_EXIT_FAULT);
+	if (props_get(c, "HostSystem", ids, 1, paths, &p) == -1)
+		return (conn_perror(c));
+	t = table_create(cols);
+	table_vertical(t);
+	for (i = 0; i < p.p_n; i++) {
+		s = props_val(&p.p_obj[i], "summary");
+		v[0] = props_text(&p.p_obj[i], "name");
+		v[1] = props_path(s, "config/product/fullName");
+		v[2] = props_path(s, "config/product/version");
+		v[3] = props_path(s, "config/product/build");
+		v[4] = props_path(s, "hardware/vendor");
+		v[5] = props_path(s, "hardware/model");
+		v[6] = props_path(s, "hardware/cpuModel");
+		v[7] = props_path(s, "hardware/numCpuCores");
+		v[8] = props_path(s, "hardware/cpuMhz");
+		v[9] = props_path(s, "hardware/memorySize");
+		v[10] = props_path(s, "runtime/connectionState");
+		v[11] = props_path(s, "runtime/powerState");
+		v[12] = props_path(s, "runtime/inMaintenanceMode");
+		v[13] = props_path(s, "runtime/bootTime");
+		table_add(t, (const char *const *)v);
+		for (j = 0; j < 14; j++)
+			free(v[j]);
+	}
+	props_free(&p);
+	return (main_output(r, t));
+}
+
+static int
+cmd_host_time(struct rcli *r, struct args *a)
+{
+	static const char *const cols[] = { "time", NULL };
+	struct conn	*c;
+	struct reply	 rep;
+	struct table	*t;
+	char		*v[1];
+
+	if (args_done(a) == -1)
+		return (RCLI_EXIT_USAGE);
+	if ((c = main_conn(r)) == NULL)
+		return (RCLI_EXIT_FAULT);
+	if (conn_call(c, "CurrentTime", "ServiceInstance", "ServiceInstance",
+	    NULL, &rep) == -1)
+		return (conn_perror(c));
+	v[0] = xml_text(reply_returnval(&rep));
+	reply_clear(&rep);
+	t = table_create(cols);
+	table_add(t, (const char *const *)v);
+	free(v[0]);
+	return (main_output(r, t));
+}
+
+/* ha-host's configManager.<field>, else the ESXi id. */
+static char *
+cmd_host_manager(struct conn *c, const char *field, const char *esx)
+{
+	static const char *const ids[] = { "ha-host" };
+	const char	*paths[2] = { NULL, NULL };
+	struct props	 p;
+	char		*path, *id = NULL;
+
+	xasprintf(&path, "configManager.%s", field);
+	paths[0] = path;
+	if (props_get(c, "HostSystem", ids, 1, paths, &p) == 0) {
+		if (p.p_n > 0)
+			id = props_text(&p.p_obj[0], path);
+		props_free(&p);
+	}
+	free(path);
+	if (id == NULL || id[0] == '\0') {
+		free(id);
+		id = xstrdup(esx);
+	}
+	return (id);
+}
+
+static int
+cmd_host_backup(struct rcli *r, struct args *a)
+{
+	struct conn	*c;
+	struct reply	 rep;
+	const char	*file;
+	char		*fw, *url;
+	int		 fd, rc;
+
+	if ((file = args_next(a)) == NULL)
+		return (args_usage(a, "where to save the bundle?"));
+	if (args_done(a) == -1)
+		return (RCLI_EXIT_USAGE);
+	if ((c = main_conn(r)) == NULL)
+		return (RCLI_EXIT_FAULT);
+	fw = cmd_host_manager(c, "firmwareSystem", "ha-firmwareSystem");
+	rc = conn_call(c, "BackupFirmwareConfiguration", "HostFirmwareSystem",
+	    fw, NULL, &rep);
+	free(fw);
+	if (rc == -1)
+		return (conn_perror(c));
+	url = xml_text(reply_returnval(&rep));
+	reply_clear(&rep);
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1) {
+		fprintf(stderr, "rcli: %s: %s\n", file, strerror(errno));
+		free(url);
+		return (RCLI_EXIT_FAULT);
+	}
+	rc = conn_get_url(c, url != NULL ? url : "", fd, "backup");
+	free(url);
+	if (close(fd) == -1 && rc == 0) {
+		fprintf(stderr, "rcli: %s: %s\n", file, strerror(errno));
+		return (RCLI_EXIT_FAULT);
+	}
+	if (rc == -1) {
+		unlink(file);
+		return (conn_perror(c));
+	}
+	return (RCLI_EXIT_OK);
+}
+
+static int
+cmd_host_restore(struct rcli *r, struct args *a)
+{
+	struct conn	*c;
+	struct reply	 rep;
+	const char	*file;
+	char		*fw, *url;
+	int		 rc;
+
+	if ((file = args_next(a)) == NULL)
+		return (args_usage(a, "which bundle?"));
+	if (args_done(a) == -1)
+		return (RCLI_EXIT_USAGE);
+	if (access(file, R_OK) == -1) {
+		fprintf(stderr, "rcli: %s: %s\n", file, strerror(errno));
+		return (RCLI_EXIT_FAULT);
+	}
+	if ((c = main_conn(r)) == NULL)
+		return (RCLI_EXIT_FAULT);
+	fw = cmd_host_manager(c, "firmwareSystem", "ha-firmwareSystem");
+	if (conn_call(c, "QueryFirmwareConfigUploadURL", "HostFirmwareSystem",
+	    fw, NULL, &rep) == -1) {
+		free(fw);
+		return (conn_perror(c));
+	}
+	url = xml_text(reply_returnval(&rep));
+	reply_clear(&rep);
+	rc = conn_put_url(c, url != NULL ? url : "", file, "restore");
+	free(url);
+	if (rc == 0)
+		rc = conn_do(c, "RestoreFirmwareConfiguration",
+		    "HostFirmwareSystem", fw, "<force>true</force>");
+	free(fw);
+	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);
+}
+
+static int
+cmd_host_restart(struct rcli *r, struct args *a)
+{
+	struct conn	*c;
+	struct buf	 b;
+	const char	*svc = "hostd";
+	char		*ss;
+	int		 rc;
+
+	if (args_opt(a, "--service", &svc) == -1 || args_done(a) == -1)
+		return (RCLI_EXIT_USAGE);
+	if ((c = main_conn(r)) == NULL)
+		return (RCLI_EXIT_FAULT);
+	ss = cmd_host_manager(c, "serviceSystem", "serviceSystem");
+	buf_init(&b);
+	buf_elem(&b, "id", svc);
+	rc = conn_do(c, "RestartService", "HostServiceSystem", ss, b.b_data);
+	buf_free(&b);
+	free(ss);
+	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);
+}

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The CMPI ABI of the cimom/cmpi headers against the layout providers compiled
+ * with other CMPI headers expect on x86-64: every value below is a fact
+ * from reference/cim-captures/cmpi21-offsets-x86_64.txt (the 2.0 file is
+ * a prefix of it: 2.1 only appended).  A changed slot order, a missing
+ * slot or a wrong scalar width fails here, before a real provider calls
+ * the wrong function.
+ */
+
+#include "config.h"
+
+#include <stddef.h>
+
+#include <check.h>
+
+#include "cmpi/cmpidt.h"
+#include "cmpi/cmpift.h"
+
+struct check_cmpi_abi_row {
+	const char	*r_name;
+	size_t		 r_got;
+	size_t		 r_want;
+};
+
+#define ROW(s, m, n)	{ #s "." #m, offsetof(struct s, m), n }
+
+static const struct check_cmpi_abi_row check_cmpi_abi_offsets[] = {
+	ROW(_CMPIBroker, hdl, 0),
+	ROW(_CMPIBroker, bft, 8),
+	ROW(_CMPIBroker, eft, 16),
+	ROW(_CMPIBroker, xft, 24),
+	ROW(_CMPIBroker, mft, 32),
+	ROW(_CMPIBrokerFT, brokerCapabilities, 0),
+	ROW(_CMPIBrokerFT, brokerVersion, 4),
+	ROW(_CMPIBrokerFT, brokerName, 8),
+	ROW(_CMPIBrokerFT, prepareAttachThread, 16),
+	ROW(_CMPIBrokerFT, attachThread, 24),
+	ROW(_CMPIBrokerFT, detachThread, 32),
+	ROW(_CMPIBrokerFT, deliverIndication, 40),
+	ROW(_CMPIBrokerFT, enumerateInstanceNames, 48),
+	ROW(_CMPIBrokerFT, getInstance, 56),
+	ROW(_CMPIBrokerFT, createInstance, 64),
+	ROW(_CMPIBrokerFT, modifyInstance, 72),
+	ROW(_CMPIBrokerFT, deleteInstance, 80),
+	ROW(_CMPIBrokerFT, execQuery, 88),
+	ROW(_CMPIBrokerFT, enumerateInstances, 96),
+	ROW(_CMPIBrokerFT, associators, 104),
+	ROW(_CMPIBrokerFT, associatorNames, 112),
+	ROW(_CMPIBrokerFT, references, 120),
+	ROW(_CMPIBrokerFT, referenceNames, 128),
+	ROW(_CMPIBrokerFT, invokeMethod, 136),
+	ROW(_CMPIBrokerFT, setProperty, 144),
+	ROW(_CMPIBrokerFT, getProperty, 152),
+	ROW(_CMPIBrokerFT, enumerateInstancesFiltered, 160),
+	ROW(_CMPIBrokerFT, associatorsFiltered, 168),
+	ROW(_CMPIBrokerFT, referencesFiltered, 176),
+	ROW(_CMPIBrokerEncFT, ftVersion, 0),
+	ROW(_CMPIBrokerEncFT, newInstance, 8),
+	ROW(_CMPIBrokerEncFT, newObjectPath, 16),
+	ROW(_CMPIBrokerEncFT, newArgs, 24),
+	ROW(_CMPIBrokerEncFT, newString, 32),
+	ROW(_CMPIBrokerEncFT, newArray, 40),
+	ROW(_CMPIBrokerEncFT, newDateTime, 48),
+	ROW(_CMPIBrokerEncFT, newDateTimeFromBinary, 56),
+	ROW(_CMPIBrokerEncFT, newDateTimeFromChars, 64),
+	ROW(_CMPIBrokerEncFT, newSelectExp, 72),
+	ROW(_CMPIBrokerEncFT, classPathIsA, 80),
+	ROW(_CMPIBrokerEncFT, toString, 88),
+	ROW(_CMPIBrokerEncFT, isOfType, 96),
+	ROW(_CMPIBrokerEncFT, getType, 104),
+	ROW(_CMPIBrokerEncFT, getMessage, 112),
+	ROW(_CMPIBrokerEncFT, logMessage, 120),
+	ROW(_CMPIBrokerEncFT, trace, 128),
+	ROW(_CMPIBrokerEncFT, newCMPIError, 136),
+	ROW(_CMPIBrokerEncFT, openMessageFile, 144),
+	ROW(_CMPIBrokerEncFT, closeMessageFile, 152),
+	ROW(_CMPIBrokerEncFT, getMessage2, 160),
+	ROW(_CMPIBrokerEncFT, newPropertyList, 168),
+	ROW(_CMPIBrokerEncFT, newStringCP, 176),
+	ROW(_CMPIBrokerEncFT, newEnumerationFilter, 184),
+	ROW(_CMPIBrokerExtFT, ftVersion, 0),
+	ROW(_CMPIBrokerExtFT, resolveFileName, 8),
+	ROW(_CMPIBrokerExtFT, newThread, 16),
+	ROW(_CMPIBrokerExtFT, joinThread, 24),
+	ROW(_CMPIBrokerExtFT, exitThread, 32),
+	ROW(_CMPIBrokerExtFT, cancelThread, 40),
+	ROW(_CMPIBrokerExtFT, threadSleep, 48),
+	ROW(_CMPIBrokerExtFT, threadOnce, 56),
+	ROW(_CMPIBrokerExtFT, createThreadKey, 64),
+	ROW(_CMPIBrokerExtFT, destroyThreadKey, 72),
+	ROW(_CMPIBrokerExtFT, getThreadSpecific, 80),
+	ROW(_CMPIBrokerExtFT, setThreadSpecific, 88),
+	ROW(_CMPIBrokerExtFT, newMutex, 96),
+	ROW(_CMPIBrokerExtFT, destroyMutex, 104),
+	ROW(_CMPIBrokerExtFT, lockMutex, 112),
+	ROW(_CMPIBrokerExtFT, unlockMutex, 120),
+	ROW(_CMPIBrokerExtFT, newCondition, 128),
+	ROW(_CMPIBrokerExtFT, destroyCondition, 136),
+	ROW(_CMPIBrokerExtFT, condWait, 144),
+	ROW(_CMPIBrokerExtFT, timedCondWait, 152),
+	ROW(_CMPIBrokerExtFT, signalCondition, 160),
+	ROW(_CMPIBrokerExtFT, destroyMutex2, 168),
+	ROW(_CMPIBrokerExtFT, lockMutex2, 176),
+	ROW(_CMPIBrokerExtFT, unlockMutex2, 184),
+	ROW(_CMPIBrokerExtFT, destroyCondition2, 192),
+	ROW(_CMPIBrokerMemFT, ftVersion, 0),
+	ROW(_CMPIBrokerMemFT, mark, 8),
+	ROW(_CMPIBrokerMemFT, release, 16),
+	ROW(_CMPIBrokerMemFT, cmpiMalloc, 24),
+	ROW(_CMPIBrokerMemFT, cmpiCalloc, 32),
+	ROW(_CMPIBrokerMemFT, cmpiRealloc, 40),
+	ROW(_CMPIBrokerMemFT, cmpiStrDup, 48),
+	ROW(_CMPIBrokerMemFT, cmpiFree, 56),
+	ROW(_CMPIBrokerMemFT, freeInstance, 64),
+	ROW(_CMPIBrokerMemFT, freeObjectPath, 72),
+	ROW(_CMPIBrokerMemFT, freeArgs, 80),
+	ROW(_CMPIBrokerMemFT, freeString, 88),
+	ROW(_CMPIBrokerMemFT, freeArray, 96),
+	ROW(_CMPIBrokerMemFT, freeDateTime, 104),
+	ROW(_CMPIBrokerMemFT, freeSelectExp, 112),
+	ROW(_CMPIBrokerMemFT, freeChars, 120),
+	ROW(_CMPIContext, hdl, 0),
+	ROW(_CMPIContext, ft, 8),
+	ROW(_CMPIContextFT, ftVersion, 0),
+	ROW(_CMPIContextFT, release, 8),
+	ROW(_CMPIContextFT, clone, 16),
+	ROW(_CMPIContextFT, getEntry, 24),
+	ROW(_CMPIContextFT, getEntryAt, 32),
+	ROW(_CMPIContextFT, getEntryCount, 40),
+	ROW(_CMPIContextFT, addEntry, 48),
+	ROW(_CMPIResult, hdl, 0),
+	ROW(_CMPIResult, ft, 8),
+	ROW(_CMPIResultFT, ftVersion, 0),
+	ROW(_CMPIResultFT, release, 8),
+	ROW(_CMPIResultFT, clone, 16),
+	ROW(_CMPIResultFT, returnData, 24),
+	ROW(_CMPIResultFT, returnInstance, 32),
+	ROW(_CMPIResultFT, returnObjectPath, 40),
+	ROW(_CMPIResultFT, returnDone, 48),
+	ROW(_CMPIResultFT, returnError, 56),
+	ROW(_CMPIString, hdl, 0),
+	ROW(_CMPIString, ft, 8),
+	ROW(_CMPIStringFT, ftVersion, 0),
+	ROW(_CMPIStringFT, release, 8),
+	ROW(_CMPIStringFT, clone, 16),
+	ROW(_CMPIStringFT, getCharPtr, 24),
+	ROW(_CMPIStringFT, newCharsCP, 32),
+	ROW(_CMPIArray, hdl, 0),
+	ROW(_CMPIArray, ft, 8),
+	ROW(_CMPIArrayFT, ftVersion, 0),
+	ROW(_CMPIArrayFT, release, 8),
+	ROW(_CMPIArrayFT, clone, 16),
+	ROW(_CMPIArrayFT, getSize, 24),
+	ROW(_CMPIArrayFT, getSimpleType, 32),
+	ROW(_CMPIArrayFT, getElementAt, 40),
+	ROW(_CMPIArrayFT, setElementAt, 48),
+	ROW(_CMPIEnumeration, hdl, 0),
+	ROW(_CMPIEnumeration, ft, 8),
+	ROW(_CMPIEnumerationFT, ftVersion, 0),
+	ROW(_CMPIEnumerationFT, release, 8),
+	ROW(_CMPIEnumerationFT, clone, 16),
+	ROW(_CMPIEnumerationFT, getNext, 24),
+	ROW(_CMPIEnumerationFT, hasNext, 32),
+	ROW(_CMPIEnumerationFT, toArray, 40),
+	ROW(_CMPIInstance, hdl, 0),
+	ROW(_CMPIInstance, ft, 8),
+	ROW(_CMPIInstanceFT, ftVersion, 0),
+	ROW(_CMPIInstanceFT, release, 8),
+	ROW(_CMPIInstanceFT, clone, 16),
+	ROW(_CMPIInstanceFT, getProperty, 24),
+	ROW(_CMPIInstanceFT, getPropertyAt, 32),
+	ROW(_CMPIInstanceFT, getPropertyCount, 40),
+	ROW(_CMPIInstanceFT, setProperty, 48),
+	ROW(_CMPIInstanceFT, getObjectPath, 56),
+	ROW(_CMPIInstanceFT, setPropertyFilter, 64),
+	ROW(_CMPIInstanceFT, setObjectPath, 72),
+	ROW(_CMPIInstanceFT, setPropertyWithOrigin, 80),
+	ROW(_CMPIObjectPath, hdl, 0),
+	ROW(_CMPIObjectPath, ft, 8),
+	ROW(_CMPIObjectPathFT, ftVersion, 0),
+	ROW(_CMPIObjectPathFT, release, 8),
+	ROW(_CMPIObjectPathFT, clone, 16),
+	ROW(_CMPIObjectPathFT, setNameSpace, 24),
+	ROW(_CMPIObjectPathFT, getNameSpace, 32),
+	ROW(_CMPIObjectPathFT, setHostname, 40),
+	ROW(_CMPIObjectPathFT, getHostname, 48),
+	ROW(_CMPIObjectPathFT, setClassName, 56),
+	ROW(_CMPIObjectPathFT, getClassName, 64),
+	ROW(_CMPIObjectPathFT, addKey, 72),
+	ROW(_CMPIObjectPathFT, getKey, 80),
+	ROW(_CMPIObjectPathFT, getKeyAt, 88),
+	ROW(_CMPIObjectPathFT, getKeyCount, 96),
+	ROW(_CMPIObjectPathFT, setNameSpaceFromObjectPath, 104),
+	ROW(_CMPIObjectPathFT, setHostAndNameSpaceFromObjectPath, 112),
+	ROW(_CMPIObjectPathFT, getClassQualifier, 120),
+	ROW(_CMPIObjectPathFT, getPropertyQualifier, 128),
+	ROW(_CMPIObjectPathFT, getMethodQualifier, 136),
+	ROW(_CMPIObjectPathFT, getParameterQualifier, 144),
+	ROW(_CMPIObjectPathFT, toString, 152),
+	ROW(_CMPIArgs, hdl, 0),
+	ROW(_CMPIArgs, ft, 8),
+	ROW(_CMPIArgsFT, ftVersion, 0),
+	ROW(_CMPIArgsFT, release, 8),
+	ROW(_CMPIArgsFT, clone, 16),
+	ROW(_CMPIArgsFT, addArg, 24),
+	ROW(_CMPIArgsFT, getArg, 32),
+	ROW(_CMPIArgsFT, getArgAt, 40),
+	ROW(_CMPIArgsFT, getArgCount, 48),
+	ROW(_CMPIDateTime, hdl, 0),
+	ROW(_CMPIDateTime, ft, 8),
+	ROW(_CMPIDateTimeFT, ftVersion, 0),
+	ROW(_CMPIDateTimeFT, release, 8),
+	ROW(_CMPIDateTimeFT, clone, 16),
+	ROW(_CMPIDateTimeFT, getBinaryFormat, 24),
+	ROW(_CMPIDateTimeFT, getStringFormat, 32),
+	ROW(_CMPIDateTimeFT, isInterval, 40),
+	ROW(_CMPISelectExp, hdl, 0),
+	ROW(_CMPISelectExp, ft, 8),
+	ROW(_CMPISelectExpFT, ftVersion, 0),
+	ROW(_CMPISelectExpFT, release, 8),
+	ROW(_CMPISelectExpFT, clone, 16),
+	ROW(_CMPISelectExpFT, evaluate, 24),
+	ROW(_CMPISelectExpFT, getString, 32),
+	ROW(_CMPISelectExpFT, getDOC, 40),
+	ROW(_CMPISelectExpFT, getCOD, 48),
+	ROW(_CMPISelectExpFT, evaluateUsingAccessor, 56),
+	ROW(_CMPISelectCond, hdl, 0),
+	ROW(_CMPISelectCond, ft, 8),
+	ROW(_CMPISelectCondFT, ftVersion, 0),
+	ROW(_CMPISelectCondFT, release, 8),
+	ROW(_CMPISelectCondFT, clone, 16),
+	ROW(_CMPISelectCondFT, getCountAndType, 24),
+	ROW(_CMPISelectCondFT, getSubCondAt, 32),
+	ROW(_CMPISubCond, hdl, 0),
+	ROW(_CMPISubCond, ft, 8),
+	ROW(_CMPISubCondFT, ftVersion, 0),
+	ROW(_CMPISubCondFT, release, 8),
+	ROW(_CMPISubCondFT, clone, 16),
+	ROW(_CMPISubCondFT, getCount, 24),
+	ROW(_CMPISubCondFT, getPredicateAt, 32),
+	ROW(_CMPISubCondFT, getPredicate, 40),
+	ROW(_CMPIPredicate, hdl, 0),
+	ROW(_CMPIPredicate, ft, 8),
+	ROW(_CMPIPredicateFT, ftVersion, 0),
+	ROW(_CMPIPredicateFT, release, 8),
+	ROW(_CMPIPredicateFT, clone, 16),
+	ROW(_CMPIPredicateFT, getData, 24),
+	ROW(_CMPIPredicateFT, evaluateUsingAccessor, 32),
+	ROW(_CMPIError, hdl, 0),
+	ROW(_CMPIError, ft, 8),
+	ROW(_CMPIErrorFT, ftVersion, 0),
+	ROW(_CMPIErrorFT, release, 8),
+	ROW(_CMPIErrorFT, clone, 16),
+	ROW(_CMPIErrorFT, getErrorType, 24),
+	ROW(_CMPIErrorFT, getOtherErrorType, 32),
+	ROW(_CMPIErrorFT, getOwningEntity, 40),
+	ROW(_CMPIErrorFT, getMessageID, 48),
+	ROW(_CMPIErrorFT, getMessage, 56),
+	ROW(_CMPIErrorFT, getPerceivedSeverity, 64),
+	ROW(_CMPIErrorFT, getProbableCause, 72),
+	ROW(_CMPIErrorFT, getProbableCauseDescription, 80),
+	ROW(_CMPIErrorFT, getRecommendedActions, 88),
+	ROW(_CMPIErrorFT, getErrorSource, 96),
+	ROW(_CMPIErrorFT, getErrorSourceFormat, 104),
+	ROW(_CMPIErrorFT, getOtherErrorSourceFormat, 112),
+	ROW(_CMPIErrorFT, getCIMStatusCode, 120),
+	ROW(_CMPIErrorFT, getCIMStatusCodeDescription, 128),
+	ROW(_CMPIErrorFT, getMessageArguments, 136),
+	ROW(_CMPIErrorFT, setErrorType, 144),
+	ROW(_CMPIErrorFT, setOtherErrorType, 152),
+	ROW(_CMPIErrorFT, setProbableCauseDescription, 160),
+	ROW(_CMPIErrorFT, setRecommendedActions, 168),
+	ROW(_CMPIErrorFT, setErrorSource, 176),
+	ROW(_CMPIErrorFT, setErrorSourceFormat, 184),
+	ROW(_CMPIErrorFT, setOtherErrorSourceFormat, 192),
+	ROW(_CMPIErrorFT, setCIMStatusCodeDescription, 200),
+	ROW(_CMPIErrorFT, setMessageArguments, 208),
+	ROW(_CMPIPropertyList, hdl, 0),
+	ROW(_CMPIPropertyList, ft, 8),
+	ROW(_CMPIPropertyListFT, ftVersion, 0),
+	ROW(_CMPIPropertyListFT, release, 8),
+	ROW(_CMPIPropertyListFT, clone, 16),
+	ROW(_CMPIPropertyListFT, isPropertyInList, 24),
+	ROW(_CMPIPropertyListFT, getProperties, 32),
+	ROW(_CMPIEnumerationFilter, hdl, 0),
+	ROW(_CMPIEnumerationFilter, ft, 8),
+	ROW(_CMPIEnumerationFilterFT, ftVersion, 0),
+	ROW(_CMPIEnumerationFilterFT, release, 8),
+	ROW(_CMPIEnumerationFilterFT, clone, 16),
+	ROW(_CMPIEnumerationFilterFT, match, 24),
+	ROW(_CMPIInstanceMI, hdl, 0),
+	ROW(_CMPIInstanceMI, ft, 8),
+	ROW(_CMPIInstanceMIFT, ftVersion, 0),
+	ROW(_CMPIInstanceMIFT, miVersion, 4),
+	ROW(_CMPIInstanceMIFT, miName, 8),
+	ROW(_CMPIInstanceMIFT, cleanup, 16),
+	ROW(_CMPIInstanceMIFT, enumerateInstanceNames, 24),
+	ROW(_CMPIInstanceMIFT, enumerateInstances, 32),
+	ROW(_CMPIInstanceMIFT, getInstance, 40),
+	ROW(_CMPIInstanceMIFT, createInstance, 48),
+	ROW(_CMPIInstanceMIFT, modifyInstance, 56),
+	ROW(_CMPIInstanceMIFT, deleteInstance, 64),
+	ROW(_CMPIInstanceMIFT, execQuery, 72),
+	ROW(_CMPIInstanceMIFT, enumerateInstancesFiltered, 80),
+	ROW(_CMPIAssociationMI, hdl, 0),
+	ROW(_CMPIAssociationMI, ft, 8),
+	ROW(_CMPIAssociationMIFT, ftVersion, 0),
+	ROW(_CMPIAssociationMIFT, miVersion, 4),
+	ROW(_CMPIAssociationMIFT, miName, 8),
+	ROW(_CMPIAssociationMIFT, cleanup, 16),
+	ROW(_CMPIAssociationMIFT, associators, 24),
+	ROW(_CMPIAssociationMIFT, associatorNames, 32),
+	ROW(_CMPIAssociationMIFT, references, 40),
+	ROW(_CMPIAssociationMIFT, referenceNames, 48),
+	ROW(_CMPIAssociationMIFT, associatorsFiltered, 56),
+	ROW(_CMPIAssociationMIFT, referencesFiltered, 64),
+	ROW(_CMPIMethodMI, hdl, 0),
+	ROW(_CMPIMethodMI, ft, 8),
+	ROW(_CMPIMethodMIFT, ftVersion, 0),
+	ROW(_CMPIMethodMIFT, miVersion, 4),
+	ROW(_CMPIMethodMIFT, miName, 8),
+	ROW(_CMPIMethodMIFT, cleanup, 16),
+	ROW(_CMPIMethodMIFT, invokeMethod, 24),
+	ROW(_CMPIPropertyMI, hdl, 0),
+	ROW(_CMPIPropertyMI, ft, 8),
+	ROW(_CMPIPropertyMIFT, ftVersion, 0),
+	ROW(_CMPIPropertyMIFT, miVersion, 4),
+	ROW(_CMPIPropertyMIFT, miName, 8),
+	ROW(_CMPIPropertyMIFT, cleanup, 16),
+	ROW(_CMPIPropertyMIFT, setProperty, 24),
+	ROW(_CMPIPropertyMIFT, getProperty, 32),
+	ROW(_CMPIPropertyMIFT, setPropertyWithOrigin, 40),
+	ROW(_CMPIIndicationMI, hdl, 0),
+	ROW(_CMPIIndicationMI, ft, 8),
+	ROW(_CMPIIndicationMIFT, ftVersion, 0),
+	ROW(_CMPIIndicationMIFT, miVersion, 4),
+	ROW(_CMPIIndicationMIFT, miName, 8),
+	ROW(_CMPIIndicationMIFT, cleanup, 16),
+	ROW(_CMPIIndicationMIFT, authorizeFilter, 24),
+	ROW(_CMPIIndicationMIFT, mustPoll, 32),
+	ROW(_CMPIIndicationMIFT, activateFilter, 40),
+	ROW(_CMPIIndicationMIFT, deActivateFilter, 48),
+	ROW(_CMPIIndicationMIFT, enableIndications, 56),
+	ROW(_CMPIIndicationMIFT, disableIndications, 64),
+	ROW(_CMPIIndicationMIFT, authorizeFilterCollection, 72),
+	ROW(_CMPIIndicationMIFT, activateFilterCollection, 80),
+	ROW(_CMPIIndicationMIFT, deActivateFilterCollection, 88),
+};
+
+#define SIZE(t, n)	{ "sizeof " #t, sizeof(t), n }
+
+static const struct check_cmpi_abi_row check_cmpi_abi_sizes[] = {
+	SIZE(CMPIValue, 16), SIZE(CMPIData, 24), SIZE(CMPIStatus, 16),
+	SIZE(CMPIType, 2), SIZE(CMPIValueState, 2), SIZE(CMPIrc, 4),
+	SIZE(CMPICount, 4), SIZE(CMPIFlags, 4), SIZE(CMPIBoolean, 1),
+	SIZE(CMPIChar16, 2), SIZE(CMPIUint64, 8), SIZE(CMPISint64, 8),
+	SIZE(CMPIReal32, 4), SIZE(CMPIReal64, 8), SIZE(CMPIValuePtr, 16),
+	SIZE(CMPIBroker, 40), SIZE(CMPIString, 16), SIZE(CMPIInstance, 16),
+	SIZE(CMPIObjectPath, 16), SIZE(CMPI_THREAD_KEY_TYPE, 4),
+	{ "CMPIData.value", offsetof(CMPIData, value), 8 },
+	{ "CMPIData.state", offsetof(CMPIData, state), 2 },
+	{ "CMPIStatus.msg", offsetof(CMPIStatus, msg), 8 },
+};
+
+#define CODE(c, n)	{ #c, (size_t)(c), n }
+
+/* Type codes and states travel in CMPIData: cim.md §3.2. */
+static const struct check_cmpi_abi_row check_cmpi_abi_codes[] = {
+	CODE(CMPI_boolean, 2), CODE(CMPI_char16, 3), CODE(CMPI_real32, 8),
+	CODE(CMPI_real64, 12), CODE(CMPI_uint8, 128), CODE(CMPI_uint16, 144),
+	CODE(CMPI_uint32, 160), CODE(CMPI_uint64, 176), CODE(CMPI_sint8, 192),
+	CODE(CMPI_sint16, 208), CODE(CMPI_sint32, 224), CODE(CMPI_sint64, 240),
+	CODE(CMPI_instance, 4096), CODE(CMPI_ref, 4352), CODE(CMPI_args, 4608),
+	CODE(CMPI_class, 4864), CODE(CMPI_filter, 5120),
+	CODE(CMPI_enumeration, 5376), CODE(CMPI_string, 5632),
+	CODE(CMPI_chars, 5888), CODE(CMPI_dateTime, 6144), CODE(CMPI_ptr, 6400),
+	CODE(CMPI_charsptr, 6656), CODE(CMPI_ARRAY, 8192),
+	CODE(CMPI_stringA, 0x3600), CODE(CMPI_uint16A, 0x2090),
+	CODE(CMPI_refA, 0x3100), CODE(CMPI_nullValue, 0x100),
+	CODE(CMPI_keyValue, 0x200), CODE(CMPI_notFound, 0x400),
+	CODE(CMPI_badValue, 0x8000), CODE(CMPI_RC_ERR_METHOD_NOT_FOUND, 17),
+	CODE(CMPI_RC_ERROR, 200), CODE(CMPI_FLAG_IncludeClassOrigin, 8),
+	CODE(CMPI_MB_PropertyFiltering, 0x40001),
+};
+
+static void
+check_cmpi_abi_table(const struct check_cmpi_abi_row *t, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_msg(t[i].r_got == t[i].r_want, "%s is %zu, not %zu",
+		    t[i].r_name, t[i].r_got, t[i].r_want);
+}
+
+START_TEST(check_cmpi_abi_core)
+{
+	check_cmpi_abi_table(check_cmpi_abi_offsets,
+	    sizeof check_cmpi_abi_offsets / sizeof check_cmpi_abi_offsets[0]);
+	/* Every struct and slot of the capture is here. */
+	ck_assert_uint_eq(sizeof check_cmpi_abi_offsets /
+	    sizeof check_cmpi_abi_offsets[0], 320);
+}
+END_TEST
+
+START_TEST(check_cmpi_abi_limits)
+{
+	check_cmpi_abi_table(check_cmpi_abi_sizes,
+	    sizeof check_cmpi_abi_sizes / sizeof check_cmpi_abi_sizes[0]);
+	check_cmpi_abi_table(check_cmpi_abi_codes,
+	    sizeof check_cmpi_abi_codes / sizeof check_cmpi_abi_codes[0]);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("cmpi_abi");
+	TCase	*tc;
+	SRunner	*sr;
+	int	 failed;
+
+	tc = tcase_create("core");
+	tcase_add_test(tc, check_cmpi_abi_core);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("limits");
+	tcase_add_test(tc, check_cmpi_abi_limits);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed == 0 ? 0 : 1);
+}
