@@ -12,7 +12,7 @@
 #   * the anchor: hostd's CurrentTime calls per second with the same
 #     client counts (bench/hostd-vs-vcsim/timeload.c), i.e. the cheapest
 #     authenticated request this project's other HTTPS daemon serves;
-#   * cimom's resident memory (VmRSS, and RssAnon, its private part)
+#   * cimom's resident memory (RSS, PSS and private kB from smaps_rollup)
 #     idle and after the runs; the provider host's too.
 # Rounds alternate the servers; medians and ratios cimom/hostd are
 # printed.  Target: RSS <= 4 MB (SFCB's published footprint is ~2 MB).
@@ -93,9 +93,12 @@ harness_wait_file "$R/run/vireo/cimom.port" "$cpid" 30 ||
     harness_fail "cimom did not start (see $D/cimom.out)"
 cport=$(cat "$R/run/vireo/cimom.port")
 
+# mem PID: VmRSS, PSS (shared pages divided among their users) and
+# private kB.
 mem() {
-	awk '/^VmRSS:/ {r = $2} /^RssAnon:/ {a = $2} END {print r, a}' \
-	    "/proc/$1/status"
+	awk '/^Rss:/ {r = $2} /^Pss:/ {p = $2}
+	    /^Private_(Clean|Dirty):/ {v += $2} END {print r, p, v}' \
+	    "/proc/$1/smaps_rollup"
 }
 idle=$(mem "$cpid")
 
@@ -129,7 +132,7 @@ for r in $(seq 1 "$rounds"); do
 done
 after=$(mem "$cpid")
 ppid=$(pgrep -P "$cpid" -f cimom-provhost | head -n 1)
-prov=$( [ -n "$ppid" ] && mem "$ppid" || echo "- -")
+prov=$( [ -n "$ppid" ] && mem "$ppid" || echo "- - -")
 
 get() {
 	awk -v w="$1" -v k="$2" '$1 == w && $2 == k {print $3}' \
@@ -149,10 +152,11 @@ for k in 1 8; do
 	done
 done
 set -- $idle
-echo "cimom RSS idle: $1 kB (private $2 kB)"
+echo "cimom idle: RSS $1 kB, PSS $2 kB, private $3 kB"
 set -- $after
-echo "cimom RSS after the runs: $1 kB (private $2 kB); target <= 4096 kB"
+echo "cimom after the runs: RSS $1 kB, PSS $2 kB, private $3 kB;" \
+    "target RSS <= 4096 kB"
 set -- $prov
-echo "provider host RSS: $1 kB (private $2 kB)"
+echo "provider host: RSS $1 kB, PSS $2 kB, private $3 kB"
 harness_stop "$cpid"
 harness_stop "$hpid"

@@ -92,6 +92,10 @@ void		 cmpivalue_list_free(struct cmpivalue_list *);
 void		 cmpivalue_list_copy(struct broker *, struct cmpivalue_list *,
 		    const struct cmpivalue_list *);
 int		 cmpivalue_is_simple(CMPIType);
+CMPIData	 cmpivalue_get(const struct cmpivalue_list *, const char *,
+		    CMPIrc notfound, CMPIStatus *);
+CMPIData	 cmpivalue_getat(struct broker *, const struct cmpivalue_list *,
+		    CMPICount, CMPIString **, CMPIrc notfound, CMPIStatus *);
 
 /* Constructors and internals of the encapsulated types. */
 CMPIString	*cmpi_string_new(struct broker *, const char *);

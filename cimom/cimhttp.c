@@ -52,6 +52,7 @@
 #include "tcplisten.h"
 #include "tls.h"
 #include "usock.h"
+#include "wsman.h"
 #include "xmalloc.h"
 
 #define CIMHTTP_TLS	0
@@ -75,6 +76,8 @@ struct cimhttp_call {
 	struct evhttp_connection	*hc_evcon;
 	struct provlink_call		*hc_link;
 	struct cimxml_req		 hc_cr;
+	struct wsman_req		 hc_ws;		/* POST /wsman */
+	int				 hc_is_ws;
 	int				 hc_trailers;
 	char				 hc_peer[80];
 	struct timespec			 hc_start;
@@ -98,6 +101,7 @@ struct cimhttp_memo {
 struct cimhttp {
 	struct cimom		*hh_cimom;
 	struct cimhttp_memo	 hh_memo[CIMHTTP_MEMO_N];
+	struct wsman		*hh_wsman;
 	SSL_CTX			*hh_ssl;
 	char			*hh_sockpath;
 	struct cimhttp_listener	 hh_l[CIMHTTP_N];
@@ -118,6 +122,10 @@ static void	cimhttp_closecb(struct evhttp_connection *, void *);
 static void	cimhttp_call_free(struct cimhttp_call *);
 static void	cimhttp_peer(struct cimhttp_listener *, struct evhttp_request *,
 		    char *, size_t);
+static void	cimhttp_wsman(struct cimhttp *, struct evhttp_request *,
+		    const char *, const char *);
+static void	cimhttp_soap_reply(struct cimhttp_call *, int,
+		    struct evbuffer *);
 
 struct cimhttp *
 cimhttp_create(struct cimom *c)
@@ -126,6 +134,7 @@ cimhttp_create(struct cimom *c)
 	int		 i;
 
 	hh->hh_cimom = c;
+	hh->hh_wsman = wsman_create(c->c_hostname);
 	for (i = 0; i < CIMHTTP_N; i++) {
 		hh->hh_l[i].hl_http = hh;
 		hh->hh_l[i].hl_kind = i;
@@ -153,6 +162,7 @@ cimhttp_free(struct cimhttp *hh)
 		free(hh->hh_sockpath);
 	}
 	SSL_CTX_free(hh->hh_ssl);
+	wsman_free(hh->hh_wsman);
 	free(hh);
 }
 
@@ -385,7 +395,8 @@ cimhttp_request_cb(struct evhttp_request *req, void *arg)
 	struct cimhttp_call	*call;
 	struct ops_ctx		 ctx;
 	struct evbuffer		*out;
-	const char		*h, *hdr;
+	const struct evhttp_uri	*uri;
+	const char		*h, *hdr, *path;
 	char			 principal[256], peer[80], *data, *cause = NULL;
 	size_t			 len;
 	int			 code;
@@ -399,6 +410,12 @@ cimhttp_request_cb(struct evhttp_request *req, void *arg)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Basic realm=\"cimom\"");
 		cimhttp_plain(req, 401, "Unauthorized", NULL);
+		return;
+	}
+	uri = evhttp_request_get_evhttp_uri(req);
+	if (uri != NULL && (path = evhttp_uri_get_path(uri)) != NULL &&
+	    strcmp(path, "/wsman") == 0) {
+		cimhttp_wsman(hh, req, principal, peer);
 		return;
 	}
 	if ((h = evhttp_find_header(in, "CIMOperation")) == NULL ||
@@ -480,6 +497,13 @@ cimhttp_linkcb(void *arg, int code, const char *xml, size_t len)
 	call->hc_link = NULL;
 	if (call->hc_evcon != NULL)
 		evhttp_connection_set_closecb(call->hc_evcon, NULL, NULL);
+	if (call->hc_is_ws) {
+		b = evbuffer_new();
+		cimhttp_soap_reply(call, wsman_reply(call->hc_http->hh_wsman,
+		    &call->hc_ws, xml, len, code, b), b);
+		evbuffer_free(b);
+		return;
+	}
 	if (code == -1) {
 		/* The provider host died on this request. */
 		b = evbuffer_new();
@@ -498,6 +522,7 @@ static void
 cimhttp_call_free(struct cimhttp_call *call)
 {
 	cimxml_req_clear(&call->hc_cr);
+	wsman_req_clear(&call->hc_ws);
 	free(call);
 }
 
@@ -560,5 +585,65 @@ cimhttp_reply(struct cimhttp_call *call, int code, const char *xml,
 		evbuffer_add(b, xml, len);
 	evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
+	cimhttp_call_free(call);
+}
+
+/* POST /wsman: Identify, Pull and Release here; Enumerate asks the
+ * provider host first. */
+static void
+cimhttp_wsman(struct cimhttp *hh, struct evhttp_request *req,
+    const char *principal, const char *peer)
+{
+	struct evbuffer		*body = evhttp_request_get_input_buffer(req);
+	struct evbuffer		*out, *cim;
+	struct cimhttp_call	*call;
+	size_t			 len = evbuffer_get_length(body);
+	int			 status;
+
+	call = xcalloc(1, sizeof *call);
+	clock_gettime(CLOCK_MONOTONIC, &call->hc_start);
+	call->hc_http = hh;
+	call->hc_req = req;
+	call->hc_is_ws = 1;
+	memcpy(call->hc_peer, peer, sizeof call->hc_peer);
+	out = evbuffer_new();
+	if (wsman_parse((char *)evbuffer_pullup(body, -1), len, &call->hc_ws,
+	    out, &status) == -1) {
+		cimhttp_soap_reply(call, status, out);
+		evbuffer_free(out);
+		return;
+	}
+	if (call->hc_ws.wr_action != WSMAN_ENUMERATE) {
+		cimhttp_soap_reply(call, wsman_reply(hh->hh_wsman,
+		    &call->hc_ws, NULL, 0, 0, out), out);
+		evbuffer_free(out);
+		return;
+	}
+	evbuffer_free(out);
+	cim = evbuffer_new();
+	wsman_cimxml(&call->hc_ws, cim);
+	call->hc_evcon = evhttp_request_get_connection(req);
+	evhttp_connection_set_closecb(call->hc_evcon, cimhttp_closecb, call);
+	call->hc_link = provlink_call(hh->hh_cimom->c_link, principal,
+	    (char *)evbuffer_pullup(cim, -1), evbuffer_get_length(cim),
+	    cimhttp_linkcb, call);
+	evbuffer_free(cim);
+}
+
+static void
+cimhttp_soap_reply(struct cimhttp_call *call, int status,
+    struct evbuffer *b)
+{
+	struct evkeyvalq	*out;
+
+	log_info("%s wsman %d: %d (%zu bytes)", call->hc_peer,
+	    call->hc_ws.wr_action, status, evbuffer_get_length(b));
+	if (call->hc_req != NULL) {
+		out = evhttp_request_get_output_headers(call->hc_req);
+		evhttp_add_header(out, "Content-Type",
+		    "application/soap+xml;charset=UTF-8");
+		evhttp_send_reply(call->hc_req, status, status == 200 ? "OK" :
+		    status == 400 ? "Bad Request" : "Internal Server Error", b);
+	}
 	cimhttp_call_free(call);
 }

@@ -87,30 +87,16 @@ cmpi_args_addarg(const CMPIArgs *a, const char *name, const CMPIValue *v,
 static CMPIData
 cmpi_args_getarg(const CMPIArgs *a, const char *name, CMPIStatus *rc)
 {
-	struct cmpivalue_entry	*e;
-
-	if ((e = cmpivalue_find(&AR(a)->ar_list, name)) == NULL) {
-		cmpiobj_rc(rc, CMPI_RC_ERR_NOT_FOUND);
-		return (cmpivalue_notfound());
-	}
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (e->ve_data);
+	return (cmpivalue_get(&AR(a)->ar_list, name, CMPI_RC_ERR_NOT_FOUND,
+	    rc));
 }
 
 static CMPIData
 cmpi_args_getargat(const CMPIArgs *a, CMPICount i, CMPIString **name,
     CMPIStatus *rc)
 {
-	struct cmpivalue_list	*l = &AR(a)->ar_list;
-
-	if (i >= l->vl_n) {
-		cmpiobj_rc(rc, CMPI_RC_ERR_NOT_FOUND);
-		return (cmpivalue_notfound());
-	}
-	if (name != NULL)
-		*name = cmpi_string_new(AR(a)->ar_obj.co_br, l->vl_v[i].ve_name);
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (l->vl_v[i].ve_data);
+	return (cmpivalue_getat(AR(a)->ar_obj.co_br, &AR(a)->ar_list, i, name,
+	    CMPI_RC_ERR_NOT_FOUND, rc));
 }
 
 static CMPICount

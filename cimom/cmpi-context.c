@@ -90,30 +90,16 @@ cmpi_context_addentry(const CMPIContext *a, const char *name, const CMPIValue *v
 static CMPIData
 cmpi_context_getentry(const CMPIContext *a, const char *name, CMPIStatus *rc)
 {
-	struct cmpivalue_entry	*e;
-
-	if ((e = cmpivalue_find(&CX(a)->cx_list, name)) == NULL) {
-		cmpiobj_rc(rc, CMPI_RC_ERR_NOT_FOUND);
-		return (cmpivalue_notfound());
-	}
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (e->ve_data);
+	return (cmpivalue_get(&CX(a)->cx_list, name, CMPI_RC_ERR_NOT_FOUND,
+	    rc));
 }
 
 static CMPIData
 cmpi_context_getentryat(const CMPIContext *a, CMPICount i, CMPIString **name,
     CMPIStatus *rc)
 {
-	struct cmpivalue_list	*l = &CX(a)->cx_list;
-
-	if (i >= l->vl_n) {
-		cmpiobj_rc(rc, CMPI_RC_ERR_NOT_FOUND);
-		return (cmpivalue_notfound());
-	}
-	if (name != NULL)
-		*name = cmpi_string_new(CX(a)->cx_obj.co_br, l->vl_v[i].ve_name);
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (l->vl_v[i].ve_data);
+	return (cmpivalue_getat(CX(a)->cx_obj.co_br, &CX(a)->cx_list, i, name,
+	    CMPI_RC_ERR_NOT_FOUND, rc));
 }
 
 static CMPICount

@@ -164,31 +164,16 @@ static CMPIData
 cmpi_instance_getprop(const CMPIInstance *ci, const char *name,
     CMPIStatus *rc)
 {
-	struct cmpivalue_entry	*e;
-
-	if ((e = cmpivalue_find(&IN(ci)->in_props, name)) == NULL) {
-		cmpiobj_rc(rc, CMPI_RC_ERR_NO_SUCH_PROPERTY);
-		return (cmpivalue_notfound());
-	}
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (e->ve_data);
+	return (cmpivalue_get(&IN(ci)->in_props, name,
+	    CMPI_RC_ERR_NO_SUCH_PROPERTY, rc));
 }
 
 static CMPIData
 cmpi_instance_getpropat(const CMPIInstance *ci, CMPICount n,
     CMPIString **name, CMPIStatus *rc)
 {
-	struct cmpivalue_list	*l = &IN(ci)->in_props;
-
-	if (n >= l->vl_n) {
-		cmpiobj_rc(rc, CMPI_RC_ERR_NO_SUCH_PROPERTY);
-		return (cmpivalue_notfound());
-	}
-	if (name != NULL)
-		*name = cmpi_string_new(IN(ci)->in_obj.co_br,
-		    l->vl_v[n].ve_name);
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (l->vl_v[n].ve_data);
+	return (cmpivalue_getat(IN(ci)->in_obj.co_br, &IN(ci)->in_props, n,
+	    name, CMPI_RC_ERR_NO_SUCH_PROPERTY, rc));
 }
 
 static CMPICount

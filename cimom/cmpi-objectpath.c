@@ -218,31 +218,16 @@ static CMPIData
 cmpi_objectpath_getkey(const CMPIObjectPath *op, const char *name,
     CMPIStatus *rc)
 {
-	struct cmpivalue_entry	*e;
-
-	if ((e = cmpivalue_find(&OP(op)->op_keys, name)) == NULL) {
-		cmpiobj_rc(rc, CMPI_RC_ERR_NOT_FOUND);
-		return (cmpivalue_notfound());
-	}
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (e->ve_data);
+	return (cmpivalue_get(&OP(op)->op_keys, name, CMPI_RC_ERR_NOT_FOUND,
+	    rc));
 }
 
 static CMPIData
 cmpi_objectpath_getkeyat(const CMPIObjectPath *op, CMPICount i,
     CMPIString **name, CMPIStatus *rc)
 {
-	struct cmpivalue_list	*l = &OP(op)->op_keys;
-
-	if (i >= l->vl_n) {
-		cmpiobj_rc(rc, CMPI_RC_ERR_NO_SUCH_PROPERTY);
-		return (cmpivalue_notfound());
-	}
-	if (name != NULL)
-		*name = cmpi_string_new(OP(op)->op_obj.co_br,
-		    l->vl_v[i].ve_name);
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (l->vl_v[i].ve_data);
+	return (cmpivalue_getat(OP(op)->op_obj.co_br, &OP(op)->op_keys, i,
+	    name, CMPI_RC_ERR_NO_SUCH_PROPERTY, rc));
 }
 
 static CMPICount

@@ -2,7 +2,8 @@
 /*
  * CMPI values stored by the broker (broker.h): deep copies of what a
  * provider passes, read only through the member of the declared width
- * (providers pass the address of a 2-byte local for a uint16), with
+ * and with memcpy (providers pass the address of a 2-byte local for a
+ * uint16, which is neither as large nor as aligned as a CMPIValue), with
  * CMPI_chars meaning the pointer is the text and stored as CMPI_string
  * (cim.md §3.10).  Name/value lists back instances, keys, args and
  * contexts; names compare case-insensitively.
@@ -39,6 +40,10 @@ cmpivalue_copy(struct broker *br, CMPIData *d, const CMPIValue *v,
     CMPIType t)
 {
 	const CMPIArray	*a;
+	CMPIString	*str;
+	CMPIObjectPath	*ref;
+	CMPIInstance	*inst;
+	CMPIDateTime	*dt;
 	CMPIData	 e;
 	CMPICount	 i, n;
 	CMPIType	 et;
@@ -51,7 +56,8 @@ cmpivalue_copy(struct broker *br, CMPIData *d, const CMPIValue *v,
 		return (0);
 	}
 	if (t & CMPI_ARRAY) {
-		if ((a = v->array) == NULL) {
+		memcpy(&a, v, sizeof a);
+		if (a == NULL) {
 			d->state = CMPI_nullValue;
 			return (0);
 		}
@@ -72,72 +78,76 @@ cmpivalue_copy(struct broker *br, CMPIData *d, const CMPIValue *v,
 	}
 	switch (t) {
 	case CMPI_boolean:
-		d->value.boolean = v->boolean;
+		memcpy(&d->value.boolean, v, sizeof d->value.boolean);
 		break;
 	case CMPI_char16:
-		d->value.char16 = v->char16;
+		memcpy(&d->value.char16, v, sizeof d->value.char16);
 		break;
 	case CMPI_uint8:
-		d->value.uint8 = v->uint8;
+		memcpy(&d->value.uint8, v, sizeof d->value.uint8);
 		break;
 	case CMPI_sint8:
-		d->value.sint8 = v->sint8;
+		memcpy(&d->value.sint8, v, sizeof d->value.sint8);
 		break;
 	case CMPI_uint16:
-		d->value.uint16 = v->uint16;
+		memcpy(&d->value.uint16, v, sizeof d->value.uint16);
 		break;
 	case CMPI_sint16:
-		d->value.sint16 = v->sint16;
+		memcpy(&d->value.sint16, v, sizeof d->value.sint16);
 		break;
 	case CMPI_uint32:
-		d->value.uint32 = v->uint32;
+		memcpy(&d->value.uint32, v, sizeof d->value.uint32);
 		break;
 	case CMPI_sint32:
-		d->value.sint32 = v->sint32;
+		memcpy(&d->value.sint32, v, sizeof d->value.sint32);
 		break;
 	case CMPI_uint64:
-		d->value.uint64 = v->uint64;
+		memcpy(&d->value.uint64, v, sizeof d->value.uint64);
 		break;
 	case CMPI_sint64:
-		d->value.sint64 = v->sint64;
+		memcpy(&d->value.sint64, v, sizeof d->value.sint64);
 		break;
 	case CMPI_real32:
-		d->value.real32 = v->real32;
+		memcpy(&d->value.real32, v, sizeof d->value.real32);
 		break;
 	case CMPI_real64:
-		d->value.real64 = v->real64;
+		memcpy(&d->value.real64, v, sizeof d->value.real64);
 		break;
 	case CMPI_chars:
 		d->value.string = cmpiobj_own(cmpi_string_new(br,
 		    (const char *)v));
 		break;
 	case CMPI_string:
-		if (v->string == NULL) {
+		memcpy(&str, v, sizeof str);
+		if (str == NULL) {
 			d->state = CMPI_nullValue;
 			return (0);
 		}
-		d->value.string = v->string->ft->clone(v->string, NULL);
+		d->value.string = str->ft->clone(str, NULL);
 		break;
 	case CMPI_ref:
-		if (v->ref == NULL) {
+		memcpy(&ref, v, sizeof ref);
+		if (ref == NULL) {
 			d->state = CMPI_nullValue;
 			return (0);
 		}
-		d->value.ref = v->ref->ft->clone(v->ref, NULL);
+		d->value.ref = ref->ft->clone(ref, NULL);
 		break;
 	case CMPI_instance:
-		if (v->inst == NULL) {
+		memcpy(&inst, v, sizeof inst);
+		if (inst == NULL) {
 			d->state = CMPI_nullValue;
 			return (0);
 		}
-		d->value.inst = v->inst->ft->clone(v->inst, NULL);
+		d->value.inst = inst->ft->clone(inst, NULL);
 		break;
 	case CMPI_dateTime:
-		if (v->dateTime == NULL) {
+		memcpy(&dt, v, sizeof dt);
+		if (dt == NULL) {
 			d->state = CMPI_nullValue;
 			return (0);
 		}
-		d->value.dateTime = v->dateTime->ft->clone(v->dateTime, NULL);
+		d->value.dateTime = dt->ft->clone(dt, NULL);
 		break;
 	case CMPI_null:
 		d->state = CMPI_nullValue;
@@ -262,4 +272,34 @@ cmpivalue_list_copy(struct broker *br, struct cmpivalue_list *d,
 			d->vl_v[i].ve_data.state = CMPI_nullValue;
 		}
 	}
+}
+
+/* The value of name in l (borrowed), or notfound with that rc. */
+CMPIData
+cmpivalue_get(const struct cmpivalue_list *l, const char *name,
+    CMPIrc notfound, CMPIStatus *rc)
+{
+	struct cmpivalue_entry	*e;
+
+	if ((e = cmpivalue_find(l, name)) == NULL) {
+		cmpiobj_rc(rc, notfound);
+		return (cmpivalue_notfound());
+	}
+	cmpiobj_rc(rc, CMPI_RC_OK);
+	return (e->ve_data);
+}
+
+/* Entry i of l, its name as a new string in *name when asked. */
+CMPIData
+cmpivalue_getat(struct broker *br, const struct cmpivalue_list *l,
+    CMPICount i, CMPIString **name, CMPIrc notfound, CMPIStatus *rc)
+{
+	if (i >= l->vl_n) {
+		cmpiobj_rc(rc, notfound);
+		return (cmpivalue_notfound());
+	}
+	if (name != NULL)
+		*name = cmpi_string_new(br, l->vl_v[i].ve_name);
+	cmpiobj_rc(rc, CMPI_RC_OK);
+	return (l->vl_v[i].ve_data);
 }

@@ -19,9 +19,9 @@
 #include "xmalloc.h"
 
 static CMPIrc	dispatch_status(CMPIStatus, const char *, char **);
-static const struct repo_ns *dispatch_ns(struct broker *,
-		    const CMPIObjectPath *, const struct repo_class **,
-		    char **);
+static CMPIrc	dispatch_target(struct broker *, const CMPIObjectPath *,
+		    const struct repo_ns **, const struct repo_class **,
+		    CMPIrc, char **);
 
 /* A provider's status, with its message (or a default) on failure. */
 static CMPIrc
@@ -36,21 +36,28 @@ dispatch_status(CMPIStatus st, const char *who, char **desc)
 	return (st.rc);
 }
 
-/* The namespace of op (NULL: unknown, *desc says so) and its class. */
-static const struct repo_ns *
-dispatch_ns(struct broker *br, const CMPIObjectPath *op,
-    const struct repo_class **c, char **desc)
+/*
+ * The namespace and class op names; an unknown namespace is
+ * CIM_ERR_INVALID_NAMESPACE, an unknown class noclass (what suits the
+ * operation), with *desc.
+ */
+static CMPIrc
+dispatch_target(struct broker *br, const CMPIObjectPath *op,
+    const struct repo_ns **ns, const struct repo_class **c, CMPIrc noclass,
+    char **desc)
 {
-	const struct repo_ns	*ns;
-
-	ns = repository_ns(br->b_repo, cmpi_objectpath_ns(op), 0);
-	if (ns == NULL) {
+	*ns = repository_ns(br->b_repo, cmpi_objectpath_ns(op), 0);
+	if (*ns == NULL) {
 		xasprintf(desc, "namespace %s does not exist",
 		    cmpi_objectpath_ns(op));
-		return (NULL);
+		return (CMPI_RC_ERR_INVALID_NAMESPACE);
 	}
-	*c = repository_class(ns, cmpi_objectpath_class(op));
-	return (ns);
+	if ((*c = repository_class(*ns, cmpi_objectpath_class(op))) == NULL) {
+		xasprintf(desc, "class %s does not exist",
+		    cmpi_objectpath_class(op));
+		return (noclass);
+	}
+	return (CMPI_RC_OK);
 }
 
 CMPIrc
@@ -68,13 +75,9 @@ dispatch_enum(struct broker *br, const CMPIContext *ctx,
 	CMPIrc			  rc = CMPI_RC_OK;
 	size_t			  i, n;
 
-	if ((ns = dispatch_ns(br, op, &c, desc)) == NULL)
-		return (CMPI_RC_ERR_INVALID_NAMESPACE);
-	if (c == NULL) {
-		xasprintf(desc, "class %s does not exist",
-		    cmpi_objectpath_class(op));
-		return (CMPI_RC_ERR_INVALID_CLASS);
-	}
+	if ((rc = dispatch_target(br, op, &ns, &c, CMPI_RC_ERR_INVALID_CLASS,
+	    desc)) != CMPI_RC_OK)
+		return (rc);
 	n = provider_enum(br->b_prov, ns, c->rc_name, PROVIDER_INSTANCE,
 	    &regs, &as);
 	for (i = 0; i < n && rc == CMPI_RC_OK; i++) {
@@ -112,13 +115,9 @@ dispatch_get(struct broker *br, const CMPIContext *ctx,
 	CMPIStatus		 st;
 	CMPIrc			 rc;
 
-	if ((ns = dispatch_ns(br, op, &c, desc)) == NULL)
-		return (CMPI_RC_ERR_INVALID_NAMESPACE);
-	if (c == NULL) {
-		xasprintf(desc, "class %s does not exist",
-		    cmpi_objectpath_class(op));
-		return (CMPI_RC_ERR_INVALID_CLASS);
-	}
+	if ((rc = dispatch_target(br, op, &ns, &c, CMPI_RC_ERR_INVALID_CLASS,
+	    desc)) != CMPI_RC_OK)
+		return (rc);
 	if ((r = provider_find(br->b_prov, ns, c->rc_name,
 	    PROVIDER_INSTANCE)) == NULL) {
 		xasprintf(desc, "no instance of %s", c->rc_name);
@@ -150,13 +149,9 @@ dispatch_assoc(struct broker *br, const CMPIContext *ctx,
 	CMPIrc			  rc = CMPI_RC_OK;
 	size_t			  i, j, n = 0;
 
-	if ((ns = dispatch_ns(br, op, &c, desc)) == NULL)
-		return (CMPI_RC_ERR_INVALID_NAMESPACE);
-	if (c == NULL) {
-		xasprintf(desc, "class %s does not exist",
-		    cmpi_objectpath_class(op));
-		return (CMPI_RC_ERR_INVALID_PARAMETER);
-	}
+	if ((rc = dispatch_target(br, op, &ns, &c, CMPI_RC_ERR_INVALID_PARAMETER,
+	    desc)) != CMPI_RC_OK)
+		return (rc);
 	/* References name the association class in ResultClass. */
 	filter = kind >= DISPATCH_REFERENCES ? result : assoc;
 	if (filter != NULL) {
@@ -229,13 +224,9 @@ dispatch_invoke(struct broker *br, const CMPIContext *ctx,
 	CMPIStatus		 st;
 	CMPIrc			 rc;
 
-	if ((ns = dispatch_ns(br, op, &c, desc)) == NULL)
-		return (CMPI_RC_ERR_INVALID_NAMESPACE);
-	if (c == NULL) {
-		xasprintf(desc, "class %s does not exist",
-		    cmpi_objectpath_class(op));
-		return (CMPI_RC_ERR_INVALID_CLASS);
-	}
+	if ((rc = dispatch_target(br, op, &ns, &c, CMPI_RC_ERR_INVALID_CLASS,
+	    desc)) != CMPI_RC_OK)
+		return (rc);
 	if (repository_feature(c, REPO_METHOD, method) == NULL) {
 		xasprintf(desc, "class %s has no method %s", c->rc_name,
 		    method);

@@ -148,11 +148,6 @@ main(int argc, char **argv)
 		fatalx("%s", cause);
 	if (cimom_open(c, &cause) == -1)
 		cimom_main_fail(d, c, cause);
-	if (d->d_check) {
-		cimom_free(c);
-		daemon_free(d);
-		return (0);
-	}
 	switch (daemon_start(d, &cause)) {
 	case -1:
 		fatalx("%s", cause);

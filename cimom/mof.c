@@ -106,6 +106,7 @@ static int	mof_class(struct mof *, struct repo_quals *);
 static int	mof_feature(struct mof *, struct repo_class *,
 		    struct repo_quals *);
 static int	mof_params(struct mof *, struct repo_feature *);
+static int	mof_type(struct mof *, uint16_t *, char **);
 static void	mof_strv_add(char ***, size_t *, const char *);
 static int	mof_read(const char *, char **, size_t *, char **);
 static int	mof_parse(struct repository *, const char *, size_t,
@@ -487,11 +488,42 @@ mof_quals(struct mof *m, struct repo_quals *q)
 	}
 }
 
+/* A type: a CIM type name, or "Class REF" (*refclass set, heap). */
+static int
+mof_type(struct mof *m, uint16_t *type, char **refclass)
+{
+	char	*name;
+	int	 tl = m->m_tline, tc = m->m_tcol;
+
+	if (m->m_tok != MOF_IDENT)
+		return (mof_fail(m, "expected a type, found \"%.32s\"",
+		    m->m_text));
+	name = xstrdup(m->m_text);
+	if (mof_next(m) == -1) {
+		free(name);
+		return (-1);
+	}
+	if (mof_is(m, "REF")) {
+		*type = CMPI_ref;
+		*refclass = name;
+		return (mof_next(m));
+	}
+	if (repository_type_parse(name, type) == -1 || *type == CMPI_ref) {
+		/* Point at the type, not what follows it. */
+		m->m_tline = tl;
+		m->m_tcol = tc;
+		mof_fail(m, "unknown type \"%.32s\"", name);
+		free(name);
+		return (-1);
+	}
+	free(name);
+	return (0);
+}
+
 static int
 mof_params(struct mof *m, struct repo_feature *f)
 {
 	struct repo_param	*p;
-	char			*type;
 
 	if (mof_expect(m, "(") == -1)
 		return (-1);
@@ -504,27 +536,8 @@ mof_params(struct mof *m, struct repo_feature *f)
 		memset(p, 0, sizeof *p);
 		if (mof_quals(m, &p->rp_quals) == -1)
 			return (-1);
-		if (m->m_tok != MOF_IDENT)
-			return (mof_fail(m, "expected a parameter type"));
-		type = xstrdup(m->m_text);
-		if (mof_next(m) == -1) {
-			free(type);
+		if (mof_type(m, &p->rp_type, &p->rp_refclass) == -1)
 			return (-1);
-		}
-		if (mof_is(m, "REF")) {
-			p->rp_type = CMPI_ref;
-			p->rp_refclass = type;
-			if (mof_next(m) == -1)
-				return (-1);
-		} else {
-			if (repository_type_parse(type, &p->rp_type) == -1 ||
-			    p->rp_type == CMPI_ref) {
-				mof_fail(m, "unknown type \"%.32s\"", type);
-				free(type);
-				return (-1);
-			}
-			free(type);
-		}
 		if (m->m_tok != MOF_IDENT)
 			return (mof_fail(m, "expected a parameter name"));
 		p->rp_name = xstrdup(m->m_text);
@@ -550,41 +563,14 @@ static int
 mof_feature(struct mof *m, struct repo_class *c, struct repo_quals *q)
 {
 	struct repo_feature	*f;
-	char			*type;
-	int			 tl, tc;
 
 	c->rc_feat = xreallocarray(c->rc_feat, c->rc_nfeat + 1,
 	    sizeof *c->rc_feat);
 	f = &c->rc_feat[c->rc_nfeat++];
 	memset(f, 0, sizeof *f);
 	f->rf_quals = *q;
-	if (m->m_tok != MOF_IDENT)
-		return (mof_fail(m, "expected a type, found \"%.32s\"",
-		    m->m_text));
-	type = xstrdup(m->m_text);
-	tl = m->m_tline;
-	tc = m->m_tcol;
-	if (mof_next(m) == -1) {
-		free(type);
+	if (mof_type(m, &f->rf_type, &f->rf_refclass) == -1)
 		return (-1);
-	}
-	if (mof_is(m, "REF")) {
-		f->rf_type = CMPI_ref;
-		f->rf_refclass = type;
-		if (mof_next(m) == -1)
-			return (-1);
-	} else {
-		if (repository_type_parse(type, &f->rf_type) == -1 ||
-		    f->rf_type == CMPI_ref) {
-			/* Point at the type, not what follows it. */
-			m->m_tline = tl;
-			m->m_tcol = tc;
-			mof_fail(m, "unknown type \"%.32s\"", type);
-			free(type);
-			return (-1);
-		}
-		free(type);
-	}
 	if (m->m_tok != MOF_IDENT)
 		return (mof_fail(m, "expected a name, found \"%.32s\"",
 		    m->m_text));

@@ -24,15 +24,15 @@
  * where a PUT is buffered by evhttp within http.maxBodySize as before.
  *
  * Downloads go out in HOSTD_DSFILE_CHUNK pieces, the next one read when
- * the previous one has left the connection's output (the filter passes
- * it on only while the TLS layer holds less than HOSTD_DSFILE_WMARK), so
- * a multi-GB file never sits in memory.
+ * the TLS layer has sent the previous one (see hostd_dsfile_outfilter),
+ * so a multi-GB file never sits in memory.
  *
  * Every request is authenticated (session cookie or HTTP Basic) and
  * checked: Datastore.Browse for reading, Datastore.FileManagement for
  * writing, on the datastore; /host needs the Admin role.  Paths are
- * decoded once; encoded separators (%2F, %5C), NUL bytes and "." or ".."
- * components are refused, and files are opened through
+ * decoded once, then checked: NUL bytes, backslashes and "." or ".."
+ * components are refused (whether "/" came plain or as libvirt's %2F),
+ * and files are opened through
  * hostd_dspath_open, which refuses symbolic links on the whole walk.
  */
 
@@ -68,10 +68,8 @@
 #include "xmalloc.h"
 
 #define HOSTD_DSFILE_CHUNK	(256 * 1024)	/* bytes per read/send */
-#define HOSTD_DSFILE_WMARK	(512 * 1024)	/* TLS output high mark */
 #define HOSTD_DSFILE_MAXLINE	256		/* chunk-size line */
-#define HOSTD_DSFILE_LINGER	30		/* s to send a closed
-						   connection's last bytes */
+#define HOSTD_DSFILE_JOIN	(16 * 1024)	/* output joined below */
 /* Uploads in progress: hidden from listings, never a client's name. */
 #define HOSTD_DSFILE_TMP	".vireo-upload-"
 
@@ -108,6 +106,9 @@ struct hostd_dsfile_conn {
 	int				 dc_expect;	/* 100-continue */
 	int64_t				 dc_remain;
 	struct hostd_dsfile_put		*dc_put;	/* or NULL */
+	struct event			*dc_kick;	/* output kick */
+	struct evbuffer_cb_entry	*dc_outcb;
+	struct evbuffer_cb_entry	*dc_undercb;
 };
 TAILQ_HEAD(hostd_dsfile_conns, hostd_dsfile_conn);
 
@@ -169,9 +170,14 @@ static int	hostd_dsfile_body(struct hostd_dsfile_conn *,
 static void	hostd_dsfile_sink(struct hostd_dsfile_conn *,
 		    struct evbuffer *, struct evbuffer *, size_t, int);
 static void	hostd_dsfile_conn_free(void *);
-static void	hostd_dsfile_linger_writecb(struct bufferevent *, void *);
-static void	hostd_dsfile_linger_eventcb(struct bufferevent *, short,
-		    void *);
+static void	hostd_dsfile_outcb(struct evbuffer *,
+		    const struct evbuffer_cb_info *, void *);
+static void	hostd_dsfile_kick(evutil_socket_t, short, void *);
+static enum bufferevent_filter_result hostd_dsfile_outfilter(
+		    struct evbuffer *, struct evbuffer *, ev_ssize_t,
+		    enum bufferevent_flush_mode, void *);
+static void	hostd_dsfile_undercb(struct evbuffer *,
+		    const struct evbuffer_cb_info *, void *);
 static struct hostd_dsfile_conn *hostd_dsfile_conn_find(struct hostd *,
 		    struct evhttp_request *);
 static void	hostd_dsfile_pump(struct hostd_dsfile_conn *);
@@ -231,8 +237,9 @@ hostd_dsfile_wrap(struct hostd *h, struct bufferevent *under)
 	dc->dc_df = h->h_dsfile;
 	dc->dc_under = under;
 	dc->dc_state = HOSTD_DSFILE_HEAD;
-	bev = bufferevent_filter_new(under, hostd_dsfile_filter, NULL,
-	    BEV_OPT_CLOSE_ON_FREE, hostd_dsfile_conn_free, dc);
+	bev = bufferevent_filter_new(under, hostd_dsfile_filter,
+	    hostd_dsfile_outfilter, BEV_OPT_CLOSE_ON_FREE,
+	    hostd_dsfile_conn_free, dc);
 	if (bev == NULL) {
 		free(dc);
 		return (under);
@@ -240,21 +247,18 @@ hostd_dsfile_wrap(struct hostd *h, struct bufferevent *under)
 	dc->dc_bev = bev;
 	/*
 	 * evhttp adds a response and only then enables EV_WRITE, and the
-	 * filter passes output on when bytes are added to an enabled
-	 * bufferevent: run that on the next loop turn, when it is enabled.
+	 * filter passes output on only when bytes are added to an enabled
+	 * bufferevent: kick it once more on the next loop turn.
 	 */
-	evbuffer_defer_callbacks(bufferevent_get_output(bev),
-	    bufferevent_get_base(under));
-	/* Backpressure for downloads: see the file comment. */
-	bufferevent_setwatermark(under, EV_WRITE, 0, HOSTD_DSFILE_WMARK);
-	/*
-	 * The filter reports its output written once it is in the TLS
-	 * layer's buffer, so evhttp may close the connection (Connection:
-	 * close, HTTP/1.0) with the end of a response still there.  Our own
-	 * reference keeps the TLS bufferevent until it has sent it all
-	 * (hostd_dsfile_conn_free).
-	 */
-	bufferevent_incref(under);
+	dc->dc_kick = event_new(bufferevent_get_base(under), -1, 0,
+	    hostd_dsfile_kick, dc);
+	dc->dc_outcb = evbuffer_add_cb(bufferevent_get_output(bev),
+	    hostd_dsfile_outcb, dc);
+	dc->dc_undercb = evbuffer_add_cb(bufferevent_get_output(under),
+	    hostd_dsfile_undercb, dc);
+	if (dc->dc_kick == NULL || dc->dc_outcb == NULL ||
+	    dc->dc_undercb == NULL)
+		fatalx("dsfile: out of memory");
 	TAILQ_INSERT_TAIL(&h->h_dsfile->df_conns, dc, dc_entry);
 	return (bev);
 }
@@ -275,40 +279,74 @@ hostd_dsfile_free(struct hostd *h)
 	h->h_dsfile = NULL;
 }
 
-/* The last of the output has left, or it never will: close. */
+/* Output was added: pass it on next turn, once evhttp enabled EV_WRITE. */
 static void
-hostd_dsfile_linger_writecb(struct bufferevent *under, void *arg)
+hostd_dsfile_outcb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
 {
-	(void)arg;
-	if (evbuffer_get_length(bufferevent_get_output(under)) == 0)
-		bufferevent_decref(under);
+	struct hostd_dsfile_conn	*dc = arg;
+
+	(void)buf;
+	if (info->n_added > 0)
+		event_active(dc->dc_kick, EV_TIMEOUT, 0);
 }
 
 static void
-hostd_dsfile_linger_eventcb(struct bufferevent *under, short what, void *arg)
+hostd_dsfile_kick(evutil_socket_t fd, short events, void *arg)
 {
-	(void)what;
+	struct hostd_dsfile_conn	*dc = arg;
+
+	(void)fd;
+	(void)events;
+	if (evbuffer_get_length(bufferevent_get_output(dc->dc_bev)) > 0)
+		bufferevent_flush(dc->dc_bev, EV_WRITE, BEV_NORMAL);
+}
+
+/*
+ * Output: everything goes to the TLS layer, but BEV_NEED_MORE keeps the
+ * filter from telling evhttp it was written; hostd_dsfile_undercb does
+ * when the TLS layer has really sent it.  Otherwise evhttp would close
+ * (Connection: close, HTTP/1.0, 413) and shutdown(2) the socket with
+ * the end of the response still queued, and a download would pile up
+ * in the TLS buffer instead of waiting for the client.
+ */
+static enum bufferevent_filter_result
+hostd_dsfile_outfilter(struct evbuffer *src, struct evbuffer *dst,
+    ev_ssize_t limit, enum bufferevent_flush_mode mode, void *arg)
+{
+	(void)limit;
+	(void)mode;
 	(void)arg;
-	bufferevent_decref(under);
+	evbuffer_add_buffer(dst, src);
+	/* A SOAP answer's headers and body: one TLS record, one write. */
+	if (evbuffer_get_length(dst) <= HOSTD_DSFILE_JOIN)
+		evbuffer_pullup(dst, -1);
+	return (BEV_NEED_MORE);
+}
+
+/* The TLS layer sent something: all of it gone means written for evhttp. */
+static void
+hostd_dsfile_undercb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct hostd_dsfile_conn	*dc = arg;
+
+	if (info->n_deleted > 0 && evbuffer_get_length(buf) == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(dc->dc_bev)) == 0)
+		bufferevent_trigger(dc->dc_bev, EV_WRITE,
+		    BEV_TRIG_DEFER_CALLBACKS);
 }
 
 static void
 hostd_dsfile_conn_free(void *arg)
 {
 	struct hostd_dsfile_conn	*dc = arg;
-	struct bufferevent		*under = dc->dc_under;
-	struct timeval			 tv = { HOSTD_DSFILE_LINGER, 0 };
 
-	if (dc->dc_df == NULL ||
-	    evbuffer_get_length(bufferevent_get_output(under)) == 0)
-		bufferevent_decref(under);
-	else {
-		bufferevent_setcb(under, NULL, hostd_dsfile_linger_writecb,
-		    hostd_dsfile_linger_eventcb, NULL);
-		bufferevent_disable(under, EV_READ);
-		bufferevent_set_timeouts(under, NULL, &tv);
-		bufferevent_enable(under, EV_WRITE);
-	}
+	evbuffer_remove_cb_entry(bufferevent_get_output(dc->dc_bev),
+	    dc->dc_outcb);
+	evbuffer_remove_cb_entry(bufferevent_get_output(dc->dc_under),
+	    dc->dc_undercb);
+	event_free(dc->dc_kick);
 	if (dc->dc_df != NULL)
 		TAILQ_REMOVE(&dc->dc_df->df_conns, dc, dc_entry);
 	if (dc->dc_put != NULL) {
@@ -387,14 +425,18 @@ hostd_dsfile_head(struct hostd_dsfile_conn *dc, struct evbuffer *src,
 	size_t			 len;
 	int			 upload, chunked = 0, expect = 0, nlen = 0;
 	long long		 clen = -1, n;
+	unsigned char		*c;
 
+	/* Blank lines between requests are allowed: evhttp skips them. */
+	while ((c = evbuffer_pullup(src, 1)) != NULL &&
+	    (*c == '\r' || *c == '\n'))
+		evbuffer_remove_buffer(src, dst, 1);
 	end = evbuffer_search(src, "\r\n\r\n", 4, NULL);
 	if (end.pos == -1) {
 		if (evbuffer_get_length(src) > HOSTD_MAX_HEADERS)
 			dc->dc_state = HOSTD_DSFILE_RAW;
 		return (dc->dc_state == HOSTD_DSFILE_RAW);
 	}
-	/* Blank lines between requests are allowed: evhttp skips them. */
 	len = (size_t)end.pos + 4;
 	if (len > HOSTD_MAX_HEADERS) {
 		dc->dc_state = HOSTD_DSFILE_RAW;
@@ -587,6 +629,8 @@ hostd_dsfile_sink(struct hostd_dsfile_conn *dc, struct evbuffer *src,
 		evbuffer_drain(src, n);
 		return;
 	}
+	/* Nothing reaches evhttp meanwhile: keep its idle timeout away. */
+	bufferevent_enable(dc->dc_bev, EV_READ);
 	while (n > 0) {
 		if ((w = evbuffer_write_atmost(src, put->dp_fd,
 		    (ev_ssize_t)n)) <= 0) {
@@ -886,10 +930,15 @@ hostd_dsfile_folder(struct hostd *h, struct evhttp_request *req,
 		goto out;
 	}
 
-	/* One decoding; an encoded separator or NUL is never a name. */
+	/*
+	 * One decoding, then the checks: libvirt's ESX driver sends the
+	 * separator as %2F, so an encoded "/" separates like a plain one
+	 * (its components are checked all the same); an encoded NUL or
+	 * backslash is refused.
+	 */
 	raw += (*raw == '/');
-	if (strcasestr(raw, "%2f") != NULL || strcasestr(raw, "%5c") !=
-	    NULL || (rel = evhttp_uridecode(raw, 0, &len)) == NULL ||
+	if (strcasestr(raw, "%5c") != NULL ||
+	    (rel = evhttp_uridecode(raw, 0, &len)) == NULL ||
 	    strlen(rel) != len) {
 		status = hostd_dsfile_error(req, 400, "Bad Request", 0);
 		goto out;
@@ -1071,6 +1120,7 @@ hostd_dsfile_index(struct evhttp_request *req, const char *prefix,
 static int
 hostd_dsfile_dslist(struct evhttp_request *req, struct hostd_inventory *inv)
 {
+	struct hostd_mo_datastore	*ds;
 	struct hostd_mo		*mo;
 	const char		**names = NULL;
 	size_t			 n = 0;
@@ -1082,7 +1132,8 @@ hostd_dsfile_dslist(struct evhttp_request *req, struct hostd_inventory *inv)
 		    mo->mo_data == NULL)
 			continue;
 		names = xreallocarray(names, n + 1, sizeof *names);
-		names[n++] = ((struct hostd_mo_datastore *)mo->mo_data)->ds_name;
+		ds = mo->mo_data;
+		names[n++] = ds->ds_name;
 	}
 	status = hostd_dsfile_index(req,
 	    "/folder?dcPath=" HOSTD_MO_DATACENTER "&dsName=", names, n);

@@ -412,12 +412,18 @@ hostd_start(struct hostd *h, struct event_base *base, char **cause)
 	if ((h->h_vmxlink = hostd_vmxlink_create(base, h->h_soap,
 	    h->h_daemon->d_root, h->h_conf.hc_vmx_path, cause)) == NULL)
 		return (-1);
-	if (h->h_conf.hc_state_dir != NULL)
+	if (h->h_conf.hc_state_dir != NULL) {
 		h->h_statesync = hostd_statesync_create(base,
 		    h->h_daemon->d_root, h->h_conf.hc_state_dir,
 		    h->h_conf.hc_state_interval);
+		hostd_statesync_watch(h->h_statesync,
+		    hostd_soap_inventory(h->h_soap));
+	}
 	hostd_mo_hostfirmwaresystem_setup(hostd_soap_inventory(h->h_soap),
 	    h->h_statesync, hostd_restart, h);
+	hostd_mo_hostservicesystem_setup(hostd_soap_inventory(h->h_soap),
+	    hostd_restart, h);
+	hostd_mo_hostnetworksystem_setup(h->h_daemon->d_root);
 	if (hostd_http_start(h->h_http, base, cause) == -1)
 		return (-1);
 

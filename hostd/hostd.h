@@ -157,6 +157,8 @@ struct hostd_call_info {
 	int		 ci_local;	/* 1 over the Unix socket */
 	const char	*ci_agent;	/* User-Agent header, or NULL (added
 					 * for UserSession.userAgent) */
+	long		 ci_uid;	/* Unix socket peer's uid, or -1
+					 * (added for AcquireLocalTicket) */
 };
 
 const struct hostd_call_info *hostd_call_info(struct hostd_call *);
@@ -1469,6 +1471,13 @@ struct hostd_mo *hostd_mo_virtualmachine_by_path(struct hostd_inventory *,
 /* The VM called name, or NULL. */
 struct hostd_mo *hostd_mo_virtualmachine_by_name(struct hostd_inventory *,
 	    const char *name);
+/* The DuplicateName fault for name, which mo already has. */
+struct hostd_fault *hostd_mo_virtualmachine_dupfault(const char *name,
+	    struct hostd_mo *mo);
+/* Datastore.vm and Network.vm: the VMs whose files live on of, or whose
+ * NICs use of (a Datastore or a Network), as a MoRef array. */
+struct hostd_val *hostd_mo_virtualmachine_using(struct hostd_inventory *,
+	    struct hostd_mo *of);
 
 /* ---- Accounts, configuration backup, persistent state ---------------
  * mo-hostlocalaccountmanager.c mo-userdirectory.c mo-hostfirmwaresystem.c
@@ -1525,6 +1534,9 @@ int	hostd_statesync_restore(const char *root, const char *dir,
  * (base may be NULL: only on request).  Never NULL. */
 struct hostd_statesync *hostd_statesync_create(struct event_base *,
 	    const char *root, const char *dir, unsigned int interval);
+/* Also copy a second after inventory changes (needs a base). */
+void	hostd_statesync_watch(struct hostd_statesync *,
+	    struct hostd_inventory *);
 /* Copy now.  0, or -1 with *cause. */
 int	hostd_statesync_now(struct hostd_statesync *, char **cause);
 /* Remove the copies in dir (factory reset).  0 or -1 with *cause. */
@@ -1575,11 +1587,11 @@ struct hostd_snapshot_disk {
 
 /* One snapshot (snapshotN.* of the .vmsd). */
 struct hostd_snapshot {
-	uint32_t		 sn_uid;	/* VirtualMachineSnapshotTree.id */
+	uint32_t		 sn_uid;	/* the tree's id */
 	uint32_t		 sn_parent;	/* uid, 0 for a root */
 	char			*sn_name;
 	char			*sn_desc;
-	char			*sn_vmsn;	/* the .vmx at the time, or NULL */
+	char			*sn_vmsn;	/* .vmx copy then, or NULL */
 	struct timespec		 sn_time;	/* createTimeHigh/Low */
 	int			 sn_memory;	/* type 1: with memory */
 	int			 sn_quiesced;
@@ -1630,8 +1642,10 @@ int	hostd_snapshot_live_done(const char *vmx, char *const *units,
 	    char *const *paths, size_t n, int ok, const char *name,
 	    const char *desc, int quiesced, uint32_t *uid, char **cause);
 
-extern const struct hostd_inventory_prop hostd_mo_virtualmachinesnapshot_props[];
-extern const struct hostd_soap_method hostd_mo_virtualmachinesnapshot_methods[];
+extern const struct hostd_inventory_prop
+    hostd_mo_virtualmachinesnapshot_props[];
+extern const struct hostd_soap_method
+    hostd_mo_virtualmachinesnapshot_methods[];
 /* Register the VirtualMachineSnapshot objects of a VM from its .vmsd
  * (and drop those that are gone), and notify its snapshot properties. */
 void	hostd_mo_virtualmachinesnapshot_sync(struct hostd_inventory *,
@@ -1641,5 +1655,60 @@ struct hostd_val *hostd_mo_virtualmachinesnapshot_vm_info(
 	    const struct hostd_inventory_ctx *);
 struct hostd_val *hostd_mo_virtualmachinesnapshot_vm_roots(
 	    const struct hostd_inventory_ctx *);
+
+/* ---- Console support: mo-diagnosticmanager.c, mo-hostservicesystem.c,
+ * the local tickets of mo-sessionmanager.c (dcui) ------------------- */
+
+#define HOSTD_MO_DIAGNOSTICMGR	"ha-diagnosticmgr"
+#define HOSTD_MO_SERVICESYSTEM	"ha-servicesystem"
+extern const struct hostd_soap_method hostd_mo_diagnosticmanager_methods[];
+extern const struct hostd_inventory_prop hostd_mo_diagnosticmanager_props[];
+extern const struct hostd_soap_method hostd_mo_hostservicesystem_methods[];
+extern const struct hostd_inventory_prop hostd_mo_hostservicesystem_props[];
+/* Give ha-servicesystem restart(arg), which restarts hostd in place once
+ * the answer has left (hostd_restart). */
+void	hostd_mo_hostservicesystem_setup(struct hostd_inventory *,
+	    void (*restart)(void *), void *arg);
+/* The console's principal: Admin on ha-folder-root, logs in only with a
+ * one-time local ticket (SessionManager.AcquireLocalTicket). */
+#define HOSTD_DCUI_USER		"dcui"
+#define HOSTD_MO_NETWORKSYSTEM	"networkSystem"
+extern const struct hostd_soap_method hostd_mo_hostnetworksystem_methods[];
+extern const struct hostd_inventory_prop hostd_mo_hostnetworksystem_props[];
+/* At start: apply etc/vireo/network.conf under root, if there is one. */
+void	hostd_mo_hostnetworksystem_setup(const char *root);
+/* HostNetworkInfo of the host (also HostSystem.config.network). */
+struct hostd_val *hostd_mo_hostnetworksystem_info(struct hostd_inventory *);
+/*
+ * netconf.c: etc/vireo/network.conf (net.device, net.dhcp, net.ip,
+ * net.netmask, net.gateway, net.dns, net.domain, net.hostname).  load: an
+ * empty cfg when the file is missing, NULL with *cause when it is bad.
+ * check: every value well formed and the device present.  apply: the
+ * parts in what (HOSTD_NETCONF_*) with `ip`, the DHCP client,
+ * <root>/etc/resolv.conf and sethostname.  0, or -1 with *cause.
+ */
+#define HOSTD_NETCONF_ADDR	0x1
+#define HOSTD_NETCONF_ROUTE	0x2
+#define HOSTD_NETCONF_DNS	0x4
+#define HOSTD_NETCONF_ALL	0x7
+char		*hostd_netconf_path(const char *root);
+struct cfg	*hostd_netconf_load(const char *root, char **cause);
+int		 hostd_netconf_save(const char *root, const struct cfg *,
+		    char **cause);
+int		 hostd_netconf_check(const struct cfg *, char **cause);
+int		 hostd_netconf_apply(const char *root, const struct cfg *,
+		    int what, char **cause);
+/* HostSystem's methods (mo-hostsystem.c): ShutdownHost_Task and
+ * RebootHost_Task, which hostpower.c runs (the handler's answer is the
+ * Task; reboot 1 for RebootHost_Task). */
+extern const struct hostd_soap_method hostd_mo_hostsystem_methods[];
+int	hostd_hostpower_run(struct hostd_soap_req *, int reboot);
+/* Seconds a local ticket stays valid. */
+#define HOSTD_TICKET_TTL	60
+/* ticket.c: the AcquireLocalTicket handler; and for Login, 0 (ticket used
+ * up, *fullname new) if password is a live ticket of user, else -1. */
+int	hostd_ticket_acquire(struct hostd_soap_req *);
+int	hostd_ticket_login(struct hostd_soap *, const char *user,
+	    const char *password, char **fullname);
 
 #endif

@@ -771,6 +771,8 @@ hostd_http_call(struct hostd_http_listener *l, struct evhttp_request *req,
 	struct evbuffer		*body = evhttp_request_get_input_buffer(req);
 	const char		*v;
 	size_t			 len;
+	pid_t			 pid;
+	uid_t			 uid;
 
 	call = xcalloc(1, sizeof *call);
 	call->hc_http = hh;
@@ -792,6 +794,12 @@ hostd_http_call(struct hostd_http_listener *l, struct evhttp_request *req,
 	call->hc_info.ci_soapaction = call->hc_soapaction;
 	call->hc_info.ci_peer = call->hc_log.rl_addr;
 	call->hc_info.ci_local = l->hl_kind == HOSTD_HTTP_UNIX;
+	/* For AcquireLocalTicket: the ticket file is made the peer's. */
+	call->hc_info.ci_uid = -1;
+	if (call->hc_info.ci_local && usock_peercred(bufferevent_getfd(
+	    evhttp_connection_get_bufferevent(call->hc_evcon)), &pid, &uid,
+	    NULL) == 0)
+		call->hc_info.ci_uid = (long)uid;
 	TAILQ_INSERT_TAIL(&hh->hh_calls, call, hc_entry);
 	evhttp_connection_set_closecb(call->hc_evcon, hostd_http_call_closecb,
 	    call);

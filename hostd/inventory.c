@@ -286,6 +286,12 @@ static const struct hostd_inventory_type hostd_inventory_types[] = {
 	{ "UserDirectory", "ManagedObject", hostd_mo_userdirectory_props },
 	{ "HostFirmwareSystem", "ManagedObject",
 	  hostd_mo_hostfirmwaresystem_props },
+	{ "DiagnosticManager", "ManagedObject",
+	  hostd_mo_diagnosticmanager_props },
+	{ "HostServiceSystem", "ExtensibleManagedObject",
+	  hostd_mo_hostservicesystem_props },
+	{ "HostNetworkSystem", "ExtensibleManagedObject",
+	  hostd_mo_hostnetworksystem_props },
 };
 
 #define HOSTD_INVENTORY_NTYPES \
@@ -317,6 +323,9 @@ static const char *const hostd_inventory_managers[][2] = {
 	{ "HostLocalAccountManager", "ha-localacctmgr" },
 	{ "UserDirectory", "ha-user-directory" },
 	{ "HostFirmwareSystem", HOSTD_MO_FIRMWARE },
+	{ "DiagnosticManager", HOSTD_MO_DIAGNOSTICMGR },
+	{ "HostServiceSystem", HOSTD_MO_SERVICESYSTEM },
+	{ "HostNetworkSystem", HOSTD_MO_NETWORKSYSTEM },
 };
 
 const struct hostd_inventory_type *

@@ -193,9 +193,7 @@ hostd_mo_datastore_host(const struct hostd_inventory_ctx *c)
 static struct hostd_val *
 hostd_mo_datastore_vm(const struct hostd_inventory_ctx *c)
 {
-	(void)c;
-	/* The VirtualMachine objects will list themselves here. */
-	return (hostd_val_array("ManagedObjectReference"));
+	return (hostd_mo_virtualmachine_using(c->ic_inv, c->ic_mo));
 }
 
 static struct hostd_val *

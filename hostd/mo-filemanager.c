@@ -272,7 +272,8 @@ hostd_mo_filemanager_transfer(struct hostd_soap_req *req, int move)
 	const struct hostd_val			*v;
 	const char				*sname, *dname, *tid;
 	char					*src = NULL, *dst = NULL;
-	char					*srel = NULL, *drel = NULL, *task;
+	char					*srel = NULL, *drel = NULL;
+	char					*task;
 	struct stat				 st;
 	int					 force = 0;
 

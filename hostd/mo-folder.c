@@ -228,11 +228,7 @@ hostd_mo_folder_createvm(struct hostd_soap_req *req)
 	memset(&chg, 0, sizeof chg);
 	fname = hostd_vmconfig_filename(name);
 	if ((other = hostd_mo_virtualmachine_by_name(inv, name)) != NULL) {
-		f = hostd_fault_create("DuplicateName", "The name '%s' "
-		    "already exists.", name);
-		hostd_val_add_str(f->f_obj, "name", name);
-		hostd_val_add_moref(f->f_obj, "object", other->mo_type,
-		    other->mo_id);
+		f = hostd_mo_virtualmachine_dupfault(name, other);
 		goto fail;
 	}
 	if ((f = hostd_mo_folder_vmxpath(inv, path, fname, &vmx, &dir,
@@ -367,11 +363,7 @@ hostd_mo_folder_registervm(struct hostd_soap_req *req)
 		}
 	}
 	if ((other = hostd_mo_virtualmachine_by_name(inv, name)) != NULL) {
-		f = hostd_fault_create("DuplicateName", "The name '%s' "
-		    "already exists.", name);
-		hostd_val_add_str(f->f_obj, "name", name);
-		hostd_val_add_moref(f->f_obj, "object", other->mo_type,
-		    other->mo_id);
+		f = hostd_mo_virtualmachine_dupfault(name, other);
 		goto done;
 	}
 	if (cfg_get(cfg, "displayName") == NULL ||

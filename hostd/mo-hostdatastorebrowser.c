@@ -123,7 +123,8 @@ static struct hostd_val *hostd_mo_hostdatastorebrowser_dir(
 		    char ***, size_t *, int *);
 static struct hostd_val *hostd_mo_hostdatastorebrowser_info(
 		    const struct hostd_mo_hostdatastorebrowser_spec *,
-		    const char *, const struct hostd_mo_hostdatastorebrowser_ent *);
+		    const char *,
+		    const struct hostd_mo_hostdatastorebrowser_ent *);
 static void	hostd_mo_hostdatastorebrowser_disk(
 		    const struct hostd_mo_hostdatastorebrowser_spec *,
 		    const char *, struct hostd_val *);
@@ -340,9 +341,13 @@ hostd_mo_hostdatastorebrowser_run(struct hostd_soap_req *req, int sub)
 	if ((full = hostd_dspath_req(req, path, "Datastore.Browse", &mo,
 	    &rel)) == NULL)
 		return (0);
-	tid = hostd_task_create(inv, sub ? "SearchDatastoreSubFolders_Task" :
-	    "SearchDatastore_Task", sub ? "HostDatastoreBrowser.searchSubFolders"
-	    : "HostDatastoreBrowser.search", mo, req->r_session->s_user);
+	if (sub)
+		tid = hostd_task_create(inv, "SearchDatastoreSubFolders_Task",
+		    "HostDatastoreBrowser.searchSubFolders", mo,
+		    req->r_session->s_user);
+	else
+		tid = hostd_task_create(inv, "SearchDatastore_Task",
+		    "HostDatastoreBrowser.search", mo, req->r_session->s_user);
 	task = xstrdup(tid);
 	req->r_result = hostd_val_moref("Task", task);
 	hostd_task_start(inv, task);

@@ -56,6 +56,8 @@ static struct hostd_val *hostd_mo_hostlocalaccountmanager_event_spec(
 		    const char *, const char *);
 static void	hostd_mo_hostlocalaccountmanager_drop_perms(
 		    struct hostd_soap_req *, const char *, int);
+static void	hostd_mo_hostlocalaccountmanager_changed(
+		    struct hostd_soap_req *);
 
 static const struct hostd_soap_param hostd_mo_hostlocalaccountmanager_user_p[] = {
 	{ "user", "HostAccountSpec", 0 },
@@ -221,6 +223,19 @@ hostd_mo_hostlocalaccountmanager_event_spec(const char *id,
 	return (spec);
 }
 
+/*
+ * The object has no property to update, but the inventory's watchers
+ * (statesync.c's copy of the state files) learn that the accounts moved.
+ */
+static void
+hostd_mo_hostlocalaccountmanager_changed(struct hostd_soap_req *req)
+{
+	struct hostd_inventory	*inv = hostd_soap_inventory(req->r_soap);
+
+	hostd_inventory_changed(inv, hostd_inventory_find(inv,
+	    "HostLocalAccountManager", "ha-localacctmgr", NULL), NULL);
+}
+
 /* ESX drops the permissions of a removed principal. */
 static void
 hostd_mo_hostlocalaccountmanager_drop_perms(struct hostd_soap_req *req,
@@ -278,6 +293,7 @@ hostd_mo_hostlocalaccountmanager_create_user(struct hostd_soap_req *req)
 	}
 	log_info("accounts: user %s created by %s", id,
 	    req->r_session->s_user);
+	hostd_mo_hostlocalaccountmanager_changed(req);
 	extra = hostd_val_object("AccountCreatedEvent");
 	hostd_val_add(extra, "spec",
 	    hostd_mo_hostlocalaccountmanager_event_spec(id, desc));
@@ -330,6 +346,7 @@ hostd_mo_hostlocalaccountmanager_update_user(struct hostd_soap_req *req)
 	log_info("accounts: user %s updated by %s%s", id,
 	    req->r_session->s_user, password != NULL ?
 	    " (new password)" : "");
+	hostd_mo_hostlocalaccountmanager_changed(req);
 	if (desc != NULL || shell != -1) {
 		extra = hostd_val_object("AccountUpdatedEvent");
 		hostd_val_add(extra, "spec",
@@ -374,6 +391,7 @@ hostd_mo_hostlocalaccountmanager_remove_user(struct hostd_soap_req *req)
 	hostd_mo_hostlocalaccountmanager_drop_perms(req, name, 0);
 	log_info("accounts: user %s removed by %s", name,
 	    req->r_session->s_user);
+	hostd_mo_hostlocalaccountmanager_changed(req);
 	extra = hostd_val_object("AccountRemovedEvent");
 	hostd_val_add_str(extra, "account", name);
 	hostd_val_add_bool(extra, "group", 0);
@@ -402,6 +420,7 @@ hostd_mo_hostlocalaccountmanager_create_group(struct hostd_soap_req *req)
 	}
 	log_info("accounts: group %s created by %s", id,
 	    req->r_session->s_user);
+	hostd_mo_hostlocalaccountmanager_changed(req);
 	extra = hostd_val_object("AccountCreatedEvent");
 	hostd_val_add(extra, "spec",
 	    hostd_mo_hostlocalaccountmanager_event_spec(id, desc));
@@ -434,6 +453,7 @@ hostd_mo_hostlocalaccountmanager_remove_group(struct hostd_soap_req *req)
 	hostd_mo_hostlocalaccountmanager_drop_perms(req, name, 1);
 	log_info("accounts: group %s removed by %s", name,
 	    req->r_session->s_user);
+	hostd_mo_hostlocalaccountmanager_changed(req);
 	extra = hostd_val_object("AccountRemovedEvent");
 	hostd_val_add_str(extra, "account", name);
 	hostd_val_add_bool(extra, "group", 1);
@@ -469,6 +489,7 @@ hostd_mo_hostlocalaccountmanager_member(struct hostd_soap_req *req, int add)
 	}
 	log_info("accounts: %s %s group %s by %s", user, add ? "added to" :
 	    "removed from", group, req->r_session->s_user);
+	hostd_mo_hostlocalaccountmanager_changed(req);
 	return (0);
 }
 

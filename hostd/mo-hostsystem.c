@@ -59,6 +59,35 @@ static struct hostd_val	*hostd_mo_hostsystem_cpuid(unsigned int);
 static struct hostd_val	*hostd_mo_hostsystem_runtime_val(
 			    const struct hostd_mo_hostsystem_facts *);
 
+static int	hostd_mo_hostsystem_shutdown(struct hostd_soap_req *);
+static int	hostd_mo_hostsystem_reboot(struct hostd_soap_req *);
+
+static const struct hostd_soap_param hostd_mo_hostsystem_force_p[] = {
+	{ "force", "boolean", 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* Shutting down and restarting the host: hostpower.c. */
+const struct hostd_soap_method hostd_mo_hostsystem_methods[] = {
+	{ "ShutdownHost_Task", "HostSystem", "Host.Config.Maintenance", 0,
+	  hostd_mo_hostsystem_shutdown, hostd_mo_hostsystem_force_p },
+	{ "RebootHost_Task", "HostSystem", "Host.Config.Maintenance", 0,
+	  hostd_mo_hostsystem_reboot, hostd_mo_hostsystem_force_p },
+	{ NULL, NULL, NULL, 0, NULL, NULL }
+};
+
+static int
+hostd_mo_hostsystem_shutdown(struct hostd_soap_req *req)
+{
+	return (hostd_hostpower_run(req, 0));
+}
+
+static int
+hostd_mo_hostsystem_reboot(struct hostd_soap_req *req)
+{
+	return (hostd_hostpower_run(req, 1));
+}
+
 const struct hostd_inventory_prop hostd_mo_hostsystem_props[] = {
 	{ "runtime", hostd_mo_hostsystem_runtime, "System.Read" },
 	{ "summary", hostd_mo_hostsystem_summary, "System.Read" },
@@ -439,6 +468,8 @@ hostd_mo_hostsystem_config(const struct hostd_inventory_ctx *c)
 	v = hostd_val_object("HostConfigInfo");
 	hostd_val_add_moref(v, "host", c->ic_mo->mo_type, c->ic_mo->mo_id);
 	hostd_val_add(v, "product", hostd_mo_hostsystem_product());
+	/* WSDL order: network follows product's unset siblings. */
+	hostd_val_add(v, "network", hostd_mo_hostnetworksystem_info(c->ic_inv));
 	return (v);
 }
 
@@ -450,6 +481,11 @@ hostd_mo_hostsystem_configmgr(const struct hostd_inventory_ctx *c)
 	(void)c;
 	/* Only subsystems hostd implements are listed. */
 	v = hostd_val_object("HostConfigManager");
+	/* WSDL order: networkSystem, serviceSystem, autoStartManager. */
+	hostd_val_add_moref(v, "networkSystem", "HostNetworkSystem",
+	    HOSTD_MO_NETWORKSYSTEM);
+	hostd_val_add_moref(v, "serviceSystem", "HostServiceSystem",
+	    HOSTD_MO_SERVICESYSTEM);
 	hostd_val_add_moref(v, "autoStartManager", "HostAutoStartManager",
 	    HOSTD_MO_AUTOSTART);
 	/* WSDL order: after autoStartManager and snapshotManager. */

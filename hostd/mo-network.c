@@ -2,8 +2,8 @@
 /*
  * Network (vi-api.md §4.5): a standard port group, "HaNetwork-<name>":
  * "VM Network" and one per Linux bridge found at start.  The object's data
- * is the port group name.  vm[] lists nothing until VirtualMachine objects
- * exist.
+ * is the port group name.  vm[] lists the VMs with a NIC on it
+ * (mo-virtualmachine.c reads their .vmx).
  */
 
 #include "config.h"
@@ -52,6 +52,5 @@ hostd_mo_network_host(const struct hostd_inventory_ctx *c)
 static struct hostd_val *
 hostd_mo_network_vm(const struct hostd_inventory_ctx *c)
 {
-	(void)c;
-	return (hostd_val_array("ManagedObjectReference"));
+	return (hostd_mo_virtualmachine_using(c->ic_inv, c->ic_mo));
 }

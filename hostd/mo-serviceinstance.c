@@ -37,6 +37,7 @@ static const struct hostd_mo_serviceinstance_ref
 	{ "eventManager", "EventManager", "ha-eventmgr" },
 	{ "taskManager", "TaskManager", "ha-taskmgr" },
 	{ "accountManager", "HostLocalAccountManager", "ha-localacctmgr" },
+	{ "diagnosticManager", "DiagnosticManager", "ha-diagnosticmgr" },
 	{ "searchIndex", "SearchIndex", "ha-searchindex" },
 	{ "fileManager", "FileManager", "ha-nfc-file-manager" },
 	{ "virtualDiskManager", "VirtualDiskManager", "ha-vdiskmanager" },

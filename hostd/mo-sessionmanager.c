@@ -44,6 +44,11 @@ static const struct hostd_soap_param hostd_mo_sessionmanager_active_p[] = {
 	{ NULL, NULL, 0 }
 };
 
+static const struct hostd_soap_param hostd_mo_sessionmanager_ticket_p[] = {
+	{ "userName", "string", 0 },
+	{ NULL, NULL, 0 }
+};
+
 static const struct hostd_soap_param hostd_mo_sessionmanager_term_p[] = {
 	{ "sessionId", "string", HOSTD_SOAP_ARRAY },
 	{ NULL, NULL, 0 }
@@ -59,6 +64,9 @@ const struct hostd_soap_method hostd_mo_sessionmanager_methods[] = {
 	{ "TerminateSession", "SessionManager", "Sessions.TerminateSession",
 	  0, hostd_mo_sessionmanager_terminate,
 	  hostd_mo_sessionmanager_term_p },
+	/* Local clients (dcui) on the Unix socket: ticket.c. */
+	{ "AcquireLocalTicket", "SessionManager", NULL, HOSTD_SOAP_PUBLIC,
+	  hostd_ticket_acquire, hostd_mo_sessionmanager_ticket_p },
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
 
@@ -96,8 +104,9 @@ hostd_mo_sessionmanager_login(struct hostd_soap_req *req)
 	}
 	if (strlen(user) > HOSTD_MO_SESSIONMANAGER_MAX ||
 	    strlen(password) > HOSTD_MO_SESSIONMANAGER_MAX ||
+	    (hostd_ticket_login(req->r_soap, user, password, &fullname) != 0 &&
 	    account_login(hostd_soap_auth(req->r_soap), user, password,
-	    req->r_peer, &fullname) != 0) {
+	    req->r_peer, &fullname) != 0)) {
 		req->r_fault = hostd_fault_invalid_login();
 		return (0);
 	}

@@ -34,11 +34,11 @@
 #include "log.h"
 #include "xmalloc.h"
 
-#define HOSTD_MO_VIRTUALDISKMANAGER_BUF	(1024 * 1024)
-#define HOSTD_MO_VIRTUALDISKMANAGER_STEP	16		/* buffers per loop turn */
-#define HOSTD_MO_VIRTUALDISKMANAGER_BLOCK	(64 * 1024)	/* zero-skip granule */
-#define HOSTD_MO_VIRTUALDISKMANAGER_DESC_MAX	(64 * 1024)
-#define HOSTD_MO_VIRTUALDISKMANAGER_EXTENTS	64
+#define HOSTD_MO_VDM_BUF	(1024 * 1024)
+#define HOSTD_MO_VDM_STEP	16		/* buffers per loop turn */
+#define HOSTD_MO_VDM_BLOCK	(64 * 1024)	/* zero-skip granule */
+#define HOSTD_MO_VDM_DESC_MAX	(64 * 1024)
+#define HOSTD_MO_VDM_EXTENTS	64
 
 /* diskType -> format (vmkfstools' table). */
 struct hostd_mo_virtualdiskmanager_type {
@@ -47,7 +47,8 @@ struct hostd_mo_virtualdiskmanager_type {
 	enum disk_prealloc	 vt_prealloc;
 };
 
-static const struct hostd_mo_virtualdiskmanager_type hostd_mo_virtualdiskmanager_types[] = {
+static const struct hostd_mo_virtualdiskmanager_type
+    hostd_mo_virtualdiskmanager_types[] = {
 	{ "thin", DISK_FORMAT_VMDK_SPARSE, DISK_PREALLOC_NONE },
 	{ "sparseMonolithic", DISK_FORMAT_VMDK_SPARSE, DISK_PREALLOC_NONE },
 	{ "preallocated", DISK_FORMAT_VMDK_FLAT, DISK_PREALLOC_ZEROED },
@@ -55,6 +56,10 @@ static const struct hostd_mo_virtualdiskmanager_type hostd_mo_virtualdiskmanager
 	{ "flatMonolithic", DISK_FORMAT_VMDK_FLAT, DISK_PREALLOC_ZEROED },
 	{ "eagerZeroedThick", DISK_FORMAT_VMDK_FLAT, DISK_PREALLOC_EAGER },
 };
+
+#define HOSTD_MO_VDM_NTYPES \
+	(sizeof hostd_mo_virtualdiskmanager_types / \
+	sizeof hostd_mo_virtualdiskmanager_types[0])
 
 /* adapterType -> ddb.adapterType. */
 static const char *const hostd_mo_virtualdiskmanager_adapters[][2] = {
@@ -64,6 +69,10 @@ static const char *const hostd_mo_virtualdiskmanager_adapters[][2] = {
 	{ "lsiLogicsas", "lsisas1068" },
 	{ "paraVirtual", "pvscsi" },
 };
+
+#define HOSTD_MO_VDM_NADAPTERS \
+	(sizeof hostd_mo_virtualdiskmanager_adapters / \
+	sizeof hostd_mo_virtualdiskmanager_adapters[0])
 
 /* A disk copy in progress. */
 struct hostd_mo_virtualdiskmanager_copy {
@@ -92,7 +101,8 @@ static void	hostd_mo_virtualdiskmanager_files_free(char **);
 static int	hostd_mo_virtualdiskmanager_remove(const char *);
 static struct hostd_fault *hostd_mo_virtualdiskmanager_fault(int, const char *,
 		    const char *);
-static int	hostd_mo_virtualdiskmanager_step(void *, int *, struct hostd_fault **,
+static int	hostd_mo_virtualdiskmanager_step(void *, int *,
+		    struct hostd_fault **,
 		    struct hostd_val **);
 static void	hostd_mo_virtualdiskmanager_copy_free(void *);
 static int	hostd_mo_virtualdiskmanager_zero(const uint8_t *, size_t);
@@ -131,15 +141,20 @@ static const struct hostd_soap_param hostd_mo_virtualdiskmanager_name_p[] = {
 /* Privileges are checked on the datastores by the handlers. */
 const struct hostd_soap_method hostd_mo_virtualdiskmanager_methods[] = {
 	{ "CreateVirtualDisk_Task", "VirtualDiskManager", "System.View", 0,
-	  hostd_mo_virtualdiskmanager_create, hostd_mo_virtualdiskmanager_create_p },
+	  hostd_mo_virtualdiskmanager_create,
+	  hostd_mo_virtualdiskmanager_create_p },
 	{ "CopyVirtualDisk_Task", "VirtualDiskManager", "System.View", 0,
-	  hostd_mo_virtualdiskmanager_copy, hostd_mo_virtualdiskmanager_copy_p },
+	  hostd_mo_virtualdiskmanager_copy,
+	  hostd_mo_virtualdiskmanager_copy_p },
 	{ "ExtendVirtualDisk_Task", "VirtualDiskManager", "System.View", 0,
-	  hostd_mo_virtualdiskmanager_extend, hostd_mo_virtualdiskmanager_extend_p },
+	  hostd_mo_virtualdiskmanager_extend,
+	  hostd_mo_virtualdiskmanager_extend_p },
 	{ "DeleteVirtualDisk_Task", "VirtualDiskManager", "System.View", 0,
-	  hostd_mo_virtualdiskmanager_delete, hostd_mo_virtualdiskmanager_name_p },
+	  hostd_mo_virtualdiskmanager_delete,
+	  hostd_mo_virtualdiskmanager_name_p },
 	{ "QueryVirtualDiskUuid", "VirtualDiskManager", "System.View", 0,
-	  hostd_mo_virtualdiskmanager_uuid, hostd_mo_virtualdiskmanager_name_p },
+	  hostd_mo_virtualdiskmanager_uuid,
+	  hostd_mo_virtualdiskmanager_name_p },
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
 
@@ -189,34 +204,33 @@ hostd_mo_virtualdiskmanager_fault(int e, const char *dspath, const char *cause)
  * capacityKb when needcap) into args.  0, or -1 with r_fault.
  */
 static int
-hostd_mo_virtualdiskmanager_spec(struct hostd_soap_req *req, const struct hostd_val *spec,
-    int needcap, struct disk_create_args *args)
+hostd_mo_virtualdiskmanager_spec(struct hostd_soap_req *req,
+    const struct hostd_val *spec, int needcap, struct disk_create_args *args)
 {
-	const char	*type, *adapter;
-	int64_t		 kb;
-	size_t		 i;
+	const struct hostd_mo_virtualdiskmanager_type	*vt = NULL;
+	const char				*type, *adapter;
+	int64_t					 kb;
+	size_t					 i;
 
 	type = hostd_val_str(hostd_val_field(spec, "diskType"));
 	adapter = hostd_val_str(hostd_val_field(spec, "adapterType"));
-	for (i = 0; type != NULL && i < sizeof hostd_mo_virtualdiskmanager_types /
-	    sizeof hostd_mo_virtualdiskmanager_types[0]; i++) {
-		if (strcmp(type, hostd_mo_virtualdiskmanager_types[i].vt_name) == 0)
+	for (i = 0; type != NULL && i < HOSTD_MO_VDM_NTYPES; i++) {
+		vt = &hostd_mo_virtualdiskmanager_types[i];
+		if (strcmp(type, vt->vt_name) == 0)
 			break;
 	}
-	if (type == NULL || i == sizeof hostd_mo_virtualdiskmanager_types /
-	    sizeof hostd_mo_virtualdiskmanager_types[0]) {
+	if (type == NULL || i == HOSTD_MO_VDM_NTYPES) {
 		req->r_fault = hostd_fault_invalid_argument("spec.diskType");
 		return (-1);
 	}
-	args->format = hostd_mo_virtualdiskmanager_types[i].vt_format;
-	args->prealloc = hostd_mo_virtualdiskmanager_types[i].vt_prealloc;
-	for (i = 0; adapter != NULL && i < sizeof hostd_mo_virtualdiskmanager_adapters /
-	    sizeof hostd_mo_virtualdiskmanager_adapters[0]; i++) {
-		if (strcmp(adapter, hostd_mo_virtualdiskmanager_adapters[i][0]) == 0)
+	args->format = vt->vt_format;
+	args->prealloc = vt->vt_prealloc;
+	for (i = 0; adapter != NULL && i < HOSTD_MO_VDM_NADAPTERS; i++) {
+		if (strcmp(adapter,
+		    hostd_mo_virtualdiskmanager_adapters[i][0]) == 0)
 			break;
 	}
-	if (adapter == NULL || i == sizeof hostd_mo_virtualdiskmanager_adapters /
-	    sizeof hostd_mo_virtualdiskmanager_adapters[0]) {
+	if (adapter == NULL || i == HOSTD_MO_VDM_NADAPTERS) {
 		req->r_fault = hostd_fault_invalid_argument(
 		    "spec.adapterType");
 		return (-1);
@@ -246,8 +260,8 @@ hostd_mo_virtualdiskmanager_create(struct hostd_soap_req *req)
 	memset(&args, 0, sizeof args);
 	name = hostd_val_str(hostd_val_field(req->r_params, "name"));
 	if ((dc = hostd_mo_virtualdiskmanager_dc(req, "datacenter")) == NULL ||
-	    hostd_mo_virtualdiskmanager_spec(req, hostd_val_field(req->r_params, "spec"), 1,
-	    &args) != 0)
+	    hostd_mo_virtualdiskmanager_spec(req, hostd_val_field(req->r_params,
+	    "spec"), 1, &args) != 0)
 		return (0);
 	if ((full = hostd_dspath_req(req, name, "Datastore.AllocateSpace",
 	    NULL, &rel)) == NULL)
@@ -265,8 +279,8 @@ hostd_mo_virtualdiskmanager_create(struct hostd_soap_req *req)
 	req->r_result = hostd_val_moref("Task", task);
 	hostd_task_start(inv, task);
 	if (disk_create(full, &args, &cause) != 0) {
-		hostd_task_fail(inv, task, hostd_mo_virtualdiskmanager_fault(errno, name,
-		    cause));
+		hostd_task_fail(inv, task,
+		    hostd_mo_virtualdiskmanager_fault(errno, name, cause));
 		free(cause);
 	} else {
 		log_info("vdiskmanager: %s created %s (%s, %llu KB)",
@@ -285,8 +299,8 @@ out:
 /*
  * The files of the disk at path: the descriptor and, for a text
  * descriptor, its extents (plain names beside it).  A NULL-terminated
- * array (hostd_mo_virtualdiskmanager_files_free), or -1 with errno (EINVAL for an
- * extent name that would leave the directory).
+ * array (hostd_mo_virtualdiskmanager_files_free), or -1 with errno
+ * (EINVAL for an extent name that would leave the directory).
  */
 static int
 hostd_mo_virtualdiskmanager_files(const char *path, char ***out)
@@ -299,15 +313,15 @@ hostd_mo_virtualdiskmanager_files(const char *path, char ***out)
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return (-1);
-	text = xmalloc(HOSTD_MO_VIRTUALDISKMANAGER_DESC_MAX + 1);
-	n = read(fd, text, HOSTD_MO_VIRTUALDISKMANAGER_DESC_MAX);
+	text = xmalloc(HOSTD_MO_VDM_DESC_MAX + 1);
+	n = read(fd, text, HOSTD_MO_VDM_DESC_MAX);
 	close(fd);
 	if (n < 0) {
 		free(text);
 		return (-1);
 	}
 	text[n] = '\0';
-	files = xcalloc(HOSTD_MO_VIRTUALDISKMANAGER_EXTENTS + 2, sizeof *files);
+	files = xcalloc(HOSTD_MO_VDM_EXTENTS + 2, sizeof *files);
 	files[0] = xstrdup(path);
 	if (strncmp(text, "# Disk DescriptorFile", 21) != 0) {
 		/* A sparse extent with its descriptor inside, or raw. */
@@ -331,7 +345,7 @@ hostd_mo_virtualdiskmanager_files(const char *path, char ***out)
 		q++;
 		if (*q == '\0' || strchr(q, '/') != NULL ||
 		    strcmp(q, ".") == 0 || strcmp(q, "..") == 0 ||
-		    nf > HOSTD_MO_VIRTUALDISKMANAGER_EXTENTS) {
+		    nf > HOSTD_MO_VDM_EXTENTS) {
 			free(dir);
 			free(text);
 			hostd_mo_virtualdiskmanager_files_free(files);
@@ -468,7 +482,8 @@ hostd_mo_virtualdiskmanager_extend(struct hostd_soap_req *req)
 		    DISK_PREALLOC_NONE : eager ? DISK_PREALLOC_EAGER :
 		    DISK_PREALLOC_ZEROED;
 		if (disk_resize(d, (uint64_t)kb * 1024, pre, &cause) != 0)
-			f = hostd_mo_virtualdiskmanager_fault(errno, name, cause);
+			f = hostd_mo_virtualdiskmanager_fault(errno, name,
+			    cause);
 	}
 	if (disk_close(d) != 0 && f == NULL)
 		f = hostd_mo_virtualdiskmanager_fault(errno, name, NULL);
@@ -503,7 +518,8 @@ hostd_mo_virtualdiskmanager_uuid(struct hostd_soap_req *req)
 	memset(&info, 0, sizeof info);
 	if ((d = disk_open(full, DISK_OPEN_RDONLY, &cause)) == NULL ||
 	    disk_info(d, &info, &cause) != 0)
-		req->r_fault = hostd_mo_virtualdiskmanager_fault(errno, name, cause);
+		req->r_fault = hostd_mo_virtualdiskmanager_fault(errno, name,
+		    cause);
 	else if (info.uuid == NULL) {
 		req->r_fault = hostd_fault_create("FileFault", "The disk %s "
 		    "has no UUID", name);
@@ -520,7 +536,7 @@ hostd_mo_virtualdiskmanager_uuid(struct hostd_soap_req *req)
 static int
 hostd_mo_virtualdiskmanager_copy(struct hostd_soap_req *req)
 {
-	struct hostd_inventory		*inv = hostd_soap_inventory(req->r_soap);
+	struct hostd_inventory		*inv;
 	struct hostd_mo_virtualdiskmanager_copy	*vc;
 	struct disk_create_args		 args;
 	const struct hostd_val		*v, *spec;
@@ -539,11 +555,14 @@ hostd_mo_virtualdiskmanager_copy(struct hostd_soap_req *req)
 		req->r_fault = hostd_fault_invalid_argument("force");
 		return (0);
 	}
-	if ((dc = hostd_mo_virtualdiskmanager_dc(req, "sourceDatacenter")) == NULL ||
+	inv = hostd_soap_inventory(req->r_soap);
+	if ((dc = hostd_mo_virtualdiskmanager_dc(req, "sourceDatacenter")) ==
+	    NULL ||
 	    hostd_mo_virtualdiskmanager_dc(req, "destDatacenter") == NULL)
 		return (0);
 	spec = hostd_val_field(req->r_params, "destSpec");
-	if (spec != NULL && hostd_mo_virtualdiskmanager_spec(req, spec, 0, &args) != 0)
+	if (spec != NULL && hostd_mo_virtualdiskmanager_spec(req, spec, 0,
+	    &args) != 0)
 		return (0);
 	if ((src = hostd_dspath_req(req, sname, "Datastore.Browse", NULL,
 	    NULL)) == NULL ||
@@ -559,8 +578,8 @@ hostd_mo_virtualdiskmanager_copy(struct hostd_soap_req *req)
 	vc->vc_srcname = xstrdup(sname);
 	vc->vc_dstname = xstrdup(dname);
 	if ((vc->vc_src = disk_open(src, DISK_OPEN_RDONLY, &cause)) == NULL) {
-		hostd_task_fail(inv, task, hostd_mo_virtualdiskmanager_fault(errno, sname,
-		    cause));
+		hostd_task_fail(inv, task,
+		    hostd_mo_virtualdiskmanager_fault(errno, sname, cause));
 		goto fail;
 	}
 	if (lstat(dst, &st) == 0) {
@@ -584,18 +603,18 @@ hostd_mo_virtualdiskmanager_copy(struct hostd_soap_req *req)
 	}
 	args.size = vc->vc_size = disk_size(vc->vc_src);
 	if (disk_create(dst, &args, &cause) != 0) {
-		hostd_task_fail(inv, task, hostd_mo_virtualdiskmanager_fault(errno, dname,
-		    cause));
+		hostd_task_fail(inv, task,
+		    hostd_mo_virtualdiskmanager_fault(errno, dname, cause));
 		goto fail;
 	}
 	vc->vc_dstpath = xstrdup(dst);
 	if ((vc->vc_dst = disk_open(dst, 0, &cause)) == NULL) {
 		e = errno;
-		hostd_task_fail(inv, task, hostd_mo_virtualdiskmanager_fault(e, dname,
-		    cause));
+		hostd_task_fail(inv, task,
+		    hostd_mo_virtualdiskmanager_fault(e, dname, cause));
 		goto fail;
 	}
-	vc->vc_buf = xmalloc(HOSTD_MO_VIRTUALDISKMANAGER_BUF);
+	vc->vc_buf = xmalloc(HOSTD_MO_VDM_BUF);
 	log_info("vdiskmanager: %s copying %s to %s", req->r_session->s_user,
 	    sname, dname);
 	hostd_dsjob_start(inv, task, hostd_mo_virtualdiskmanager_step,
@@ -634,28 +653,30 @@ hostd_mo_virtualdiskmanager_step(void *arg, int *pct, struct hostd_fault **f,
 	size_t				 n, off, piece;
 	int				 i;
 
-	for (i = 0; i < HOSTD_MO_VIRTUALDISKMANAGER_STEP && vc->vc_at < vc->vc_size; i++) {
-		n = HOSTD_MO_VIRTUALDISKMANAGER_BUF;
+	for (i = 0; i < HOSTD_MO_VDM_STEP && vc->vc_at < vc->vc_size; i++) {
+		n = HOSTD_MO_VDM_BUF;
 		if (n > vc->vc_size - vc->vc_at)
 			n = (size_t)(vc->vc_size - vc->vc_at);
 		iov.iov_base = vc->vc_buf;
 		iov.iov_len = n;
 		if (disk_preadv(vc->vc_src, &iov, 1, vc->vc_at) == -1) {
-			*f = hostd_mo_virtualdiskmanager_fault(errno, vc->vc_srcname, NULL);
+			*f = hostd_mo_virtualdiskmanager_fault(errno,
+			    vc->vc_srcname, NULL);
 			return (-1);
 		}
 		/* The new disk reads as zeros: write only the rest. */
 		for (off = 0; off < n; off += piece) {
-			piece = n - off < HOSTD_MO_VIRTUALDISKMANAGER_BLOCK ? n - off :
-			    HOSTD_MO_VIRTUALDISKMANAGER_BLOCK;
-			if (hostd_mo_virtualdiskmanager_zero(vc->vc_buf + off, piece))
+			piece = n - off < HOSTD_MO_VDM_BLOCK ? n - off :
+			    HOSTD_MO_VDM_BLOCK;
+			if (hostd_mo_virtualdiskmanager_zero(vc->vc_buf + off,
+			    piece))
 				continue;
 			iov.iov_base = vc->vc_buf + off;
 			iov.iov_len = piece;
 			if (disk_pwritev(vc->vc_dst, &iov, 1,
 			    vc->vc_at + off) == -1) {
-				*f = hostd_mo_virtualdiskmanager_fault(errno, vc->vc_dstname,
-				    NULL);
+				*f = hostd_mo_virtualdiskmanager_fault(errno,
+				    vc->vc_dstname, NULL);
 				return (-1);
 			}
 		}
@@ -667,7 +688,8 @@ hostd_mo_virtualdiskmanager_step(void *arg, int *pct, struct hostd_fault **f,
 	}
 	if (disk_flush(vc->vc_dst) != 0 || disk_close(vc->vc_dst) != 0) {
 		vc->vc_dst = NULL;
-		*f = hostd_mo_virtualdiskmanager_fault(errno, vc->vc_dstname, NULL);
+		*f = hostd_mo_virtualdiskmanager_fault(errno,
+		    vc->vc_dstname, NULL);
 		return (-1);
 	}
 	vc->vc_dst = NULL;
@@ -685,7 +707,8 @@ hostd_mo_virtualdiskmanager_copy_free(void *arg)
 	disk_close(vc->vc_dst);
 	/* A failed copy leaves no half disk. */
 	if (!vc->vc_ok && vc->vc_dstpath != NULL &&
-	    hostd_mo_virtualdiskmanager_remove(vc->vc_dstpath) != 0 && errno != ENOENT)
+	    hostd_mo_virtualdiskmanager_remove(vc->vc_dstpath) != 0 &&
+	    errno != ENOENT)
 		log_warn("vdiskmanager: removing %s", vc->vc_dstpath);
 	free(vc->vc_dstpath);
 	free(vc->vc_dstname);

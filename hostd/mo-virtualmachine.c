@@ -218,6 +218,11 @@ static int	 hostd_mo_virtualmachine_rename(struct hostd_soap_req *);
 static int	 hostd_mo_virtualmachine_unregister(struct hostd_soap_req *);
 static int	 hostd_mo_virtualmachine_destroy(struct hostd_soap_req *);
 static int	 hostd_mo_virtualmachine_rmtree(int, const char *, int);
+static void	 hostd_mo_virtualmachine_file_add(
+		    struct hostd_mo_virtualmachine_file **, size_t *,
+		    const char *, const char *, int32_t, int64_t);
+static void	 hostd_mo_virtualmachine_changed(struct hostd_inventory *,
+		    struct hostd_mo *);
 
 const struct hostd_inventory_prop hostd_mo_virtualmachine_props[] = {
 	{ "name", hostd_mo_virtualmachine_get_name, "System.View" },
@@ -1082,15 +1087,9 @@ hostd_mo_virtualmachine_power(struct hostd_soap_req *req)
 	}
 	user = req->r_session != NULL ? req->r_session->s_user : NULL;
 
-	if (((1 << vm->vm_power) & op->vo_from) == 0) {
-		f = hostd_fault_create("InvalidPowerState", NULL);
-		hostd_val_add(f->f_obj, "requestedState",
-		    hostd_val_enum("VirtualMachinePowerState",
-		    hostd_mo_virtualmachine_power_name(op->vo_requested)));
-		hostd_val_add(f->f_obj, "existingState",
-		    hostd_val_enum("VirtualMachinePowerState",
-		    hostd_mo_virtualmachine_power_name(vm->vm_power)));
-	} else if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id) ||
+	if (((1 << vm->vm_power) & op->vo_from) == 0)
+		f = hostd_mo_virtualmachine_powerfault(vm, op->vo_requested);
+	else if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id) ||
 	    vm->vm_snapbusy)
 		f = hostd_fault_create("TaskInProgress", NULL);
 
@@ -1297,7 +1296,8 @@ hostd_mo_virtualmachine_files(const struct hostd_inventory_ctx *c,
 	devs = hostd_mo_virtualmachine_devices(c);
 	for (i = 0; i < devs->v_nitems; i++) {
 		d = devs->v_items[i];
-		if (d->v_type == NULL || strcmp(d->v_type, "VirtualDisk") != 0 ||
+		if (d->v_type == NULL ||
+		    strcmp(d->v_type, "VirtualDisk") != 0 ||
 		    (b = hostd_val_field(d, "backing")) == NULL ||
 		    (fn = hostd_val_str(hostd_val_field(b, "fileName"))) ==
 		    NULL)
@@ -1526,8 +1526,7 @@ hostd_mo_virtualmachine_powerfault(const struct hostd_mo_virtualmachine *vm,
 	return (f);
 }
 
-/* A DuplicateName fault for name, held by mo. */
-static struct hostd_fault *
+struct hostd_fault *
 hostd_mo_virtualmachine_dupfault(const char *name, struct hostd_mo *mo)
 {
 	struct hostd_fault	*f;
@@ -1846,8 +1845,8 @@ hostd_mo_virtualmachine_destroy(struct hostd_soap_req *req)
 		hostd_task_fail(inv, task, hostd_fault_system_error(cause));
 		free(cause);
 	} else if (rc != 0)
-		hostd_task_fail(inv, task, hostd_fault_create("CannotDeleteFile",
-		    "Cannot delete file %s", dsp));
+		hostd_task_fail(inv, task, hostd_fault_create(
+		    "CannotDeleteFile", "Cannot delete file %s", dsp));
 	else
 		hostd_task_succeed(inv, task, NULL);
 	hostd_inventory_changed(inv, NULL, "vm");
@@ -1855,4 +1854,42 @@ hostd_mo_virtualmachine_destroy(struct hostd_soap_req *req)
 	free(dir);
 	free(task);
 	return (0);
+}
+
+struct hostd_val *
+hostd_mo_virtualmachine_using(struct hostd_inventory *inv, struct hostd_mo *of)
+{
+	struct hostd_mo			*mo;
+	struct hostd_mo_virtualmachine	*vm;
+	struct hostd_val		*arr;
+	const char			*v;
+	char				 key[48];
+	size_t				 i;
+	int				 uses;
+
+	arr = hostd_val_array("ManagedObjectReference");
+	for (mo = hostd_inventory_next(inv, NULL); mo != NULL;
+	    mo = hostd_inventory_next(inv, mo)) {
+		if (strcmp(mo->mo_type, "VirtualMachine") != 0 ||
+		    (vm = mo->mo_data) == NULL)
+			continue;
+		uses = 0;
+		if (strcmp(of->mo_type, "Datastore") == 0)
+			uses = vm->vm_dsid != NULL &&
+			    strcmp(vm->vm_dsid, of->mo_id) == 0;
+		for (i = 0; strcmp(of->mo_type, "Network") == 0 &&
+		    of->mo_data != NULL && vm->vm_cfg != NULL && i < 10; i++) {
+			snprintf(key, sizeof key, "ethernet%zu.present", i);
+			if (!cfg_get_bool(vm->vm_cfg, key, 0))
+				continue;
+			snprintf(key, sizeof key, "ethernet%zu.networkName", i);
+			if ((v = cfg_get(vm->vm_cfg, key)) != NULL &&
+			    strcmp(v, of->mo_data) == 0)
+				uses = 1;
+		}
+		if (uses)
+			hostd_val_push(arr, hostd_val_moref("VirtualMachine",
+			    mo->mo_id));
+	}
+	return (arr);
 }

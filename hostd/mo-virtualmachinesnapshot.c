@@ -134,7 +134,8 @@ static int	 hostd_mo_virtualmachinesnapshot_remove(
 static int	 hostd_mo_virtualmachinesnapshot_rename(
 		    struct hostd_soap_req *);
 
-const struct hostd_inventory_prop hostd_mo_virtualmachinesnapshot_props[] = {
+const struct hostd_inventory_prop
+    hostd_mo_virtualmachinesnapshot_props[] = {
 	{ "config", hostd_mo_virtualmachinesnapshot_get_config,
 	  "System.Read" },
 	{ "childSnapshot", hostd_mo_virtualmachinesnapshot_get_children,
@@ -143,7 +144,8 @@ const struct hostd_inventory_prop hostd_mo_virtualmachinesnapshot_props[] = {
 	{ NULL, NULL, NULL }
 };
 
-static const struct hostd_soap_param hostd_mo_virtualmachinesnapshot_p_create[] = {
+static const struct hostd_soap_param
+    hostd_mo_virtualmachinesnapshot_p_create[] = {
 	{ "name", "string", 0 },
 	{ "description", "string", HOSTD_SOAP_OPTIONAL },
 	{ "memory", "boolean", 0 },
@@ -151,25 +153,29 @@ static const struct hostd_soap_param hostd_mo_virtualmachinesnapshot_p_create[] 
 	{ NULL, NULL, 0 }
 };
 
-static const struct hostd_soap_param hostd_mo_virtualmachinesnapshot_p_revert[] = {
+static const struct hostd_soap_param
+    hostd_mo_virtualmachinesnapshot_p_revert[] = {
 	{ "host", "ManagedObjectReference", HOSTD_SOAP_OPTIONAL },
 	{ "suppressPowerOn", "boolean", HOSTD_SOAP_OPTIONAL },
 	{ NULL, NULL, 0 }
 };
 
-static const struct hostd_soap_param hostd_mo_virtualmachinesnapshot_p_remove[] = {
+static const struct hostd_soap_param
+    hostd_mo_virtualmachinesnapshot_p_remove[] = {
 	{ "removeChildren", "boolean", 0 },
 	{ "consolidate", "boolean", HOSTD_SOAP_OPTIONAL },
 	{ NULL, NULL, 0 }
 };
 
-static const struct hostd_soap_param hostd_mo_virtualmachinesnapshot_p_removeall[] = {
+static const struct hostd_soap_param
+    hostd_mo_virtualmachinesnapshot_p_removeall[] = {
 	{ "consolidate", "boolean", HOSTD_SOAP_OPTIONAL },
 	{ "spec", "SnapshotSelectionSpec", HOSTD_SOAP_OPTIONAL },
 	{ NULL, NULL, 0 }
 };
 
-static const struct hostd_soap_param hostd_mo_virtualmachinesnapshot_p_rename[] = {
+static const struct hostd_soap_param
+    hostd_mo_virtualmachinesnapshot_p_rename[] = {
 	{ "name", "string", HOSTD_SOAP_OPTIONAL },
 	{ "description", "string", HOSTD_SOAP_OPTIONAL },
 	{ NULL, NULL, 0 }

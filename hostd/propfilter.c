@@ -534,10 +534,10 @@ hostd_propfilter_addprop(struct hostd_propfilter_prop **pp, size_t *n,
 
 /*
  * The privilege the caller lacks to read path on mo (readable: what it
- * holds there, HOSTD_PROPFILTER_*), or NULL.  Every read needs System.Read on the
- * object and the property's own privilege; a property marked
- * System.Anonymous (ServiceInstance.content, currentSession) needs
- * nothing.  Without the SOAP state (unit tests) everything is readable.
+ * holds there, HOSTD_PROPFILTER_*), or NULL.  Every read needs System.Read
+ * on the object (System.View for name and parent) and the property's own
+ * privilege; a property marked System.Anonymous (ServiceInstance.content,
+ * currentSession) needs nothing.  Without the SOAP state (unit tests) everything is readable.
  */
 static const char *
 hostd_propfilter_denied(struct hostd_propfilter_walk *w, struct hostd_mo *mo,
@@ -605,7 +605,7 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 	size_t					 i, j, n, m, nchain = 0;
 	int					 all = 0, matched = 0;
 	int					 invalid, viewable;
-	int					 readable = HOSTD_PROPFILTER_READ;
+	int					 readable;
 
 	n = hostd_val_field_count(spec, "propSet");
 	for (i = 0; i < n; i++) {
@@ -619,6 +619,7 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 	}
 	if (!matched)
 		return;
+	readable = HOSTD_PROPFILTER_READ;
 	/*
 	 * Objects the caller may not see are left out, unless the spec
 	 * named them (one ObjectContent per existing object asked for,

@@ -225,7 +225,7 @@ hostd_snapshot_disks(const struct cfg *cfg, struct hostd_snapshot_disk **out,
 				break;
 		}
 		if (j < count)
-			continue;	/* a repeated key: the last one counts */
+			continue;	/* a repeated key: the last counts */
 		d = xreallocarray(d, count + 1, sizeof *d);
 		d[count].sd_node = xstrdup(unit);
 		snprintf(unit + strlen(unit), sizeof unit - strlen(unit),
@@ -507,8 +507,8 @@ hostd_snapshot_save(const struct hostd_snapshot_db *db, char **cause)
 		snprintf(val, sizeof val, "%zu", s->sn_ndisks);
 		cfg_set(cfg, key, val);
 		for (j = 0; j < s->sn_ndisks; j++) {
-			snprintf(key, sizeof key, "snapshot%zu.disk%zu.fileName",
-			    i, j);
+			snprintf(key, sizeof key,
+			    "snapshot%zu.disk%zu.fileName", i, j);
 			cfg_set(cfg, key, s->sn_disks[j].sd_file);
 			snprintf(key, sizeof key, "snapshot%zu.disk%zu.node",
 			    i, j);

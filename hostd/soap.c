@@ -94,6 +94,10 @@ static const struct hostd_soap_method *const hostd_soap_tables[] = {
 	hostd_mo_hostlocalaccountmanager_methods,
 	hostd_mo_userdirectory_methods,
 	hostd_mo_hostfirmwaresystem_methods,
+	hostd_mo_diagnosticmanager_methods,
+	hostd_mo_hostservicesystem_methods,
+	hostd_mo_hostnetworksystem_methods,
+	hostd_mo_hostsystem_methods,
 };
 
 static void	hostd_soap_sweep_cb(evutil_socket_t, short, void *);

@@ -3,9 +3,11 @@
  * The persistent copy of the host's state (hostd.conf state.dir): the
  * files of hostd_backup_files copied into a directory that survives what
  * the root does not (a tmpfs root after a reboot, ESXi's stateless
- * model).  Every state.interval seconds, at a clean shutdown and when
- * asked (after a restore), each state file that differs from its copy is
- * copied atomically with its mode; at start-up, before first boot, every
+ * model).  Every state.interval seconds, a second after a change the
+ * inventory hears of (accounts, permissions, VMs: comparing a handful of
+ * small files is cheap), at a clean shutdown and when asked (after a
+ * restore), each state file that differs from its copy is copied
+ * atomically with its mode; at start-up, before first boot, every
  * state file missing under the root is taken back from the copy.
  *
  * Invariant: a copy is always a whole file (atomicfile_write), so a crash
@@ -32,10 +34,15 @@
 #include "log.h"
 #include "xmalloc.h"
 
+/* Seconds between a change and its copy: a burst makes one copy. */
+#define HOSTD_STATESYNC_SOON	1
+
 struct hostd_statesync {
-	char		*ss_root;
-	char		*ss_dir;
-	struct event	*ss_timer;	/* or NULL */
+	char			*ss_root;
+	char			*ss_dir;
+	struct event		*ss_timer;	/* or NULL */
+	struct event		*ss_soon;	/* one-shot, or NULL */
+	struct hostd_inventory	*ss_inv;	/* watched, or NULL */
 };
 
 static char	*hostd_statesync_path(const char *, const char *);
@@ -43,6 +50,7 @@ static int	hostd_statesync_copy(const char *, const char *, const char *,
 		    int, int *, char **);
 static int	hostd_statesync_mkdirs(const char *, char **);
 static void	hostd_statesync_timer_cb(evutil_socket_t, short, void *);
+static void	hostd_statesync_changed(void *);
 
 static char *
 hostd_statesync_path(const char *dir, const char *rel)
@@ -164,8 +172,31 @@ hostd_statesync_create(struct event_base *base, const char *root,
 		    hostd_statesync_timer_cb, ss);
 		if (ss->ss_timer == NULL || event_add(ss->ss_timer, &tv) != 0)
 			fatalx("state: cannot add the copy timer");
+		ss->ss_soon = evtimer_new(base, hostd_statesync_timer_cb, ss);
+		if (ss->ss_soon == NULL)
+			fatalx("state: cannot make the copy timer");
 	}
 	return (ss);
+}
+
+void
+hostd_statesync_watch(struct hostd_statesync *ss, struct hostd_inventory *inv)
+{
+	if (ss->ss_soon == NULL || ss->ss_inv != NULL)
+		return;
+	ss->ss_inv = inv;
+	hostd_inventory_watch(inv, hostd_statesync_changed, ss);
+}
+
+/* Something changed: copy a moment later, once for a whole burst. */
+static void
+hostd_statesync_changed(void *arg)
+{
+	struct hostd_statesync	*ss = arg;
+	struct timeval		 tv = { HOSTD_STATESYNC_SOON, 0 };
+
+	if (!evtimer_pending(ss->ss_soon, NULL))
+		evtimer_add(ss->ss_soon, &tv);
 }
 
 static void
@@ -227,8 +258,13 @@ hostd_statesync_free(struct hostd_statesync *ss)
 
 	if (ss == NULL)
 		return;
+	if (ss->ss_inv != NULL)
+		hostd_inventory_unwatch(ss->ss_inv, hostd_statesync_changed,
+		    ss);
 	if (ss->ss_timer != NULL)
 		event_free(ss->ss_timer);
+	if (ss->ss_soon != NULL)
+		event_free(ss->ss_soon);
 	if (hostd_statesync_now(ss, &cause) != 0) {
 		log_warnx("state: last copy to %s: %s", ss->ss_dir, cause);
 		free(cause);

@@ -859,6 +859,22 @@ hostd_val_resolve(xmlNodePtr node, const char *qname, char **local, int *xsd,
 	if ((colon = strchr(qname, ':')) != NULL)
 		prefix = xstrndup(qname, colon - qname);
 	ns = xmlSearchNs(node->doc, node, (const xmlChar *)prefix);
+	if (prefix != NULL && ns == NULL && strcmp(prefix, "xsd") == 0) {
+		/*
+		 * govmomi writes xsi:type="xsd:string" (an OptionValue in
+		 * extraConfig) without declaring xsd; ESX takes the
+		 * conventional prefix as XML Schema.
+		 */
+		free(prefix);
+		*xsd = 1;
+		*local = xstrdup(colon + 1);
+		if (**local == '\0' || strlen(*local) > HOSTD_VAL_TYPE_MAX) {
+			xasprintf(cause, "bad xsi:type '%.64s'", qname);
+			free(*local);
+			return (-1);
+		}
+		return (0);
+	}
 	if (prefix != NULL && ns == NULL) {
 		xasprintf(cause, "xsi:type '%.64s' uses an undeclared prefix",
 		    qname);

@@ -169,6 +169,7 @@ static struct hostd_fault *hostd_vmconfig_devfault(size_t, const char *,
 static int32_t	 hostd_vmconfig_map(struct hostd_vmconfig_ctx *, int32_t);
 static void	 hostd_vmconfig_map_add(struct hostd_vmconfig_ctx *, int32_t,
 		    int32_t);
+static int	 hostd_vmconfig_reserved(const char *);
 static int	 hostd_vmconfig_int(const struct hostd_val *, const char *,
 		    int64_t, int64_t, int64_t *);
 static int	 hostd_vmconfig_ctl_add(struct hostd_vmconfig_ctx *,
@@ -392,7 +393,7 @@ hostd_vmconfig_disk_val(struct hostd_inventory *inv, const struct cfg *cfg,
 	hostd_val_add_bool(b, "split", 0);
 	hostd_val_add_bool(b, "writeThrough", 0);
 	hostd_val_add_bool(b, "thinProvisioned", thin);
-	hostd_val_add(v, "backing", b);
+	hostd_val_add_decl(v, "backing", "VirtualDeviceBackingInfo", b);
 	hostd_val_add_int(v, "controllerKey", ctlkey);
 	hostd_val_add_int(v, "unitNumber", unitno);
 	hostd_val_add_long(v, "capacityInKB", (int64_t)(size / 1024));
@@ -431,7 +432,7 @@ hostd_vmconfig_nic_val(struct hostd_inventory *inv, const struct cfg *cfg,
 	snprintf(id, sizeof id, "HaNetwork-%s", net);
 	if (hostd_inventory_find(inv, "Network", id, NULL) != NULL)
 		hostd_val_add_moref(b, "network", "Network", id);
-	hostd_val_add(v, "backing", b);
+	hostd_val_add_decl(v, "backing", "VirtualDeviceBackingInfo", b);
 	start = (mac = hostd_vmconfig_get(cfg, prefix, "startConnected")) ==
 	    NULL || strcasecmp(mac, "FALSE") != 0;
 	hostd_val_add(v, "connectable", hostd_vmconfig_connectable(start,
@@ -482,7 +483,7 @@ hostd_vmconfig_serial_val(struct hostd_inventory *inv, const struct cfg *cfg,
 		free(dsp);
 		free(abs);
 	}
-	hostd_val_add(v, "backing", b);
+	hostd_val_add_decl(v, "backing", "VirtualDeviceBackingInfo", b);
 	hostd_val_add(v, "connectable", hostd_vmconfig_connectable(1, on));
 	hostd_val_add_int(v, "controllerKey", HOSTD_VMCONFIG_KEY_SIO);
 	hostd_val_add_int(v, "unitNumber", n);
@@ -632,7 +633,7 @@ hostd_vmconfig_devices(struct hostd_inventory *inv, const struct cfg *cfg,
 	hostd_val_add_str(kids, "deviceName", "");
 	hostd_val_add_bool(kids, "useAutoDetect", 0);
 	hostd_val_add_str(kids, "hostPointingDevice", "autodetect");
-	hostd_val_add(v, "backing", kids);
+	hostd_val_add_decl(v, "backing", "VirtualDeviceBackingInfo", kids);
 	hostd_val_add_int(v, "controllerKey", HOSTD_VMCONFIG_KEY_PS2);
 	hostd_val_add_int(v, "unitNumber", 1);
 	hostd_val_push(arr, v);
@@ -721,6 +722,28 @@ hostd_vmconfig_push(char ***list, size_t *n, const char *s)
 }
 
 /* ---- applying a spec ------------------------------------------------- */
+
+/*
+ * 1 for the keys extraConfig may not set: the device families, whose
+ * files the deviceChange checks confine to datastores (a disk key naming
+ * any host file would bypass that), and the keys other fields own.
+ */
+static int
+hostd_vmconfig_reserved(const char *key)
+{
+	static const char *const	 prefixes[] = {
+		"scsi", "sata", "nvme", "ide", "ethernet", "serial",
+		"checkpoint.", "log.", "displayName", "memsize", "numvcpus",
+		"guestOS", "virtualHW.", "uuid.", "vc.uuid", "config.version"
+	};
+	size_t				 i;
+
+	for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		if (strncasecmp(key, prefixes[i], strlen(prefixes[i])) == 0)
+			return (1);
+	}
+	return (0);
+}
 
 static struct hostd_fault *
 hostd_vmconfig_devfault(size_t index, const char *fmt, ...)
@@ -998,7 +1021,8 @@ hostd_vmconfig_disk_add(struct hostd_vmconfig_ctx *c,
 	char					*vmxname, **files;
 	size_t					 fi, nfiles;
 	int64_t					 ck = -1, un = -1, size = 0;
-	int					 bus = -1, u, thin = 0, eager = 0;
+	int					 bus = -1, u, thin = 0;
+	int					 eager = 0;
 
 	if (hostd_vmconfig_int(dev, "controllerKey", INT32_MIN, INT32_MAX,
 	    &ck) <= 0 || hostd_vmconfig_int(dev, "unitNumber", 0, 63,
@@ -1449,11 +1473,18 @@ hostd_vmconfig_change(struct hostd_vmconfig_ctx *c,
 	dev = hostd_val_field(ds, "device");
 	op = hostd_val_str(hostd_val_field(ds, "operation"));
 	fop = hostd_val_str(hostd_val_field(ds, "fileOperation"));
+	/*
+	 * govmomi's EditDevice sends "replace" and its callers may send an
+	 * empty one: ESX edits the disk in place for both.
+	 */
+	if (fop != NULL && *fop == '\0')
+		fop = NULL;
 	type = dev != NULL ? dev->v_type : NULL;
 	if (dev == NULL || type == NULL || (op != NULL && strcmp(op, "add") !=
 	    0 && strcmp(op, "remove") != 0 && strcmp(op, "edit") != 0) ||
 	    (fop != NULL && strcmp(fop, "create") != 0 &&
-	    strcmp(fop, "destroy") != 0)) {
+	    strcmp(fop, "destroy") != 0 && (strcmp(fop, "replace") != 0 ||
+	    op == NULL || strcmp(op, "edit") != 0))) {
 		if (controllers)
 			return (0);
 		*fp = hostd_vmconfig_devfault(c->c_index, "bad device "
@@ -1596,7 +1627,8 @@ hostd_vmconfig_apply(struct hostd_inventory *inv, struct cfg *cfg,
 		k = hostd_val_str(hostd_val_field(ov, "key"));
 		v = hostd_val_field(ov, "value");
 		s = hostd_val_str(v);
-		if (k == NULL || !cfg_key_is_valid(k)) {
+		if (k == NULL || !cfg_key_is_valid(k) ||
+		    hostd_vmconfig_reserved(k)) {
 			*fp = hostd_fault_invalid_argument(
 			    "configSpec.extraConfig");
 			goto out;
@@ -1720,6 +1752,8 @@ hostd_vmconfig_privs(const struct hostd_val *spec, const char **privs,
 		dev = hostd_val_field(dc, "device");
 		op = hostd_val_str(hostd_val_field(dc, "operation"));
 		fop = hostd_val_str(hostd_val_field(dc, "fileOperation"));
+		if (fop != NULL && *fop == '\0')
+			fop = NULL;
 		if (dev == NULL || dev->v_type == NULL || op == NULL)
 			continue;
 		if (strcmp(dev->v_type, "VirtualDisk") == 0) {

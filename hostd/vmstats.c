@@ -52,7 +52,7 @@ struct hostd_vmstats_sample {
 
 struct hostd_vmstats {
 	int64_t				 vs_hz;		/* host CPU clock */
-	long				 vs_tck;	/* sysconf(_SC_CLK_TCK) */
+	long				 vs_tck;	/* clock ticks/s */
 	struct hostd_vmstats_sample	*vs_samples;
 	size_t				 vs_nsamples;
 };

@@ -55,10 +55,10 @@ static const struct option daemon_longopts[] = {
 /* The signals handled on the base, in d_signals order, and their names
  * for the log (strsignal's "Hangup" is not what an operator typed). */
 static const int daemon_signals[DAEMON_NSIGNALS] = {
-	SIGTERM, SIGINT, SIGHUP, SIGUSR2
+	SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGUSR1
 };
 static const char *const daemon_signal_names[DAEMON_NSIGNALS] = {
-	"SIGTERM", "SIGINT", "SIGHUP", "SIGUSR2"
+	"SIGTERM", "SIGINT", "SIGHUP", "SIGUSR2", "SIGUSR1"
 };
 
 static char	*daemon_usage(const struct daemon *);
@@ -68,6 +68,7 @@ static int	 daemon_parse(struct daemon *, int, char **, int *, char **);
 static int	 daemon_set_root(struct daemon *, const char *, char **);
 static pid_t	 daemon_pidfile_read(int);
 static int	 daemon_pidfile_write(int);
+static void	 daemon_reexec(struct daemon *);
 static int	 daemon_pidfile_lock(struct daemon *, char **);
 static int	 daemon_detach(struct daemon *, char **);
 static void	 daemon_signal_cb(evutil_socket_t, short, void *);
@@ -349,6 +350,7 @@ daemon_setup(struct daemon *d, int argc, char **argv, int *status,
 
 	*msg = NULL;
 	*status = 0;
+	d->d_argv = argv;
 	if (daemon_parse(d, argc, argv, status, msg) == -1)
 		return (-1);
 
@@ -784,7 +786,32 @@ daemon_signal_cb(evutil_socket_t sig, short events, void *arg)
 	case SIGUSR2:
 		daemon_signal_toggle_debug();
 		break;
+	case SIGUSR1:
+		daemon_reexec(d);
+		break;
 	}
+}
+
+/*
+ * SIGUSR1: the daemon starts again in place (hostd's RestartService for
+ * cimom and vpxa): the same pid, so systemd and pid files keep following
+ * it.  Every descriptor is close-on-exec, so the listeners and the pid
+ * file's lock go with the exec and the new image takes them again; the
+ * pid file is removed first as at a normal exit.
+ */
+static void
+daemon_reexec(struct daemon *d)
+{
+	if (d->d_argv == NULL) {
+		log_warnx("SIGUSR1: cannot restart: no saved arguments");
+		return;
+	}
+	log_info("SIGUSR1: restarting in place");
+	if (d->d_pidpath != NULL && d->d_pidowner == getpid() &&
+	    unlink(d->d_pidpath) == -1)
+		log_warn("unlink %s", d->d_pidpath);
+	execv("/proc/self/exe", d->d_argv);
+	log_warn("SIGUSR1: cannot restart: execv %s", d->d_argv[0]);
 }
 
 int

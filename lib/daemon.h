@@ -44,7 +44,7 @@ struct daemon;
 #define DAEMON_OPT_FIRST	0x1000
 
 /* Signals the skeleton handles on the event base. */
-#define DAEMON_NSIGNALS		4
+#define DAEMON_NSIGNALS		5
 
 /*
  * What a daemon tells the skeleton about itself.  Static and const in the
@@ -103,6 +103,8 @@ struct daemon {
 	pid_t		 d_pidowner;	/* the process that removes it */
 	char		*d_logpath;	/* owned; NULL in the foreground */
 	int		 d_readyfd;	/* tells the starting process, or -1 */
+	char		**d_argv;	/* main's, borrowed (daemon_setup):
+					 * SIGUSR1 executes it again */
 };
 
 /*

@@ -77,7 +77,6 @@ static size_t	conn_write_fd(char *, size_t, size_t, void *);
 static int	conn_xfer(void *, curl_off_t, curl_off_t, curl_off_t,
 		    curl_off_t);
 static int	conn_perform(struct conn *);
-static int	conn_login(struct conn *, const char *);
 static int	conn_probe(struct conn *);
 static char	*conn_prompt(const struct conn *);
 static char	*conn_folder_url(struct conn *, const char *, const char *);
@@ -250,6 +249,12 @@ conn_errname(struct conn *c)
 }
 
 const char *
+conn_errmsg(struct conn *c)
+{
+	return (c->c_errmsg != NULL ? c->c_errmsg : "failed");
+}
+
+const char *
 conn_user(struct conn *c)
 {
 	return (c->c_user);
@@ -395,13 +400,17 @@ conn_probe(struct conn *c)
 	return (0);
 }
 
-static int
-conn_login(struct conn *c, const char *password)
+int
+conn_login(struct conn *c, const char *user, const char *password)
 {
 	struct buf	 a;
 	struct reply	 r;
 	int		 rc;
 
+	if (user != NULL) {
+		free(c->c_user);
+		c->c_user = xstrdup(user);
+	}
 	buf_init(&a);
 	buf_elem(&a, "userName", c->c_user);
 	buf_elem(&a, "password", password);
@@ -518,7 +527,7 @@ conn_open(const struct conn_opts *o)
 	    "SOAPAction: \"urn:vim25/6.7.1\"");
 	c->c_hdrs = curl_slist_append(c->c_hdrs, "Expect:");
 
-	if (have_session)
+	if (have_session || o->co_nologin)
 		return (c);
 	if (o->co_sessiononly) {
 		fprintf(stderr, "rcli: no saved session for %s\n",
@@ -538,7 +547,7 @@ conn_open(const struct conn_opts *o)
 		conn_close(c);
 		return (NULL);
 	}
-	rc = conn_login(c, pw);
+	rc = conn_login(c, NULL, pw);
 	if (prompted != NULL) {
 		explicit_bzero(prompted, strlen(prompted));
 		free(prompted);

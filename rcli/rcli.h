@@ -125,6 +125,8 @@ struct conn_opts {
 	const char	*co_cacert;
 	int		 co_nosession;	/* do not use a saved session */
 	int		 co_sessiononly; /* only the saved session */
+	int		 co_nologin;	/* connect only: the caller logs in
+					 * with conn_login (dcui) */
 };
 
 /*
@@ -154,8 +156,12 @@ void		 conn_seterr(struct conn *, const char *, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 /* Print "rcli: Fault: message" for the last error; RCLI_EXIT_FAULT. */
 int		 conn_perror(struct conn *);
-/* The name of the last fault ("" if it was not one). */
+/* The name of the last fault ("" if it was not one), and its message. */
 const char	*conn_errname(struct conn *);
+const char	*conn_errmsg(struct conn *);
+/* Login as user (NULL: the connection's) with password; 0 or -1 with
+ * the error remembered.  A later call replaces the session. */
+int		 conn_login(struct conn *, const char *, const char *);
 /*
  * /folder transfers of datastore ds, path rel.  Download writes to fd
  * from offset *off (Range), advancing it; upload reads the file path.

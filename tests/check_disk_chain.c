@@ -44,7 +44,8 @@ static void	 check_chain_teardown(void);
 static char	*check_chain_path(const char *);
 static void	 check_chain_base(const char *, uint64_t);
 static void	 check_chain_delta(const char *, const char *);
-static void	 check_chain_put(const char *, uint64_t, size_t, int, uint8_t *);
+static void	 check_chain_put(const char *, uint64_t, size_t, int,
+		    uint8_t *);
 static void	 check_chain_expect(const char *, const uint8_t *);
 static void	 check_chain_fails(const char *, int, const char *);
 static int	 check_chain_sh(const char *, ...)

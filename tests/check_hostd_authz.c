@@ -128,8 +128,28 @@ START_TEST(check_hostd_authz_propagate)
 	    HOSTD_MO_VMFOLDER), "bob", NULL, roles, 4), 0);
 	ck_assert(!check_hostd_authz_can(&e, HOSTD_MO_VMFOLDER, "bob", NULL,
 	    "System.View"));
+	/* The parent shows its name only, as on ESX, so bob can walk. */
+	ck_assert(check_hostd_authz_can(&e, HOSTD_MO_ROOT, "bob", NULL,
+	    "System.View"));
+	ck_assert(!check_hostd_authz_can(&e, HOSTD_MO_ROOT, "bob", NULL,
+	    "System.Read"));
+	/* Not on a sibling branch. */
+	ck_assert(!check_hostd_authz_can(&e, HOSTD_MO_HOST, "bob", NULL,
+	    "System.View"));
+	/* A NoAccess permission there hides the ancestor again. */
+	ck_assert_int_eq(hostd_authz_perm_set(e.az, "Folder",
+	    HOSTD_MO_ROOT, "bob", 0, HOSTD_AUTHZ_NOACCESS, 0), 0);
 	ck_assert(!check_hostd_authz_can(&e, HOSTD_MO_ROOT, "bob", NULL,
 	    "System.View"));
+	ck_assert_int_eq(hostd_authz_perm_remove(e.az, HOSTD_MO_ROOT, "bob",
+	    0), 0);
+	/* A NoAccess permission below gives no view of its ancestors. */
+	ck_assert_int_eq(hostd_authz_perm_set(e.az, "HostSystem",
+	    HOSTD_MO_HOST, "eve", 0, HOSTD_AUTHZ_NOACCESS, 1), 0);
+	ck_assert(!check_hostd_authz_can(&e, HOSTD_MO_ROOT, "eve", NULL,
+	    "System.View"));
+	ck_assert_int_eq(hostd_authz_perm_remove(e.az, HOSTD_MO_HOST, "eve",
+	    0), 0);
 	/* Replacing the permission of the same principal: propagate now. */
 	ck_assert_int_eq(hostd_authz_perm_set(e.az, "Datacenter",
 	    HOSTD_MO_DATACENTER, "bob", 0, HOSTD_AUTHZ_READONLY, 1), 0);

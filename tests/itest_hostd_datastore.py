@@ -301,6 +301,11 @@ st, _, _ = request("GET", "/folder/basic.txt?dcPath=ha-datacenter&"
                    "dsName=nods", cookie=cookie)
 check("an unknown datastore is 404", st == 404, st)
 
+st, _, body = request("GET", "/folder/dir%20one%2Fa%26b.txt" + Q,
+                      cookie=cookie)
+check("an encoded separator (libvirt's %2F) works like /",
+      st == 200 and body == b"x", st)
+
 # ---- traversal ---------------------------------------------------------------
 outside = os.path.join(ROOT, "outside.txt")
 with open(outside, "w") as f:

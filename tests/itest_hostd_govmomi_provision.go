@@ -219,8 +219,8 @@ func main() {
 		"displayname": "gov1", "guestos": "otherlinux-64",
 		"memsize": "64", "sata0.present": "TRUE",
 		"sata0:0.filename": "gov1.vmdk", "nvme0.present": "TRUE",
-		"nvme0:0.filename": "gov1_1.vmdk",
-		"ethernet0.virtualdev": "e1000e",
+		"nvme0:0.filename":      "gov1_1.vmdk",
+		"ethernet0.virtualdev":  "e1000e",
 		"ethernet0.networkname": "VM Network"} {
 		check(".vmx "+key, k[key] == want, "got %q", k[key])
 	}

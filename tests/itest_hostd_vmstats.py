@@ -30,14 +30,15 @@ def zeros(qs):
 
 
 def vmx_rss_mb(path):
-    """VmRSS in MB of the vmx whose command line holds path, or None."""
+    """VmRSS in MB of the vmx whose command line names a .vmx ending in
+    path, or None."""
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
             with open("/proc/%s/cmdline" % pid, "rb") as f:
                 argv = f.read().split(b"\0")
-            if path.encode() not in argv:
+            if not any(a.endswith(b"/" + path.encode()) for a in argv):
                 continue
             with open("/proc/%s/status" % pid) as f:
                 for line in f:
@@ -66,9 +67,7 @@ check("powered on: uptimeSeconds > 0", 1 <= qs.uptimeSeconds <= 60,
       qs.uptimeSeconds)
 check("powered on: hostMemoryUsage > 0", qs.hostMemoryUsage > 0)
 # The vmx's own RSS, read here, within a few MB of what hostd saw.
-rss = vmx_rss_mb(vm.config.files.vmPathName.split("] ", 1)[-1])
-if rss is None:
-    rss = vmx_rss_mb(vm.summary.config.vmPathName)
+rss = vmx_rss_mb(vm.summary.config.vmPathName.split("] ", 1)[-1])
 check("hostMemoryUsage is the vmx's RSS", rss is not None and
       abs(qs.hostMemoryUsage - rss) <= 4 + rss / 10, (qs.hostMemoryUsage,
                                                          rss))

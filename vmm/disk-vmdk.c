@@ -84,7 +84,7 @@ struct disk_vmdk {
 	int			 no_io;		/* DISK_OPEN_NOPARENT delta */
 };
 
-/* The CID a delta's parent must have, taken from its descriptor. */
+/* The descriptor key that names a delta's parent. */
 #define DISK_VMDK_HINT		"parentFileNameHint"
 /* Grains committed per write (disk_commit). */
 #define DISK_VMDK_COMMIT_RUN	16

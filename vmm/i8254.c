@@ -664,7 +664,7 @@ i8254_pio(void *dev, struct iotrap_access *ia)
 		if (ia->ia_write)
 			i8254_control(pt, (uint8_t)ia->ia_data);
 		else
-			ia->ia_data = 0xff;	/* the control word is write-only */
+			ia->ia_data = 0xff;	/* write-only control word */
 	} else if (ia->ia_write)
 		i8254_write(pt, &pt->pt_chan[ia->ia_off], (uint8_t)ia->ia_data);
 	else

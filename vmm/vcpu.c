@@ -232,6 +232,7 @@ vcpu_create(struct vmm *vmm, unsigned int id, char **cause)
 	vc = xcalloc(1, sizeof *vc);
 	vc->vc_vmm = vmm;
 	vc->vc_id = id;
+	vc->vc_extint_vec = -1;
 	if ((vc->vc_fd = ioctl(vmm->vm_fd, KVM_CREATE_VCPU,
 	    (unsigned long)id)) == -1) {
 		what = "KVM_CREATE_VCPU";
@@ -708,9 +709,9 @@ vcpu_extint(struct vcpu *vc)
 {
 	struct kvm_run		*run = vc->vc_run;
 	struct kvm_interrupt	 intr;
-	int			 vector;
+	int			 pending = irq_extint_pending(vc->vc_vmm);
 
-	if (!irq_extint_pending(vc->vc_vmm)) {
+	if (vc->vc_extint_vec < 0 && !pending) {
 		run->request_interrupt_window = 0;
 		return;
 	}
@@ -718,17 +719,25 @@ vcpu_extint(struct vcpu *vc)
 		run->request_interrupt_window = 1;
 		return;
 	}
-	if ((vector = irq_inta(vc->vc_vmm)) >= 0) {
+	/* A vector acknowledged but refused (one was still queued) is
+	 * offered again, never acknowledged twice. */
+	if (vc->vc_extint_vec < 0)
+		vc->vc_extint_vec = irq_inta(vc->vc_vmm);
+	if (vc->vc_extint_vec >= 0) {
 		memset(&intr, 0, sizeof intr);
-		intr.irq = (uint32_t)vector;
-		if (ioctl(vc->vc_fd, KVM_INTERRUPT, &intr) == 0)
+		intr.irq = (uint32_t)vc->vc_extint_vec;
+		if (ioctl(vc->vc_fd, KVM_INTERRUPT, &intr) == 0) {
 			vc->vc_extint_sent = 1;
-		else
-			log_debug("vcpu%u: KVM_INTERRUPT %d: %s", vc->vc_id,
-			    vector, strerror(errno));
+			vc->vc_extint_vec = -1;
+		} else if (errno != EEXIST) {
+			log_warnx("vcpu%u: KVM_INTERRUPT %d: %s", vc->vc_id,
+			    vc->vc_extint_vec, strerror(errno));
+			vc->vc_extint_vec = -1;
+		}
 	}
 	/* Another one may be waiting behind this one. */
-	run->request_interrupt_window = irq_extint_pending(vc->vc_vmm) ? 1 : 0;
+	run->request_interrupt_window = vc->vc_extint_vec >= 0 ||
+	    irq_extint_pending(vc->vc_vmm) ? 1 : 0;
 }
 
 static void *
@@ -813,6 +822,7 @@ vcpu_reset(struct vcpu *vc, const struct loader_entry *le, char **cause)
 	}
 	vc->vc_pending = 0;
 	vc->vc_extint_sent = 0;
+	vc->vc_extint_vec = -1;
 	vc->vc_run->request_interrupt_window = 0;
 	if (le != NULL)
 		return (vcpu_set_entry(vc, le, cause));

@@ -102,6 +102,9 @@ struct vcpu {
 					   at the PIC before KVM_RUN */
 	int		 vc_extint_sent; /* KVM_INTERRUPT since the last
 					   KVM_RUN; vCPU thread only */
+	int		 vc_extint_vec;	/* acknowledged from the PIC, not yet
+					   taken by KVM; -1 none; vCPU
+					   thread only */
 };
 
 /* One created device: its type and state. */

@@ -13,10 +13,10 @@
  * Lifecycle control: vmm_pause sets vm_pausing, kicks every vCPU and waits
  * on vm_cond until every live vCPU thread is parked (vcpu.c explains why
  * a parked vCPU is at an instruction boundary); vmm_resume clears the flag
- * and wakes them.  vmm_reset runs with every vCPU parked: every device,
- * the PIC, IOAPIC and PIT first (they are devices), is reset, ACPI tables and the kernel are loaded again and the
- * vCPUs are set as at power-on.  Guest RAM is otherwise kept, as on a
- * real machine's reset.
+ * and wakes them.  vmm_reset runs with every vCPU parked: every device is
+ * reset (the PIC, IOAPIC and PIT first, being devices too), ACPI tables
+ * and the kernel are loaded again and the vCPUs are set as at power-on.
+ * Guest RAM is otherwise kept, as on a real machine's reset.
  */
 
 #include "config.h"

@@ -14,9 +14,10 @@
  * host's KVM has the capability and applied when the resuming host has it
  * too; the legacy FPU record is always there.  A guest that was running
  * its own hypervisor (nested state beyond the bare header) cannot resume
- * on a host without KVM_CAP_NESTED_STATE (PVM has none): that is refused.  MSRs are those KVM_GET_MSR_INDEX_LIST
- * names that KVM_GET_MSRS accepts for this vCPU (some listed ones need a
- * CPUID feature the guest was not given).
+ * on a host without KVM_CAP_NESTED_STATE (PVM has none): that is refused.
+ * MSRs are those KVM_GET_MSR_INDEX_LIST names that KVM_GET_MSRS accepts
+ * for this vCPU (some listed ones need a CPUID feature the guest was not
+ * given).
  *
  * Restore order, as KVM needs it: CPUID was set when the vCPU was created;
  * then SREGS (mode, control registers) before REGS, XCRs before the XSAVE

@@ -2,17 +2,20 @@
 //
 // The client of bench/hostd-provisioning.sh, run against hostd and vcsim
 // alike (govmomi 0.24, one login, HTTPS keep-alive):
-//   -mode create: -n Folder.CreateVM_Task calls one after the other, each
-//     a VM with one thin 1 MiB disk on a new SCSI controller and one
-//     e1000 NIC on "VM Network", timed from the call to the task's end;
-//     prints "create p50 MS p99 MS"; the VMs are destroyed afterwards
-//     (not timed).
-//   -mode power: creates -vms VMs running the test guest (-guest, through
-//     extraConfig; vcsim ignores it), then powers them all on at once
-//     (one goroutine a VM, one client) and times until every task has
-//     ended and every VM reads poweredOn; prints "power SECONDS" and, with
-//     -pid, "rss KB" of that process while they all run; then powers
-//     them off and destroys them (not timed).
+//
+//	-mode create: -n Folder.CreateVM_Task calls one after the other, each
+//	  a VM with one thin 1 MiB disk on a new SCSI controller and one
+//	  e1000 NIC on "VM Network", timed from the call to the task's end;
+//	  prints "create p50 MS p99 MS"; the VMs are destroyed afterwards
+//	  (not timed).
+//	-mode power: creates -vms VMs running the test guest (-guest, through
+//	  extraConfig; vcsim ignores it), then powers them all on at once
+//	  (one goroutine a PowerOnVM_Task call, one client) and times until
+//	  every VM reads poweredOn (one collector polls them all every 20 ms:
+//	  a task.Wait each would make a property collector each, more than a
+//	  session may hold); prints "power SECONDS" and, with
+//	  -pid, "rss KB" of that process while they all run; then powers
+//	  them off and destroys them (not timed).
 //
 // Build: GOPATH=/usr/share/gocode GO111MODULE=off go build -o prov prov.go
 package main
@@ -32,6 +35,8 @@ import (
 	"github.com/vmware/govmomi"
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/property"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -99,6 +104,33 @@ func destroy(ctx context.Context, vms []*object.VirtualMachine) {
 			t.Wait(ctx)
 		}
 	}
+}
+
+// waitAll polls (one RetrieveProperties every 20 ms, at most 3 minutes)
+// until every VM of refs is in state; how many are.
+func waitAll(ctx context.Context, pc *property.Collector,
+	refs []types.ManagedObjectReference,
+	state types.VirtualMachinePowerState) int {
+	t0 := time.Now()
+	n := 0
+	for time.Since(t0) < 3*time.Minute {
+		var mvms []mo.VirtualMachine
+		if err := pc.Retrieve(ctx, refs, []string{"runtime.powerState"},
+			&mvms); err != nil {
+			log.Fatalf("RetrieveProperties: %v", err)
+		}
+		n = 0
+		for _, m := range mvms {
+			if m.Runtime.PowerState == state {
+				n++
+			}
+		}
+		if n == len(refs) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return n
 }
 
 func pct(d []float64, p float64) float64 {
@@ -191,34 +223,43 @@ func main() {
 			}
 			vms = append(vms, vm)
 		}
+		// The calls at once; then one collector polls every VM's
+		// state (a task.Wait each would need a collector each).
 		var wg sync.WaitGroup
-		errs := make(chan error, len(vms))
+		var mu sync.Mutex
+		var tasks []types.ManagedObjectReference
+		var refs []types.ManagedObjectReference
+		for _, vm := range vms {
+			refs = append(refs, vm.Reference())
+		}
+		pc := property.DefaultCollector(c.Client)
 		t0 := time.Now()
 		for _, vm := range vms {
 			wg.Add(1)
 			go func(vm *object.VirtualMachine) {
 				defer wg.Done()
 				t, err := vm.PowerOn(ctx)
-				if err == nil {
-					err = t.Wait(ctx)
-				}
 				if err != nil {
-					errs <- err
+					log.Printf("PowerOnVM_Task: %v", err)
+					return
 				}
+				mu.Lock()
+				tasks = append(tasks, t.Reference())
+				mu.Unlock()
 			}(vm)
 		}
 		wg.Wait()
-		on := 0
-		for _, vm := range vms {
-			if st, err := vm.PowerState(ctx); err == nil &&
-				st == types.VirtualMachinePowerStatePoweredOn {
-				on++
-			}
-		}
+		on := waitAll(ctx, pc, refs,
+			types.VirtualMachinePowerStatePoweredOn)
 		total := time.Since(t0).Seconds()
-		close(errs)
-		for err := range errs {
-			log.Printf("PowerOn: %v", err)
+		var mtasks []mo.Task
+		if len(tasks) > 0 {
+			pc.Retrieve(ctx, tasks, []string{"info.state"}, &mtasks)
+		}
+		for _, t := range mtasks {
+			if t.Info.State == types.TaskInfoStateError {
+				log.Printf("PowerOnVM_Task ended in error")
+			}
 		}
 		fmt.Printf("power %.3f on %d of %d\n", total, on, len(vms))
 		if *pid != 0 {
@@ -228,12 +269,11 @@ func main() {
 			wg.Add(1)
 			go func(vm *object.VirtualMachine) {
 				defer wg.Done()
-				if t, err := vm.PowerOff(ctx); err == nil {
-					t.Wait(ctx)
-				}
+				vm.PowerOff(ctx)
 			}(vm)
 		}
 		wg.Wait()
+		waitAll(ctx, pc, refs, types.VirtualMachinePowerStatePoweredOff)
 		destroy(ctx, vms)
 	default:
 		log.Fatalf("unknown mode %s", *mode)

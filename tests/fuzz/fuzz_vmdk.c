@@ -2,12 +2,18 @@
 /*
  * Fuzzes the VMDK reader (vmm/disk-vmdk.c, vmm/disk-vmdk-sparse.c): each
  * input is written as f.vmdk into a private directory that also holds a
- * 64 KiB flat.img for descriptors to name, then opened read-only and read
+ * 64 KiB flat.img for descriptors to name and p.vmdk, a flat VMDK over
+ * it with CID 2 for deltas to name as their parent (parentCID=2
+ * parentFileNameHint="p.vmdk"; the seeds include such deltas, sparse and
+ * not), then opened read-only and read
  * at its start, middle and end and across several grains, and described
  * (which walks every grain table); images with grains of at most 1 MiB
  * are then reopened for writing and written at both ends.  The descriptor
  * parser is also run directly: a parsed descriptor must write back as
- * text that parses to the same CID and extents.  Checked: nothing crashes
+ * text that parses to the same CID, parentCID, parentFileNameHint and
+ * extents; and disk_parent reads the parent's name without opening it.
+ * The parent is only ever opened read-only: p.vmdk and flat.img must be
+ * unchanged after a delta was written.  Checked: nothing crashes
  * or reads out of bounds, every failure has errno and a cause naming the
  * file, and reads are never short.
  */
@@ -28,6 +34,10 @@
 #include "disk-int.h"
 
 #define FUZZ_VMDK_IO	(128 * 1024)	/* longest read */
+/* The parent deltas may name: read-only, so it must never change. */
+#define FUZZ_VMDK_PARENT "# Disk DescriptorFile\nversion=1\nCID=2\n" \
+	"parentCID=ffffffff\ncreateType=\"monolithicFlat\"\n" \
+	"RW 128 FLAT \"flat.img\" 0\n"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -37,6 +47,7 @@ static void		 fuzz_vmdk_file(const char *, const uint8_t *, size_t);
 static void		 fuzz_vmdk_desc(const uint8_t *, size_t);
 static void		 fuzz_vmdk_read(struct disk *, uint64_t, size_t);
 static void		 fuzz_vmdk_open(const char *, const uint8_t *, size_t);
+static void		 fuzz_vmdk_parent_unchanged(int);
 
 static char	fuzz_vmdk_path[64];	/* the private directory */
 
@@ -47,6 +58,8 @@ fuzz_vmdk_cleanup(void)
 	char	path[128];
 
 	snprintf(path, sizeof path, "%s/flat.img", fuzz_vmdk_path);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/p.vmdk", fuzz_vmdk_path);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/f.vmdk", fuzz_vmdk_path);
 	unlink(path);
@@ -70,6 +83,9 @@ fuzz_vmdk_dir(void)
 	memset(flat, 0xa5, sizeof flat);
 	snprintf(path, sizeof path, "%s/flat.img", dir);
 	fuzz_vmdk_file(path, flat, sizeof flat);
+	snprintf(path, sizeof path, "%s/p.vmdk", dir);
+	fuzz_vmdk_file(path, (const uint8_t *)FUZZ_VMDK_PARENT,
+	    strlen(FUZZ_VMDK_PARENT));
 	return (dir);
 }
 
@@ -107,6 +123,14 @@ fuzz_vmdk_desc(const uint8_t *data, size_t size)
 	if (b == NULL || b->cid != a->cid || b->parent_cid != a->parent_cid ||
 	    b->next != a->next || strcmp(b->create_type, a->create_type) != 0)
 		abort();
+	/* Header keys (parentFileNameHint among them) survive too. */
+	if (b->nhdr != a->nhdr)
+		abort();
+	for (i = 0; i < a->nhdr; i++) {
+		if (strcmp(b->hdr[i].key, a->hdr[i].key) != 0 ||
+		    strcmp(b->hdr[i].value, a->hdr[i].value) != 0)
+			abort();
+	}
 	for (i = 0; i < a->next; i++) {
 		if (b->ext[i].sectors != a->ext[i].sectors ||
 		    b->ext[i].type != a->ext[i].type ||
@@ -148,8 +172,21 @@ fuzz_vmdk_open(const char *path, const uint8_t *data, size_t size)
 	struct iovec		 iov;
 	uint8_t			 buf[4096];
 	uint64_t		 grain = 0;
-	char			*cause = NULL;
+	char			*cause = NULL, *parent = NULL;
+	int			 delta = 0;
 
+	/* The parent's name alone, as hostd's snapshot code reads it. */
+	if (disk_parent(path, &parent, &cause) == 0) {
+		if (parent != NULL && *parent == '\0')
+			abort();
+		delta = parent != NULL;
+		free(parent);
+	} else {
+		if (errno == 0 || cause == NULL)
+			abort();
+		free(cause);
+		cause = NULL;
+	}
 	d = disk_open(path, DISK_OPEN_RDONLY, &cause);
 	if (d == NULL) {
 		if (errno == 0 || cause == NULL || strstr(cause, path) == NULL)
@@ -191,6 +228,34 @@ fuzz_vmdk_open(const char *path, const uint8_t *data, size_t size)
 	fuzz_vmdk_read(d, 0, 4096);
 	disk_flush(d);
 	disk_close(d);
+	fuzz_vmdk_parent_unchanged(delta);
+}
+
+/*
+ * A delta's writes never reach its parent: p.vmdk is as it was.  (A
+ * delta's extents must be SPARSE, so it cannot name p.vmdk or flat.img
+ * as one either.)  Other descriptors may name p.vmdk as a flat extent
+ * and write it: it is put back for the next input.
+ */
+static void
+fuzz_vmdk_parent_unchanged(int delta)
+{
+	char	path[160], buf[512];
+	ssize_t	n;
+	int	fd;
+
+	snprintf(path, sizeof path, "%s/p.vmdk", fuzz_vmdk_dir());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		abort();
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n != (ssize_t)strlen(FUZZ_VMDK_PARENT) ||
+	    memcmp(buf, FUZZ_VMDK_PARENT, (size_t)n) != 0) {
+		if (delta)
+			abort();
+		fuzz_vmdk_file(path, (const uint8_t *)FUZZ_VMDK_PARENT,
+		    strlen(FUZZ_VMDK_PARENT));
+	}
 }
 
 int

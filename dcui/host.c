@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * dcui's link to hostd: its own session (SessionManager.AcquireLocalTicket
+ * for the principal "dcui", then Login with the one-time password read
+ * from the file hostd made for us), the calls, and the check of a
+ * person's credentials in a separate, short session.  Passwords are wiped
+ * as soon as they are sent.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dcui.h"
+#include "rcli.h"
+#include "xmalloc.h"
+
+static struct conn *host_open(struct dcui *);
+static char	*host_text(xmlNodePtr);
+
+/* The text of propSet's val; an array's items separated by spaces. */
+static char *
+host_text(xmlNodePtr propset)
+{
+	struct buf	 b;
+	xmlNodePtr	 v, i;
+	xmlChar		*t;
+
+	for (v = propset->children; v != NULL; v = v->next)
+		if (v->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)v->name, "val") == 0)
+			break;
+	if (v == NULL)
+		return (NULL);
+	buf_init(&b);
+	for (i = v->children; i != NULL; i = i->next)
+		if (i->type == XML_ELEMENT_NODE)
+			break;
+	if (i == NULL)
+		i = v;
+	else
+		i = v->children;
+	for (; i != NULL; i = i == v ? NULL : i->next) {
+		if (i != v && i->type != XML_ELEMENT_NODE)
+			continue;
+		t = xmlNodeGetContent(i);
+		buf_printf(&b, "%s%s", b.b_len > 0 ? " " : "",
+		    t != NULL ? (const char *)t : "");
+		xmlFree(t);
+	}
+	return (buf_take(&b));
+}
+
+static struct conn *
+host_open(struct dcui *d)
+{
+	struct conn_opts	o;
+
+	memset(&o, 0, sizeof o);
+	o.co_server = "localhost";
+	o.co_unix = d->d_sock;
+	o.co_user = "dcui";
+	o.co_nosession = 1;
+	o.co_nologin = 1;
+	return (conn_open(&o));
+}
+
+int
+host_session(struct dcui *d, char **cause)
+{
+	struct conn	*c;
+	struct buf	 a;
+	struct reply	 r;
+	char		*path = NULL, pw[128];
+	ssize_t		 n;
+	int		 fd;
+
+	if (d->d_conn != NULL)
+		return (0);
+	if ((c = host_open(d)) == NULL) {
+		xasprintf(cause, "cannot reach hostd at %s", d->d_sock);
+		return (-1);
+	}
+	buf_init(&a);
+	buf_elem(&a, "userName", "dcui");
+	if (conn_call(c, "AcquireLocalTicket", "SessionManager",
+	    "ha-sessionmgr", a.b_data, &r) == -1) {
+		xasprintf(cause, "hostd refused a local ticket: %s",
+		    conn_errmsg(c));
+		buf_free(&a);
+		conn_close(c);
+		return (-1);
+	}
+	buf_free(&a);
+	path = reply_field(reply_returnval(&r), "passwordFilePath");
+	reply_clear(&r);
+	if (path == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW)) == -1) {
+		xasprintf(cause, "cannot read the ticket %s: %s",
+		    path != NULL ? path : "(none)", strerror(errno));
+		free(path);
+		conn_close(c);
+		return (-1);
+	}
+	free(path);
+	n = read(fd, pw, sizeof pw - 1);
+	close(fd);
+	if (n <= 0) {
+		xasprintf(cause, "empty ticket from hostd");
+		conn_close(c);
+		return (-1);
+	}
+	pw[n] = '\0';
+	if (conn_login(c, "dcui", pw) == -1) {
+		explicit_bzero(pw, sizeof pw);
+		xasprintf(cause, "hostd refused the ticket: %s",
+		    conn_errmsg(c));
+		conn_close(c);
+		return (-1);
+	}
+	explicit_bzero(pw, sizeof pw);
+	d->d_conn = c;
+	return (0);
+}
+
+void
+host_drop(struct dcui *d)
+{
+	if (d->d_conn != NULL)
+		conn_close(d->d_conn);
+	d->d_conn = NULL;
+}
+
+int
+host_call(struct dcui *d, const char *method, const char *type,
+    const char *id, const char *args, struct reply *r, char **cause)
+{
+	int	tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (host_session(d, cause) == -1)
+			return (-1);
+		if (conn_call(d->d_conn, method, type, id, args, r) == 0)
+			return (0);
+		/* A restarted hostd forgot our session: log in again. */
+		if (tries == 0 && (strcmp(conn_errname(d->d_conn),
+		    "NotAuthenticated") == 0 ||
+		    strcmp(conn_errname(d->d_conn), "") == 0)) {
+			host_drop(d);
+			continue;
+		}
+		xasprintf(cause, "%s", conn_errmsg(d->d_conn));
+		return (-1);
+	}
+	xasprintf(cause, "hostd is not answering");
+	return (-1);
+}
+
+int
+host_props(struct dcui *d, const char *type, const char *id,
+    const char *const *paths, size_t n, char **values, char **cause)
+{
+	struct buf	 a;
+	struct reply	 r;
+	xmlNodePtr	 oc, p;
+	char		*name;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		values[i] = NULL;
+	buf_init(&a);
+	buf_str(&a, "<specSet><propSet>");
+	buf_elem(&a, "type", type);
+	for (i = 0; i < n; i++)
+		buf_elem(&a, "pathSet", paths[i]);
+	buf_str(&a, "</propSet><objectSet>");
+	buf_moref(&a, "obj", type, id);
+	buf_str(&a, "</objectSet></specSet>");
+	if (host_call(d, "RetrieveProperties", "PropertyCollector",
+	    "ha-property-collector", a.b_data, &r, cause) == -1) {
+		buf_free(&a);
+		return (-1);
+	}
+	buf_free(&a);
+	for (oc = reply_returnval(&r); oc != NULL; oc = reply_next(oc)) {
+		for (p = oc->children; p != NULL; p = p->next) {
+			if (p->type != XML_ELEMENT_NODE ||
+			    strcmp((const char *)p->name, "propSet") != 0)
+				continue;
+			if ((name = reply_field(p, "name")) == NULL)
+				continue;
+			for (i = 0; i < n; i++) {
+				if (strcmp(name, paths[i]) == 0 &&
+				    values[i] == NULL)
+					values[i] = host_text(p);
+			}
+			free(name);
+		}
+	}
+	reply_clear(&r);
+	for (i = 0; i < n; i++)
+		if (values[i] == NULL)
+			values[i] = xstrdup("");
+	return (0);
+}
+
+int
+host_check_admin(struct dcui *d, const char *user, const char *pw,
+    char **cause)
+{
+	struct conn	*c;
+	struct buf	 a;
+	struct reply	 r;
+	xmlNodePtr	 v;
+	int		 found = 0;
+
+	if (*user == '\0') {
+		xasprintf(cause, "Type a user name.");
+		return (-1);
+	}
+	if ((c = host_open(d)) == NULL) {
+		xasprintf(cause, "Cannot reach hostd at %s.", d->d_sock);
+		return (-1);
+	}
+	if (conn_login(c, user, pw) == -1) {
+		if (strcmp(conn_errname(c), "InvalidLogin") == 0)
+			xasprintf(cause, "Login failed: wrong user name or "
+			    "password, or the account is locked after %d "
+			    "failures.", 5);
+		else
+			xasprintf(cause, "Login failed: %s", conn_errmsg(c));
+		conn_close(c);
+		return (-1);
+	}
+	/* The console-admin check is hostd's (mo-userdirectory.c). */
+	buf_init(&a);
+	buf_elem(&a, "domain", "");
+	buf_elem(&a, "searchStr", user);
+	buf_elem(&a, "belongsToGroup", "localadmin");
+	buf_elem(&a, "exactMatch", "true");
+	buf_elem(&a, "findUsers", "true");
+	buf_elem(&a, "findGroups", "false");
+	if (conn_call(c, "RetrieveUserGroups", "UserDirectory",
+	    "ha-user-directory", a.b_data, &r) == -1) {
+		xasprintf(cause, "Cannot check %s: %s", user, conn_errmsg(c));
+		buf_free(&a);
+		conn_close(c);
+		return (-1);
+	}
+	buf_free(&a);
+	for (v = reply_returnval(&r); v != NULL; v = reply_next(v))
+		found = 1;
+	reply_clear(&r);
+	conn_close(c);
+	if (!found) {
+		xasprintf(cause, "%s may not use the console: only root and "
+		    "members of localadmin may.", user);
+		return (-1);
+	}
+	return (0);
+}
