@@ -8,8 +8,6 @@
 
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -68,21 +66,22 @@ cimom_free(struct cimom *c)
 }
 
 /* Both halves of hostd's TLS identity exist, or a new pair replaces
- * them (hostd/firstboot.c does the same on its first start). */
+ * them, as hostd does on its first start: whichever daemon starts first
+ * on a fresh host makes the identity both serve. */
 static int
 cimom_tls(struct cimom *c, char **cause)
 {
-	struct stat	sb;
-	int		have_cert, have_key;
-
-	have_cert = stat(c->c_certpath, &sb) == 0;
-	have_key = stat(c->c_keypath, &sb) == 0;
-	if (have_cert && have_key)
-		return (0);
-	log_info("generating a self-signed certificate for %s",
-	    c->c_hostname);
-	return (tls_generate_self_signed(c->c_certpath, c->c_keypath,
-	    c->c_hostname, cause));
+	switch (tls_ensure_identity(c->c_certpath, c->c_keypath,
+	    c->c_hostname, cause)) {
+	case -1:
+		return (-1);
+	case TLS_IDENTITY_NEW:
+	case TLS_IDENTITY_REPLACED:
+		log_info("generated a self-signed certificate for %s",
+		    c->c_hostname);
+		break;
+	}
+	return (0);
 }
 
 int

@@ -36,6 +36,8 @@ static CMPIObjectPath *ops_inst_pathof(struct ops_ctx *, const CMPIData *,
 static int	ops_inst_assoc(struct ops_ctx *, const struct cimxml_req *,
 		    struct evbuffer *, char **, int);
 static int	ops_inst_done(struct ops_ctx *, int);
+static char	*ops_inst_classtarget(struct ops_ctx *,
+		    const struct cimxml_req *);
 
 static CMPIContext *
 ops_inst_context(struct ops_ctx *ctx, const struct cimxml_req *r,
@@ -298,6 +300,23 @@ out:
 	return (ops_inst_done(ctx, code));
 }
 
+/*
+ * The class an association operation is about when ObjectName is a
+ * CLASSNAME (heap), or NULL for an instance.  An INSTANCENAME without
+ * keys (what wbemcli sends for a URL without keys) stays an instance
+ * name, of a keyless singleton: wbemcli could not read CLASSPATH results
+ * anyway ("Expecting LOCALINSTANCEPATH or INSTANCEPATH element").
+ */
+static char *
+ops_inst_classtarget(struct ops_ctx *ctx, const struct cimxml_req *r)
+{
+	xmlNodePtr	v = cimxml_param(r, "ObjectName", NULL);
+
+	if (v == NULL || !xmlStrEqual(v->name, BAD_CAST "CLASSNAME"))
+		return (NULL);
+	return (xml_attr(v, NULL, "NAME"));
+}
+
 static int
 ops_inst_assoc(struct ops_ctx *ctx, const struct cimxml_req *r,
     struct evbuffer *b, char **desc, int kind)
@@ -307,10 +326,16 @@ ops_inst_assoc(struct ops_ctx *ctx, const struct cimxml_req *r,
 	CMPIResult		*res;
 	CMPIData		*v;
 	CMPIFlags		 flags = 0;
-	char			*assoc, *result, *role, *rrole, **props;
+	char			*assoc, *result, *role, *rrole, **props, *cn;
 	size_t			 i, n;
 	int			 code = 0, names;
 
+	/* A class: a schema question, answered from the repository. */
+	if ((cn = ops_inst_classtarget(ctx, r)) != NULL) {
+		code = ops_class_assoc(ctx, r, cn, b, desc, kind);
+		free(cn);
+		return (code);
+	}
 	names = kind == DISPATCH_ASSOCNAMES || kind == DISPATCH_REFNAMES;
 	if (!names && ops_inst_flags(r, &flags, desc) == -1)
 		return (4);
@@ -320,13 +345,6 @@ ops_inst_assoc(struct ops_ctx *ctx, const struct cimxml_req *r,
 	rrole = cimxml_param_name(r, "ResultRole");
 	props = names ? NULL : cimxml_param_proplist(r);
 	broker_call_begin(ctx->oc_br);
-	if (cimxml_param(r, "ObjectName", NULL) != NULL &&
-	    xmlStrEqual(cimxml_param(r, "ObjectName", NULL)->name,
-	    BAD_CAST "CLASSNAME")) {
-		xasprintf(desc, "associations of classes are not supported");
-		code = 7;
-		goto out;
-	}
 	if ((op = ops_inst_path(ctx, r, "ObjectName", &code, desc)) == NULL)
 		goto out;
 	res = cmpi_result_new(ctx->oc_br);

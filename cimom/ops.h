@@ -49,6 +49,10 @@ int	ops_class_get(struct ops_ctx *, const struct cimxml_req *,
 	    struct evbuffer *, char **);
 int	ops_class_unsupported(struct ops_ctx *, const struct cimxml_req *,
 	    struct evbuffer *, char **);
+/* The association operations on class cn (borrowed), from the
+ * repository; kind is a DISPATCH_* constant. */
+int	ops_class_assoc(struct ops_ctx *, const struct cimxml_req *,
+	    const char *cn, struct evbuffer *, char **, int kind);
 
 int	ops_inst_enum_names(struct ops_ctx *, const struct cimxml_req *,
 	    struct evbuffer *, char **);

@@ -228,12 +228,8 @@ host_check_admin(struct dcui *d, const char *user, const char *pw,
 		return (-1);
 	}
 	if (conn_login(c, user, pw) == -1) {
-		if (strcmp(conn_errname(c), "InvalidLogin") == 0)
-			xasprintf(cause, "Login failed: wrong user name or "
-			    "password, or the account is locked after %d "
-			    "failures.", 5);
-		else
-			xasprintf(cause, "Login failed: %s", conn_errmsg(c));
+		/* hostd's message says whether the account is locked. */
+		xasprintf(cause, "Login failed: %s", conn_errmsg(c));
 		conn_close(c);
 		return (-1);
 	}

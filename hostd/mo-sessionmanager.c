@@ -107,7 +107,14 @@ hostd_mo_sessionmanager_login(struct hostd_soap_req *req)
 	    (hostd_ticket_login(req->r_soap, user, password, &fullname) != 0 &&
 	    account_login(hostd_soap_auth(req->r_soap), user, password,
 	    req->r_peer, &fullname) != 0)) {
-		req->r_fault = hostd_fault_invalid_login();
+		/* Same fault type, so clients behave alike; the message is
+		 * what a person at the console reads (dcui). */
+		if (account_is_locked(hostd_soap_auth(req->r_soap), user))
+			req->r_fault = hostd_fault_create("InvalidLogin",
+			    "Cannot complete login: the account is locked "
+			    "after too many failed logins; try again later.");
+		else
+			req->r_fault = hostd_fault_invalid_login();
 		return (0);
 	}
 	ip = hostd_mo_sessionmanager_ip(req->r_peer);

@@ -46,6 +46,7 @@ struct hostd_soap {
 	struct hostd_event_log	*hs_events;	/* event.c */
 	struct hostd_authz	*hs_authz;	/* authz.c */
 	struct hostd_vmstats	*hs_vmstats;	/* vmstats.c */
+	struct xml_parser	*hs_parser;	/* every request's, reused */
 };
 
 /*
@@ -163,6 +164,7 @@ hostd_soap_create(struct event_base *base, const char *root,
 	hs->hs_events = hostd_event_log_create(HOSTD_EVENT_MAX);
 	hs->hs_authz = authz;
 	hs->hs_vmstats = hostd_vmstats_create();
+	hs->hs_parser = xml_parser_create();
 	hs->hs_sessions = hostd_session_table_create((unsigned int)idle * 60,
 	    (unsigned int)max);
 	hs->hs_auth = account_create(root, (unsigned int)fails,
@@ -192,6 +194,7 @@ hostd_soap_free(struct hostd_soap *hs)
 	hostd_event_log_free(hs->hs_events);
 	hostd_authz_free(hs->hs_authz);
 	hostd_vmstats_free(hs->hs_vmstats);
+	xml_parser_free(hs->hs_parser);
 	account_free(hs->hs_auth);
 	free(hs);
 }
@@ -369,7 +372,8 @@ hostd_soap_run(struct hostd_soap_req *req, const char *body, size_t len,
 		    "body");
 		return (0);
 	}
-	if ((doc = xml_parse(body, len, &lim, &cause)) == NULL) {
+	if ((doc = xml_parser_parse(req->r_soap->hs_parser, body, len, &lim,
+	    &cause)) == NULL) {
 		req->r_fault = hostd_fault_invalid_request(cause);
 		log_debug("soap: from %s: unparsable request: %s",
 		    req->r_peer, cause);
@@ -468,11 +472,18 @@ static void
 hostd_soap_write(struct hostd_soap_req *req, const char *method,
     struct evbuffer *out, int *status)
 {
-	evbuffer_add_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-	    "\n<soapenv:Envelope xmlns:soapenc=\"http://schemas.xmlsoap.org/"
-	    "soap/encoding/\" xmlns:soapenv=\"" HOSTD_NS_SOAPENV "\" "
-	    "xmlns:xsd=\"" HOSTD_NS_XSD "\" xmlns:xsi=\"" HOSTD_NS_XSI "\">"
-	    "<soapenv:Body>");
+	/* Constant parts go in whole: no format to parse per answer. */
+	static const char	head[] = "<?xml version=\"1.0\" "
+	    "encoding=\"UTF-8\"?>\n<soapenv:Envelope xmlns:soapenc=\""
+	    "http://schemas.xmlsoap.org/soap/encoding/\" xmlns:soapenv=\""
+	    HOSTD_NS_SOAPENV "\" xmlns:xsd=\"" HOSTD_NS_XSD "\" "
+	    "xmlns:xsi=\"" HOSTD_NS_XSI "\"><soapenv:Body>";
+	static const char	resp[] = "Response xmlns=\"" HOSTD_NS_VIM25
+	    "\">";
+	static const char	tail[] = "</soapenv:Body></soapenv:Envelope>";
+	size_t			mlen;
+
+	evbuffer_add(out, head, sizeof head - 1);
 	if (req->r_fault != NULL) {
 		hostd_fault_write(out, req->r_fault);
 		*status = 500;
@@ -480,14 +491,18 @@ hostd_soap_write(struct hostd_soap_req *req, const char *method,
 		    method : "request", req->r_peer,
 		    req->r_fault->f_obj->v_type);
 	} else {
-		evbuffer_add_printf(out, "<%sResponse xmlns=\""
-		    HOSTD_NS_VIM25 "\">", method);
+		mlen = strlen(method);
+		evbuffer_add(out, "<", 1);
+		evbuffer_add(out, method, mlen);
+		evbuffer_add(out, resp, sizeof resp - 1);
 		hostd_val_write(out, "returnval", req->r_result_decl,
 		    req->r_result);
-		evbuffer_add_printf(out, "</%sResponse>", method);
+		evbuffer_add(out, "</", 2);
+		evbuffer_add(out, method, mlen);
+		evbuffer_add(out, "Response>", 9);
 		*status = 200;
 	}
-	evbuffer_add_printf(out, "</soapenv:Body></soapenv:Envelope>");
+	evbuffer_add(out, tail, sizeof tail - 1);
 }
 
 void

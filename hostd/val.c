@@ -65,22 +65,47 @@ static const struct hostd_val_prim hostd_val_prims[] = {
 static const char hostd_val_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static struct hostd_val	*hostd_val_new(enum hostd_val_kind);
+/*
+ * The writer's staging buffer: an append is a memcpy, and the text
+ * reaches the evbuffer in HOSTD_VAL_OUTBUF pieces rather than in one
+ * evbuffer_add (a callback run and often a chain) per tag.
+ */
+#define HOSTD_VAL_OUTBUF	(16 * 1024)
+
+struct hostd_val_out {
+	struct evbuffer	*vo_evb;
+	size_t		 vo_len;
+	char		 vo_buf[HOSTD_VAL_OUTBUF];
+};
+
+static struct hostd_val	*hostd_val_new(enum hostd_val_kind, const char *,
+			    const void *, size_t);
+static void		 hostd_val_put(struct hostd_val_out *, const void *,
+			    size_t);
+static void		 hostd_val_puts(struct hostd_val_out *, const char *);
+static void		 hostd_val_flush(struct hostd_val_out *);
+static void		 hostd_val_emit(struct hostd_val_out *, const char *,
+			    const char *, const struct hostd_val *);
+static void		 hostd_val_emit_fields(struct hostd_val_out *,
+			    const struct hostd_val *);
+static void		 hostd_val_emit_text(struct hostd_val_out *,
+			    const char *, size_t);
 static void		*hostd_val_grow(void *, size_t, size_t);
-static void		 hostd_val_write_tag(struct evbuffer *, const char *,
-			    const char *);
+static void		 hostd_val_write_tag(struct hostd_val_out *,
+			    const char *, const char *);
 static struct hostd_val	*hostd_val_new_int(enum hostd_val_kind, int64_t);
 static struct hostd_val	*hostd_val_new_str(enum hostd_val_kind, const char *,
 			    const void *, size_t);
 static const struct hostd_val_prim *hostd_val_prim_kind(enum hostd_val_kind);
 static const struct hostd_val_prim *hostd_val_prim_name(const char *);
 static const char	*hostd_val_own_type(const struct hostd_val *);
-static void		 hostd_val_write_attr(struct evbuffer *, const char *);
-static void		 hostd_val_write_body(struct evbuffer *,
+static void		 hostd_val_write_attr(struct hostd_val_out *,
+			    const char *);
+static void		 hostd_val_write_body(struct hostd_val_out *,
 			    const struct hostd_val *);
-static void		 hostd_val_write_array(struct evbuffer *, const char *,
-			    const char *, const struct hostd_val *);
-static void		 hostd_val_write_b64(struct evbuffer *,
+static void		 hostd_val_write_array(struct hostd_val_out *,
+			    const char *, const char *, const struct hostd_val *);
+static void		 hostd_val_write_b64(struct hostd_val_out *,
 			    const unsigned char *, size_t);
 static size_t		 hostd_val_utf8_len(const unsigned char *, size_t);
 static int		 hostd_val_has_elements(xmlNodePtr);
@@ -96,13 +121,41 @@ static int		 hostd_val_parse_b64(const char *, unsigned char **,
 static struct hostd_val	*hostd_val_parse_node(xmlNodePtr, const char *,
 			    int *, char **);
 
+/*
+ * A value of kind with its type name (or NULL) and, if s is not NULL, len
+ * bytes of s: all in one allocation, since a response of a thousand
+ * objects makes tens of thousands of values.  v_type and v_str point
+ * into the block and are never freed or replaced on their own.
+ */
 static struct hostd_val *
-hostd_val_new(enum hostd_val_kind kind)
+hostd_val_new(enum hostd_val_kind kind, const char *type, const void *s,
+    size_t len)
 {
 	struct hostd_val	*v;
+	size_t			 tlen, size;
+	char			*p;
 
-	v = xcalloc(1, sizeof *v);
+	tlen = type != NULL ? strlen(type) + 1 : 0;
+	size = sizeof *v + tlen;
+	if (s != NULL) {
+		if (len > SIZE_MAX - size - 1)
+			fatalx("value too large");
+		size += len + 1;
+	}
+	v = xcalloc(1, size);
 	v->v_kind = kind;
+	p = (char *)(v + 1);
+	if (type != NULL) {
+		v->v_type = p;
+		memcpy(p, type, tlen);
+		p += tlen;
+	}
+	if (s != NULL) {
+		v->v_str = p;
+		memcpy(p, s, len);
+		p[len] = '\0';
+		v->v_len = len;
+	}
 	return (v);
 }
 
@@ -112,7 +165,7 @@ hostd_val_new_int(enum hostd_val_kind kind, int64_t i)
 {
 	struct hostd_val	*v;
 
-	v = hostd_val_new(kind);
+	v = hostd_val_new(kind, NULL, NULL, 0);
 	v->v_int = i;
 	return (v);
 }
@@ -125,15 +178,7 @@ static struct hostd_val *
 hostd_val_new_str(enum hostd_val_kind kind, const char *type, const void *s,
     size_t len)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_new(kind);
-	v->v_type = type != NULL ? xstrdup(type) : NULL;
-	v->v_str = xmalloc(len + 1);
-	memcpy(v->v_str, s, len);
-	v->v_str[len] = '\0';
-	v->v_len = len;
-	return (v);
+	return (hostd_val_new(kind, type, s, len));
 }
 
 static const struct hostd_val_prim *
@@ -236,21 +281,13 @@ hostd_val_moref(const char *type, const char *id)
 struct hostd_val *
 hostd_val_object(const char *type)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_new(HOSTD_VAL_OBJECT);
-	v->v_type = type != NULL ? xstrdup(type) : NULL;
-	return (v);
+	return (hostd_val_new(HOSTD_VAL_OBJECT, type, NULL, 0));
 }
 
 struct hostd_val *
 hostd_val_array(const char *itemtype)
 {
-	struct hostd_val	*v;
-
-	v = hostd_val_new(HOSTD_VAL_ARRAY);
-	v->v_type = xstrdup(itemtype);
-	return (v);
+	return (hostd_val_new(HOSTD_VAL_ARRAY, itemtype, NULL, 0));
 }
 
 struct hostd_val *
@@ -261,13 +298,7 @@ hostd_val_copy(const struct hostd_val *src)
 
 	if (src == NULL)
 		return (NULL);
-	v = hostd_val_new(src->v_kind);
-	v->v_type = src->v_type != NULL ? xstrdup(src->v_type) : NULL;
-	if (src->v_str != NULL) {
-		v->v_str = xmalloc(src->v_len + 1);
-		memcpy(v->v_str, src->v_str, src->v_len + 1);
-		v->v_len = src->v_len;
-	}
+	v = hostd_val_new(src->v_kind, src->v_type, src->v_str, src->v_len);
 	v->v_int = src->v_int;
 	v->v_nsec = src->v_nsec;
 	for (i = 0; i < src->v_nfields; i++) {
@@ -288,17 +319,14 @@ hostd_val_free(struct hostd_val *v)
 	if (v == NULL)
 		return;
 	for (i = 0; i < v->v_nfields; i++) {
-		free(v->v_fields[i].vf_name);
-		free(v->v_fields[i].vf_decl);
+		free(v->v_fields[i].vf_name);	/* vf_decl is in it */
 		hostd_val_free(v->v_fields[i].vf_val);
 	}
 	free(v->v_fields);
 	for (i = 0; i < v->v_nitems; i++)
 		hostd_val_free(v->v_items[i]);
 	free(v->v_items);
-	free(v->v_type);
-	free(v->v_str);
-	free(v);
+	free(v);		/* v_type and v_str are in it */
 }
 
 /*
@@ -319,14 +347,23 @@ hostd_val_add_decl(struct hostd_val *obj, const char *name, const char *decl,
     struct hostd_val *val)
 {
 	struct hostd_val_field	*f;
+	size_t			 nlen, dlen;
 
 	if (val == NULL)
 		return;
 	obj->v_fields = hostd_val_grow(obj->v_fields, obj->v_nfields,
 	    sizeof *obj->v_fields);
 	f = &obj->v_fields[obj->v_nfields++];
-	f->vf_name = xstrdup(name);
-	f->vf_decl = decl != NULL ? xstrdup(decl) : NULL;
+	/* Name and declared type in one allocation, owned by vf_name. */
+	nlen = strlen(name) + 1;
+	dlen = decl != NULL ? strlen(decl) + 1 : 0;
+	f->vf_name = xmalloc(nlen + dlen);
+	memcpy(f->vf_name, name, nlen);
+	f->vf_decl = NULL;
+	if (decl != NULL) {
+		f->vf_decl = f->vf_name + nlen;
+		memcpy(f->vf_decl, decl, dlen);
+	}
 	f->vf_val = val;
 }
 
@@ -603,8 +640,9 @@ hostd_val_utf8_len(const unsigned char *s, size_t len)
 	return (n);
 }
 
-void
-hostd_val_write_text(struct evbuffer *out, const char *text, size_t len)
+static void
+hostd_val_emit_text(struct hostd_val_out *out, const char *text,
+    size_t len)
 {
 	const unsigned char	*s = (const unsigned char *)text;
 	size_t			 i, start, n;
@@ -631,41 +669,41 @@ hostd_val_write_text(struct evbuffer *out, const char *text, size_t len)
 			n = 1;
 			break;
 		}
-		evbuffer_add(out, s + start, i - start);
+		hostd_val_put(out, s + start, i - start);
 		start = i + 1;
 		switch (s[i]) {
 		case '&':
-			evbuffer_add(out, "&amp;", 5);
+			hostd_val_put(out, "&amp;", 5);
 			break;
 		case '<':
-			evbuffer_add(out, "&lt;", 4);
+			hostd_val_put(out, "&lt;", 4);
 			break;
 		case '>':
-			evbuffer_add(out, "&gt;", 4);
+			hostd_val_put(out, "&gt;", 4);
 			break;
 		case '"':
-			evbuffer_add(out, "&quot;", 6);
+			hostd_val_put(out, "&quot;", 6);
 			break;
 		case '\r':
-			evbuffer_add(out, "&#13;", 5);
+			hostd_val_put(out, "&#13;", 5);
 			break;
 		default:
 			/* Not representable in XML 1.0: U+FFFD. */
-			evbuffer_add(out, "\xef\xbf\xbd", 3);
+			hostd_val_put(out, "\xef\xbf\xbd", 3);
 			break;
 		}
 	}
-	evbuffer_add(out, s + start, len - start);
+	hostd_val_put(out, s + start, len - start);
 }
 
 static void
-hostd_val_write_attr(struct evbuffer *out, const char *s)
+hostd_val_write_attr(struct hostd_val_out *out, const char *s)
 {
-	hostd_val_write_text(out, s, strlen(s));
+	hostd_val_emit_text(out, s, strlen(s));
 }
 
 static void
-hostd_val_write_b64(struct evbuffer *out, const unsigned char *p, size_t len)
+hostd_val_write_b64(struct hostd_val_out *out, const unsigned char *p, size_t len)
 {
 	char	 q[4];
 	size_t	 i;
@@ -677,7 +715,7 @@ hostd_val_write_b64(struct evbuffer *out, const unsigned char *p, size_t len)
 		q[1] = hostd_val_b64[(w >> 12) & 63];
 		q[2] = hostd_val_b64[(w >> 6) & 63];
 		q[3] = hostd_val_b64[w & 63];
-		evbuffer_add(out, q, 4);
+		hostd_val_put(out, q, 4);
 	}
 	if (len - i == 0)
 		return;
@@ -688,12 +726,12 @@ hostd_val_write_b64(struct evbuffer *out, const unsigned char *p, size_t len)
 	q[1] = hostd_val_b64[(w >> 12) & 63];
 	q[2] = len - i == 2 ? hostd_val_b64[(w >> 6) & 63] : '=';
 	q[3] = '=';
-	evbuffer_add(out, q, 4);
+	hostd_val_put(out, q, 4);
 }
 
 /* The content of an element holding v (not an array). */
 static void
-hostd_val_write_body(struct evbuffer *out, const struct hostd_val *v)
+hostd_val_write_body(struct hostd_val_out *out, const struct hostd_val *v)
 {
 	char	buf[64];
 
@@ -701,20 +739,20 @@ hostd_val_write_body(struct evbuffer *out, const struct hostd_val *v)
 	case HOSTD_VAL_STRING:
 	case HOSTD_VAL_ENUM:
 	case HOSTD_VAL_MOREF:
-		hostd_val_write_text(out, v->v_str, v->v_len);
+		hostd_val_emit_text(out, v->v_str, v->v_len);
 		break;
 	case HOSTD_VAL_INT:
 	case HOSTD_VAL_LONG:
 	case HOSTD_VAL_SHORT:
 	case HOSTD_VAL_BYTE:
-		evbuffer_add(out, buf, (size_t)snprintf(buf, sizeof buf,
+		hostd_val_put(out, buf, (size_t)snprintf(buf, sizeof buf,
 		    "%" PRId64, v->v_int));
 		break;
 	case HOSTD_VAL_BOOLEAN:
 		if (v->v_int)
-			evbuffer_add(out, "true", 4);
+			hostd_val_put(out, "true", 4);
 		else
-			evbuffer_add(out, "false", 5);
+			hostd_val_put(out, "false", 5);
 		break;
 	case HOSTD_VAL_DATETIME: {
 		struct timespec	ts;
@@ -722,7 +760,7 @@ hostd_val_write_body(struct evbuffer *out, const struct hostd_val *v)
 		ts.tv_sec = (time_t)v->v_int;
 		ts.tv_nsec = v->v_nsec;
 		hostd_val_format_datetime(&ts, buf, sizeof buf);
-		evbuffer_add(out, buf, strlen(buf));
+		hostd_val_put(out, buf, strlen(buf));
 		break;
 	}
 	case HOSTD_VAL_BASE64:
@@ -730,22 +768,23 @@ hostd_val_write_body(struct evbuffer *out, const struct hostd_val *v)
 		    v->v_len);
 		break;
 	case HOSTD_VAL_OBJECT:
-		hostd_val_write_fields(out, v);
+		hostd_val_emit_fields(out, v);
 		break;
 	case HOSTD_VAL_ARRAY:
 		break;
 	}
 }
 
-void
-hostd_val_write_fields(struct evbuffer *out, const struct hostd_val *obj)
+static void
+hostd_val_emit_fields(struct hostd_val_out *out,
+    const struct hostd_val *obj)
 {
 	size_t	i;
 
 	if (obj->v_kind != HOSTD_VAL_OBJECT)
 		return;
 	for (i = 0; i < obj->v_nfields; i++) {
-		hostd_val_write(out, obj->v_fields[i].vf_name,
+		hostd_val_emit(out, obj->v_fields[i].vf_name,
 		    obj->v_fields[i].vf_decl, obj->v_fields[i].vf_val);
 	}
 }
@@ -757,7 +796,7 @@ hostd_val_write_fields(struct evbuffer *out, const struct hostd_val *obj)
  * item type, or NULL) one element per item.
  */
 static void
-hostd_val_write_array(struct evbuffer *out, const char *name,
+hostd_val_write_array(struct hostd_val_out *out, const char *name,
     const char *decl, const struct hostd_val *v)
 {
 	char		 buf[HOSTD_VAL_TYPE_MAX + 16];
@@ -767,25 +806,25 @@ hostd_val_write_array(struct evbuffer *out, const char *name,
 	xsi = hostd_val_xsi_type(v, buf, sizeof buf);
 	if (decl == NULL || strcmp(decl, v->v_type) == 0) {
 		for (i = 0; i < v->v_nitems; i++)
-			hostd_val_write(out, name, v->v_type, v->v_items[i]);
+			hostd_val_emit(out, name, v->v_type, v->v_items[i]);
 		return;
 	}
 	hostd_val_write_tag(out, "<", name);
 	if (strcmp(decl, xsi) != 0) {
-		evbuffer_add(out, " xsi:type=\"", 11);
+		hostd_val_put(out, " xsi:type=\"", 11);
 		hostd_val_write_attr(out, xsi);
-		evbuffer_add(out, "\"", 1);
+		hostd_val_put(out, "\"", 1);
 	}
-	evbuffer_add(out, ">", 1);
+	hostd_val_put(out, ">", 1);
 	for (i = 0; i < v->v_nitems; i++)
-		hostd_val_write(out, v->v_type, HOSTD_VAL_ANYTYPE,
+		hostd_val_emit(out, v->v_type, HOSTD_VAL_ANYTYPE,
 		    v->v_items[i]);
 	hostd_val_write_tag(out, "</", name);
 }
 
-void
-hostd_val_write(struct evbuffer *out, const char *name, const char *decl,
-    const struct hostd_val *v)
+static void
+hostd_val_emit(struct hostd_val_out *out, const char *name,
+    const char *decl, const struct hostd_val *v)
 {
 	char		 buf[HOSTD_VAL_TYPE_MAX + 16];
 	const char	*own;
@@ -799,29 +838,106 @@ hostd_val_write(struct evbuffer *out, const char *name, const char *decl,
 	own = hostd_val_own_type(v);
 	hostd_val_write_tag(out, "<", name);
 	if (decl != NULL && strcmp(decl, own) != 0) {
-		evbuffer_add(out, " xsi:type=\"", 11);
+		hostd_val_put(out, " xsi:type=\"", 11);
 		hostd_val_write_attr(out, hostd_val_xsi_type(v, buf,
 		    sizeof buf));
-		evbuffer_add(out, "\"", 1);
+		hostd_val_put(out, "\"", 1);
 	}
 	if (v->v_kind == HOSTD_VAL_MOREF) {
-		evbuffer_add(out, " type=\"", 7);
+		hostd_val_put(out, " type=\"", 7);
 		hostd_val_write_attr(out, v->v_type);
-		evbuffer_add(out, "\"", 1);
+		hostd_val_put(out, "\"", 1);
 	}
-	evbuffer_add(out, ">", 1);
+	hostd_val_put(out, ">", 1);
 	hostd_val_write_body(out, v);
 	hostd_val_write_tag(out, "</", name);
 }
 
 /* "<name" or "</name>" (open "<" or "</"), without a printf per tag. */
 static void
-hostd_val_write_tag(struct evbuffer *out, const char *open, const char *name)
+hostd_val_write_tag(struct hostd_val_out *out, const char *open, const char *name)
 {
-	evbuffer_add(out, open, strlen(open));
-	evbuffer_add(out, name, strlen(name));
+	hostd_val_puts(out, open);
+	hostd_val_puts(out, name);
 	if (open[1] == '/')
-		evbuffer_add(out, ">", 1);
+		hostd_val_put(out, ">", 1);
+}
+
+static void
+hostd_val_flush(struct hostd_val_out *out)
+{
+	if (out->vo_len > 0)
+		evbuffer_add(out->vo_evb, out->vo_buf, out->vo_len);
+	out->vo_len = 0;
+}
+
+static void
+hostd_val_put(struct hostd_val_out *out, const void *p, size_t len)
+{
+	if (len > sizeof out->vo_buf - out->vo_len) {
+		hostd_val_flush(out);
+		if (len > sizeof out->vo_buf) {
+			evbuffer_add(out->vo_evb, p, len);
+			return;
+		}
+	}
+	memcpy(out->vo_buf + out->vo_len, p, len);
+	out->vo_len += len;
+}
+
+static void
+hostd_val_puts(struct hostd_val_out *out, const char *s)
+{
+	hostd_val_put(out, s, strlen(s));
+}
+
+/*
+ * The public writers stage into a buffer of their own (on the heap: it
+ * is too large for a stack that may be deep already) and hand it over
+ * at the end.
+ */
+void
+hostd_val_write(struct evbuffer *evb, const char *name, const char *decl,
+    const struct hostd_val *v)
+{
+	struct hostd_val_out	*out;
+
+	if (v == NULL)
+		return;
+	out = xmalloc(sizeof *out);
+	out->vo_evb = evb;
+	out->vo_len = 0;
+	hostd_val_emit(out, name, decl, v);
+	hostd_val_flush(out);
+	free(out);
+}
+
+void
+hostd_val_write_fields(struct evbuffer *evb, const struct hostd_val *obj)
+{
+	struct hostd_val_out	*out;
+
+	if (obj->v_kind != HOSTD_VAL_OBJECT)
+		return;
+	out = xmalloc(sizeof *out);
+	out->vo_evb = evb;
+	out->vo_len = 0;
+	hostd_val_emit_fields(out, obj);
+	hostd_val_flush(out);
+	free(out);
+}
+
+void
+hostd_val_write_text(struct evbuffer *evb, const char *text, size_t len)
+{
+	struct hostd_val_out	*out;
+
+	out = xmalloc(sizeof *out);
+	out->vo_evb = evb;
+	out->vo_len = 0;
+	hostd_val_emit_text(out, text, len);
+	hostd_val_flush(out);
+	free(out);
 }
 
 /* ---- reading requests ------------------------------------------------ */

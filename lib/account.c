@@ -288,6 +288,15 @@ account_safe(const char *s)
 }
 
 int
+account_is_locked(struct account *au, const char *user)
+{
+	struct account_record	*r;
+
+	r = account_record(au, user, 0);
+	return (r != NULL && r->ar_until > account_now());
+}
+
+int
 account_login(struct account *au, const char *user,
     const char *password, const char *peer, char **fullname)
 {

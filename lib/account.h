@@ -41,6 +41,13 @@ int			 account_login(struct account *,
 char			**account_groups(struct account *,
 			    const char *user);
 void			 account_groups_free(char **);
+/*
+ * 1 if logins as user are refused for now after too many failures (known
+ * and unknown names alike, so this does not tell whether user exists);
+ * for the message a person sees (dcui).
+ */
+int			 account_is_locked(struct account *,
+			    const char *user);
 /* 1 if the local user (group 0) or group (group 1) name exists. */
 int			 account_exists(struct account *,
 			    const char *name, int group);

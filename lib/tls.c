@@ -49,6 +49,7 @@ static int	 tls_ctx_common(SSL_CTX *, char **);
 static FILE	*tls_open(const char *, char **);
 static X509	*tls_read_cert(const char *, char **);
 static int	 tls_hostname_ok(const char *);
+static int	 tls_exists(const char *, char **);
 static int	 tls_add_ext(X509 *, X509V3_CTX *, int, const char *,
 		    char **);
 static X509	*tls_make_cert(EVP_PKEY *, const char *, char **);
@@ -344,6 +345,38 @@ out:
 	X509_free(x);
 	EVP_PKEY_free(key);
 	return (rc);
+}
+
+/* Whether path exists: 1, 0, or -1 with errno and *cause. */
+static int
+tls_exists(const char *path, char **cause)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) == 0)
+		return (1);
+	if (errno == ENOENT)
+		return (0);
+	xasprintf(cause, "%s: %s", path, strerror(errno));
+	return (-1);
+}
+
+int
+tls_ensure_identity(const char *certpath, const char *keypath,
+    const char *hostname, char **cause)
+{
+	int	have_cert, have_key;
+
+	if ((have_cert = tls_exists(certpath, cause)) == -1 ||
+	    (have_key = tls_exists(keypath, cause)) == -1)
+		return (-1);
+	if (have_cert && have_key)
+		return (TLS_IDENTITY_KEPT);
+	if (tls_generate_self_signed(certpath, keypath, hostname,
+	    cause) == -1)
+		return (-1);
+	return (have_cert || have_key ? TLS_IDENTITY_REPLACED :
+	    TLS_IDENTITY_NEW);
 }
 
 /* fopen for reading, or NULL with "path: reason" in *cause and errno. */

@@ -66,6 +66,28 @@ SSL_CTX	*tls_client_ctx(const char *cafile, char **cause);
 int	 tls_generate_self_signed(const char *certpath, const char *keypath,
 	    const char *hostname, char **cause);
 
+/* What tls_ensure_identity found. */
+#define TLS_IDENTITY_KEPT	0	/* both files were there */
+#define TLS_IDENTITY_NEW	1	/* neither was: a pair was made */
+#define TLS_IDENTITY_REPLACED	2	/* one was alone: a pair replaced it */
+
+/*
+ * Make sure a host's TLS identity exists: if both certpath and keypath
+ * exist nothing is touched; otherwise (a fresh host, or one half lost)
+ * a new pair is generated for hostname with tls_generate_self_signed,
+ * replacing the lone half, since a certificate without its key (or the
+ * reverse) is useless.  Neither file is read or checked for a match;
+ * tls_server_ctx does that.  All arguments are borrowed.  The caller
+ * logs: generating an RSA key takes a noticeable fraction of a second.
+ *
+ * Returns TLS_IDENTITY_KEPT, TLS_IDENTITY_NEW or TLS_IDENTITY_REPLACED,
+ * or -1 with errno and *cause (caller frees): a stat(2) failure other
+ * than ENOENT (so an unreadable directory never costs the host its
+ * identity) or any failure of tls_generate_self_signed.
+ */
+int	 tls_ensure_identity(const char *certpath, const char *keypath,
+	    const char *hostname, char **cause);
+
 /*
  * The thumbprint of the first certificate in certpath (PEM), with the
  * digest named by digest ("sha1", "sha256", any OpenSSL digest name),

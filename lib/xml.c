@@ -100,6 +100,8 @@ static void	xml_cdata_cb(void *, const xmlChar *, int);
 static void	xml_comment_cb(void *, const xmlChar *);
 static void	xml_pi_cb(void *, const xmlChar *, const xmlChar *);
 static int	xml_matches(xmlNodePtr, const char *, const char *);
+static xmlParserCtxtPtr xml_parser_ctxt(struct xml_parser *);
+static void	xml_parser_trim(struct xml_parser *);
 
 /* Keep the first error of level ERROR or worse; warnings do not matter. */
 static void
@@ -276,13 +278,91 @@ xml_init(void)
 	xmlInitParser();
 }
 
-xmlDocPtr
-xml_parse(const char *buf, size_t len, const struct xml_limits *lim,
-    char **cause)
+/*
+ * A context is expensive to make (its SAX handler, dictionary, stacks
+ * and input buffers are a good part of a small parse), so a parser keeps
+ * one and resets it for the next document.  Its dictionary keeps every
+ * element and attribute name it has seen; it is dropped once it holds
+ * XML_PARSER_DICT_MAX names, so a client sending new names forever makes
+ * us start over, not grow.
+ */
+#define XML_PARSER_DICT_MAX	8192
+
+struct xml_parser {
+	xmlParserCtxtPtr	xp_ctxt;	/* NULL until needed */
+	struct xml_state	xp_state;	/* the ctxt's _private */
+};
+
+struct xml_parser *
+xml_parser_create(void)
 {
-	struct xml_state	 xs;
+	xml_init();
+	return (xcalloc(1, sizeof(struct xml_parser)));
+}
+
+void
+xml_parser_free(struct xml_parser *xp)
+{
+	if (xp == NULL)
+		return;
+	if (xp->xp_ctxt != NULL) {
+		xp->xp_ctxt->_private = NULL;
+		xmlFreeParserCtxt(xp->xp_ctxt);
+	}
+	free(xp);
+}
+
+/* A fresh context with our callbacks wrapped around the tree builders. */
+static xmlParserCtxtPtr
+xml_parser_ctxt(struct xml_parser *xp)
+{
+	struct xml_state	*xs = &xp->xp_state;
 	xmlParserCtxtPtr	 ctxt;
 	xmlSAXHandlerPtr	 sax;
+
+	if (xp->xp_ctxt != NULL)
+		return (xp->xp_ctxt);
+	if ((ctxt = xmlNewParserCtxt()) == NULL)
+		return (NULL);
+	/* Options first: NOCDATA clears cdataBlock, which stays unwrapped. */
+	xmlCtxtUseOptions(ctxt, XML_OPTIONS);
+	ctxt->_private = xs;
+
+	/* The context owns its copy of the SAX2 handler: wrap in place. */
+	sax = ctxt->sax;
+	sax->serror = xml_error_cb;
+	sax->internalSubset = xml_internal_subset_cb;
+	xs->xs_start = sax->startElementNs;
+	xs->xs_end = sax->endElementNs;
+	xs->xs_chars = sax->characters;
+	xs->xs_blanks = sax->ignorableWhitespace;
+	xs->xs_cdata = sax->cdataBlock;
+	xs->xs_comment = sax->comment;
+	xs->xs_pi = sax->processingInstruction;
+	if (xs->xs_start != NULL)
+		sax->startElementNs = xml_start_cb;
+	if (xs->xs_end != NULL)
+		sax->endElementNs = xml_end_cb;
+	if (xs->xs_chars != NULL)
+		sax->characters = xml_chars_cb;
+	if (xs->xs_blanks != NULL)
+		sax->ignorableWhitespace = xml_blanks_cb;
+	if (xs->xs_cdata != NULL)
+		sax->cdataBlock = xml_cdata_cb;
+	if (xs->xs_comment != NULL)
+		sax->comment = xml_comment_cb;
+	if (xs->xs_pi != NULL)
+		sax->processingInstruction = xml_pi_cb;
+	xp->xp_ctxt = ctxt;
+	return (ctxt);
+}
+
+xmlDocPtr
+xml_parser_parse(struct xml_parser *xp, const char *buf, size_t len,
+    const struct xml_limits *lim, char **cause)
+{
+	struct xml_state	*xs = &xp->xp_state;
+	xmlParserCtxtPtr	 ctxt;
 	xmlDocPtr		 doc;
 	xmlStructuredErrorFunc	 old_serror;
 	xmlGenericErrorFunc	 old_generic;
@@ -292,19 +372,17 @@ xml_parse(const char *buf, size_t len, const struct xml_limits *lim,
 
 	if (cause != NULL)
 		*cause = NULL;
-	xml_init();
 
-	memset(&xs, 0, sizeof xs);
 	max_bytes = XML_DEFAULT_MAX_BYTES;
-	xs.xs_max_depth = XML_DEFAULT_MAX_DEPTH;
-	xs.xs_max_nodes = XML_DEFAULT_MAX_NODES;
+	xs->xs_max_depth = XML_DEFAULT_MAX_DEPTH;
+	xs->xs_max_nodes = XML_DEFAULT_MAX_NODES;
 	if (lim != NULL) {
 		if (lim->xl_max_bytes != 0)
 			max_bytes = lim->xl_max_bytes;
 		if (lim->xl_max_depth != 0)
-			xs.xs_max_depth = lim->xl_max_depth;
+			xs->xs_max_depth = lim->xl_max_depth;
 		if (lim->xl_max_nodes != 0)
-			xs.xs_max_nodes = lim->xl_max_nodes;
+			xs->xs_max_nodes = lim->xl_max_nodes;
 	}
 	/* libxml2 takes an int length. */
 	if (max_bytes > INT_MAX)
@@ -325,40 +403,17 @@ xml_parse(const char *buf, size_t len, const struct xml_limits *lim,
 		return (NULL);
 	}
 
-	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL) {
+	if ((ctxt = xml_parser_ctxt(xp)) == NULL) {
 		if (cause != NULL)
 			xasprintf(cause, "cannot create an XML parser");
 		errno = ENOMEM;
 		return (NULL);
 	}
-	xmlCtxtUseOptions(ctxt, XML_OPTIONS);
-	ctxt->_private = &xs;
-
-	/* The context owns its copy of the SAX2 handler: wrap in place. */
-	sax = ctxt->sax;
-	sax->serror = xml_error_cb;
-	sax->internalSubset = xml_internal_subset_cb;
-	xs.xs_start = sax->startElementNs;
-	xs.xs_end = sax->endElementNs;
-	xs.xs_chars = sax->characters;
-	xs.xs_blanks = sax->ignorableWhitespace;
-	xs.xs_cdata = sax->cdataBlock;
-	xs.xs_comment = sax->comment;
-	xs.xs_pi = sax->processingInstruction;
-	if (xs.xs_start != NULL)
-		sax->startElementNs = xml_start_cb;
-	if (xs.xs_end != NULL)
-		sax->endElementNs = xml_end_cb;
-	if (xs.xs_chars != NULL)
-		sax->characters = xml_chars_cb;
-	if (xs.xs_blanks != NULL)
-		sax->ignorableWhitespace = xml_blanks_cb;
-	if (xs.xs_cdata != NULL)
-		sax->cdataBlock = xml_cdata_cb;
-	if (xs.xs_comment != NULL)
-		sax->comment = xml_comment_cb;
-	if (xs.xs_pi != NULL)
-		sax->processingInstruction = xml_pi_cb;
+	xs->xs_depth = 0;
+	xs->xs_nodes = 0;
+	xs->xs_errno = 0;
+	xs->xs_msg = NULL;
+	xs->xs_line = xs->xs_col = 0;
 
 	/* This thread's handlers only (thread-local), restored below. */
 	old_serror = xmlStructuredError;
@@ -368,35 +423,71 @@ xml_parse(const char *buf, size_t len, const struct xml_limits *lim,
 	xmlSetStructuredErrorFunc(ctxt, xml_error_cb);
 	xmlSetGenericErrorFunc(NULL, xml_generic_cb);
 
-	xmlParseDocument(ctxt);
+	/*
+	 * Resets the context (not its SAX handler) and applies the same
+	 * options again; it gives the tree up only when well-formed.
+	 */
+	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, XML_OPTIONS);
 
 	xmlSetStructuredErrorFunc(old_sctx, old_serror);
 	xmlSetGenericErrorFunc(old_gctx, old_generic);
 
-	doc = ctxt->myDoc;
-	ctxt->myDoc = NULL;
-	if (xs.xs_errno == 0 && ctxt->wellFormed && ctxt->nsWellFormed &&
+	if (xs->xs_errno == 0 && ctxt->wellFormed && ctxt->nsWellFormed &&
 	    doc != NULL) {
-		ctxt->_private = NULL;
-		xmlFreeParserCtxt(ctxt);
-		free(xs.xs_msg);
+		free(xs->xs_msg);
+		xs->xs_msg = NULL;
+		xml_parser_trim(xp);
 		return (doc);
 	}
 
-	error = xs.xs_errno != 0 ? xs.xs_errno : EINVAL;
+	error = xs->xs_errno != 0 ? xs->xs_errno : EINVAL;
 	if (ctxt->errNo == XML_ERR_NO_MEMORY)
 		error = ENOMEM;
 	if (cause != NULL) {
-		xasprintf(cause, "line %d, column %d: %s", xs.xs_line,
-		    xs.xs_col, xs.xs_msg != NULL ? xs.xs_msg :
+		xasprintf(cause, "line %d, column %d: %s", xs->xs_line,
+		    xs->xs_col, xs->xs_msg != NULL ? xs->xs_msg :
 		    "not well-formed XML");
 	}
 	xmlFreeDoc(doc);
+	free(xs->xs_msg);
+	xs->xs_msg = NULL;
+	/* Whatever state a refused document left, the next one starts
+	 * from a new context. */
+	xp->xp_ctxt = NULL;
 	ctxt->_private = NULL;
 	xmlFreeParserCtxt(ctxt);
-	free(xs.xs_msg);
 	errno = error;
 	return (NULL);
+}
+
+/* Start over once the dictionary has grown past its bound. */
+static void
+xml_parser_trim(struct xml_parser *xp)
+{
+	xmlParserCtxtPtr	ctxt = xp->xp_ctxt;
+
+	if (ctxt->dict == NULL || xmlDictSize(ctxt->dict) <
+	    XML_PARSER_DICT_MAX)
+		return;
+	xp->xp_ctxt = NULL;
+	ctxt->_private = NULL;
+	xmlFreeParserCtxt(ctxt);	/* documents keep their reference */
+}
+
+xmlDocPtr
+xml_parse(const char *buf, size_t len, const struct xml_limits *lim,
+    char **cause)
+{
+	struct xml_parser	*xp;
+	xmlDocPtr		 doc;
+	int			 saved;
+
+	xp = xml_parser_create();
+	doc = xml_parser_parse(xp, buf, len, lim, cause);
+	saved = errno;
+	xml_parser_free(xp);
+	errno = saved;
+	return (doc);
 }
 
 /* Whether node is an element called name (any if NULL) in namespace ns. */

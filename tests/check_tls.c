@@ -275,6 +275,34 @@ START_TEST(check_tls_regenerate_new_key)
 }
 END_TEST
 
+START_TEST(check_tls_ensure_identity)
+{
+	char	tp1[TLS_THUMBPRINT_MAX + 1], tp2[TLS_THUMBPRINT_MAX + 1];
+	char	*cause = NULL;
+
+	/* A fresh host gets a pair; a second start keeps it. */
+	ck_assert_int_eq(tls_ensure_identity(check_tls_crt, check_tls_key,
+	    CHECK_TLS_HOST, &cause), TLS_IDENTITY_NEW);
+	ck_assert_int_eq(tls_cert_thumbprint(check_tls_crt, "sha1", tp1,
+	    sizeof tp1, &cause), 0);
+	ck_assert_int_eq(tls_ensure_identity(check_tls_crt, check_tls_key,
+	    CHECK_TLS_HOST, &cause), TLS_IDENTITY_KEPT);
+	ck_assert_int_eq(tls_cert_thumbprint(check_tls_crt, "sha1", tp2,
+	    sizeof tp2, &cause), 0);
+	ck_assert_str_eq(tp1, tp2);
+
+	/* A certificate whose key was lost is replaced, with a new key. */
+	ck_assert_int_eq(unlink(check_tls_key), 0);
+	ck_assert_int_eq(tls_ensure_identity(check_tls_crt, check_tls_key,
+	    CHECK_TLS_HOST, &cause), TLS_IDENTITY_REPLACED);
+	ck_assert_int_eq(access(check_tls_key, R_OK), 0);
+	ck_assert_int_eq(tls_cert_thumbprint(check_tls_crt, "sha1", tp2,
+	    sizeof tp2, &cause), 0);
+	ck_assert_str_ne(tp1, tp2);
+	ck_assert_ptr_null(cause);
+}
+END_TEST
+
 START_TEST(check_tls_missing_files)
 {
 	SSL_CTX	*ctx;
@@ -302,6 +330,31 @@ START_TEST(check_tls_missing_files)
 	    "sha1", tp, sizeof tp, &cause), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	free(cause);
+}
+END_TEST
+
+START_TEST(check_tls_ensure_identity_errors)
+{
+	FILE	*f;
+	char	*cause = NULL;
+
+	/* A path stat cannot look at is an error, never a new identity. */
+	ck_assert_ptr_nonnull(f = fopen(check_tls_path("f"), "w"));
+	fclose(f);
+	ck_assert_int_eq(tls_ensure_identity(check_tls_path("f/rui.crt"),
+	    check_tls_key, CHECK_TLS_HOST, &cause), -1);
+	ck_assert_int_eq(errno, ENOTDIR);
+	ck_assert_ptr_nonnull(strstr(cause, "f/rui.crt"));
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(access(check_tls_key, F_OK), -1);
+
+	/* A host name no certificate can carry. */
+	ck_assert_int_eq(tls_ensure_identity(check_tls_crt, check_tls_key,
+	    "bad host", &cause), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	free(cause);
+	ck_assert_int_eq(access(check_tls_crt, F_OK), -1);
 }
 END_TEST
 
@@ -402,6 +455,7 @@ check_tls_suite(void)
 	tcase_add_test(tc, check_tls_thumbprint_format);
 	tcase_add_test(tc, check_tls_handshake_versions);
 	tcase_add_test(tc, check_tls_regenerate_new_key);
+	tcase_add_test(tc, check_tls_ensure_identity);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
@@ -409,6 +463,7 @@ check_tls_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, check_tls_missing_files);
 	tcase_add_test(tc, check_tls_bad_files);
+	tcase_add_test(tc, check_tls_ensure_identity_errors);
 	tcase_add_test(tc, check_tls_mismatched_key);
 	tcase_add_test(tc, check_tls_bad_arguments);
 	suite_add_tcase(s, tc);

@@ -6,7 +6,8 @@
 # ei, gi) asserting real values of this host (the processor count, the
 # interface names in /sys/class/net, Vireo's version, sensors from a
 # fixture hwmon tree and none without hwmon), associations (ai, ain, ri,
-# rin), method calls (cm: the CMPI self-test provider calls every broker
+# rin, of instances with wbemcli and of classes with curl, cimom's own
+# CIM_HostedService and the root/interop profile), method calls (cm: the CMPI self-test provider calls every broker
 # function-table entry), authentication, CIM errors, HTTP-level errors
 # for malformed, oversize and deep input, chunked responses with
 # trailers, the Unix socket, and a provider that crashes: that request
@@ -162,6 +163,89 @@ harness_expect_grep "rin finds the installed software" \
 w ri "$CS" -arc CIM_RunningOS
 harness_expect_grep "ri returns the association instance" "Antecedent=" \
     "$out"
+
+# cimom itself, hosted by the host; the profile the host conforms to, in
+# root/interop, reachable from either end.
+I="https://root:Sec-ret9@localhost:$port/root/interop"
+w ein "$U:CIM_Service"
+harness_expect_eq "cimom is the one CIM_Service" 1 \
+    "$(count ':Vireo_CIMOMService\..*Name="cimom"')"
+w ai "$CS" -ac CIM_HostedService
+harness_expect_grep "ai: the host hosts cimom, started" \
+    'Vireo_CIMOMService\..*Started=TRUE' "$out"
+w ei "$I:CIM_RegisteredProfile"
+harness_expect_eq "ei CIM_RegisteredProfile in root/interop" "0 1" \
+    "$st $(count ':CIM_RegisteredProfile\.')"
+harness_expect_grep "the profile is DMTF Base Server 1.0.0" \
+    'RegisteredOrganization=2,.*RegisteredName="Base Server",RegisteredVersion="1.0.0"' \
+    "$out"
+prof='/root/interop:CIM_RegisteredProfile.InstanceID="vireo:profile:base-server"'
+w ain "$CS" -ac CIM_ElementConformsToProfile
+harness_expect_grep "ain: the host conforms to the profile" \
+    "$prof" "$out"
+w ai "https://root:Sec-ret9@localhost:$port$prof" \
+    -ac CIM_ElementConformsToProfile
+harness_expect_grep "ai from root/interop finds the host in root/cimv2" \
+    '/root/cimv2:CIM_ComputerSystem\..*Caption="Vireo host"' "$out"
+w rin "https://root:Sec-ret9@localhost:$port$prof"
+harness_expect_grep "rin from the profile names the association" \
+    ':CIM_ElementConformsToProfile\.ConformantStandard=' "$out"
+w ri "$CS" -arc CIM_HostedService -rc Antecedent
+harness_expect_grep "ri with Role returns the hosting association" \
+    'Dependent=.*Vireo_CIMOMService' "$out"
+w rin "$CS" -arc CIM_HostedService -rc Dependent
+harness_expect_eq "rin with the other Role finds nothing" "0 0" \
+    "$st $(count 'CIM_HostedService')"
+
+# Associations of a class are schema answers (DSP0200): CLASSPATH and
+# CLASS results.  wbemcli cannot ask them (a URL without keys becomes an
+# INSTANCENAME without keys, which names no instance of a keyed class)
+# nor parse them, so they travel by curl.
+w ain "$U:CIM_ComputerSystem"
+harness_expect_eq "wbemcli ain on a class URL: no instance, no error" \
+    "0 0" "$st $(wc -c <"$out" | tr -d ' ')"
+# creq OP NAMESPACE CLASS [IPARAMVALUES]: a class-level call, reply in $out.
+creq() {
+	printf '<?xml version="1.0" encoding="utf-8" ?><CIM CIMVERSION="2.0" DTDVERSION="2.0"><MESSAGE ID="8" PROTOCOLVERSION="1.0"><SIMPLEREQ><IMETHODCALL NAME="%s"><LOCALNAMESPACEPATH><NAMESPACE NAME="root"/><NAMESPACE NAME="%s"/></LOCALNAMESPACEPATH><IPARAMVALUE NAME="ObjectName"><CLASSNAME NAME="%s"/></IPARAMVALUE>%s</IMETHODCALL></SIMPLEREQ></MESSAGE></CIM>' \
+	    "$1" "$2" "$3" "${4:-}" >"$D/class.xml"
+	curl -sk -u 'root:Sec-ret9' -H 'CIMOperation: MethodCall' \
+	    --data-binary "@$D/class.xml" "https://localhost:$port/cimom" \
+	    >"$out" || harness_fail "curl failed"
+}
+cn() {
+	printf '<IPARAMVALUE NAME="%s"><CLASSNAME NAME="%s"/></IPARAMVALUE>' \
+	    "$1" "$2"
+}
+creq AssociatorNames cimv2 CIM_Service "$(cn AssocClass CIM_HostedService)"
+harness_expect_eq "ain on CIM_Service via CIM_HostedService: CIM_System" \
+    '<OBJECTPATH><CLASSPATH><NAMESPACEPATH><HOST>' \
+    "$(grep -o '<OBJECTPATH><CLASSPATH><NAMESPACEPATH><HOST>' "$out")"
+harness_expect_eq "... and only CIM_System" 'CIM_System' \
+    "$(grep -o 'CLASSNAME NAME="[^"]*"' "$out" | cut -d'"' -f2)"
+creq Associators cimv2 CIM_ComputerSystem \
+    "$(cn ResultClass CIM_OperatingSystem)"
+harness_expect_grep "ai on a class returns the far class" \
+    '<CLASS NAME="CIM_OperatingSystem" SUPERCLASS="CIM_EnabledLogicalElement">' \
+    "$out"
+harness_expect_eq "... once, though two associations reach it" 1 \
+    "$(grep -c '<VALUE.OBJECTWITHPATH>' "$out")"
+creq ReferenceNames interop CIM_RegisteredProfile
+harness_expect_grep "rin on a class lists its association classes" \
+    'CLASSNAME NAME="CIM_ElementConformsToProfile"' "$out"
+harness_expect_eq "... in root/interop" 1 \
+    "$(grep -c '<NAMESPACE NAME="interop"/>.*CIM_ElementConformsToProfile' \
+    "$out")"
+creq References cimv2 CIM_Service "$(cn ResultClass CIM_HostedService)"
+harness_expect_eq "ri on a class with ResultClass: that association" \
+    'CIM_HostedService' \
+    "$(sed -n 's/.*<CLASS NAME="\([^"]*\)".*/\1/p' "$out")"
+creq References cimv2 CIM_Service \
+    '<IPARAMVALUE NAME="Role"><VALUE>Antecedent</VALUE></IPARAMVALUE>'
+harness_expect_eq "ri on a class with a Role CIM_Service never plays" 0 \
+    "$(grep -c '<CLASS ' "$out")"
+creq AssociatorNames cimv2 No_Such_Class
+harness_expect_grep "a class-level call on an unknown class" \
+    'CODE="4" DESCRIPTION="class No_Such_Class does not exist"' "$out"
 
 # --- methods ---------------------------------------------------------------
 w cm "$U:Vireo_SelfTest" RunSelfTest

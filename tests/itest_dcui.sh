@@ -128,6 +128,24 @@ screen_wait "a wrong password is refused" "Login failed"
 keys Enter
 keys Escape
 screen_wait "Esc goes home" "Host name:"
+
+# ---- hostd's lockout: the fifth failure locks the name, and says so
+keys F2
+keys BSpace BSpace BSpace BSpace
+tm send-keys -l mallory; keys Enter
+for i in 1 2 3 4; do
+	keys x Enter
+	screen_wait "failure $i" "Login failed"
+	if grep -qF "locked" "$D/screen.txt"; then
+		harness_fail "locked after only $i failures"
+	fi
+	keys Enter
+done
+keys x Enter
+screen_wait "the fifth failure says the account is locked" "is locked"
+keys Enter
+keys Escape
+screen_wait "Esc goes home again" "Host name:"
 keys F2
 keys Enter Enter
 screen_wait "root logs in (fresh host: empty password)" \
@@ -194,8 +212,9 @@ grep -qF "vCenter Agent (vpxa): not running" "$D/screen.txt" ||
     harness_fail "vpxa, which is not running, is not said so"
 grep -qF "CIM Server: restarted" "$D/screen.txt" ||
     harness_fail "cimom was not restarted"
-harness_wait_grep "cimom restarted in place" "SIGUSR1: restarting in place" \
-    "$D/var/log/vireo/cimom.log" "$cimom_pid" 30
+harness_wait_grep "SIGUSR1: restarting in place" \
+    "$D/var/log/vireo/cimom.log" "$cimom_pid" 30 ||
+    harness_fail "cimom did not restart in place"
 harness_expect "cimom kept its pid" kill -0 "$cimom_pid"
 n=0
 while [ "$(grep -c 'ready: https port' "$D/var/log/vireo/hostd.log")" -lt 2 ]
@@ -220,19 +239,6 @@ screen_wait "the agents screen again, after hostd's restart" \
 keys Escape Escape
 screen_wait "Esc logs out, home" "Host name: $host"
 
-if [ -n "$vmname" ]; then
-	"$HARNESS_PYTHON" - "$HARNESS_PORT" "$NEWPW" <<'PY' >&2 || true
-import ssl, sys
-from pyVim.connect import SmartConnect
-from pyVim.task import WaitForTask
-from pyVmomi import vim
-si = SmartConnect(host="127.0.0.1", port=int(sys.argv[1]), user="root",
-                  pwd=sys.argv[2], sslContext=ssl._create_unverified_context())
-v = si.content.viewManager.CreateContainerView(si.content.rootFolder,
-                                               [vim.VirtualMachine], True)
-WaitForTask(v.view[0].PowerOffVM_Task())
-PY
-fi
 # ---- F12: shut down and restart, with hostd told to run harmless commands
 printf 'host.shutdownCommand = "/usr/bin/touch %s/shutdown-called"\n' "$D" \
     >>"$D/etc/vireo/hostd.conf"
@@ -263,7 +269,65 @@ harness_expect "hostd ran the reboot command" test -e "$D/reboot-called"
 keys Enter
 screen_wait "home again" "Host name: $host"
 
+# ---- Reset System Configuration: refused while a VM runs, then done
+wait_ready() {
+	_wr_n=0
+	while [ "$(grep -c 'ready: https port' \
+	    "$D/var/log/vireo/hostd.log")" -lt "$1" ]; do
+		_wr_n=$((_wr_n + 1))
+		[ "$_wr_n" -lt 150 ] || harness_fail "hostd did not come back"
+		sleep 0.2
+	done
+	HARNESS_PORT=$(cat "$D/run/vireo/hostd.port")
+}
+keys F2
+keys Enter
+tm send-keys -l "$NEWPW"; keys Enter
+screen_wait "root logs in with the new password" "System Customization"
+keys Down Down Down Down Down Down Enter
+screen_wait "a confirmation" "Reset the configuration to the factory"
+keys y
+if [ -n "$vmname" ]; then
+	screen_wait "reset is refused while a VM runs" "did not reset"
+	screen_wait "hostd says why" "vm1 is running"
+	keys Enter
+	"$HARNESS_PYTHON" - "$HARNESS_PORT" "$NEWPW" <<'PY' >&2
+import ssl, sys
+from pyVim.connect import SmartConnect
+from pyVim.task import WaitForTask
+from pyVmomi import vim
+si = SmartConnect(host="127.0.0.1", port=int(sys.argv[1]), user="root",
+                  pwd=sys.argv[2], sslContext=ssl._create_unverified_context())
+v = si.content.viewManager.CreateContainerView(si.content.rootFolder,
+                                               [vim.VirtualMachine], True)
+WaitForTask(v.view[0].PowerOffVM_Task())
+PY
+	keys Enter
+	screen_wait "a confirmation again" "Reset the configuration to the"
+	keys y
+fi
+screen_wait "the configuration is reset" "The configuration has been reset" 30
+wait_ready 3
+harness_run_pyvmomi "after the reset root's password is empty again" \
+    "$D/py-reset.out" itest_dcui.py password "$NEWPW" ""
+harness_expect "the VM's files are kept" test -z "$vmname" -o \
+    -f "$D/var/lib/vireo/datastore1/vm1/vm1.vmx"
+keys Enter
+screen_wait "home after the reset" "Host name: $host"
+
 cleanup_tmux
 harness_stop "$cimom_pid"
 harness_stop "$hostd_pid"
+
+# ---- the program's own interface: --help, a usage error, no hostd
+"$dcui" --help >"$D/help.txt"
+harness_expect_grep "--help prints the usage" "usage: dcui" "$D/help.txt"
+st=0
+"$dcui" --bogus >/dev/null 2>&1 || st=$?
+harness_expect_eq "an unknown option is a usage error" 2 "$st"
+tm new-session -d -x 80 -y 25 \
+    "TERM=vt100 $dcui --root $D/nowhere 2>>$D/dcui.err; sleep 30"
+screen_wait "without hostd the home screen says so (and no colour)" \
+    "hostd is not answering"
+cleanup_tmux
 harness_log "PASS"

@@ -8,7 +8,8 @@
 # server are applied (checked with `ip -n NS addr` and `ip -n NS route`),
 # the home screen then shows https://192.0.2.10/, pyVmomi sees the
 # settings in HostSystem.config.network, Test Management Network says OK
-# for the gateway and FAILED for a DNS server nobody answers for;
+# for the gateway and FAILED for a DNS server nobody answers for; DHCP
+# uses the system's client or says there is none;
 # after the address is removed behind hostd's back and hostd restarted,
 # hostd has applied etc/vireo/network.conf again.
 # SKIP (77) without root, network namespaces, tmux or pyVmomi.
@@ -116,6 +117,28 @@ keys Enter
 screen_wait "the summary" "Apply changes"
 keys y
 screen_wait "a bad address is refused" "address: 999.1.1.1"
+keys Enter
+
+# ---- DHCP: the system's client, or a clear message that there is none
+keys Enter
+screen_wait "the adapter list (DHCP)" "veth0"
+keys Enter Up Enter
+keys Enter Enter
+screen_wait "the DHCP summary" "IPv4: DHCP"
+keys y
+dhcp=
+for c in dhclient dhcpcd udhcpc; do
+	for dir in /usr/sbin /sbin /usr/bin /bin; do
+		[ -x "$dir/$c" ] && dhcp=$dir/$c
+	done
+done
+if [ -z "$dhcp" ]; then
+	screen_wait "no DHCP client: hostd says so" "no DHCP client"
+	harness_expect "nothing was saved" test ! -e \
+	    "$D/etc/vireo/network.conf"
+else
+	screen_wait "DHCP through $dhcp" "IP configuration (veth0, DHCP): OK"
+fi
 keys Enter
 
 # ---- a static address

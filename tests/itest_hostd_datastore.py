@@ -248,9 +248,15 @@ check("the 64 MiB download is byte-identical",
 print("figures: upload %.0f MB/s, download %.0f MB/s, hostd RSS %d KiB "
       "before, peak %d KiB up, %d KiB down" % (
           BIG / up / 1e6, BIG / down / 1e6, base, peak_up, peak_down))
-check("hostd's RSS stays far below the file size",
-      peak_up - base < 24 * 1024 and peak_down - base < 24 * 1024,
-      (base, peak_up, peak_down))
+with open("/proc/%d/maps" % PID) as f:
+    asan = "libasan" in f.read()
+if asan:
+    # ASan's quarantine keeps freed buffers resident: no RSS figure.
+    print("ok: (RSS not checked: hostd runs under AddressSanitizer)")
+else:
+    check("hostd's RSS stays far below the file size",
+          peak_up - base < 24 * 1024 and peak_down - base < 24 * 1024,
+          (base, peak_up, peak_down))
 check("no temporary file is left", not [x for x in os.listdir(DSDIR)
                                         if x.startswith(".vireo-upload")])
 

@@ -2,9 +2,13 @@
 /*
  * Associations of the host: CIM_SystemDevice (the host and every
  * CIM_LogicalDevice), CIM_RunningOS (its operating system) and
- * CIM_InstalledSoftwareIdentity (Vireo).  The ends are found through
- * broker up-calls, so devices added by any provider are associated.
- * Each association class is an instance and an association provider.
+ * CIM_InstalledSoftwareIdentity (Vireo), CIM_HostedService (every
+ * CIM_Service, cimom itself included) and CIM_ElementConformsToProfile
+ * (the Base Server profile in root/interop and the host in root/cimv2,
+ * served from both namespaces, so either end can be the starting
+ * point).  The ends are found through broker up-calls, so devices added
+ * by any provider are associated.  Each association class is an
+ * instance and an association provider.
  */
 
 #include <stdlib.h>
@@ -21,6 +25,10 @@ static size_t	assoc_runos(const CMPIBroker *, const CMPIContext *,
 		    const char *, struct provutil_pair *, size_t);
 static size_t	assoc_software(const CMPIBroker *, const CMPIContext *,
 		    const char *, struct provutil_pair *, size_t);
+static size_t	assoc_hosted(const CMPIBroker *, const CMPIContext *,
+		    const char *, struct provutil_pair *, size_t);
+static size_t	assoc_conforms(const CMPIBroker *, const CMPIContext *,
+		    const char *, struct provutil_pair *, size_t);
 
 static const struct provutil_assoc assoc_sysdev_def = {
 	"CIM_SystemDevice", "GroupComponent", "CIM_System",
@@ -33,6 +41,15 @@ static const struct provutil_assoc assoc_runos_def = {
 static const struct provutil_assoc assoc_software_def = {
 	"CIM_InstalledSoftwareIdentity", "System", "CIM_System",
 	"InstalledSoftware", "CIM_SoftwareIdentity", assoc_software
+};
+static const struct provutil_assoc assoc_hosted_def = {
+	"CIM_HostedService", "Antecedent", "CIM_System",
+	"Dependent", "CIM_Service", assoc_hosted
+};
+static const struct provutil_assoc assoc_conforms_def = {
+	"CIM_ElementConformsToProfile", "ConformantStandard",
+	"CIM_RegisteredProfile", "ManagedElement", "CIM_ManagedElement",
+	assoc_conforms
 };
 
 /* The instance names of cls (an up-call), up to max. */
@@ -104,6 +121,46 @@ assoc_software(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
 	}
 	free(sw);
 	return (n);
+}
+
+static size_t
+assoc_hosted(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
+    struct provutil_pair *p, size_t max)
+{
+	CMPIObjectPath	**svc, *cs = provutil_cs_path(b, ns);
+	size_t		  n, i;
+
+	if ((svc = calloc(max, sizeof *svc)) == NULL)
+		return (0);
+	n = assoc_names(b, ctx, ns, "CIM_Service", svc, max);
+	for (i = 0; i < n; i++) {
+		p[i].pp_a = cs;
+		p[i].pp_b = svc[i];
+	}
+	free(svc);
+	return (n);
+}
+
+/* The same pairs whichever namespace asks: the profile is registered
+ * in root/interop, the host served in root/cimv2. */
+static size_t
+assoc_conforms(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
+    struct provutil_pair *p, size_t max)
+{
+	CMPIObjectPath	*prof[16];
+	const char	*id;
+	size_t		 n, i, k = 0;
+
+	n = assoc_names(b, ctx, PROVUTIL_INTEROP_NS, "CIM_RegisteredProfile",
+	    prof, 16);
+	for (i = 0; i < n && k < max; i++) {
+		if ((id = provutil_key(prof[i], "InstanceID")) == NULL ||
+		    strcmp(id, PROVUTIL_BASE_SERVER_ID) != 0)
+			continue;
+		p[k].pp_a = prof[i];
+		p[k++].pp_b = provutil_cs_path(b, PROVUTIL_CIMV2_NS);
+	}
+	return (k);
 }
 
 /* Both MI tables of association provider NAME for definition DEF. */
@@ -232,3 +289,5 @@ NAME##_Create_AssociationMI(const CMPIBroker *b, const CMPIContext *c,	\
 ASSOC_MI(VireoSystemDevice, assoc_sysdev_def)
 ASSOC_MI(VireoRunningOS, assoc_runos_def)
 ASSOC_MI(VireoInstalledSoftware, assoc_software_def)
+ASSOC_MI(VireoHostedService, assoc_hosted_def)
+ASSOC_MI(VireoElementConformsToProfile, assoc_conforms_def)

@@ -16,6 +16,12 @@
 #include "cmpi/cmpimacs.h"
 
 #define PROVUTIL_CS_CLASS	"CIM_ComputerSystem"
+/* Where the host's classes live, and where its profiles are registered. */
+#define PROVUTIL_CIMV2_NS	"root/cimv2"
+#define PROVUTIL_INTEROP_NS	"root/interop"
+/* The CIM_RegisteredProfile InstanceID of DMTF Base Server (interop.c),
+ * whose central instance is the host computer system (assoc.c). */
+#define PROVUTIL_BASE_SERVER_ID	"vireo:profile:base-server"
 
 /* The host's name (FQDN when known); a static buffer. */
 const char	*provutil_hostname(void);
