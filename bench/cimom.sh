@@ -13,7 +13,9 @@
 #     client counts (bench/hostd-vs-vcsim/timeload.c), i.e. the cheapest
 #     authenticated request this project's other HTTPS daemon serves;
 #   * cimom's resident memory (RSS, PSS and private kB from smaps_rollup)
-#     idle and after the runs; the provider host's too.
+#     idle and after the runs; the provider host's too; and hostd's, the
+#     memory anchor: the same libc, libevent and OpenSSL 3 TLS server
+#     stack, whose clean library pages alone exceed the RSS target.
 # Rounds alternate the servers; medians and ratios cimom/hostd are
 # printed.  Target: RSS <= 4 MB (SFCB's published footprint is ~2 MB).
 #
@@ -101,6 +103,7 @@ mem() {
 	    "/proc/$1/smaps_rollup"
 }
 idle=$(mem "$cpid")
+hidle=$(mem "$hpid")
 
 for c in CIM_Processor CIM_NumericSensor; do
 	printf '%s' '<?xml version="1.0" encoding="utf-8" ?><CIM CIMVERSION="2.0" DTDVERSION="2.0"><MESSAGE ID="4711" PROTOCOLVERSION="1.0"><SIMPLEREQ><IMETHODCALL NAME="EnumerateInstances"><LOCALNAMESPACEPATH><NAMESPACE NAME="root"/><NAMESPACE NAME="cimv2"/></LOCALNAMESPACEPATH><IPARAMVALUE NAME="ClassName"><CLASSNAME NAME="'"$c"'"/></IPARAMVALUE></IMETHODCALL></SIMPLEREQ></MESSAGE></CIM>' \
@@ -131,6 +134,7 @@ for r in $(seq 1 "$rounds"); do
 	done
 done
 after=$(mem "$cpid")
+hafter=$(mem "$hpid")
 ppid=$(pgrep -P "$cpid" -f cimom-provhost | head -n 1)
 prov=$( [ -n "$ppid" ] && mem "$ppid" || echo "- - -")
 
@@ -158,5 +162,9 @@ echo "cimom after the runs: RSS $1 kB, PSS $2 kB, private $3 kB;" \
     "target RSS <= 4096 kB"
 set -- $prov
 echo "provider host: RSS $1 kB, PSS $2 kB, private $3 kB"
+set -- $hidle
+echo "anchor hostd idle: RSS $1 kB, PSS $2 kB, private $3 kB"
+set -- $hafter
+echo "anchor hostd after the runs: RSS $1 kB, PSS $2 kB, private $3 kB"
 harness_stop "$cpid"
 harness_stop "$hpid"

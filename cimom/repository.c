@@ -43,6 +43,7 @@ static void	repository_quals_merge(struct repo_quals *,
 static void	repository_feature_copy(struct repo_feature *,
 		    const struct repo_feature *);
 static void	repository_feature_free(struct repo_feature *);
+static void	repository_qual_clear(struct repo_qual *);
 static char	**repository_strv_copy(char **, size_t);
 
 const char *
@@ -171,7 +172,10 @@ repository_strv_copy(char **v, size_t n)
 	return (c);
 }
 
-/* Copy q into dst; inherited: only ToSubclass ones, marked propagated. */
+/*
+ * Copy q into dst; inherited: only ToSubclass ones, marked propagated,
+ * borrowing their texts from q (whose class outlives dst's).
+ */
 static void
 repository_quals_copy(struct repo_quals *dst, const struct repo_quals *q,
     int inherited)
@@ -188,11 +192,29 @@ repository_quals_copy(struct repo_quals *dst, const struct repo_quals *q,
 			continue;
 		d = &dst->q_v[dst->q_n++];
 		*d = *s;
+		if (inherited) {
+			d->rq_propagated = 1;
+			d->rq_borrowed = 1;
+			continue;
+		}
 		d->rq_name = xstrdup(s->rq_name);
 		d->rq_vals = repository_strv_copy(s->rq_vals, s->rq_nvals);
-		if (inherited)
-			d->rq_propagated = 1;
+		d->rq_borrowed = 0;
 	}
+}
+
+/* Free what q owns of one qualifier. */
+static void
+repository_qual_clear(struct repo_qual *q)
+{
+	size_t	i;
+
+	if (q->rq_borrowed)
+		return;
+	free(q->rq_name);
+	for (i = 0; i < q->rq_nvals; i++)
+		free(q->rq_vals[i]);
+	free(q->rq_vals);
 }
 
 /* Own qualifiers (own) over inherited ones (dst): an own one replaces. */
@@ -211,10 +233,7 @@ repository_quals_merge(struct repo_quals *dst, const struct repo_quals *own)
 				break;
 		if (j < dst->q_n) {
 			d = &dst->q_v[j];
-			free(d->rq_name);
-			for (size_t k = 0; k < d->rq_nvals; k++)
-				free(d->rq_vals[k]);
-			free(d->rq_vals);
+			repository_qual_clear(d);
 		} else {
 			dst->q_v = xreallocarray(dst->q_v, dst->q_n + 1,
 			    sizeof *dst->q_v);
@@ -228,43 +247,22 @@ repository_quals_merge(struct repo_quals *dst, const struct repo_quals *own)
 void
 repository_quals_free(struct repo_quals *q)
 {
-	size_t	i, j;
+	size_t	i;
 
-	for (i = 0; i < q->q_n; i++) {
-		free(q->q_v[i].rq_name);
-		for (j = 0; j < q->q_v[i].rq_nvals; j++)
-			free(q->q_v[i].rq_vals[j]);
-		free(q->q_v[i].rq_vals);
-	}
+	for (i = 0; i < q->q_n; i++)
+		repository_qual_clear(&q->q_v[i]);
 	free(q->q_v);
 	memset(q, 0, sizeof *q);
 }
 
+/* The inherited copy of s: its own qualifier array, borrowed texts. */
 static void
 repository_feature_copy(struct repo_feature *d, const struct repo_feature *s)
 {
-	size_t	i;
-
 	*d = *s;
-	d->rf_name = xstrdup(s->rf_name);
-	d->rf_refclass = s->rf_refclass ? xstrdup(s->rf_refclass) : NULL;
-	d->rf_origin = xstrdup(s->rf_origin);
-	d->rf_defs = repository_strv_copy(s->rf_defs, s->rf_ndefs);
 	repository_quals_copy(&d->rf_quals, &s->rf_quals, 1);
-	d->rf_params = NULL;
-	if (s->rf_nparams > 0) {
-		d->rf_params = xcalloc(s->rf_nparams, sizeof *d->rf_params);
-		for (i = 0; i < s->rf_nparams; i++) {
-			d->rf_params[i] = s->rf_params[i];
-			d->rf_params[i].rp_name = xstrdup(s->rf_params[i].rp_name);
-			d->rf_params[i].rp_refclass =
-			    s->rf_params[i].rp_refclass ?
-			    xstrdup(s->rf_params[i].rp_refclass) : NULL;
-			repository_quals_copy(&d->rf_params[i].rp_quals,
-			    &s->rf_params[i].rp_quals, 0);
-		}
-	}
 	d->rf_propagated = 1;
+	d->rf_borrowed = 1;
 }
 
 static void
@@ -272,13 +270,15 @@ repository_feature_free(struct repo_feature *f)
 {
 	size_t	i;
 
+	repository_quals_free(&f->rf_quals);
+	if (f->rf_borrowed)
+		return;
 	free(f->rf_name);
 	free(f->rf_refclass);
 	free(f->rf_origin);
 	for (i = 0; i < f->rf_ndefs; i++)
 		free(f->rf_defs[i]);
 	free(f->rf_defs);
-	repository_quals_free(&f->rf_quals);
 	for (i = 0; i < f->rf_nparams; i++) {
 		free(f->rf_params[i].rp_name);
 		free(f->rf_params[i].rp_refclass);

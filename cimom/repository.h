@@ -5,7 +5,10 @@
  * first (marked propagated, with their class of origin), so the
  * operations never walk the superclass chain for members.  Values are
  * kept as their CIM-XML VALUE text.  Immutable once loaded: the provider
- * host and cimom each load their own copy at start.
+ * host and cimom each load their own copy at start.  Inherited members
+ * borrow their texts from the superclass (rf_borrowed, rq_borrowed)
+ * instead of copying them, which a namespace's classes all outliving
+ * each other until repository_free makes safe.
  */
 #ifndef VIREO_CIMOM_REPOSITORY_H
 #define VIREO_CIMOM_REPOSITORY_H
@@ -24,6 +27,7 @@ struct repo_qual {
 	int		 rq_overridable;
 	int		 rq_tosubclass;
 	int		 rq_translatable;
+	int		 rq_borrowed;	/* rq_name, rq_vals: the superclass's */
 };
 
 struct repo_quals {
@@ -56,6 +60,10 @@ struct repo_feature {
 	struct repo_quals rf_quals;
 	struct repo_param *rf_params;
 	size_t		 rf_nparams;
+	/* Inherited unchanged: the strings, defaults and parameters are the
+	 * superclass's (only rf_quals is this class's own array), so a deep
+	 * schema costs one copy of each text. */
+	int		 rf_borrowed;
 };
 
 struct repo_class {

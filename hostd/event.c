@@ -33,6 +33,8 @@
 #define HOSTD_EVENT_K_LOGOUT	5	/* UserLogoutSessionEvent */
 #define HOSTD_EVENT_K_EXTRA	6	/* fields given by the poster
 					   (account events) */
+#define HOSTD_EVENT_K_VMEXTRA	7	/* VmEvent's template, then the
+					   poster's fields */
 
 struct hostd_event_type {
 	const char	*et_name;
@@ -53,7 +55,7 @@ static const struct hostd_event_type hostd_event_types[] = {
 	{ "VmBeingCreatedEvent", HOSTD_EVENT_K_VM },
 	{ "VmRegisteredEvent", HOSTD_EVENT_K_VM },
 	{ "VmRemovedEvent", HOSTD_EVENT_K_VM },
-	{ "VmReconfiguredEvent", HOSTD_EVENT_K_VM },
+	{ "VmReconfiguredEvent", HOSTD_EVENT_K_VMEXTRA },	/* configSpec */
 	{ "VmGuestShutdownEvent", HOSTD_EVENT_K_VM },
 	{ "VmGuestRebootEvent", HOSTD_EVENT_K_VM },
 	{ "VmGuestStandbyEvent", HOSTD_EVENT_K_VM },
@@ -196,6 +198,20 @@ hostd_event_post(struct hostd_soap *hs, const char *type,
 }
 
 int32_t
+hostd_event_post_vm(struct hostd_soap *hs, const char *type,
+    struct hostd_mo *vm, struct hostd_val *extra, const char *user,
+    const char *fmt, ...)
+{
+	va_list	ap;
+	int32_t	key;
+
+	va_start(ap, fmt);
+	key = hostd_event_vpost(hs, type, vm, extra, user, fmt, ap);
+	va_end(ap);
+	return (key);
+}
+
+int32_t
 hostd_event_post_extra(struct hostd_soap *hs, const char *type,
     struct hostd_val *extra, const char *user, const char *fmt, ...)
 {
@@ -221,7 +237,9 @@ hostd_event_vpost(struct hostd_soap *hs, const char *type,
 	if ((t = hostd_event_type(type)) == NULL ||
 	    t->et_kind == HOSTD_EVENT_K_LOGIN ||
 	    t->et_kind == HOSTD_EVENT_K_LOGOUT ||
-	    (t->et_kind == HOSTD_EVENT_K_EXTRA) != (extra != NULL)) {
+	    (t->et_kind == HOSTD_EVENT_K_EXTRA ||
+	    t->et_kind == HOSTD_EVENT_K_VMEXTRA) != (extra != NULL) ||
+	    (t->et_kind == HOSTD_EVENT_K_VMEXTRA && vm == NULL)) {
 		log_warnx("event: unknown event type %s",
 		    type != NULL ? type : "(null)");
 		hostd_val_free(extra);
@@ -364,10 +382,15 @@ hostd_event_to_val(const struct hostd_event *ev)
 	case HOSTD_EVENT_K_MSG:
 		hostd_val_add_str(v, "message", ev->ev_msg);
 		break;
+	case HOSTD_EVENT_K_VMEXTRA:
+		hostd_val_add_bool(v, "template", 0);
+		/* FALLTHROUGH */
 	case HOSTD_EVENT_K_EXTRA:
+		/* With their declared types: a subtype keeps its xsi:type. */
 		for (i = 0; ev->ev_extra != NULL &&
 		    i < ev->ev_extra->v_nfields; i++)
-			hostd_val_add(v, ev->ev_extra->v_fields[i].vf_name,
+			hostd_val_add_decl(v, ev->ev_extra->v_fields[i].vf_name,
+			    ev->ev_extra->v_fields[i].vf_decl,
 			    hostd_val_copy(ev->ev_extra->v_fields[i].vf_val));
 		break;
 	case HOSTD_EVENT_K_LOGIN:

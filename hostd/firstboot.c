@@ -114,23 +114,20 @@ hostd_firstboot_file(struct hostd *h, const char *relpath, const char *data,
 static int
 hostd_firstboot_tls(struct hostd *h, char **cause)
 {
-	struct stat	sb;
-	int		have_cert, have_key;
-
-	have_cert = stat(h->h_certpath, &sb) == 0;
-	have_key = stat(h->h_keypath, &sb) == 0;
-	if (have_cert && have_key)
-		return (0);
-	if (have_cert || have_key)
-		log_warnx("%s is missing: generating a new TLS identity",
-		    have_cert ? h->h_keypath : h->h_certpath);
-	log_info("generating a self-signed certificate for %s",
-	    h->h_hostname);
-	if (tls_generate_self_signed(h->h_certpath, h->h_keypath,
-	    h->h_hostname, cause) == -1)
+	switch (tls_ensure_identity(h->h_certpath, h->h_keypath,
+	    h->h_hostname, cause)) {
+	case -1:
 		return (-1);
-	log_info("first start: created %s and %s", h->h_certpath,
-	    h->h_keypath);
+	case TLS_IDENTITY_REPLACED:
+		log_warnx("half of the TLS identity was missing: made a new "
+		    "pair %s and %s for %s", h->h_certpath, h->h_keypath,
+		    h->h_hostname);
+		break;
+	case TLS_IDENTITY_NEW:
+		log_info("first start: created %s and %s for %s",
+		    h->h_certpath, h->h_keypath, h->h_hostname);
+		break;
+	}
 	return (0);
 }
 

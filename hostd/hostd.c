@@ -453,6 +453,9 @@ void
 hostd_shutdown(struct hostd *h)
 {
 	log_info("shutting down");
+	/* A stop asked for while a restart is pending wins: else the new
+	 * image would run on with the signal spent. */
+	h->h_restart = 0;
 	hostd_http_stop(h->h_http);
 	if (h->h_base != NULL)
 		event_base_loopexit(h->h_base, NULL);

@@ -436,6 +436,7 @@ struct hostd_session {
 	void			*s_slot;
 	void			(*s_slot_free)(void *);
 	struct hostd_session	*s_next;	/* table list */
+	struct hostd_session	*s_hnext;	/* table cookie hash chain */
 };
 
 struct hostd_sessions;
@@ -1128,6 +1129,16 @@ int32_t			 hostd_event_post_extra(struct hostd_soap *,
 			    const char *type, struct hostd_val *extra,
 			    const char *user, const char *fmt, ...)
 			    __attribute__((format(printf, 5, 6)));
+/*
+ * A VmEvent about vm with its type's own fields from object extra (taken,
+ * written after VmEvent's with their declared types): VmReconfiguredEvent
+ * (configSpec).  As hostd_event_post.
+ */
+int32_t			 hostd_event_post_vm(struct hostd_soap *,
+			    const char *type, struct hostd_mo *vm,
+			    struct hostd_val *extra, const char *user,
+			    const char *fmt, ...)
+			    __attribute__((format(printf, 6, 7)));
 /* UserLoginSessionEvent / UserLogoutSessionEvent for s. */
 void			 hostd_event_post_session(struct hostd_soap *,
 			    const struct hostd_session *, int login);
@@ -1442,6 +1453,11 @@ size_t	hostd_vmconfig_privs(const struct hostd_val *spec,
  * config.hardware.device of a .vmx (ESX's keys and fixed devices); on: the
  * VM runs (connectable.connected); the disk and NIC counts are stored.
  */
+/*
+ * A copy of a parsed VirtualMachineConfigSpec that writes back with every
+ * xsi:type pyVmomi needs (VmReconfiguredEvent.configSpec).
+ */
+struct hostd_val *hostd_vmconfig_spec_echo(const struct hostd_val *spec);
 struct hostd_val *hostd_vmconfig_devices(struct hostd_inventory *,
 	    const struct cfg *, const char *vmpath, int on, int *ndisks,
 	    int *nnics);

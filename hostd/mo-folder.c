@@ -287,7 +287,7 @@ static int
 hostd_mo_folder_registervm(struct hostd_soap_req *req)
 {
 	struct hostd_inventory	*inv;
-	struct hostd_mo		*folder, *mo, *other;
+	struct hostd_mo		*folder, *mo = NULL, *other;
 	struct hostd_fault	*f = NULL;
 	struct stat		 sb;
 	struct cfg		*cfg = NULL;
@@ -385,8 +385,10 @@ hostd_mo_folder_registervm(struct hostd_soap_req *req)
 	    ((struct hostd_mo_virtualmachine *)mo->mo_data)->vm_name,
 	    "ha-host");
 done:
-	if (f != NULL)
-		hostd_task_fail(inv, task, f);
+	/* Every way here without a fault has registered mo. */
+	if (f != NULL || mo == NULL)
+		hostd_task_fail(inv, task, f != NULL ? f :
+		    hostd_fault_system_error("the VM was not registered"));
 	else
 		hostd_task_succeed(inv, task, hostd_val_moref(
 		    "VirtualMachine", mo->mo_id));

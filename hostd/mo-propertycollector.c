@@ -31,8 +31,13 @@
 #include "hostd.h"
 #include "xmalloc.h"
 
-/* Limits per session and per collector. */
-#define HOSTD_PC_MAX_COLLECTORS	64
+/*
+ * Limits per session and per collector.  govmomi makes a collector for
+ * every task.Wait, so a client waiting on many tasks at once holds as
+ * many: ESX documents no bound, this one only stops a runaway client.
+ */
+#define HOSTD_PC_MAX_COLLECTORS	1024
+#define HOSTD_PC_MAX_COLLECTORS_STR "1024"
 #define HOSTD_PC_MAX_FILTERS	512
 #define HOSTD_PC_MAX_CURSORS	16
 /* Seconds between checks that a waiting client is still there. */
@@ -971,7 +976,10 @@ hostd_mo_propertycollector_create_pc(struct hostd_soap_req *req)
 		return (0);
 	ps = req->r_session->s_slot;
 	if (ps->ps_npcs >= HOSTD_PC_MAX_COLLECTORS) {
-		req->r_fault = hostd_fault_invalid_argument("_this");
+		/* Not _this's fault: say what ran out. */
+		req->r_fault = hostd_fault_system_error("too many property "
+		    "collectors in this session (limit "
+		    HOSTD_PC_MAX_COLLECTORS_STR ")");
 		return (0);
 	}
 	id = hostd_mo_viewmanager_newid(req->r_session);

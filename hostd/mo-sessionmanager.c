@@ -107,9 +107,14 @@ hostd_mo_sessionmanager_login(struct hostd_soap_req *req)
 	    (hostd_ticket_login(req->r_soap, user, password, &fullname) != 0 &&
 	    account_login(hostd_soap_auth(req->r_soap), user, password,
 	    req->r_peer, &fullname) != 0)) {
-		/* Same fault type, so clients behave alike; the message is
-		 * what a person at the console reads (dcui). */
-		if (account_is_locked(hostd_soap_auth(req->r_soap), user))
+		/*
+		 * Remote callers get ESX's answer, locked or not.  A local
+		 * one (the console, on the 0600 Unix socket) is told that
+		 * the account is locked: a person reads it.
+		 */
+		if (req->r_call != NULL &&
+		    hostd_call_info(req->r_call)->ci_local &&
+		    account_is_locked(hostd_soap_auth(req->r_soap), user))
 			req->r_fault = hostd_fault_create("InvalidLogin",
 			    "Cannot complete login: the account is locked "
 			    "after too many failed logins; try again later.");

@@ -1575,6 +1575,7 @@ hostd_mo_virtualmachine_reconfig(struct hostd_soap_req *req)
 	struct hostd_vmconfig_change	 chg;
 	struct hostd_fault		*f = NULL;
 	const struct hostd_val		*spec;
+	struct hostd_val		*ev;
 	struct cfg			*cfg;
 	const char			*privs[64], *user, *name;
 	char				*task, *cause = NULL;
@@ -1635,8 +1636,14 @@ hostd_mo_virtualmachine_reconfig(struct hostd_soap_req *req)
 	} else {
 		hostd_vmconfig_finish(&chg);
 		hostd_mo_virtualmachine_changed(inv, mo);
-		hostd_event_post(req->r_soap, "VmReconfiguredEvent", mo, user,
-		    "Reconfigured %s on %s", vm->vm_name, "ha-host");
+		/* configSpec is required (WSDL): the spec applied. */
+		ev = hostd_val_object("VmReconfiguredEvent");
+		hostd_val_add_decl(ev, "configSpec",
+		    "VirtualMachineConfigSpec",
+		    hostd_vmconfig_spec_echo(spec));
+		hostd_event_post_vm(req->r_soap, "VmReconfiguredEvent", mo,
+		    ev, user, "Reconfigured %s on %s", vm->vm_name,
+		    "ha-host");
 		hostd_task_succeed(inv, task, NULL);
 	}
 	cfg_free(cfg);

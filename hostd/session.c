@@ -10,6 +10,12 @@
  * owner calls hostd_session_expire from a timer).  Cookies are secrets:
  * they are compared in constant time and never logged.  The table is
  * used from the event loop thread only.
+ *
+ * Every call looks its cookie up, so lookups must not cost a walk of
+ * every session: sessions are also chained by a hash of the cookie (the
+ * cookie is random, so its first characters are a good hash; which chain
+ * a presented cookie picks depends on that cookie alone), and the expiry
+ * walk only runs once the earliest possible expiry (st_check) is due.
  */
 
 #include "config.h"
@@ -25,17 +31,25 @@
 #include "hostd.h"
 #include "xmalloc.h"
 
+#define HOSTD_SESSION_BUCKETS	256	/* a power of two */
+
 struct hostd_sessions {
 	struct hostd_session	*st_first;	/* list, newest first */
 	size_t			 st_count;
 	unsigned int		 st_idle;	/* s; 0: never expire */
 	unsigned int		 st_max;	/* sessions; 0: no limit */
+	time_t			 st_check;	/* no session expires before */
+	struct hostd_session	*st_hash[HOSTD_SESSION_BUCKETS];
 };
 
 static void	hostd_session_random(unsigned char *, size_t);
 static time_t	hostd_session_mono(void);
 static int	hostd_session_equal(const char *, const char *);
 static void	hostd_session_destroy(struct hostd_session *);
+static struct hostd_session **hostd_session_bucket(struct hostd_sessions *,
+		    const char *);
+static void	hostd_session_unhash(struct hostd_sessions *,
+		    struct hostd_session *);
 
 static void
 hostd_session_random(unsigned char *buf, size_t len)
@@ -77,6 +91,32 @@ hostd_session_equal(const char *a, const char *b)
 	return (d == 0);
 }
 
+/* The hash chain of cookie c (its first 8 bytes, or fewer). */
+static struct hostd_session **
+hostd_session_bucket(struct hostd_sessions *st, const char *c)
+{
+	unsigned int	h = 0;
+	size_t		i;
+
+	for (i = 0; i < 8 && c[i] != '\0'; i++)
+		h = h * 31 + (unsigned char)c[i];
+	return (&st->st_hash[h & (HOSTD_SESSION_BUCKETS - 1)]);
+}
+
+static void
+hostd_session_unhash(struct hostd_sessions *st, struct hostd_session *s)
+{
+	struct hostd_session	**pp;
+
+	for (pp = hostd_session_bucket(st, s->s_cookie); *pp != NULL;
+	    pp = &(*pp)->s_hnext) {
+		if (*pp == s) {
+			*pp = s->s_hnext;
+			break;
+		}
+	}
+}
+
 struct hostd_sessions *
 hostd_session_table_create(unsigned int idle, unsigned int max)
 {
@@ -103,7 +143,7 @@ hostd_session_new(struct hostd_sessions *st, const char *user,
     const char *fullname, const char *locale, const char *ip,
     const char *agent)
 {
-	struct hostd_session	*s, *lru;
+	struct hostd_session	*s, *lru, **bucket;
 	unsigned char		 r[20];
 	size_t			 i;
 
@@ -140,6 +180,9 @@ hostd_session_new(struct hostd_sessions *st, const char *user,
 	s->s_idle_since = hostd_session_mono();
 	s->s_next = st->st_first;
 	st->st_first = s;
+	bucket = hostd_session_bucket(st, s->s_cookie);
+	s->s_hnext = *bucket;
+	*bucket = s;
 	st->st_count++;
 	return (s);
 }
@@ -170,6 +213,7 @@ hostd_session_end(struct hostd_sessions *st, struct hostd_session *s)
 			break;
 		}
 	}
+	hostd_session_unhash(st, s);
 	hostd_session_destroy(s);
 }
 
@@ -183,9 +227,21 @@ hostd_session_expire(struct hostd_sessions *st)
 	if (st->st_idle == 0)
 		return (0);
 	now = hostd_session_mono();
+	/*
+	 * Touching a session only delays its expiry and a new one expires
+	 * a full idle time from now, so the earliest expiry seen by the
+	 * last walk is a safe time for the next one.
+	 */
+	if (now < st->st_check)
+		return (0);
+	st->st_check = now + (time_t)st->st_idle;
 	pp = &st->st_first;
 	while ((s = *pp) != NULL) {
 		if (now - s->s_idle_since < (time_t)st->st_idle) {
+			if (s->s_idle_since + (time_t)st->st_idle <
+			    st->st_check)
+				st->st_check = s->s_idle_since +
+				    (time_t)st->st_idle;
 			pp = &s->s_next;
 			continue;
 		}
@@ -193,6 +249,7 @@ hostd_session_expire(struct hostd_sessions *st)
 		    s->s_key, s->s_user, st->st_idle);
 		*pp = s->s_next;
 		st->st_count--;
+		hostd_session_unhash(st, s);
 		hostd_session_destroy(s);
 		n++;
 	}
@@ -243,7 +300,8 @@ hostd_session_find(struct hostd_sessions *st, const char *header)
 	if (hostd_session_cookie_parse(header, cookie, sizeof cookie) != 0)
 		return (NULL);
 	hostd_session_expire(st);
-	for (s = st->st_first; s != NULL; s = s->s_next) {
+	for (s = *hostd_session_bucket(st, cookie); s != NULL;
+	    s = s->s_hnext) {
 		if (hostd_session_equal(s->s_cookie, cookie))
 			break;
 	}

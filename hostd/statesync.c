@@ -175,6 +175,10 @@ hostd_statesync_create(struct event_base *base, const char *root,
 		ss->ss_soon = evtimer_new(base, hostd_statesync_timer_cb, ss);
 		if (ss->ss_soon == NULL)
 			fatalx("state: cannot make the copy timer");
+		/* The state we start on is the first to keep: a new state
+		 * dir must not wait for a change or a tick to hold it. */
+		tv.tv_sec = 0;
+		evtimer_add(ss->ss_soon, &tv);
 	}
 	return (ss);
 }

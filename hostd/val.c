@@ -82,7 +82,6 @@ static struct hostd_val	*hostd_val_new(enum hostd_val_kind, const char *,
 			    const void *, size_t);
 static void		 hostd_val_put(struct hostd_val_out *, const void *,
 			    size_t);
-static void		 hostd_val_puts(struct hostd_val_out *, const char *);
 static void		 hostd_val_flush(struct hostd_val_out *);
 static void		 hostd_val_emit(struct hostd_val_out *, const char *,
 			    const char *, const struct hostd_val *);
@@ -104,7 +103,8 @@ static void		 hostd_val_write_attr(struct hostd_val_out *,
 static void		 hostd_val_write_body(struct hostd_val_out *,
 			    const struct hostd_val *);
 static void		 hostd_val_write_array(struct hostd_val_out *,
-			    const char *, const char *, const struct hostd_val *);
+			    const char *, const char *,
+			    const struct hostd_val *);
 static void		 hostd_val_write_b64(struct hostd_val_out *,
 			    const unsigned char *, size_t);
 static size_t		 hostd_val_utf8_len(const unsigned char *, size_t);
@@ -703,7 +703,8 @@ hostd_val_write_attr(struct hostd_val_out *out, const char *s)
 }
 
 static void
-hostd_val_write_b64(struct hostd_val_out *out, const unsigned char *p, size_t len)
+hostd_val_write_b64(struct hostd_val_out *out, const unsigned char *p,
+    size_t len)
 {
 	char	 q[4];
 	size_t	 i;
@@ -855,12 +856,27 @@ hostd_val_emit(struct hostd_val_out *out, const char *name,
 
 /* "<name" or "</name>" (open "<" or "</"), without a printf per tag. */
 static void
-hostd_val_write_tag(struct hostd_val_out *out, const char *open, const char *name)
+hostd_val_write_tag(struct hostd_val_out *out, const char *open,
+    const char *name)
 {
-	hostd_val_puts(out, open);
-	hostd_val_puts(out, name);
-	if (open[1] == '/')
-		hostd_val_put(out, ">", 1);
+	size_t	olen, nlen;
+	char	*p;
+
+	olen = open[1] == '/' ? 2 : 1;
+	nlen = strlen(name);
+	if (olen + nlen + 1 > sizeof out->vo_buf - out->vo_len) {
+		hostd_val_put(out, open, olen);
+		hostd_val_put(out, name, nlen);
+		if (olen == 2)
+			hostd_val_put(out, ">", 1);
+		return;
+	}
+	p = out->vo_buf + out->vo_len;
+	memcpy(p, open, olen);
+	memcpy(p + olen, name, nlen);
+	if (olen == 2)
+		p[olen + nlen++] = '>';
+	out->vo_len += olen + nlen;
 }
 
 static void
@@ -883,12 +899,6 @@ hostd_val_put(struct hostd_val_out *out, const void *p, size_t len)
 	}
 	memcpy(out->vo_buf + out->vo_len, p, len);
 	out->vo_len += len;
-}
-
-static void
-hostd_val_puts(struct hostd_val_out *out, const char *s)
-{
-	hostd_val_put(out, s, strlen(s));
 }
 
 /*
@@ -1143,8 +1153,7 @@ hostd_val_parse_prim(const struct hostd_val_prim *p, const char *text,
 		tmp.v_str = (char *)text;
 		if (hostd_val_get_int(&tmp, p->vp_min, p->vp_max, &i) != 0)
 			break;
-		v = hostd_val_new(p->vp_kind);
-		v->v_int = i;
+		v = hostd_val_new_int(p->vp_kind, i);
 		return (v);
 	}
 	xasprintf(cause, "'%.64s' is not a valid %s", text, p->vp_name);

@@ -162,6 +162,8 @@ static struct hostd_val *hostd_vmconfig_nic_val(struct hostd_inventory *,
 static struct hostd_val *hostd_vmconfig_serial_val(struct hostd_inventory *,
 		    const struct cfg *, const char *, int, int);
 static struct hostd_val *hostd_vmconfig_connectable(int, int);
+static struct hostd_val *hostd_vmconfig_echo_obj(const struct hostd_val *,
+		    const char *);
 static int	 hostd_vmconfig_key_decode(const struct cfg *, int32_t,
 		    char *, size_t, int *, int *, int *);
 static struct hostd_fault *hostd_vmconfig_devfault(size_t, const char *,
@@ -655,6 +657,53 @@ hostd_vmconfig_devices(struct hostd_inventory *inv, const struct cfg *cfg,
 	*ndisks = ndisk;
 	free(vmdir);
 	return (arr);
+}
+
+/* ---- the spec as applied --------------------------------------------- */
+
+/*
+ * A parsed request value knows its fields' actual types (from xsi:type)
+ * but not their declared ones, so written back as it is a VirtualDisk in
+ * deviceChange.device or a string in OptionValue.value would lose the
+ * xsi:type pyVmomi needs (vi-api.md §2.3).  Declare every typed data
+ * object as DataObject, which makes the writer name its type (harmless
+ * where it is the declared type), and anyType slots as such.
+ */
+static struct hostd_val *
+hostd_vmconfig_echo_obj(const struct hostd_val *src, const char *type)
+{
+	const struct hostd_val_field	*fd;
+	struct hostd_val		*v, *fv;
+	const char			*decl;
+	size_t				 i, len;
+	int				 optval;
+
+	v = hostd_val_object(type);
+	len = src->v_type != NULL ? strlen(src->v_type) : 0;
+	optval = len >= 11 && strcmp(src->v_type + len - 11,
+	    "OptionValue") == 0;
+	for (i = 0; i < src->v_nfields; i++) {
+		fd = &src->v_fields[i];
+		decl = NULL;
+		if (optval && strcmp(fd->vf_name, "value") == 0) {
+			decl = HOSTD_VAL_ANYTYPE;
+			fv = hostd_val_copy(fd->vf_val);
+		} else if (fd->vf_val->v_kind == HOSTD_VAL_OBJECT) {
+			if (fd->vf_val->v_type != NULL)
+				decl = "DataObject";
+			fv = hostd_vmconfig_echo_obj(fd->vf_val,
+			    fd->vf_val->v_type);
+		} else
+			fv = hostd_val_copy(fd->vf_val);
+		hostd_val_add_decl(v, fd->vf_name, decl, fv);
+	}
+	return (v);
+}
+
+struct hostd_val *
+hostd_vmconfig_spec_echo(const struct hostd_val *spec)
+{
+	return (hostd_vmconfig_echo_obj(spec, "VirtualMachineConfigSpec"));
 }
 
 /* ---- files ----------------------------------------------------------- */

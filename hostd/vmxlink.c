@@ -49,6 +49,14 @@
 #include "xmalloc.h"
 
 #define HOSTD_VMXLINK_RETRY_MS	50
+/*
+ * vmx's exit statuses that mean the guest never ran (vmx/vmx.h, a fixed
+ * contract; 127 is our child's failed exec).  Every other exit is the end
+ * of a run: ACPI S5, a reset, a debug-exit write, a guest crash.
+ */
+#define HOSTD_VMXLINK_EXIT_USAGE	2
+#define HOSTD_VMXLINK_EXIT_FAILURE	10
+#define HOSTD_VMXLINK_EXIT_EXEC		127
 #define HOSTD_VMXLINK_SOCKDIR	"run/vireo/vmx"
 
 /* One VM's link. */
@@ -56,6 +64,7 @@ struct hostd_vmxlink_vm {
 	struct hostd_vmxlink	*lv_vl;		/* borrowed */
 	char			*lv_id;
 	pid_t			 lv_pid;	/* our vmx child, or -1 */
+	int			 lv_status;	/* its wait status, or -1 */
 	struct peer		*lv_peer;	/* or NULL */
 	struct event		*lv_retry;	/* connect timer */
 	int			 lv_tries;
@@ -96,6 +105,7 @@ static void	 hostd_vmxlink_done(struct hostd_vmxlink_vm *,
 static void	 hostd_vmxlink_lost(struct hostd_vmxlink_vm *, const char *,
 		    int);
 static void	 hostd_vmxlink_set(struct hostd_vmxlink_vm *, int, time_t);
+static void	 hostd_vmxlink_ran(struct hostd_vmxlink_vm *);
 static struct hostd_mo *hostd_vmxlink_mo(struct hostd_vmxlink_vm *);
 static void	 hostd_vmxlink_on_ok(struct peer *, struct peer_msg *, void *);
 static void	 hostd_vmxlink_on_fail(struct peer *, struct peer_msg *,
@@ -204,6 +214,7 @@ hostd_vmxlink_vm(struct hostd_vmxlink *vl, const char *id, int create)
 	lv->lv_vl = vl;
 	lv->lv_id = xstrdup(id);
 	lv->lv_pid = -1;
+	lv->lv_status = -1;
 	lv->lv_nextreq = 1;
 	lv->lv_retry = evtimer_new(vl->vl_base, hostd_vmxlink_retry_cb, lv);
 	if (lv->lv_retry == NULL)
@@ -388,6 +399,7 @@ hostd_vmxlink_spawn(struct hostd_vmxlink_vm *lv, char **cause)
 	}
 	free(root);
 	lv->lv_pid = pid;
+	lv->lv_status = -1;
 	log_info("vmxlink: VM %s: started %s (pid %ld) for %s", lv->lv_id,
 	    vl->vl_vmx, (long)pid, vm->vm_path);
 	return (0);
@@ -427,11 +439,31 @@ hostd_vmxlink_retry_cb(evutil_socket_t fd, short events, void *arg)
 		evtimer_add(lv->lv_retry, &tv);
 		return;
 	}
-	if (lv->lv_peer != NULL)
+	if (lv->lv_peer != NULL) {
+		/* Linked, but vmx said "off" before its run began: ask
+		 * again, as a state event may never come. */
+		if (lv->lv_op != HOSTD_VMXLINK_ON || lv->lv_ended)
+			return;
+		if (++lv->lv_tries >= limit)
+			hostd_vmxlink_done(lv, hostd_fault_system_error(
+			    "vmx did not start the virtual machine in time"));
+		else if (peer_send(lv->lv_peer, MSG_VMX_STATE_REQ,
+		    lv->lv_nextreq++, -1, NULL, 0) != 0)
+			hostd_vmxlink_lost(lv, strerror(errno), 1);
 		return;
+	}
 	if (hostd_vmxlink_attach(lv, &cause) == 0)
 		return;		/* the state answer ends the power-on */
-	if (lv->lv_pid == -1 || hostd_vmxlink_reap(lv)) {
+	if (hostd_vmxlink_reap(lv) && lv->lv_status != -1 &&
+	    WIFEXITED(lv->lv_status) &&
+	    WEXITSTATUS(lv->lv_status) != HOSTD_VMXLINK_EXIT_USAGE &&
+	    WEXITSTATUS(lv->lv_status) != HOSTD_VMXLINK_EXIT_FAILURE &&
+	    WEXITSTATUS(lv->lv_status) != HOSTD_VMXLINK_EXIT_EXEC) {
+		/* A guest quicker than our first connect (test=hello). */
+		log_info("vmxlink: VM %s: the guest ran and ended before "
+		    "the link was up", lv->lv_id);
+		hostd_vmxlink_ran(lv);
+	} else if (lv->lv_pid == -1 || hostd_vmxlink_reap(lv)) {
 		log_warnx("vmxlink: VM %s: vmx ended before its control "
 		    "socket was ready", lv->lv_id);
 		hostd_vmxlink_done(lv, hostd_fault_system_error("vmx ended "
@@ -470,6 +502,8 @@ hostd_vmxlink_reap(struct hostd_vmxlink_vm *lv)
 	else if (WIFSIGNALED(status))
 		log_warnx("vmxlink: VM %s: vmx pid %ld killed by signal %d",
 		    lv->lv_id, (long)pid, WTERMSIG(status));
+	if (pid == lv->lv_pid)
+		lv->lv_status = status;
 	lv->lv_pid = -1;
 	return (1);
 }
@@ -553,6 +587,17 @@ hostd_vmxlink_set(struct hostd_vmxlink_vm *lv, int power, time_t boottime)
 		hostd_vmxlink_done(lv, NULL);
 }
 
+/*
+ * A power-on whose run ended before we saw it begin: ESX reports the task
+ * a success and the VM on, then off (VmPoweredOnEvent, VmPoweredOffEvent).
+ */
+static void
+hostd_vmxlink_ran(struct hostd_vmxlink_vm *lv)
+{
+	hostd_vmxlink_set(lv, PROTO_VMX_POWERED_ON, time(NULL));
+	hostd_vmxlink_set(lv, PROTO_VMX_POWERED_OFF, 0);
+}
+
 /* The link is gone (why; error: it was not an orderly end). */
 static void
 hostd_vmxlink_lost(struct hostd_vmxlink_vm *lv, const char *why, int error)
@@ -570,6 +615,11 @@ hostd_vmxlink_lost(struct hostd_vmxlink_vm *lv, const char *why, int error)
 		    "VM is powered off", lv->lv_id, why);
 	else
 		log_debug("vmxlink: VM %s: link closed (%s)", lv->lv_id, why);
+	if (!error && lv->lv_ended && lv->lv_op == HOSTD_VMXLINK_ON &&
+	    vm->vm_power != PROTO_VMX_POWERED_ON) {
+		hostd_vmxlink_ran(lv);
+		return;
+	}
 	crashed = (error || !lv->lv_ended) &&
 	    vm->vm_power == PROTO_VMX_POWERED_ON;
 	if (vm->vm_power == PROTO_VMX_POWERED_ON)
@@ -724,6 +774,8 @@ hostd_vmxlink_on_state(struct peer *peer, struct peer_msg *msg, void *arg)
 {
 	struct hostd_vmxlink_vm		*lv = arg;
 	const struct proto_vmx_state	*vs = msg->pm_data;
+	struct timeval			 tv = { 0,
+					    HOSTD_VMXLINK_RETRY_MS * 1000 };
 	time_t				 boot;
 
 	(void)peer;
@@ -736,6 +788,17 @@ hostd_vmxlink_on_state(struct peer *peer, struct peer_msg *msg, void *arg)
 	boot = (time_t)vs->vs_boottime;
 	if (boot < 0 || vs->vs_boottime > (uint64_t)time(NULL) + 86400)
 		boot = 0;
+	if (lv->lv_op == HOSTD_VMXLINK_ON &&
+	    vs->vs_power == PROTO_VMX_POWERED_OFF) {
+		if (lv->lv_ended) {
+			/* Its run is over already. */
+			hostd_vmxlink_ran(lv);
+		} else {
+			/* Not begun yet: the retry timer asks again. */
+			evtimer_add(lv->lv_retry, &tv);
+		}
+		return;
+	}
 	hostd_vmxlink_set(lv, (int)vs->vs_power, boot);
 }
 

@@ -514,6 +514,83 @@ START_TEST(check_xml_node_limit)
 }
 END_TEST
 
+/*
+ * One parser for many documents (hostd's per-request parser): each
+ * answer is what xml_parse gives, whatever the document before it was
+ * (refused, over a limit, a DOCTYPE), and the trees outlive the parser.
+ */
+START_TEST(check_xml_parser_reuse)
+{
+	struct xml_parser	*xp;
+	struct xml_limits	 lim = { 0 };
+	xmlDocPtr		 docs[3], d;
+	xmlNodePtr		 root;
+	char			*cause, *text, name[64];
+	int			 i;
+
+	xp = xml_parser_create();
+	for (i = 0; i < 3; i++) {
+		docs[i] = xml_parser_parse(xp, check_xml_soap,
+		    strlen(check_xml_soap), NULL, &cause);
+		ck_assert_ptr_nonnull(docs[i]);
+		ck_assert_ptr_null(cause);
+
+		errno = 0;
+		ck_assert_ptr_null(xml_parser_parse(xp, "<a><b></a>", 10,
+		    NULL, &cause));
+		ck_assert_int_eq(errno, EINVAL);
+		ck_assert_ptr_nonnull(cause);
+		ck_assert_msg(strncmp(cause, "line 1, column ", 15) == 0,
+		    "cause \"%s\"", cause);
+		free(cause);
+
+		ck_assert_ptr_null(xml_parser_parse(xp, "<!DOCTYPE a><a/>", 16,
+		    NULL, &cause));
+		ck_assert_str_eq(cause,
+		    "line 1, column 12: DOCTYPE (DTD) not allowed");
+		free(cause);
+
+		lim.xl_max_depth = 2;
+		ck_assert_ptr_null(xml_parser_parse(xp, "<a><b><c/></b></a>",
+		    18, &lim, &cause));
+		ck_assert_int_eq(errno, EFBIG);
+		ck_assert_ptr_nonnull(strstr(cause, "nested deeper than 2"));
+		free(cause);
+		/* The limit was this document's only. */
+		d = xml_parser_parse(xp, "<a><b><c/></b></a>", 18, NULL, NULL);
+		ck_assert_ptr_nonnull(d);
+		xmlFreeDoc(d);
+
+		/* CDATA still arrives as plain text after a reset. */
+		d = xml_parser_parse(xp, "<a><![CDATA[x<y]]></a>", 22, NULL,
+		    NULL);
+		ck_assert_ptr_nonnull(d);
+		root = xmlDocGetRootElement(d);
+		ck_assert_int_eq(root->children->type, XML_TEXT_NODE);
+		text = xml_text(root);
+		ck_assert_str_eq(text, "x<y");
+		free(text);
+		xmlFreeDoc(d);
+	}
+	/* New names forever: the parser starts over instead of growing. */
+	for (i = 0; i < 20000; i++) {
+		snprintf(name, sizeof name, "<n%d a%d='1'/>", i, i);
+		d = xml_parser_parse(xp, name, strlen(name), NULL, NULL);
+		ck_assert_ptr_nonnull(d);
+		xmlFreeDoc(d);
+	}
+	xml_parser_free(xp);
+	xml_parser_free(NULL);
+
+	for (i = 0; i < 3; i++) {
+		root = xmlDocGetRootElement(docs[i]);
+		ck_assert_str_eq((const char *)root->name, "Envelope");
+		ck_assert_ptr_nonnull(xml_child(root, SOAPENV, "Body"));
+		xmlFreeDoc(docs[i]);
+	}
+}
+END_TEST
+
 static Suite *
 check_xml_suite(void)
 {
@@ -525,6 +602,7 @@ check_xml_suite(void)
 	tc = tcase_create("core");
 	tcase_add_test(tc, check_xml_soap_tree);
 	tcase_add_test(tc, check_xml_encodings);
+	tcase_add_test(tc, check_xml_parser_reuse);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

@@ -5,6 +5,7 @@
 #                     NEW logs in
 #   events PWD        events recorded under userName "dcui" (its login,
 #                     the password change)
+#   adduser PWD NAME USERPW  create a user outside localadmin
 #   vm PWD NAME       the VM NAME is poweredOn
 # Usage: itest_dcui.py PORT PHASE ARGS...
 
@@ -41,6 +42,12 @@ elif phase == "events":
           "vim.event.UserLoginSessionEvent" in kinds, str(kinds))
     check("the password change is recorded under dcui",
           any("Account" in k or "Password" in k for k in kinds), str(kinds))
+elif phase == "adduser":
+    si = connect(port, "root", sys.argv[3])
+    spec = vim.host.LocalAccountManager.AccountSpecification(
+        id=sys.argv[4], password=sys.argv[5], description="not an admin")
+    si.content.accountManager.CreateUser(spec)
+    check("user %s created" % sys.argv[4], True)
 elif phase == "vm":
     si = connect(port, "root", sys.argv[3])
     view = si.content.viewManager.CreateContainerView(

@@ -146,14 +146,32 @@ screen_wait "the fifth failure says the account is locked" "is locked"
 keys Enter
 keys Escape
 screen_wait "Esc goes home again" "Host name:"
+
+# ---- a user outside localadmin: right password, still refused
+harness_run_pyvmomi "a user outside localadmin is created" \
+    "$D/py-adduser.out" itest_dcui.py adduser "" carol 'Carol-pw-123'
+keys F2
+keys BSpace BSpace BSpace BSpace
+tm send-keys -l carol; keys Enter
+tm send-keys -l 'Carol-pw-123'; keys Enter
+screen_wait "carol may not use the console" "may not use the console"
+keys Enter Escape
+screen_wait "home" "Host name:"
 keys F2
 keys Enter Enter
 screen_wait "root logs in (fresh host: empty password)" \
     "System Customization"
 
-# ---- Configure Password
+# ---- Configure Password: a mismatch changes nothing, then the change
 keys Enter
 screen_wait "Configure Password opens" "Old Password:"
+keys Enter
+tm send-keys -l "$NEWPW"; keys Enter
+tm send-keys -l "other-pw-42"; keys Enter
+screen_wait "a mismatch is refused" "do not match"
+keys Enter
+keys Enter
+screen_wait "Configure Password opens again" "Old Password:"
 keys Enter
 tm send-keys -l "$NEWPW"; keys Enter
 tm send-keys -l "$NEWPW"; keys Enter

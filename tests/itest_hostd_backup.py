@@ -12,6 +12,8 @@
 #           answer as on the original host
 #   check   (after the persistent-copy restart) the same answers
 #   reset   ResetFirmwareToFactoryDefaults: blank root, no bob, no VM
+#   resetnow  ResetFirmwareToFactoryDefaults only (the shell then sends
+#           SIGTERM while the restart is pending)
 #
 # Usage: itest_hostd_backup.py PORT PHASE ROOT BUNDLE.  Exit 0/1/77.
 
@@ -217,6 +219,11 @@ elif PHASE == "reset":
         check("reset: default datastore name",
               [d.name for d in dc.datastore] == ["datastore1"])
         print("PORT %d" % port)
+elif PHASE == "resetnow":
+    # Only ask: the shell sends SIGTERM while the restart is pending.
+    si = connect(PORT, "root", "")
+    firmware(si).ResetFirmwareToFactoryDefaults()
+    check("ResetFirmwareToFactoryDefaults answers", True)
 else:
     print("unknown phase %s" % PHASE)
     sys.exit(2)

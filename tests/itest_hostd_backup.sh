@@ -65,6 +65,11 @@ harness_expect "the copy of authorization.xml holds bob's permission" \
     "$pid" 10
 harness_expect "the copy of shadow is 0600" \
     test "$(stat -c %a "$P/etc/vireo/shadow")" = 600
+# The kill below must not outrun the copy (it is made a moment after a
+# change): wait until it holds what the "check" phase looks for.
+harness_expect "the copy of inventory.xml holds keepme" \
+    harness_wait_grep "keepme.vmx" "$P/var/lib/vireo/inventory.xml" \
+    "$pid" 10
 kill -KILL "$pid"
 harness_reap "$pid"
 rm -rf "$A/etc" "$A/var/lib/vireo/inventory.xml" "$A/run"
@@ -94,6 +99,17 @@ run_py reset "$B"
 harness_expect "the VM's files stay after the reset" \
     test -f "$ds/keepme/keepme.vmx"
 harness_expect "hostd B is still the same process" harness_alive "$pid"
-harness_stop "$pid"
-harness_expect_eq "host B: SIGTERM is a clean exit" 0 "$HARNESS_STATUS"
+# The image run again must stop on SIGTERM, within seconds.
+harness_stop "$pid" 5
+harness_expect_eq "host B: SIGTERM after the restart is a clean exit" 0 \
+    "$HARNESS_STATUS"
+
+# SIGTERM while a restart is pending (it waits half a second): a clean
+# exit, not a new image that took the signal's place.
+harness_start_hostd "$T/b2.out"
+pid=$HARNESS_PID
+run_py resetnow "$B"
+harness_stop "$pid" 5
+harness_expect_eq "host B: SIGTERM during a restart is a clean exit" 0 \
+    "$HARNESS_STATUS"
 HARNESS_DIR=$T

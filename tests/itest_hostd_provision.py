@@ -300,6 +300,19 @@ check(".vmx: memsize 128, no ethernet0, scsi0:1",
 ev = content.eventManager.QueryEvents(
     vim.event.EventFilterSpec(eventTypeId=["VmReconfiguredEvent"]))
 check("VmReconfiguredEvent", len(ev) == 1)
+# configSpec is required by the WSDL: the spec applied, subtypes intact.
+cs = ev[0].configSpec if ev else None
+check("VmReconfiguredEvent.configSpec is the spec applied",
+      isinstance(cs, vim.vm.ConfigSpec) and cs.memoryMB == 128 and
+      cs.annotation == "second note" and len(cs.deviceChange) == 3,
+      repr(cs))
+dtypes = [type(c.device) for c in cs.deviceChange] if cs else []
+check("configSpec.deviceChange keeps the device types",
+      dtypes == [vim.vm.device.VirtualDisk, vim.vm.device.VirtualDisk,
+                 vim.vm.device.VirtualVmxnet3] and
+      isinstance(cs.deviceChange[1].device.backing,
+                 vim.vm.device.VirtualDisk.FlatVer2BackingInfo),
+      repr(dtypes))
 
 shrink = devices(vm)[2000]
 shrink.capacityInKB = 1024

@@ -109,8 +109,11 @@ fi
 # make install gives the files the packages do.
 if [ -n "${TOP_BUILDDIR:-}" ] && [ -f "$TOP_BUILDDIR/Makefile" ]; then
 	inst=$HARNESS_DIR/inst
+	multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null ||
+	    gcc -print-multiarch)
 	make -s -C "$TOP_BUILDDIR" install DESTDIR="$inst" prefix=/usr \
-	    libexecdir=/usr/libexec systemdsystemunitdir=/lib/systemd/system \
+	    libexecdir=/usr/libexec libdir="/usr/lib/$multiarch" \
+	    systemdsystemunitdir=/lib/systemd/system \
 	    tmpfilesdir=/usr/lib/tmpfiles.d >"$HARNESS_DIR/install.out" 2>&1 ||
 	    harness_fail "make install failed"
 	(cd "$inst" && find . -type f | sed 's|^\./||; s|\.gz$||' | sort) \

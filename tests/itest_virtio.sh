@@ -12,6 +12,10 @@
 #     unchanged;
 #   * virtio-net: ARP and ICMP echo against the host side of a TAP in a
 #     private network namespace, whose kernel answers both;
+#   * a NIC with no backing here (networkName "VM Network", or
+#     startConnected FALSE) powers on disconnected, as on ESX: the guest
+#     finds it on the bus, its link is down, a frame it sends is dropped
+#     and counted in vmware.log, and the VM powers off normally;
 #   * virtio-rng: two reads.
 # Needs /dev/kvm (77 without).  A part the machine cannot run is skipped
 # with the reason (the network part needs root and ip(8), the VMDK one
@@ -205,6 +209,55 @@ if verdict "$d" virtio-blk blk-ro; then
 		pass "blk-ro: $(grep -h 'refused' "$d/serial.txt")"
 	fi
 fi
+
+# --- Disconnected NICs: no root needed, nothing is opened on the host.
+# nic_off WHAT REASON [KEY=VALUE...]: pciscan, virtio-net link=down and
+# poweroff with ethernet0 set by the KEY=VALUEs; vmware.log must give
+# REASON (a grep pattern) for the link being down.
+nic_off() {
+	_what=$1 _why=$2
+	shift 2
+	set -- ethernet0.present=TRUE ethernet0.virtualDev=vmxnet3 "$@"
+	_d=$TMP/$_what
+	harness_write_vmx "$_d/scan" scan vireo.cmdline=test=pciscan "$@"
+	boot "$_d/scan" scan
+	verdict "$_d/scan" pciscan "$_what: pciscan" || return 0
+	if ! grep -q '^pci 00:[0-9a-f]*\.0 1af4:1041 class 02\.00\.00' \
+	    "$_d/scan/serial.txt"; then
+		fail "$_what: no virtio-net in the guest's PCI scan"
+		return 0
+	fi
+	harness_write_vmx "$_d/net" net \
+	    "vireo.cmdline=test=virtio-net link=down" "$@"
+	boot "$_d/net" net
+	verdict "$_d/net" virtio-net "$_what: virtio-net" || return 0
+	if ! grep -q "ethernet0: disconnected: $_why" "$_d/net/vmware.log"
+	then
+		fail "$_what: vmware.log does not say why: $(grep ethernet0 \
+		    "$_d/net/vmware.log" | tail -n 3)"
+		return 0
+	fi
+	if ! grep -q 'ethernet0: disconnected: frames the guest sent, dropped: 1$' \
+	    "$_d/net/vmware.log"; then
+		fail "$_what: the dropped frame is not counted"
+		return 0
+	fi
+	harness_write_vmx "$_d/off" off vireo.cmdline=test=poweroff "$@"
+	boot "$_d/off" off
+	if [ "$HARNESS_STATUS" -ne 0 ] ||
+	    [ "$(harness_last_log "$_d/off")" != "powered off" ]; then
+		fail "$_what: poweroff: status $HARNESS_STATUS, log ends" \
+		    "'$(harness_last_log "$_d/off")'"
+		return 0
+	fi
+	pass "$_what: $(grep -h '^pci .* class 02\.00\.00' \
+	    "$_d/scan/serial.txt"), $(grep -h '^virtio-net: link down' \
+	    "$_d/net/serial.txt"), powered off"
+}
+nic_off nic-portgroup 'networkName "VM Network" has no backing' \
+    "ethernet0.networkName=VM Network"
+nic_off nic-startconnected 'startConnected is FALSE' \
+    ethernet0.networkName=tap:vtoff0 ethernet0.startConnected=FALSE
 
 # --- virtio-net against the kernel on the far side of a TAP.
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1; then

@@ -203,10 +203,13 @@ scenario smp 1 "debug exit 0" "^smp: APIC id 1 up" "^smp: 2 of 2 CPUs up" \
     -- numvcpus=2
 scenario smp-1 1 "debug exit 0" "^smp: 1 of 1 CPUs up"
 scenario timer 1 "debug exit 0" "^timer: .* ticks"
-# The PIT, the IOAPIC (edge, and level with its EOI) and the 8259A.
-scenario irq 1 "debug exit 0" "^irq: PIT through IOAPIC pin 2: 5 " \
-    "^irq: PIT through the 8259A (ExtINT): 5 " \
-    "^irq: COM1 level-triggered: 3 interrupts"
+# The PIT, the IOAPIC (edge, and level with its EOI) and the 8259A.  The
+# guest fails unless it got at least the ticks it wanted: one more may
+# land before its cli (scenario-irq.c).
+scenario irq 1 "debug exit 0" \
+    "^irq: PIT through IOAPIC pin 2: [0-9]* interrupts (5 wanted)" \
+    "^irq: PIT through the 8259A (ExtINT): [0-9]* interrupts (5 wanted)" \
+    "^irq: COM1 level-triggered: 3 interrupts, one per EOI"
 scenario rtc 1 "debug exit 0" "^rtc: 20[0-9][0-9]-"
 # The i440FX host bridge (8086:1237) is the one device at 00:00.0.
 scenario pciscan 1 "debug exit 0" "^pci 00:00.0 8086:1237 class 06.00.00"

@@ -92,7 +92,8 @@ harness_expect "the .vmss is gone after the resume" \
     test ! -e "$TMP/vm.vmss"
 harness_expect_grep "checkpoint.vmState is cleared" \
     'checkpoint.vmState = ""' "$TMP/vm.vmx"
-if grep -q '^counter: region' "$TMP/serial.txt"; then
+# Unanchored: a boot line glued to a line the suspend cut must count too.
+if grep -q 'counter: region' "$TMP/serial.txt"; then
 	harness_fail "the resumed guest booted again"
 fi
 # The two consoles in a row: 1, 2, 3, ... and one checksum (a line the

@@ -8,7 +8,8 @@
  * copy of its header), RX one readv into the guest's buffers.
  *
  * Features are offered only as far as they are implemented: MAC, STATUS
- * (the link is always up), and with a real TAP the checksum and TSO
+ * (the link is up, or down on a disconnected NIC), and with a real TAP the
+ * checksum and TSO
  * offloads, which are pure pass-through because the TAP speaks the same
  * header: CSUM and HOST_TSO4/6 (the guest sends partial checksums and
  * 64 KiB frames, the kernel finishes them) and GUEST_CSUM, GUEST_TSO4/6
@@ -16,6 +17,12 @@
  * hand such frames to the guest).  No MRG_RXBUF: one frame per receive
  * chain, as Linux's driver allows (it then posts 64 KiB buffers when it
  * takes GUEST_TSO).  No control queue, one queue pair.
+ *
+ * A disconnected NIC (VMM_NIC_NONE: ESX's adapter whose network has no
+ * backing, or that is not connected at power-on) is on the bus as any
+ * other, so the guest finds and drives it, but has no fd: its link is
+ * down, nothing is received, and what the guest sends is consumed,
+ * dropped and counted, as a real adapter with no cable does.
  *
  * Threads: RX runs on the transport's I/O thread: the TAP fd is in that
  * thread's poll set (virtio_pci_watch_fd) from DRIVER_OK on, so no extra
@@ -100,6 +107,7 @@ struct virtio_net {
 	int			 vn_fd;		/* the TAP, -1 if none */
 	int			 vn_own_fd;	/* 1: we opened vn_fd */
 	int			 vn_is_tap;	/* TUNSETOFFLOAD works */
+	int			 vn_connected;	/* has a backend: link up */
 	char			 vn_ifname[16];	/* TAP name, "" if given fd */
 	uint8_t			 vn_config[VIRTIO_NET_CFG_SIZE]; /* fixed */
 	int			 vn_watched;	/* vn_fd in the poll set */
@@ -239,6 +247,8 @@ virtio_net_backend(struct virtio_net *vn, const struct vmm_nic_params *np,
 	char		*why = NULL;
 	int		 flags, bridge;
 
+	if (np->vn_backend == VMM_NIC_NONE)
+		return (0);
 	if (np->vn_backend == VMM_NIC_FD) {
 		if (np->vn_fd < 0 ||
 		    (flags = fcntl(np->vn_fd, F_GETFL)) == -1) {
@@ -297,8 +307,9 @@ virtio_net_new(struct vmm *vmm, const struct vmm_nic_params *np,
 		virtio_net_delete(vn);
 		return (NULL);
 	}
+	vn->vn_connected = np->vn_backend != VMM_NIC_NONE;
 	memcpy(vn->vn_config + VIRTIO_NET_CFG_MAC, np->vn_mac, 6);
-	v16 = htole16(VIRTIO_NET_S_LINK_UP);
+	v16 = htole16(vn->vn_connected ? VIRTIO_NET_S_LINK_UP : 0);
 	memcpy(vn->vn_config + VIRTIO_NET_CFG_STATUS, &v16, 2);
 	v16 = htole16(1);
 	memcpy(vn->vn_config + VIRTIO_NET_CFG_PAIRS, &v16, 2);
@@ -334,8 +345,9 @@ virtio_net_new(struct vmm *vmm, const struct vmm_nic_params *np,
 	log_info("%s: virtio-net in PCI slot %d, MAC "
 	    "%02x:%02x:%02x:%02x:%02x:%02x, %s%s%s", vn->vn_name,
 	    virtio_pci_slot(vn->vn_vp), m[0], m[1], m[2], m[3], m[4], m[5],
+	    !vn->vn_connected ? "disconnected (link down)" :
 	    vn->vn_ifname[0] != '\0' ? "tap " : "fd",
-	    vn->vn_ifname, np->vn_backend != VMM_NIC_FD &&
+	    vn->vn_ifname, vn->vn_connected && np->vn_backend != VMM_NIC_FD &&
 	    tap_is_bridge(np->vn_ifname) ? " on a bridge" : "");
 	return (vn);
 }
@@ -350,7 +362,11 @@ virtio_net_delete(struct virtio_net *vn)
 	if (vn->vn_own_fd && vn->vn_fd != -1)
 		close(vn->vn_fd);
 	vn->vn_fd = -1;
-	if (vn->vn_rx_frames != 0 || vn->vn_tx_frames != 0)
+	/* What a disconnected NIC's guest tried to send, for vmware.log. */
+	if (!vn->vn_connected && vn->vn_tx_dropped != 0)
+		log_info("%s: disconnected: frames the guest sent, dropped: "
+		    "%llu", vn->vn_name, (unsigned long long)vn->vn_tx_dropped);
+	else if (vn->vn_rx_frames != 0 || vn->vn_tx_frames != 0)
 		log_debug("%s: rx %llu (%llu dropped), tx %llu (%llu dropped)",
 		    vn->vn_name, (unsigned long long)vn->vn_rx_frames,
 		    (unsigned long long)vn->vn_rx_dropped,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * virtio-net.c's exports: the device type (one virtio-net PCI function per
- * entry of vmm_params.vp_nics, each on a TAP) and what tests need to reach
- * a NIC's function.
+ * entry of vmm_params.vp_nics, each on a TAP or disconnected) and what
+ * tests need to reach a NIC's function.
  */
 #ifndef VIREO_VIRTIO_NET_H
 #define VIREO_VIRTIO_NET_H

@@ -37,7 +37,8 @@ enum vmm_nic_backend {
 	VMM_NIC_AUTO = 0,	/* vn_ifname: a bridge if one exists, else a TAP */
 	VMM_NIC_TAP,		/* the TAP vn_ifname, existing or new */
 	VMM_NIC_BRIDGE,		/* a new TAP attached to bridge vn_ifname */
-	VMM_NIC_FD		/* vn_fd, already open (tests, fd passing) */
+	VMM_NIC_FD,		/* vn_fd, already open (tests, fd passing) */
+	VMM_NIC_NONE		/* disconnected: no backing, the link down */
 };
 
 /* One virtio-net NIC (vp_nics); strings owned by the caller. */

@@ -272,13 +272,19 @@ vmx_events_start(struct vmx *vx, char **cause)
 		return (-1);
 	if (vx->vx_sockpath != NULL && vmx_control_start(vx, cause) != 0)
 		return (-1);
+	/*
+	 * Set before the thread runs: a state request it answers at once
+	 * must see the VM running, or hostd hears "off" and waits for a
+	 * state event that never comes.
+	 */
+	vx->vx_thread_started = 1;
 	if ((error = pthread_create(&vx->vx_thread, NULL, vmx_events_main,
 	    vx)) != 0) {
+		vx->vx_thread_started = 0;
 		xasprintf(cause, "cannot start the event thread: %s",
 		    strerror(error));
 		return (-1);
 	}
-	vx->vx_thread_started = 1;
 	return (0);
 }
 
@@ -436,6 +442,7 @@ vmx_run(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 	sigset_t	 set;
 	struct timespec	 t0, t1;
 	char		 line[1200], *why = NULL, *resume;
+	unsigned int	 i;
 	int		 status, error;
 
 	memset(&vx, 0, sizeof vx);
@@ -475,6 +482,12 @@ vmx_run(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 	if (vmx_conf_check_files(vc, &why) != 0) {
 		status = VMX_EXIT_USAGE;
 		goto fail;
+	}
+	/* Why an adapter powers on with its link down: ESX says so too. */
+	for (i = 0; i < vc->vc_nnics; i++) {
+		if (vc->vc_nics[i].cn_disconnected != NULL)
+			log_info("%s: disconnected: %s", vc->vc_nics[i].cn_name,
+			    vc->vc_nics[i].cn_disconnected);
 	}
 	vmx_save_macs(vc);
 	if (vmx_serial_open(&vx, &why) != 0) {

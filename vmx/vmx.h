@@ -69,6 +69,7 @@ struct vmx_conf_nic {
 	char		*cn_network;	/* networkName as written */
 	enum vmm_nic_backend cn_backend; /* from networkName's form */
 	char		*cn_ifname;	/* the bridge or TAP name */
+	char		*cn_disconnected; /* why it has no backing, or NULL */
 	char		*cn_model;	/* virtualDev as written, or NULL */
 	uint8_t		 cn_mac[6];
 	int		 cn_generated;	/* MAC made now: vmx writes it back */

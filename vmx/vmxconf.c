@@ -17,7 +17,11 @@
  * table; vmx_conf_dev_keys documents them.  A NIC whose addressType is
  * generated and that has no generatedAddress gets a random one in
  * VMware's 00:0c:29 range here; vmx writes it back to the .vmx
- * (vmx_conf_write_macs) so the guest keeps it.
+ * (vmx_conf_write_macs) so the guest keeps it.  A NIC with no backing on
+ * this host (no networkName, or one such as ESXi's "VM Network" that
+ * cannot name a bridge or TAP) or with startConnected FALSE powers on as
+ * ESX does, present but disconnected (VMM_NIC_NONE, cn_disconnected says
+ * why, for vmware.log).
  */
 
 #include "config.h"
@@ -156,7 +160,9 @@ const struct vmx_conf_key vmx_conf_dev_keys[] = {
 	{ "ethernetN.virtualDev", NULL,
 	  "e1000, e1000e, vmxnet3, vmxnet, vlance, virtio: all virtio-net" },
 	{ "ethernetN.networkName", NULL,
-	  "a Linux bridge, bridge:NAME or tap:NAME; required" },
+	  "a Linux bridge, bridge:NAME or tap:NAME; else disconnected" },
+	{ "ethernetN.startConnected", NULL,
+	  "FALSE: present with its link down; default TRUE" },
 	{ "ethernetN.connectionType", NULL,
 	  "bridged (the only one); default bridged" },
 	{ "ethernetN.addressType", NULL,
@@ -698,9 +704,8 @@ vmx_conf_mac_format(const uint8_t *mac, char *buf, size_t len)
 /*
  * networkName: "tap:NAME", "bridge:NAME" or a bare NAME (a bridge if one
  * exists, else a TAP).  A name that cannot be an interface (an ESXi port
- * group such as "VM Network") leaves cn_ifname NULL: the .vmx still loads
- * (hostd registers such files) and vmx_conf_check_files refuses to power
- * it on.
+ * group such as "VM Network") leaves cn_ifname NULL: nothing on this host
+ * backs it, and vmx_conf_nic makes the NIC a disconnected one.
  */
 static void
 vmx_conf_network(struct vmx_conf_nic *cn, const char *value)
@@ -761,6 +766,7 @@ vmx_conf_nic(const struct cfg *cfg, const char *nic, struct vmx_conf_nic *cn,
 	const char			*v, *atype;
 	char				 key[64], *q;
 	size_t				 i;
+	int				 connected = 1;
 
 	cn->cn_name = xstrdup(nic);
 	if ((v = vmx_conf_unit_get(cfg, nic, "virtualDev")) != NULL) {
@@ -788,6 +794,25 @@ vmx_conf_nic(const struct cfg *cfg, const char *nic, struct vmx_conf_nic *cn,
 	}
 	if ((v = vmx_conf_unit_get(cfg, nic, "networkName")) != NULL)
 		vmx_conf_network(cn, v);
+	if ((v = vmx_conf_unit_get(cfg, nic, "startConnected")) != NULL) {
+		snprintf(key, sizeof key, "%s.startConnected", nic);
+		if (vmx_conf_bool(key, v, &connected, cause) != 0)
+			return (-1);
+	}
+	/* As ESX: no backing is no reason to refuse the power-on. */
+	if (!connected)
+		cn->cn_disconnected = xstrdup("startConnected is FALSE");
+	else if (cn->cn_network == NULL)
+		cn->cn_disconnected = xstrdup("networkName is not set");
+	else if (cn->cn_ifname == NULL) {
+		q = vmx_conf_quote(cn->cn_network);
+		xasprintf(&cn->cn_disconnected, "networkName %s has no "
+		    "backing on this host (a Linux bridge, bridge:NAME or "
+		    "tap:NAME)", q);
+		free(q);
+	}
+	if (cn->cn_disconnected != NULL)
+		cn->cn_backend = VMM_NIC_NONE;
 
 	atype = vmx_conf_unit_get(cfg, nic, "addressType");
 	if (atype == NULL || strcasecmp(atype, "generated") == 0) {
@@ -863,35 +888,16 @@ vmx_conf_nics(struct vmx_conf *vc, const struct cfg *cfg, char **cause)
 /*
  * What vmx checks before power-on, so that a typo is a .vmx error
  * (status 2): every disk image exists and is a regular file or a block
- * device, every NIC names a bridge or TAP.  0, or -1 with *cause
- * "scsi0:0.fileName "x": reason" (no path prefix).
+ * device.  (A NIC with no backing is not an error: it powers on
+ * disconnected.)  0, or -1 with *cause "scsi0:0.fileName "x": reason" (no
+ * path prefix).
  */
 int
 vmx_conf_check_files(const struct vmx_conf *vc, char **cause)
 {
 	const struct vmx_conf_disk	*cd;
-	const struct vmx_conf_nic	*cn;
 	struct stat			 st;
 	unsigned int			 i;
-	char				*q;
-
-	for (i = 0; i < vc->vc_nnics; i++) {
-		cn = &vc->vc_nics[i];
-		if (cn->cn_network == NULL) {
-			xasprintf(cause, "%s.networkName is not set (a Linux "
-			    "bridge, bridge:NAME or tap:NAME)", cn->cn_name);
-			return (-1);
-		}
-		if (cn->cn_ifname == NULL) {
-			q = vmx_conf_quote(cn->cn_network);
-			xasprintf(cause, "%s.networkName %s is not a Linux "
-			    "bridge or TAP name (NAME, bridge:NAME or "
-			    "tap:NAME, at most 15 of A-Z a-z 0-9 - _ .)",
-			    cn->cn_name, q);
-			free(q);
-			return (-1);
-		}
-	}
 
 	for (i = 0; i < vc->vc_ndisks; i++) {
 		cd = &vc->vc_disks[i];
@@ -1073,6 +1079,7 @@ vmx_conf_free(struct vmx_conf *vc)
 		free(vc->vc_nics[i].cn_name);
 		free(vc->vc_nics[i].cn_network);
 		free(vc->vc_nics[i].cn_ifname);
+		free(vc->vc_nics[i].cn_disconnected);
 		free(vc->vc_nics[i].cn_model);
 	}
 	free(vc);

@@ -9,6 +9,10 @@
  * (default 10000).  Prints the peer's MAC and the round trip.  The MAC is
  * the device's (feature MAC) or mac=, default 52:54:00:12:34:56.
  *
+ * With link=down the NIC must be a disconnected one (no backing on the
+ * host): STATUS offered with the link down; a frame sent is still
+ * consumed, nothing comes in.  Otherwise a link reported down fails.
+ *
  * Receive buffers hold a whole frame (no mergeable buffers): 12-byte
  * virtio_net_hdr_v1, then up to 1514 bytes of Ethernet.
  */
@@ -65,6 +69,7 @@ static void	net_arp(int, const uint8_t *, const uint8_t *);
 static void	net_echo(void);
 static void	net_input(const uint8_t *, uint32_t);
 static void	net_poll(void);
+static void	net_link_down(void) __attribute__((noreturn));
 
 static int
 net_parse_ip(const char *s, uint8_t *ip)
@@ -320,6 +325,30 @@ net_poll(void)
 		virtq_kick(q);
 }
 
+/* link=down: a disconnected NIC drops what it is given, sends nothing. */
+static void
+net_link_down(void)
+{
+	uint64_t deadline;
+
+	if (!(net.n_vd.vd_features & NET_F_STATUS))
+		test_fail("virtio-net: no STATUS feature: no link state");
+	if (virtio_cfg_read16(&net.n_vd, 6) & 1)
+		test_fail("virtio-net: the link is up, expected down");
+	net_arp(1, NULL, net.n_peer);
+	deadline = time_deadline(100);
+	while (!time_expired(deadline)) {
+		net_poll();
+		cpu_pause();
+	}
+	kprintf("virtio-net: link down: 1 frame sent and consumed, %u "
+	    "received\n", net.n_rxframes);
+	if (net.n_rxframes != 0)
+		test_fail("virtio-net: %u frames received with the link down",
+		    net.n_rxframes);
+	test_pass();
+}
+
 void
 scenario_virtio_net(void)
 {
@@ -378,7 +407,16 @@ scenario_virtio_net(void)
 	if (net.n_vd.vd_features & NET_F_STATUS)
 		kprintf(", link %s",
 		    virtio_cfg_read16(&net.n_vd, 6) & 1 ? "up" : "down");
-	kprintf("\nvirtio-net: %u.%u.%u.%u asks for %u.%u.%u.%u\n",
+	kprintf("\n");
+	if (cmdline_get("link", buf, sizeof(buf)) == 0) {
+		if (strlen(buf) != 4 || memcmp(buf, "down", 4) != 0)
+			test_fail("virtio-net: link=%s is not down", buf);
+		net_link_down();
+	}
+	if ((net.n_vd.vd_features & NET_F_STATUS) &&
+	    !(virtio_cfg_read16(&net.n_vd, 6) & 1))
+		test_fail("virtio-net: the link is down");
+	kprintf("virtio-net: %u.%u.%u.%u asks for %u.%u.%u.%u\n",
 	    net.n_ip[0], net.n_ip[1], net.n_ip[2], net.n_ip[3],
 	    net.n_peer[0], net.n_peer[1], net.n_peer[2], net.n_peer[3]);
 
