@@ -105,6 +105,35 @@ say "        also http://localhost/ on the socket $root/run/vireo/hostd.sock"
 say "        log $root/var/log/vireo/hostd.log;" \
     "stop it with: kill $(cat "$pidfile")"
 
+# cimom: CIM-XML over HTTPS for wbemcli, its providers from the build tree
+# (cimom(8)); it shares hostd's TLS identity and local accounts.
+cimom="$build/cimom/cimom"
+cpid="$root/run/vireo/cimom.pid"
+if [ ! -x "$cimom" ]; then
+	say "cimom was not built ($cimom)"
+elif [ -f "$cpid" ] && kill -0 "$(cat "$cpid")" 2>/dev/null; then
+	say "cimom is already running (pid $(cat "$cpid"))"
+elif "$cimom" --root "$root" -p "${VIREO_CIM_PORT:-5989}" \
+    -s "$(cd "$(dirname "$0")" && pwd)/cimom" \
+    -L "$(cd "$build/cimom/providers" && pwd)" \
+    --provhost "$(cd "$build/cimom" && pwd)/cimom-provhost"; then
+	tries=300
+	while [ ! -f "$root/run/vireo/cimom.port" ] && [ "$tries" -gt 0 ]; do
+		tries=$((tries - 1))
+		sleep 0.1
+	done
+	say "cimom: https://localhost:${VIREO_CIM_PORT:-5989}/ (CIM-XML;" \
+	    "root/cimv2) log $root/var/log/vireo/cimom.log"
+	say "        wbemcli -noverify ecn" \
+	    "'https://root:@localhost:${VIREO_CIM_PORT:-5989}/root/cimv2'" \
+	    "(root's password is empty until set)"
+else
+	say "cimom did not start; its log: $root/var/log/vireo/cimom.log"
+fi
+say "rcli on this host: $build/rcli/rcli --unix $root/run/vireo/hostd.sock" \
+    "--password '' vm list"
+say "console: $build/dcui/dcui --root $root"
+
 
 if [ ! -c /dev/kvm ]; then
 	say "/dev/kvm is missing: this machine cannot run VMs"

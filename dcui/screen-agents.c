@@ -43,7 +43,7 @@ screen_agents_list(struct dcui *d, struct screen_agents_svc *s, char **cause)
 	buf_init(&a);
 	buf_str(&a, "<specSet><propSet><type>HostServiceSystem</type>"
 	    "<pathSet>serviceInfo</pathSet></propSet><objectSet>");
-	buf_moref(&a, "obj", "HostServiceSystem", "ha-servicesystem");
+	buf_moref(&a, "obj", "HostServiceSystem", "serviceSystem");
 	buf_str(&a, "</objectSet></specSet>");
 	if (host_call(d, "RetrieveProperties", "PropertyCollector",
 	    "ha-property-collector", a.b_data, &r, cause) == -1) {
@@ -150,7 +150,7 @@ screen_agents_run(struct dcui *d)
 			buf_init(&a);
 			buf_elem(&a, "id", s[i].as_key);
 			if (host_call(d, "RestartService",
-			    "HostServiceSystem", "ha-servicesystem", a.b_data,
+			    "HostServiceSystem", "serviceSystem", a.b_data,
 			    &r, &cause) == -1) {
 				buf_printf(&out, "%s: FAILED: %s\n",
 				    s[i].as_label, cause);

@@ -1676,12 +1676,12 @@ struct hostd_val *hostd_mo_virtualmachinesnapshot_vm_roots(
  * the local tickets of mo-sessionmanager.c (dcui) ------------------- */
 
 #define HOSTD_MO_DIAGNOSTICMGR	"ha-diagnosticmgr"
-#define HOSTD_MO_SERVICESYSTEM	"ha-servicesystem"
+#define HOSTD_MO_SERVICESYSTEM	"serviceSystem"	/* ESX's moid */
 extern const struct hostd_soap_method hostd_mo_diagnosticmanager_methods[];
 extern const struct hostd_inventory_prop hostd_mo_diagnosticmanager_props[];
 extern const struct hostd_soap_method hostd_mo_hostservicesystem_methods[];
 extern const struct hostd_inventory_prop hostd_mo_hostservicesystem_props[];
-/* Give ha-servicesystem restart(arg), which restarts hostd in place once
+/* Give serviceSystem restart(arg), which restarts hostd in place once
  * the answer has left (hostd_restart). */
 void	hostd_mo_hostservicesystem_setup(struct hostd_inventory *,
 	    void (*restart)(void *), void *arg);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * HostServiceSystem ha-servicesystem (HostSystem.configManager
+ * HostServiceSystem serviceSystem (HostSystem.configManager
  * .serviceSystem): the management agents of the host, as the console's
  * "Restart Management Agents" and its status screen see them.  serviceInfo
  * lists hostd, the CIM server (key "sfcbd-watchdog", ESX's name for it)

@@ -83,6 +83,8 @@ static struct hostd_val	*hostd_val_new(enum hostd_val_kind, const char *,
 static void		 hostd_val_put(struct hostd_val_out *, const void *,
 			    size_t);
 static void		 hostd_val_flush(struct hostd_val_out *);
+static struct hostd_val_out *hostd_val_out_open(struct evbuffer *);
+static void		 hostd_val_out_close(struct hostd_val_out *);
 static void		 hostd_val_emit(struct hostd_val_out *, const char *,
 			    const char *, const struct hostd_val *);
 static void		 hostd_val_emit_fields(struct hostd_val_out *,
@@ -906,6 +908,24 @@ hostd_val_put(struct hostd_val_out *out, const void *p, size_t len)
  * is too large for a stack that may be deep already) and hand it over
  * at the end.
  */
+static struct hostd_val_out *
+hostd_val_out_open(struct evbuffer *evb)
+{
+	struct hostd_val_out	*out;
+
+	out = xmalloc(sizeof *out);
+	out->vo_evb = evb;
+	out->vo_len = 0;
+	return (out);
+}
+
+static void
+hostd_val_out_close(struct hostd_val_out *out)
+{
+	hostd_val_flush(out);
+	free(out);
+}
+
 void
 hostd_val_write(struct evbuffer *evb, const char *name, const char *decl,
     const struct hostd_val *v)
@@ -914,12 +934,9 @@ hostd_val_write(struct evbuffer *evb, const char *name, const char *decl,
 
 	if (v == NULL)
 		return;
-	out = xmalloc(sizeof *out);
-	out->vo_evb = evb;
-	out->vo_len = 0;
+	out = hostd_val_out_open(evb);
 	hostd_val_emit(out, name, decl, v);
-	hostd_val_flush(out);
-	free(out);
+	hostd_val_out_close(out);
 }
 
 void
@@ -929,12 +946,9 @@ hostd_val_write_fields(struct evbuffer *evb, const struct hostd_val *obj)
 
 	if (obj->v_kind != HOSTD_VAL_OBJECT)
 		return;
-	out = xmalloc(sizeof *out);
-	out->vo_evb = evb;
-	out->vo_len = 0;
+	out = hostd_val_out_open(evb);
 	hostd_val_emit_fields(out, obj);
-	hostd_val_flush(out);
-	free(out);
+	hostd_val_out_close(out);
 }
 
 void
@@ -942,12 +956,9 @@ hostd_val_write_text(struct evbuffer *evb, const char *text, size_t len)
 {
 	struct hostd_val_out	*out;
 
-	out = xmalloc(sizeof *out);
-	out->vo_evb = evb;
-	out->vo_len = 0;
+	out = hostd_val_out_open(evb);
 	hostd_val_emit_text(out, text, len);
-	hostd_val_flush(out);
-	free(out);
+	hostd_val_out_close(out);
 }
 
 /* ---- reading requests ------------------------------------------------ */

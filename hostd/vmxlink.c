@@ -57,6 +57,8 @@
 #define HOSTD_VMXLINK_EXIT_USAGE	2
 #define HOSTD_VMXLINK_EXIT_FAILURE	10
 #define HOSTD_VMXLINK_EXIT_EXEC		127
+/* hostd_vmxlink_lost's error: an I/O error (1) or a misbehaving vmx. */
+#define HOSTD_VMXLINK_LOST_PROTO	2
 #define HOSTD_VMXLINK_SOCKDIR	"run/vireo/vmx"
 
 /* One VM's link. */
@@ -604,6 +606,8 @@ hostd_vmxlink_lost(struct hostd_vmxlink_vm *lv, const char *why, int error)
 {
 	struct hostd_mo			*mo;
 	struct hostd_mo_virtualmachine	*vm;
+	struct timeval			 tv = { 0,
+					    HOSTD_VMXLINK_RETRY_MS * 1000 };
 	int				 crashed;
 
 	peer_free(lv->lv_peer);
@@ -615,10 +619,20 @@ hostd_vmxlink_lost(struct hostd_vmxlink_vm *lv, const char *why, int error)
 		    "VM is powered off", lv->lv_id, why);
 	else
 		log_debug("vmxlink: VM %s: link closed (%s)", lv->lv_id, why);
-	if (!error && lv->lv_ended && lv->lv_op == HOSTD_VMXLINK_ON &&
+	if (error != HOSTD_VMXLINK_LOST_PROTO &&
+	    lv->lv_op == HOSTD_VMXLINK_ON &&
 	    vm->vm_power != PROTO_VMX_POWERED_ON) {
-		hostd_vmxlink_ran(lv);
-		return;
+		if (lv->lv_ended && !error) {
+			hostd_vmxlink_ran(lv);
+			return;
+		}
+		if (lv->lv_pid != -1) {
+			/* Closed (or reset, our request unread) before vmx
+			 * said how the run ended: its exit status will
+			 * (retry timer). */
+			evtimer_add(lv->lv_retry, &tv);
+			return;
+		}
 	}
 	crashed = (error || !lv->lv_ended) &&
 	    vm->vm_power == PROTO_VMX_POWERED_ON;
@@ -766,7 +780,8 @@ hostd_vmxlink_on_version(struct peer *peer, struct peer_msg *msg, void *arg)
 	(void)peer;
 	log_warnx("vmxlink: VM %s: vmx speaks protocol %u, hostd %u",
 	    lv->lv_id, pv->pv_version, PROTO_VERSION);
-	hostd_vmxlink_lost(lv, "protocol version mismatch", 1);
+	hostd_vmxlink_lost(lv, "protocol version mismatch",
+	    HOSTD_VMXLINK_LOST_PROTO);
 }
 
 static void
@@ -782,7 +797,8 @@ hostd_vmxlink_on_state(struct peer *peer, struct peer_msg *msg, void *arg)
 	if (vs->vs_power > PROTO_VMX_SUSPENDED) {
 		log_warnx("vmxlink: VM %s: vmx sent power state %u; dropped",
 		    lv->lv_id, vs->vs_power);
-		hostd_vmxlink_lost(lv, "bad power state", 1);
+		hostd_vmxlink_lost(lv, "bad power state",
+		    HOSTD_VMXLINK_LOST_PROTO);
 		return;
 	}
 	boot = (time_t)vs->vs_boottime;

@@ -9,7 +9,9 @@
  * header; malformed TX chains are dropped but returned; RX frames land in
  * the guest's buffer with num_buffers = 1, both when the buffer was
  * posted first (the I/O poll delivers) and when the frame came first (the
- * RX kick delivers); with no buffer the fd leaves the poll set.
+ * RX kick delivers); with no buffer the fd leaves the poll set.  A
+ * disconnected NIC (VMM_NIC_NONE) reports its link down, consumes and
+ * counts what is sent, and receives nothing.
  *
  * With root, /dev/net/tun and a private network namespace (unshare), the
  * last test runs a real TAP: a bridge, the NIC's TAP on it and a peer
@@ -73,6 +75,7 @@ static void	tnet_post_rx(struct tnet *, unsigned int);
 static uint32_t	tnet_send(struct tnet *, const uint8_t *, size_t);
 static int	tnet_link_up(const char *);
 static ssize_t	tnet_recv_test(int, uint8_t *, size_t);
+static void	tnet_stat(void *, const char *, uint64_t);
 static Suite	*check_virtio_net_suite(void);
 
 /* A fake VM with one NIC on the socketpair (or a TAP); driver ready. */
@@ -244,6 +247,39 @@ START_TEST(net_tx)
 	ck_assert_int_eq(recv(t.sv[0], got, sizeof got, MSG_DONTWAIT),
 	    HDR + 60);
 	ck_assert_mem_eq(got + HDR, frame, 60);
+	tnet_stop(&t);
+}
+END_TEST
+
+/* dt_stats's emit: keep tx_dropped in *arg. */
+static void
+tnet_stat(void *arg, const char *name, uint64_t v)
+{
+	if (strcmp(name, "tx_dropped") == 0)
+		*(uint64_t *)arg = v;
+}
+
+START_TEST(net_disconnected)
+{
+	struct tnet	t;
+	uint8_t		frame[60];
+	uint64_t	dropped = 0;
+
+	tnet_start(&t, VMM_NIC_NONE, NULL);
+	ck_assert_uint_ne(t.features & VIRTIO_BIT(F_STATUS), 0);
+	ck_assert_uint_eq(t.features & VIRTIO_BIT(F_CSUM), 0);
+	/* STATUS offered, LINK_UP clear. */
+	ck_assert_uint_eq(virtio_driver_read(&t.rx, t.rx.vd_device + 6, 2),
+	    0);
+	/* A frame sent is consumed, dropped and counted. */
+	tnet_frame(frame, sizeof frame, 5);
+	ck_assert_uint_eq(tnet_send(&t, frame, sizeof frame), 0);
+	virtio_net_devtype.dt_stats(t.net, tnet_stat, &dropped);
+	ck_assert_uint_eq(dropped, 1);
+	/* Nothing to receive from, and nothing polled. */
+	tnet_post_rx(&t, 0);
+	ck_assert_int_eq(virtio_pci_poll(t.vp, 50), 0);
+	ck_assert_uint_eq(virtio_driver_used_idx(&t.rx), 0);
 	tnet_stop(&t);
 }
 END_TEST
@@ -466,6 +502,7 @@ check_virtio_net_suite(void)
 
 	tcase_add_test(tc, net_config);
 	tcase_add_test(tc, net_tx);
+	tcase_add_test(tc, net_disconnected);
 	tcase_add_test(tc, net_rx_poll);
 	tcase_add_test(tc, net_rx_first);
 	tcase_add_test(tc, net_bad_backend);

@@ -633,6 +633,8 @@ START_TEST(test_nic_errors)
 		{ "ethernet0.connectionType = \"nat\"\n",
 		  "ethernet0.connectionType \"nat\" is not supported (only "
 		  "bridged)" },
+		{ "ethernet0.startConnected = \"maybe\"\n",
+		  "ethernet0.startConnected \"maybe\" is not TRUE or FALSE" },
 	};
 	char	*text;
 	size_t	 i;
@@ -687,23 +689,38 @@ START_TEST(test_check_files)
 	vmx_conf_free(vc);
 	free(text);
 
-	/* An ESXi port group loads, but cannot power on. */
+	/*
+	 * A NIC with no backing here powers on disconnected, as on ESX: an
+	 * ESXi port group, no networkName, startConnected FALSE.  One with
+	 * a backing stays connected.
+	 */
 	vc = check_vmxconf_parse("vireo.kernel = \"k\"\n"
 	    "ethernet0.present = \"TRUE\"\n"
-	    "ethernet0.networkName = \"VM Network\"\n", 0, &cause);
+	    "ethernet0.networkName = \"VM Network\"\n"
+	    "ethernet1.present = \"TRUE\"\n"
+	    "ethernet2.present = \"TRUE\"\n"
+	    "ethernet2.networkName = \"tap:vtap2\"\n"
+	    "ethernet2.startConnected = \"FALSE\"\n"
+	    "ethernet3.present = \"TRUE\"\n"
+	    "ethernet3.networkName = \"br0\"\n"
+	    "ethernet3.startConnected = \"TRUE\"\n", 0, &cause);
 	ck_assert_ptr_nonnull(vc);
-	ck_assert_int_eq(vmx_conf_check_files(vc, &cause), -1);
-	ck_assert_str_eq(cause, "ethernet0.networkName \"VM Network\" is not "
-	    "a Linux bridge or TAP name (NAME, bridge:NAME or tap:NAME, at "
-	    "most 15 of A-Z a-z 0-9 - _ .)");
-	free(cause);
-	vmx_conf_free(vc);
-	vc = check_vmxconf_parse("vireo.kernel = \"k\"\n"
-	    "ethernet1.present = \"TRUE\"\n", 0, &cause);
-	ck_assert_int_eq(vmx_conf_check_files(vc, &cause), -1);
-	ck_assert_str_eq(cause, "ethernet1.networkName is not set (a Linux "
-	    "bridge, bridge:NAME or tap:NAME)");
-	free(cause);
+	ck_assert_int_eq(vmx_conf_check_files(vc, &cause), 0);
+	ck_assert_uint_eq(vc->vc_nnics, 4);
+	ck_assert_int_eq(vc->vc_nics[0].cn_backend, VMM_NIC_NONE);
+	ck_assert_str_eq(vc->vc_nics[0].cn_disconnected, "networkName "
+	    "\"VM Network\" has no backing on this host (a Linux bridge, "
+	    "bridge:NAME or tap:NAME)");
+	ck_assert_int_eq(vc->vc_nics[1].cn_backend, VMM_NIC_NONE);
+	ck_assert_str_eq(vc->vc_nics[1].cn_disconnected,
+	    "networkName is not set");
+	ck_assert_int_eq(vc->vc_nics[2].cn_backend, VMM_NIC_NONE);
+	ck_assert_str_eq(vc->vc_nics[2].cn_disconnected,
+	    "startConnected is FALSE");
+	ck_assert_int_eq(vc->vc_nics[3].cn_backend, VMM_NIC_AUTO);
+	ck_assert_ptr_null(vc->vc_nics[3].cn_disconnected);
+	ck_assert_int_eq(vmx_conf_params(vc)->vp_nics[0].vn_backend,
+	    VMM_NIC_NONE);
 	vmx_conf_free(vc);
 
 	xasprintf(&text, "rm -rf %s", dir);
