@@ -139,6 +139,36 @@ harness_wait_file "$root/run/vireo/hostd.port" "$pid" 30 ||
 HARNESS_PORT=$(cat "$root/run/vireo/hostd.port")
 harness_run_pyvmomi "pyVmomi talks to the installed hostd" \
     "$HARNESS_DIR/pyvmomi.out" itest_packages.py
+st=0
+"$root/usr/bin/rcli" --unix "$root/run/vireo/hostd.sock" --password '' \
+    --format csv vm list >"$HARNESS_DIR/rcli.out" 2>&1 || st=$?
+cat "$HARNESS_DIR/rcli.out" >&2
+harness_expect_eq "the packaged rcli talks to the installed hostd" 0 "$st"
+
+# cimom from the installed files; its schema, providers and provider host
+# are where the package put them, under the root.
+if command -v wbemcli >/dev/null 2>&1; then
+	multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null ||
+	    gcc -print-multiarch)
+	rm -f "$root/run/vireo/cimom.port"
+	harness_spawn "$HARNESS_DIR/cimom.log" "$root/usr/sbin/cimom" -d \
+	    --root "$root" -p 0 -s "$root/usr/share/vireo/cimom" \
+	    -L "$root/usr/lib/$multiarch/vireo/providers" \
+	    --provhost "$root/usr/libexec/vireo/cimom-provhost"
+	cpid=$HARNESS_PID
+	harness_wait_file "$root/run/vireo/cimom.port" "$cpid" 30 ||
+	    harness_fail "the installed cimom did not start"
+	cport=$(cat "$root/run/vireo/cimom.port")
+	wbemcli -noverify ein \
+	    "https://root:@localhost:$cport/root/cimv2:CIM_Processor" \
+	    </dev/null >"$HARNESS_DIR/wbem.out" 2>&1 || :
+	cat "$HARNESS_DIR/wbem.out" >&2
+	harness_expect_grep "wbemcli lists processors from the installed cimom" \
+	    "CIM_Processor" "$HARNESS_DIR/wbem.out"
+	harness_stop "$cpid"
+	harness_expect_eq "the installed cimom stops cleanly" 0 \
+	    "$HARNESS_STATUS"
+fi
 harness_stop "$pid"
 harness_expect_eq "the installed hostd stops cleanly" 0 "$HARNESS_STATUS"
 
