@@ -47,23 +47,16 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-# shellcheck source=SCRIPTDIR/../tests/harness.sh
-. "$src/../tests/harness.sh"
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$src/lib.sh"
 
-builddir=$(cd "$builddir" && pwd) || exit 1
-for p in hostd/hostd cimom/cimom cimom/cimom-provhost; do
-	[ -x "$builddir/$p" ] ||
-	    { echo "$0: $builddir/$p is not built" >&2; exit 1; }
-done
+bench_builddir hostd/hostd cimom/cimom cimom/cimom-provhost
 command -v cc >/dev/null || { echo "$0: cc is missing" >&2; exit 1; }
 
-harness_tmpdir
-D=$HARNESS_DIR
-cc -O2 -o "$D/cimload" "$src/cimom/cimload.c" -lssl -lcrypto -pthread \
-    >"$D/build.out" 2>&1 &&
-    cc -O2 -o "$D/timeload" "$src/hostd-vs-vcsim/timeload.c" -lssl \
-    -lcrypto -pthread >>"$D/build.out" 2>&1 ||
-    { cat "$D/build.out" >&2; harness_fail "cannot build the load tools"; }
+bench_tmpdir
+bench_cc cimload "$src/cimom/cimload.c" &&
+    bench_cc timeload "$src/hostd-vs-vcsim/timeload.c" ||
+    bench_build_failed
 
 # One root for both daemons, one account.
 R=$D/root
@@ -81,11 +74,7 @@ for i in $(seq 1 "$sensors"); do
 	echo 90000 >"$D/sys/class/hwmon/hwmon0/temp${i}_crit"
 done
 
-harness_spawn "$D/hostd.out" "$builddir/hostd/hostd" -d --root "$R" -p 0 -P 0
-hpid=$HARNESS_PID
-harness_wait_file "$R/run/vireo/hostd.port" "$hpid" 30 ||
-    harness_fail "hostd did not start (see $D/hostd.out)"
-hport=$(cat "$R/run/vireo/hostd.port")
+bench_hostd "$R" 30
 CIMOM_SYSFS_ROOT=$D/sys harness_spawn "$D/cimom.out" \
     "$builddir/cimom/cimom" -d --root "$R" -p 0 \
     -s "$src/../data/cimom" -L "$builddir/cimom/providers" \
@@ -115,12 +104,6 @@ n=$(curl -sk -u root:bench -H 'CIMOperation: MethodCall' --data-binary \
 [ "$n" -eq "$sensors" ] ||
     harness_fail "cimom returned $n sensors, not $sensors"
 
-median() {
-	sort -g | awk '{ v[NR] = $1 } END {
-	    if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
-	    else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 : >"$D/results"
 for r in $(seq 1 "$rounds"); do
 	for k in 1 8; do
@@ -138,18 +121,14 @@ hafter=$(mem "$hpid")
 ppid=$(pgrep -P "$cpid" -f cimom-provhost | head -n 1)
 prov=$( [ -n "$ppid" ] && mem "$ppid" || echo "- - -")
 
-get() {
-	awk -v w="$1" -v k="$2" '$1 == w && $2 == k {print $3}' \
-	    "$D/results" | median
-}
 echo "cimom on $(nproc) CPUs, $rounds rounds of ${seconds}s; anchor:" \
     "hostd CurrentTime (session cookie, same machine, same run)"
 printf '%-20s %8s %12s %8s\n' request clients "req/s" "x hostd"
 for k in 1 8; do
-	h=$(get hostd "$k")
+	h=$(bench_get hostd "$k")
 	printf '%-20s %8s %12s %8s\n' "hostd CurrentTime" "$k" "$h" "1.00"
 	for c in CIM_Processor CIM_NumericSensor; do
-		v=$(get "$c" "$k")
+		v=$(bench_get "$c" "$k")
 		printf '%-20s %8s %12s %8s\n' "ei $c" "$k" "$v" \
 		    "$(awk -v a="$v" -v b="$h" 'BEGIN {
 		        if (b > 0) printf "%.2f", a / b; else print "-" }')"

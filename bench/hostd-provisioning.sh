@@ -49,44 +49,22 @@ guest=
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$src/lib.sh"
 bench_locate
-hostd=$builddir/hostd/hostd
-[ -x "$hostd" ] && [ -x "$vmx" ] ||
-    { echo "$0: hostd and vmx must be built in $builddir" >&2; exit 1; }
-command -v go >/dev/null ||
-    { echo "$0: go is missing (golang-go)" >&2; exit 1; }
-export GOPATH=${GOPATH:-/usr/share/gocode} GO111MODULE=off
-if [ ! -d "$GOPATH/src/github.com/vmware/govmomi/simulator" ]; then
-	echo "$0: govmomi is missing (golang-github-vmware-govmomi-dev)" >&2
-	exit 1
-fi
+bench_builddir hostd/hostd vmx/vmx
+bench_need_govmomi
 
-harness_tmpdir
-D=$HARNESS_DIR
-export GOCACHE=${GOCACHE:-$D/gocache}
+bench_tmpdir
 echo "building vcsim and the client in $D..." >&2
-mkdir -p "$D/vcsim" "$D/prov"
-cp "$src/hostd-vs-vcsim/vcsim.go" "$D/vcsim/main.go"
-cp "$src/hostd-provisioning/prov.go" "$D/prov/main.go"
-(cd "$D/vcsim" && go build -o vcsim main.go) >"$D/build.out" 2>&1 &&
-    (cd "$D/prov" && go build -o prov main.go) >>"$D/build.out" 2>&1 ||
-    { cat "$D/build.out" >&2; harness_fail "cannot build the bench tools"; }
+bench_go vcsim "$src/hostd-vs-vcsim/vcsim.go" &&
+    bench_go prov "$src/hostd-provisioning/prov.go" ||
+    bench_build_failed
 
 # hostd in a fresh root with an empty inventory.
 R=$D/root
 mkdir -p "$R/etc/vireo"
 printf 'vmx.path = "%s"\nhttp.enabled = "FALSE"\n' "$vmx" \
     >"$R/etc/vireo/hostd.conf"
-harness_spawn "$D/hostd.out" "$hostd" -d --root "$R" -p 0 -P 0
-hpid=$HARNESS_PID
-HARNESS_TIMEOUT=60 harness_wait_file "$R/run/vireo/hostd.port" "$hpid" ||
-    harness_fail "hostd did not start (see $D/hostd.out)"
-hport=$(cat "$R/run/vireo/hostd.port")
-
-harness_spawn "$D/vcsim.out" "$D/vcsim/vcsim" -vms 0
-vpid=$HARNESS_PID
-harness_wait_grep "port " "$D/vcsim.out" "$vpid" 120 ||
-    harness_fail "vcsim did not start (see $D/vcsim.out)"
-vport=$(awk '/^port /{print $2; exit}' "$D/vcsim.out")
+bench_hostd "$R"
+bench_vcsim 0
 echo "hostd pid $hpid port $hport; vcsim pid $vpid port $vport" >&2
 
 # prov WHO ARGS...: run the client against WHO.
@@ -100,12 +78,6 @@ prov() {
 		"$D/prov/prov" -url "https://user:pass@127.0.0.1:$vport/sdk" \
 		    -pid "$vpid" "$@"
 	fi
-}
-
-median() {
-	sort -g | awk '{ v[NR] = $1 } END {
-	    if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
-	    else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 : >"$D/results"
@@ -126,25 +98,20 @@ for r in $(seq 1 "$rounds"); do
 	done
 done
 
-get() {
-	awk -v w="$1" -v m="$2" '$1 == w && $2 == m {print $3}' \
-	    "$D/results" | median
-}
-
 printf '\n%-40s %10s %10s %8s\n' \
     "metric ($rounds rounds, medians)" hostd vcsim ratio
 line() {
 	printf '%-40s %10s %10s %8s\n' "$1" "$2" "$3" "$(bench_ratio "$2" "$3")"
 }
-line "CreateVM_Task p50 (ms, disk + NIC)" "$(get hostd p50)" \
-    "$(get vcsim p50)"
-line "CreateVM_Task p99 (ms, disk + NIC)" "$(get hostd p99)" \
-    "$(get vcsim p99)"
-line "power on $vms VMs at once (s)" "$(get hostd power)" \
-    "$(get vcsim power)"
+line "CreateVM_Task p50 (ms, disk + NIC)" "$(bench_get hostd p50)" \
+    "$(bench_get vcsim p50)"
+line "CreateVM_Task p99 (ms, disk + NIC)" "$(bench_get hostd p99)" \
+    "$(bench_get vcsim p99)"
+line "power on $vms VMs at once (s)" "$(bench_get hostd power)" \
+    "$(bench_get vcsim power)"
 line "server RSS with $vms VMs on (MB)" \
-    "$(get hostd rss | awk '{printf "%.1f", $1 / 1024}')" \
-    "$(get vcsim rss | awk '{printf "%.1f", $1 / 1024}')"
+    "$(bench_get hostd rss | awk '{printf "%.1f", $1 / 1024}')" \
+    "$(bench_get vcsim rss | awk '{printf "%.1f", $1 / 1024}')"
 echo
 echo "note: vcsim's PowerOnVM_Task starts no virtual machine; hostd's"
 echo "starts one vmx process a VM running the test guest, so the power-on"

@@ -50,67 +50,25 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-# shellcheck source=SCRIPTDIR/../tests/harness.sh
-. "$src/../tests/harness.sh"
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$src/lib.sh"
 
-builddir=$(cd "$builddir" && pwd) || exit 1
-hostd=$builddir/hostd/hostd
-[ -x "$hostd" ] || { echo "$0: $hostd is not built" >&2; exit 1; }
-for c in go cc; do
-	command -v $c >/dev/null ||
-	    { echo "$0: $c is missing (golang-go, gcc)" >&2; exit 1; }
-done
-export GOPATH=${GOPATH:-/usr/share/gocode} GO111MODULE=off
-if [ ! -d "$GOPATH/src/github.com/vmware/govmomi/simulator" ]; then
-	echo "$0: govmomi is missing (golang-github-vmware-govmomi-dev)" >&2
-	exit 1
-fi
+bench_builddir hostd/hostd
+command -v cc >/dev/null || { echo "$0: cc is missing (gcc)" >&2; exit 1; }
+bench_need_govmomi
 
-harness_tmpdir
-D=$HARNESS_DIR
-export GOCACHE=${GOCACHE:-$D/gocache}
+bench_tmpdir
 echo "building vcsim and the clients in $D..." >&2
-mkdir -p "$D/vcsim" "$D/load"
-cp "$src/hostd-vs-vcsim/vcsim.go" "$D/vcsim/main.go"
-cp "$src/hostd-vs-vcsim/load.go" "$D/load/main.go"
-(cd "$D/vcsim" && go build -o vcsim main.go) >"$D/build.out" 2>&1 &&
-    (cd "$D/load" && go build -o load main.go) >>"$D/build.out" 2>&1 &&
-    cc -O2 -o "$D/timeload" "$src/hostd-vs-vcsim/timeload.c" -lssl \
-    -lcrypto -pthread >>"$D/build.out" 2>&1 ||
-    { cat "$D/build.out" >&2; harness_fail "cannot build the bench tools"; }
+bench_go vcsim "$src/hostd-vs-vcsim/vcsim.go" &&
+    bench_go load "$src/hostd-vs-vcsim/load.go" &&
+    bench_cc timeload "$src/hostd-vs-vcsim/timeload.c" ||
+    bench_build_failed
 
 # hostd's root: N VMs in the default datastore, listed in inventory.xml.
 R=$D/root
-ds=var/lib/vireo/datastore1
-mkdir -p "$R/$ds"
-{
-	echo '<ConfigRoot>'
-	for i in $(seq 1 "$vms"); do
-		n=$(printf 'vm%04d' "$i")
-		mkdir -p "$R/$ds/$n"
-		printf '.encoding = "UTF-8"\nconfig.version = "8"\n%s\n%s\n%s\n%s\n' \
-		    'virtualHW.version = "14"' "displayName = \"$n\"" \
-		    'guestOS = "other-64"' 'memsize = "32"' \
-		    >"$R/$ds/$n/$n.vmx"
-		printf '  <ConfigEntry id="%04d"><objID>%d</objID><vmxCfgPath>%s</vmxCfgPath></ConfigEntry>\n' \
-		    "$i" "$i" "$ds/$n/$n.vmx"
-	done
-	echo '</ConfigRoot>'
-} >"$D/inventory.xml"
-mkdir -p "$R/var/lib/vireo"
-mv "$D/inventory.xml" "$R/var/lib/vireo/inventory.xml"
-
-harness_spawn "$D/hostd.out" "$hostd" -d --root "$R" -p 0 -P 0
-hpid=$HARNESS_PID
-HARNESS_TIMEOUT=60 harness_wait_file "$R/run/vireo/hostd.port" "$hpid" ||
-    harness_fail "hostd did not start (see $D/hostd.out)"
-hport=$(cat "$R/run/vireo/hostd.port")
-
-harness_spawn "$D/vcsim.out" "$D/vcsim/vcsim" -vms "$vms"
-vpid=$HARNESS_PID
-harness_wait_grep "port " "$D/vcsim.out" "$vpid" 120 ||
-    harness_fail "vcsim did not start (see $D/vcsim.out)"
-vport=$(awk '/^port /{print $2; exit}' "$D/vcsim.out")
+bench_vms "$R" "$vms"
+bench_hostd "$R"
+bench_vcsim "$vms"
 echo "hostd pid $hpid port $hport; vcsim pid $vpid port $vport;" \
     "$vms VMs each" >&2
 
@@ -124,12 +82,6 @@ props() {
 	"$D/load/load" -url "https://127.0.0.1:$1/sdk" -mode props \
 	    -n "$calls" -want "$vms" -user "$2" -pass "$3" |
 	    awk '{print $2, $4}'
-}
-
-median() {
-	sort -g | awk '{ v[NR] = $1 } END {
-	    if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
-	    else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 rss() {
@@ -157,34 +109,26 @@ done
 hrss=$(rss "$hpid")
 vrss=$(rss "$vpid")
 
-get() {
-	awk -v w="$1" -v m="$2" '$1 == w && $2 == m {print $3}' \
-	    "$D/results" | median
-}
-
 printf '\n%-34s %10s %10s %8s  %s\n' "metric ($vms VMs, $rounds rounds)" \
     hostd vcsim ratio target
 line() {
 	printf '%-34s %10s %10s %8s  %s\n' "$1" "$2" "$3" "$4" "$5"
 }
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "-" || b == "-")
-	    print "-"; else printf "%.2fx", a / b }'
-}
-h1=$(get hostd t1) v1=$(get vcsim t1)
-h16=$(get hostd t16) v16=$(get vcsim t16)
-h50=$(get hostd p50) v50=$(get vcsim p50)
-h99=$(get hostd p99) v99=$(get vcsim p99)
-line "CurrentTime/s, 1 client" "$h1" "$v1" "$(ratio "$h1" "$v1")" ">= 3x"
-line "CurrentTime/s, 16 clients" "$h16" "$v16" "$(ratio "$h16" "$v16")" \
+h1=$(bench_get hostd t1) v1=$(bench_get vcsim t1)
+h16=$(bench_get hostd t16) v16=$(bench_get vcsim t16)
+h50=$(bench_get hostd p50) v50=$(bench_get vcsim p50)
+h99=$(bench_get hostd p99) v99=$(bench_get vcsim p99)
+line "CurrentTime/s, 1 client" "$h1" "$v1" "$(bench_ratio "$h1" "$v1")" \
     ">= 3x"
-line "RetrievePropertiesEx p50 (ms)" "$h50" "$v50" "$(ratio "$h50" "$v50")" \
-    "-"
-line "RetrievePropertiesEx p99 (ms)" "$h99" "$v99" "$(ratio "$h99" "$v99")" \
-    "hostd p99 <= vcsim p50 ($v50)"
+line "CurrentTime/s, 16 clients" "$h16" "$v16" \
+    "$(bench_ratio "$h16" "$v16")" ">= 3x"
+line "RetrievePropertiesEx p50 (ms)" "$h50" "$v50" \
+    "$(bench_ratio "$h50" "$v50")" "-"
+line "RetrievePropertiesEx p99 (ms)" "$h99" "$v99" \
+    "$(bench_ratio "$h99" "$v99")" "hostd p99 <= vcsim p50 ($v50)"
 line "RSS (MB)" "$(awk -v k="$hrss" 'BEGIN{printf "%.1f", k/1024}')" \
     "$(awk -v k="$vrss" 'BEGIN{printf "%.1f", k/1024}')" \
-    "$(ratio "$hrss" "$vrss")" "<= 0.5x"
+    "$(bench_ratio "$hrss" "$vrss")" "<= 0.5x"
 
 harness_stop "$hpid"
 harness_stop "$vpid"

@@ -38,45 +38,19 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-# shellcheck source=SCRIPTDIR/../tests/harness.sh
-. "$src/../tests/harness.sh"
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$src/lib.sh"
 
-builddir=$(cd "$builddir" && pwd) || exit 1
-hostd=$builddir/hostd/hostd
+bench_builddir hostd/hostd rcli/rcli
 rcli=$builddir/rcli/rcli
-for b in "$hostd" "$rcli"; do
-	[ -x "$b" ] || { echo "$0: $b is not built" >&2; exit 1; }
-done
 "$py" -c 'import pyVmomi' 2>/dev/null ||
     { echo "$0: pyVmomi is missing (python3-pyvmomi)" >&2; exit 1; }
 
-harness_tmpdir
-D=$HARNESS_DIR
+bench_tmpdir
 R=$D/root
-ds=var/lib/vireo/datastore1
-mkdir -p "$R/$ds" "$D/home"
-{
-	echo '<ConfigRoot>'
-	for i in $(seq 1 "$vms"); do
-		n=$(printf 'vm%04d' "$i")
-		mkdir -p "$R/$ds/$n"
-		printf '.encoding = "UTF-8"\nconfig.version = "8"\n%s\n%s\n%s\n%s\n' \
-		    'virtualHW.version = "14"' "displayName = \"$n\"" \
-		    'guestOS = "other-64"' 'memsize = "32"' \
-		    >"$R/$ds/$n/$n.vmx"
-		printf '  <ConfigEntry id="%04d"><objID>%d</objID><vmxCfgPath>%s</vmxCfgPath></ConfigEntry>\n' \
-		    "$i" "$i" "$ds/$n/$n.vmx"
-	done
-	echo '</ConfigRoot>'
-} >"$D/inventory.xml"
-mkdir -p "$R/var/lib/vireo"
-mv "$D/inventory.xml" "$R/var/lib/vireo/inventory.xml"
-
-harness_spawn "$D/hostd.out" "$hostd" -d --root "$R" -p 0 -P 0
-hpid=$HARNESS_PID
-HARNESS_TIMEOUT=60 harness_wait_file "$R/run/vireo/hostd.port" "$hpid" ||
-    harness_fail "hostd did not start (see $D/hostd.out)"
-port=$(cat "$R/run/vireo/hostd.port")
+mkdir -p "$D/home"
+bench_vms "$R" "$vms"
+bench_hostd "$R"
 tp=$(openssl x509 -in "$R/etc/vireo/ssl/rui.crt" -noout -fingerprint \
     -sha1 | cut -d= -f2)
 
@@ -127,14 +101,14 @@ ms() {
 
 export HOME=$D/home
 : >"$D/results"
-echo "hostd pid $hpid port $port; $vms VMs; $rounds rounds" >&2
+echo "hostd pid $hpid port $hport; $vms VMs; $rounds rounds" >&2
 for r in $(seq 1 "$rounds"); do
-	v=$(ms "$rcli" --server "127.0.0.1:$port" --thumbprint "$tp" \
+	v=$(ms "$rcli" --server "127.0.0.1:$hport" --thumbprint "$tp" \
 	    --password= vm list) || harness_fail "rcli vm list failed"
 	[ "$(cat "$D/lines")" -eq $((vms + 1)) ] ||
 	    harness_fail "rcli listed $(cat "$D/lines") lines"
 	echo "rcli $v" >>"$D/results"
-	v=$(ms "$py" "$D/list.py" "$port") || harness_fail "pyVmomi failed"
+	v=$(ms "$py" "$D/list.py" "$hport") || harness_fail "pyVmomi failed"
 	[ "$(cat "$D/lines")" -eq "$vms" ] ||
 	    harness_fail "pyVmomi listed $(cat "$D/lines") lines"
 	echo "pyvmomi $v" >>"$D/results"
@@ -142,9 +116,7 @@ for r in $(seq 1 "$rounds"); do
 done
 
 median() {
-	awk -v w="$1" '$1 == w {print $2}' "$D/results" | sort -n |
-	    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-	    else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	awk -v w="$1" '$1 == w {print $2}' "$D/results" | bench_median
 }
 a=$(median rcli)
 b=$(median pyvmomi)

@@ -89,6 +89,12 @@ static CMPIEnumeration *broker_references_f(const CMPIBroker *,
 		    CMPIStatus *);
 static CMPIEnumeration *broker_enum_result(struct broker *, CMPIrc, char *,
 		    const CMPIResult *, CMPIStatus *);
+static CMPIEnumeration *broker_enum(const CMPIBroker *, const CMPIContext *,
+		    const CMPIObjectPath *, const char **, int, CMPIStatus *);
+static CMPIEnumeration *broker_assoc(const CMPIBroker *, const CMPIContext *,
+		    const CMPIObjectPath *, int, const char *, const char *,
+		    const char *, const char *, const char **, CMPIStatus *);
+static int	broker_filtered(const char *, CMPIStatus *);
 static void	broker_set_rc(struct broker *, CMPIStatus *, CMPIrc, char *);
 
 static CMPIInstance *broker_new_instance(const CMPIBroker *,
@@ -424,30 +430,32 @@ broker_deliver(const CMPIBroker *mb, const CMPIContext *ctx, const char *ns,
 	return (cmpiobj_status(CMPI_RC_ERR_NOT_SUPPORTED));
 }
 
+/* An enumeration of instances (names 0) or of their paths (names 1). */
 static CMPIEnumeration *
-broker_enum_names(const CMPIBroker *mb, const CMPIContext *ctx,
-    const CMPIObjectPath *op, CMPIStatus *st)
+broker_enum(const CMPIBroker *mb, const CMPIContext *ctx,
+    const CMPIObjectPath *op, const char **props, int names, CMPIStatus *st)
 {
 	struct broker	*br = broker_of(mb);
 	CMPIResult	*r = cmpi_result_new(br);
 	char		*desc = NULL;
 	CMPIrc		 rc;
 
-	rc = dispatch_enum(br, ctx, op, NULL, 1, r, &desc);
+	rc = dispatch_enum(br, ctx, op, props, names, r, &desc);
 	return (broker_enum_result(br, rc, desc, r, st));
+}
+
+static CMPIEnumeration *
+broker_enum_names(const CMPIBroker *mb, const CMPIContext *ctx,
+    const CMPIObjectPath *op, CMPIStatus *st)
+{
+	return (broker_enum(mb, ctx, op, NULL, 1, st));
 }
 
 static CMPIEnumeration *
 broker_enum_instances(const CMPIBroker *mb, const CMPIContext *ctx,
     const CMPIObjectPath *op, const char **props, CMPIStatus *st)
 {
-	struct broker	*br = broker_of(mb);
-	CMPIResult	*r = cmpi_result_new(br);
-	char		*desc = NULL;
-	CMPIrc		 rc;
-
-	rc = dispatch_enum(br, ctx, op, props, 0, r, &desc);
-	return (broker_enum_result(br, rc, desc, r, st));
+	return (broker_enum(mb, ctx, op, props, 0, st));
 }
 
 static CMPIInstance *
@@ -502,9 +510,10 @@ broker_exec_query(const CMPIBroker *mb, const CMPIContext *ctx,
 	return (NULL);
 }
 
+/* One of the four association walks (kind: DISPATCH_ASSOCIATORS...). */
 static CMPIEnumeration *
-broker_associators(const CMPIBroker *mb, const CMPIContext *ctx,
-    const CMPIObjectPath *op, const char *assoc, const char *result,
+broker_assoc(const CMPIBroker *mb, const CMPIContext *ctx,
+    const CMPIObjectPath *op, int kind, const char *assoc, const char *result,
     const char *role, const char *rrole, const char **props, CMPIStatus *st)
 {
 	struct broker	*br = broker_of(mb);
@@ -512,9 +521,18 @@ broker_associators(const CMPIBroker *mb, const CMPIContext *ctx,
 	char		*desc = NULL;
 	CMPIrc		 rc;
 
-	rc = dispatch_assoc(br, ctx, op, DISPATCH_ASSOCIATORS, assoc, result,
-	    role, rrole, props, r, &desc);
+	rc = dispatch_assoc(br, ctx, op, kind, assoc, result, role, rrole,
+	    props, r, &desc);
 	return (broker_enum_result(br, rc, desc, r, st));
+}
+
+static CMPIEnumeration *
+broker_associators(const CMPIBroker *mb, const CMPIContext *ctx,
+    const CMPIObjectPath *op, const char *assoc, const char *result,
+    const char *role, const char *rrole, const char **props, CMPIStatus *st)
+{
+	return (broker_assoc(mb, ctx, op, DISPATCH_ASSOCIATORS, assoc, result,
+	    role, rrole, props, st));
 }
 
 static CMPIEnumeration *
@@ -522,14 +540,8 @@ broker_associator_names(const CMPIBroker *mb, const CMPIContext *ctx,
     const CMPIObjectPath *op, const char *assoc, const char *result,
     const char *role, const char *rrole, CMPIStatus *st)
 {
-	struct broker	*br = broker_of(mb);
-	CMPIResult	*r = cmpi_result_new(br);
-	char		*desc = NULL;
-	CMPIrc		 rc;
-
-	rc = dispatch_assoc(br, ctx, op, DISPATCH_ASSOCNAMES, assoc, result,
-	    role, rrole, NULL, r, &desc);
-	return (broker_enum_result(br, rc, desc, r, st));
+	return (broker_assoc(mb, ctx, op, DISPATCH_ASSOCNAMES, assoc, result,
+	    role, rrole, NULL, st));
 }
 
 static CMPIEnumeration *
@@ -537,14 +549,8 @@ broker_references(const CMPIBroker *mb, const CMPIContext *ctx,
     const CMPIObjectPath *op, const char *result, const char *role,
     const char **props, CMPIStatus *st)
 {
-	struct broker	*br = broker_of(mb);
-	CMPIResult	*r = cmpi_result_new(br);
-	char		*desc = NULL;
-	CMPIrc		 rc;
-
-	rc = dispatch_assoc(br, ctx, op, DISPATCH_REFERENCES, NULL, result,
-	    role, NULL, props, r, &desc);
-	return (broker_enum_result(br, rc, desc, r, st));
+	return (broker_assoc(mb, ctx, op, DISPATCH_REFERENCES, NULL, result,
+	    role, NULL, props, st));
 }
 
 static CMPIEnumeration *
@@ -552,14 +558,8 @@ broker_reference_names(const CMPIBroker *mb, const CMPIContext *ctx,
     const CMPIObjectPath *op, const char *result, const char *role,
     CMPIStatus *st)
 {
-	struct broker	*br = broker_of(mb);
-	CMPIResult	*r = cmpi_result_new(br);
-	char		*desc = NULL;
-	CMPIrc		 rc;
-
-	rc = dispatch_assoc(br, ctx, op, DISPATCH_REFNAMES, NULL, result,
-	    role, NULL, NULL, r, &desc);
-	return (broker_enum_result(br, rc, desc, r, st));
+	return (broker_assoc(mb, ctx, op, DISPATCH_REFNAMES, NULL, result,
+	    role, NULL, NULL, st));
 }
 
 static CMPIData
@@ -608,16 +608,24 @@ broker_get_property(const CMPIBroker *mb, const CMPIContext *ctx,
 	return (i->ft->getProperty(i, name, st));
 }
 
-/* The filtered forms accept no filter: with one they are refused. */
+/* The filtered forms accept no filter: with one they are refused (1). */
+static int
+broker_filtered(const char *query, CMPIStatus *st)
+{
+	if (query != NULL && *query != '\0') {
+		cmpiobj_rc(st, CMPI_RC_ERR_QUERY_LANGUAGE_NOT_SUPPORTED);
+		return (1);
+	}
+	return (0);
+}
+
 static CMPIEnumeration *
 broker_enum_instances_f(const CMPIBroker *mb, const CMPIContext *ctx,
     const CMPIObjectPath *op, const char **props, const char *lang,
     const char *query, CMPIStatus *st)
 {
-	if (query != NULL && *query != '\0') {
-		cmpiobj_rc(st, CMPI_RC_ERR_QUERY_LANGUAGE_NOT_SUPPORTED);
+	if (broker_filtered(query, st))
 		return (NULL);
-	}
 	return (broker_enum_instances(mb, ctx, op, props, st));
 }
 
@@ -627,10 +635,8 @@ broker_associators_f(const CMPIBroker *mb, const CMPIContext *ctx,
     const char *role, const char *rrole, const char **props,
     const char *lang, const char *query, CMPIStatus *st)
 {
-	if (query != NULL && *query != '\0') {
-		cmpiobj_rc(st, CMPI_RC_ERR_QUERY_LANGUAGE_NOT_SUPPORTED);
+	if (broker_filtered(query, st))
 		return (NULL);
-	}
 	return (broker_associators(mb, ctx, op, assoc, result, role, rrole,
 	    props, st));
 }
@@ -640,10 +646,8 @@ broker_references_f(const CMPIBroker *mb, const CMPIContext *ctx,
     const CMPIObjectPath *op, const char *result, const char *role,
     const char **props, const char *lang, const char *query, CMPIStatus *st)
 {
-	if (query != NULL && *query != '\0') {
-		cmpiobj_rc(st, CMPI_RC_ERR_QUERY_LANGUAGE_NOT_SUPPORTED);
+	if (broker_filtered(query, st))
 		return (NULL);
-	}
 	return (broker_references(mb, ctx, op, result, role, props, st));
 }
 

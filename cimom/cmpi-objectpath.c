@@ -31,6 +31,9 @@ static void		 cmpi_objectpath_free(struct cmpiobj *);
 static CMPIStatus	 cmpi_objectpath_release(CMPIObjectPath *);
 static CMPIObjectPath	*cmpi_objectpath_clone(const CMPIObjectPath *,
 			    CMPIStatus *);
+static CMPIStatus	 cmpi_objectpath_setstr(char **, const char *);
+static CMPIString	*cmpi_objectpath_getstr(const CMPIObjectPath *,
+			    const char *, CMPIStatus *);
 static CMPIStatus	 cmpi_objectpath_setns(const CMPIObjectPath *,
 			    const char *);
 static CMPIString	*cmpi_objectpath_getns(const CMPIObjectPath *,
@@ -161,49 +164,58 @@ cmpi_objectpath_clone(const CMPIObjectPath *op, CMPIStatus *rc)
 	return ((CMPIObjectPath *)c);
 }
 
+/* Set one of the path's strings (NULL: ""). */
+static CMPIStatus
+cmpi_objectpath_setstr(char **field, const char *v)
+{
+	free(*field);
+	*field = xstrdup(v != NULL ? v : "");
+	return (cmpiobj_status(CMPI_RC_OK));
+}
+
+/* One of the path's strings v as a CMPIString of op's broker. */
+static CMPIString *
+cmpi_objectpath_getstr(const CMPIObjectPath *op, const char *v,
+    CMPIStatus *rc)
+{
+	cmpiobj_rc(rc, CMPI_RC_OK);
+	return (cmpi_string_new(OP(op)->op_obj.co_br, v));
+}
+
 static CMPIStatus
 cmpi_objectpath_setns(const CMPIObjectPath *op, const char *ns)
 {
-	free(OP(op)->op_ns);
-	OP(op)->op_ns = xstrdup(ns != NULL ? ns : "");
-	return (cmpiobj_status(CMPI_RC_OK));
+	return (cmpi_objectpath_setstr(&OP(op)->op_ns, ns));
 }
 
 static CMPIString *
 cmpi_objectpath_getns(const CMPIObjectPath *op, CMPIStatus *rc)
 {
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (cmpi_string_new(OP(op)->op_obj.co_br, OP(op)->op_ns));
+	return (cmpi_objectpath_getstr(op, OP(op)->op_ns, rc));
 }
 
 static CMPIStatus
 cmpi_objectpath_sethost(const CMPIObjectPath *op, const char *h)
 {
-	free(OP(op)->op_host);
-	OP(op)->op_host = xstrdup(h != NULL ? h : "");
-	return (cmpiobj_status(CMPI_RC_OK));
+	return (cmpi_objectpath_setstr(&OP(op)->op_host, h));
 }
 
 static CMPIString *
 cmpi_objectpath_gethost(const CMPIObjectPath *op, CMPIStatus *rc)
 {
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (cmpi_string_new(OP(op)->op_obj.co_br, OP(op)->op_host));
+	return (cmpi_objectpath_getstr(op, OP(op)->op_host, rc));
 }
 
 static CMPIStatus
 cmpi_objectpath_setclass(const CMPIObjectPath *op, const char *cn)
 {
-	free(OP(op)->op_class);
-	OP(op)->op_class = xstrdup(cn != NULL ? cn : "");
-	return (cmpiobj_status(CMPI_RC_OK));
+	return (cmpi_objectpath_setstr(&OP(op)->op_class, cn));
 }
 
 static CMPIString *
 cmpi_objectpath_getclass(const CMPIObjectPath *op, CMPIStatus *rc)
 {
-	cmpiobj_rc(rc, CMPI_RC_OK);
-	return (cmpi_string_new(OP(op)->op_obj.co_br, OP(op)->op_class));
+	return (cmpi_objectpath_getstr(op, OP(op)->op_class, rc));
 }
 
 static CMPIStatus

@@ -27,7 +27,6 @@
 static int	cimom_main_option(struct daemon *, int, const char *, char **);
 static int	cimom_main_config(struct daemon *, char **);
 static void	cimom_main_shutdown(struct daemon *);
-static int	cimom_main_port(const char *, int *, char **);
 static __dead void cimom_main_fail(struct daemon *, struct cimom *, char *);
 
 static const struct option cimom_main_longopts[] = {
@@ -57,23 +56,6 @@ cimom_main_fail(struct daemon *d, struct cimom *c, char *cause)
 }
 
 static int
-cimom_main_port(const char *arg, int *port, char **cause)
-{
-	char	*end;
-	long	 n;
-
-	errno = 0;
-	n = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || n < 0 || n > 65535) {
-		xasprintf(cause, "\"%.16s\" is not a port number (0 to 65535)",
-		    arg);
-		return (-1);
-	}
-	*port = (int)n;
-	return (0);
-}
-
-static int
 cimom_main_option(struct daemon *d, int ch, const char *arg, char **cause)
 {
 	struct cimom	*c = d->d_arg;
@@ -81,9 +63,9 @@ cimom_main_option(struct daemon *d, int ch, const char *arg, char **cause)
 
 	switch (ch) {
 	case 'p':
-		return (cimom_main_port(arg, &c->c_port_arg, cause));
+		return (daemon_parse_port(arg, &c->c_port_arg, cause));
 	case 'P':
-		return (cimom_main_port(arg, &c->c_http_port_arg, cause));
+		return (daemon_parse_port(arg, &c->c_http_port_arg, cause));
 	case 's':
 	case 'L':
 	case CIMOM_OPT_PROVHOST:

@@ -4,7 +4,7 @@
  * host's console that shows the host's identity and lets an
  * administrator do the first-aid tasks (password, logs, agents, reset,
  * shut down).  It owns no host state: every read and every change is a VI
- * API call to hostd over its Unix socket (rcli/conn.c is the transport),
+ * API call to hostd over its Unix socket (lib/viclient.c is the client),
  * in dcui's own session (a local ticket for the principal "dcui", so
  * hostd records each action under that name).  A person's password is
  * checked by hostd (Login in a throw-away session, and the console-admin
@@ -20,7 +20,7 @@
 
 #include <stddef.h>
 
-struct conn;
+struct viclient;
 
 /* What a screen returns: the next screen to show. */
 enum dcui_screen {
@@ -42,7 +42,7 @@ enum dcui_screen {
 struct dcui {
 	char		*d_root;	/* --root */
 	char		*d_sock;	/* hostd's Unix socket */
-	struct conn	*d_conn;	/* dcui's session, or NULL */
+	struct viclient	*d_conn;	/* dcui's session, or NULL */
 	int		 d_colour;	/* colour pairs in use */
 	char		*d_admin;	/* who logged in with F2, or NULL */
 	int		 d_once;	/* draw the home screen, exit */
@@ -62,9 +62,9 @@ int	host_check_admin(struct dcui *, const char *user, const char *pw,
 /* Call method on (type, id) with args in dcui's session; 0 with *text
  * (caller frees, may be NULL) the text of the first returnval, or -1
  * with *cause.  Reconnects once if the session has gone. */
-struct reply;
+struct vireply;
 int	host_call(struct dcui *, const char *method, const char *type,
-	    const char *id, const char *args, struct reply *r, char **cause);
+	    const char *id, const char *args, struct vireply *r, char **cause);
 /* Properties paths of one object: values[i] (caller frees each, "" when
  * unset).  0 or -1 with *cause. */
 int	host_props(struct dcui *, const char *type, const char *id,

@@ -16,11 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "dcui.h"
-#include "rcli.h"
+#include "viclient.h"
+#include "vireply.h"
 #include "xmalloc.h"
 
-static struct conn *host_open(struct dcui *);
+static struct viclient *host_open(struct dcui *);
 static char	*host_text(xmlNodePtr);
 
 /* The text of propSet's val; an array's items separated by spaces. */
@@ -56,26 +58,29 @@ host_text(xmlNodePtr propset)
 	return (buf_take(&b));
 }
 
-static struct conn *
+static struct viclient *
 host_open(struct dcui *d)
 {
-	struct conn_opts	o;
+	struct viclient_opts	 o;
+	struct viclient		*c;
 
 	memset(&o, 0, sizeof o);
-	o.co_server = "localhost";
-	o.co_unix = d->d_sock;
-	o.co_user = "dcui";
-	o.co_nosession = 1;
-	o.co_nologin = 1;
-	return (conn_open(&o));
+	o.vo_server = "localhost";
+	o.vo_unix = d->d_sock;
+	o.vo_user = "dcui";
+	/* The user agent hostd has always seen from dcui. */
+	o.vo_name = "rcli";
+	if ((c = viclient_create(&o)) == NULL)
+		fprintf(stderr, "rcli: cannot initialise libcurl\n");
+	return (c);
 }
 
 int
 host_session(struct dcui *d, char **cause)
 {
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 a;
-	struct reply	 r;
+	struct vireply	 r;
 	char		*path = NULL, pw[128];
 	ssize_t		 n;
 	int		 fd;
@@ -88,23 +93,23 @@ host_session(struct dcui *d, char **cause)
 	}
 	buf_init(&a);
 	buf_elem(&a, "userName", "dcui");
-	if (conn_call(c, "AcquireLocalTicket", "SessionManager",
+	if (viclient_call(c, "AcquireLocalTicket", "SessionManager",
 	    "ha-sessionmgr", a.b_data, &r) == -1) {
 		xasprintf(cause, "hostd refused a local ticket: %s",
-		    conn_errmsg(c));
+		    viclient_errmsg(c));
 		buf_free(&a);
-		conn_close(c);
+		viclient_free(c);
 		return (-1);
 	}
 	buf_free(&a);
-	path = reply_field(reply_returnval(&r), "passwordFilePath");
-	reply_clear(&r);
+	path = vireply_field(vireply_returnval(&r), "passwordFilePath");
+	vireply_clear(&r);
 	if (path == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC |
 	    O_NOFOLLOW)) == -1) {
 		xasprintf(cause, "cannot read the ticket %s: %s",
 		    path != NULL ? path : "(none)", strerror(errno));
 		free(path);
-		conn_close(c);
+		viclient_free(c);
 		return (-1);
 	}
 	free(path);
@@ -112,15 +117,15 @@ host_session(struct dcui *d, char **cause)
 	close(fd);
 	if (n <= 0) {
 		xasprintf(cause, "empty ticket from hostd");
-		conn_close(c);
+		viclient_free(c);
 		return (-1);
 	}
 	pw[n] = '\0';
-	if (conn_login(c, "dcui", pw) == -1) {
+	if (viclient_login(c, "dcui", pw) == -1) {
 		explicit_bzero(pw, sizeof pw);
 		xasprintf(cause, "hostd refused the ticket: %s",
-		    conn_errmsg(c));
-		conn_close(c);
+		    viclient_errmsg(c));
+		viclient_free(c);
 		return (-1);
 	}
 	explicit_bzero(pw, sizeof pw);
@@ -132,29 +137,29 @@ void
 host_drop(struct dcui *d)
 {
 	if (d->d_conn != NULL)
-		conn_close(d->d_conn);
+		viclient_free(d->d_conn);
 	d->d_conn = NULL;
 }
 
 int
 host_call(struct dcui *d, const char *method, const char *type,
-    const char *id, const char *args, struct reply *r, char **cause)
+    const char *id, const char *args, struct vireply *r, char **cause)
 {
 	int	tries;
 
 	for (tries = 0; tries < 2; tries++) {
 		if (host_session(d, cause) == -1)
 			return (-1);
-		if (conn_call(d->d_conn, method, type, id, args, r) == 0)
+		if (viclient_call(d->d_conn, method, type, id, args, r) == 0)
 			return (0);
 		/* A restarted hostd forgot our session: log in again. */
-		if (tries == 0 && (strcmp(conn_errname(d->d_conn),
+		if (tries == 0 && (strcmp(viclient_errname(d->d_conn),
 		    "NotAuthenticated") == 0 ||
-		    strcmp(conn_errname(d->d_conn), "") == 0)) {
+		    strcmp(viclient_errname(d->d_conn), "") == 0)) {
 			host_drop(d);
 			continue;
 		}
-		xasprintf(cause, "%s", conn_errmsg(d->d_conn));
+		xasprintf(cause, "%s", viclient_errmsg(d->d_conn));
 		return (-1);
 	}
 	xasprintf(cause, "hostd is not answering");
@@ -166,7 +171,7 @@ host_props(struct dcui *d, const char *type, const char *id,
     const char *const *paths, size_t n, char **values, char **cause)
 {
 	struct buf	 a;
-	struct reply	 r;
+	struct vireply	 r;
 	xmlNodePtr	 oc, p;
 	char		*name;
 	size_t		 i;
@@ -187,12 +192,12 @@ host_props(struct dcui *d, const char *type, const char *id,
 		return (-1);
 	}
 	buf_free(&a);
-	for (oc = reply_returnval(&r); oc != NULL; oc = reply_next(oc)) {
+	for (oc = vireply_returnval(&r); oc != NULL; oc = vireply_next(oc)) {
 		for (p = oc->children; p != NULL; p = p->next) {
 			if (p->type != XML_ELEMENT_NODE ||
 			    strcmp((const char *)p->name, "propSet") != 0)
 				continue;
-			if ((name = reply_field(p, "name")) == NULL)
+			if ((name = vireply_field(p, "name")) == NULL)
 				continue;
 			for (i = 0; i < n; i++) {
 				if (strcmp(name, paths[i]) == 0 &&
@@ -202,7 +207,7 @@ host_props(struct dcui *d, const char *type, const char *id,
 			free(name);
 		}
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	for (i = 0; i < n; i++)
 		if (values[i] == NULL)
 			values[i] = xstrdup("");
@@ -213,9 +218,9 @@ int
 host_check_admin(struct dcui *d, const char *user, const char *pw,
     char **cause)
 {
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 a;
-	struct reply	 r;
+	struct vireply	 r;
 	xmlNodePtr	 v;
 	int		 found = 0;
 
@@ -227,10 +232,10 @@ host_check_admin(struct dcui *d, const char *user, const char *pw,
 		xasprintf(cause, "Cannot reach hostd at %s.", d->d_sock);
 		return (-1);
 	}
-	if (conn_login(c, user, pw) == -1) {
+	if (viclient_login(c, user, pw) == -1) {
 		/* hostd's message says whether the account is locked. */
-		xasprintf(cause, "Login failed: %s", conn_errmsg(c));
-		conn_close(c);
+		xasprintf(cause, "Login failed: %s", viclient_errmsg(c));
+		viclient_free(c);
 		return (-1);
 	}
 	/* The console-admin check is hostd's (mo-userdirectory.c). */
@@ -241,18 +246,19 @@ host_check_admin(struct dcui *d, const char *user, const char *pw,
 	buf_elem(&a, "exactMatch", "true");
 	buf_elem(&a, "findUsers", "true");
 	buf_elem(&a, "findGroups", "false");
-	if (conn_call(c, "RetrieveUserGroups", "UserDirectory",
+	if (viclient_call(c, "RetrieveUserGroups", "UserDirectory",
 	    "ha-user-directory", a.b_data, &r) == -1) {
-		xasprintf(cause, "Cannot check %s: %s", user, conn_errmsg(c));
+		xasprintf(cause, "Cannot check %s: %s", user,
+		    viclient_errmsg(c));
 		buf_free(&a);
-		conn_close(c);
+		viclient_free(c);
 		return (-1);
 	}
 	buf_free(&a);
-	for (v = reply_returnval(&r); v != NULL; v = reply_next(v))
+	for (v = vireply_returnval(&r); v != NULL; v = vireply_next(v))
 		found = 1;
-	reply_clear(&r);
-	conn_close(c);
+	vireply_clear(&r);
+	viclient_free(c);
 	if (!found) {
 		xasprintf(cause, "%s may not use the console: only root and "
 		    "members of localadmin may.", user);

@@ -16,8 +16,10 @@
 
 #include <curses.h>
 
+#include "buf.h"
 #include "dcui.h"
-#include "rcli.h"
+#include "viclient.h"
+#include "vireply.h"
 #include "xmalloc.h"
 
 #define SCREEN_AGENTS_MAX	8
@@ -35,7 +37,7 @@ static size_t
 screen_agents_list(struct dcui *d, struct screen_agents_svc *s, char **cause)
 {
 	struct buf	 a;
-	struct reply	 r;
+	struct vireply	 r;
 	xmlNodePtr	 v, n, p;
 	char		*run;
 	size_t		 k = 0;
@@ -51,7 +53,7 @@ screen_agents_list(struct dcui *d, struct screen_agents_svc *s, char **cause)
 		return (0);
 	}
 	buf_free(&a);
-	v = reply_returnval(&r);
+	v = vireply_returnval(&r);
 	for (n = v != NULL ? v->children : NULL; n != NULL; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE ||
 		    strcmp((const char *)n->name, "propSet") != 0)
@@ -65,9 +67,9 @@ screen_agents_list(struct dcui *d, struct screen_agents_svc *s, char **cause)
 			if (p->type != XML_ELEMENT_NODE ||
 			    strcmp((const char *)p->name, "service") != 0)
 				continue;
-			s[k].as_key = reply_field(p, "key");
-			s[k].as_label = reply_field(p, "label");
-			run = reply_field(p, "running");
+			s[k].as_key = vireply_field(p, "key");
+			s[k].as_label = vireply_field(p, "label");
+			run = vireply_field(p, "running");
 			s[k].as_running = run != NULL &&
 			    strcmp(run, "true") == 0;
 			free(run);
@@ -79,7 +81,7 @@ screen_agents_list(struct dcui *d, struct screen_agents_svc *s, char **cause)
 			k++;
 		}
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	return (k);
 }
 
@@ -87,7 +89,7 @@ enum dcui_screen
 screen_agents_run(struct dcui *d)
 {
 	struct screen_agents_svc	 s[SCREEN_AGENTS_MAX];
-	struct reply			 r;
+	struct vireply			 r;
 	struct buf			 a, out;
 	char				*cause = NULL, *msg;
 	size_t				 n, i, j;
@@ -157,7 +159,7 @@ screen_agents_run(struct dcui *d)
 				free(cause);
 				cause = NULL;
 			} else {
-				reply_clear(&r);
+				vireply_clear(&r);
 				buf_printf(&out, "%s: restarted\n",
 				    s[i].as_label);
 			}

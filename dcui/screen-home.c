@@ -14,8 +14,11 @@
 
 #include <curses.h>
 
+#include "buf.h"
 #include "dcui.h"
-#include "rcli.h"
+#include "viclient.h"
+#include "viprops.h"
+#include "vireply.h"
 #include "xmalloc.h"
 
 /* Tenths of a second between redraws. */
@@ -40,7 +43,7 @@ static int
 screen_home_vms(struct dcui *d, int *all, int *on)
 {
 	struct buf	 a;
-	struct reply	 r;
+	struct vireply	 r;
 	xmlNodePtr	 oc;
 	char		*cause = NULL, *ps;
 
@@ -59,14 +62,14 @@ screen_home_vms(struct dcui *d, int *all, int *on)
 		return (-1);
 	}
 	buf_free(&a);
-	for (oc = reply_returnval(&r); oc != NULL; oc = reply_next(oc)) {
+	for (oc = vireply_returnval(&r); oc != NULL; oc = vireply_next(oc)) {
 		(*all)++;
-		if ((ps = props_path(oc, "propSet/val")) != NULL &&
+		if ((ps = viprops_path(oc, "propSet/val")) != NULL &&
 		    strcmp(ps, "poweredOn") == 0)
 			(*on)++;
 		free(ps);
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	return (0);
 }
 
@@ -76,7 +79,7 @@ static char *
 screen_home_ips(struct dcui *d)
 {
 	struct buf	 a, out;
-	struct reply	 r;
+	struct vireply	 r;
 	xmlNodePtr	 v, n;
 	char		*cause = NULL, *ip, *dhcp;
 
@@ -93,7 +96,7 @@ screen_home_ips(struct dcui *d)
 		return (buf_take(&out));
 	}
 	buf_free(&a);
-	v = reply_returnval(&r);
+	v = vireply_returnval(&r);
 	for (n = v != NULL ? v->children : NULL; n != NULL; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE ||
 		    strcmp((const char *)n->name, "propSet") != 0)
@@ -103,8 +106,8 @@ screen_home_ips(struct dcui *d)
 			    strcmp((const char *)v->name, "val") != 0)
 				continue;
 			for (v = v->children; v != NULL; v = v->next) {
-				ip = props_path(v, "spec/ip/ipAddress");
-				dhcp = props_path(v, "spec/ip/dhcp");
+				ip = viprops_path(v, "spec/ip/ipAddress");
+				dhcp = viprops_path(v, "spec/ip/dhcp");
 				if (ip != NULL && *ip != '\0')
 					buf_printf(&out, "%s%s|%s",
 					    out.b_len > 0 ? " " : "", ip,
@@ -116,7 +119,7 @@ screen_home_ips(struct dcui *d)
 			break;
 		}
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	return (buf_take(&out));
 }
 

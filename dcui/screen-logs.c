@@ -14,8 +14,10 @@
 
 #include <curses.h>
 
+#include "buf.h"
 #include "dcui.h"
-#include "rcli.h"
+#include "viclient.h"
+#include "vireply.h"
 #include "xmalloc.h"
 
 /* Lines fetched at most: BrowseDiagnosticLog's ceiling. */
@@ -38,7 +40,7 @@ screen_logs_fetch(struct dcui *d, const char *key, struct screen_logs_text *t,
     char **cause)
 {
 	struct buf	 a;
-	struct reply	 r;
+	struct vireply	 r;
 	xmlNodePtr	 n, v;
 
 	buf_init(&a);
@@ -52,7 +54,7 @@ screen_logs_fetch(struct dcui *d, const char *key, struct screen_logs_text *t,
 	buf_free(&a);
 	t->lt_line = NULL;
 	t->lt_n = 0;
-	v = reply_returnval(&r);
+	v = vireply_returnval(&r);
 	for (n = v != NULL ? v->children : NULL; n != NULL; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE ||
 		    strcmp((const char *)n->name, "lineText") != 0)
@@ -61,7 +63,7 @@ screen_logs_fetch(struct dcui *d, const char *key, struct screen_logs_text *t,
 		    sizeof *t->lt_line);
 		t->lt_line[t->lt_n++] = (char *)xmlNodeGetContent(n);
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	return (0);
 }
 
@@ -165,7 +167,7 @@ screen_logs_view(struct dcui *d, const char *label, struct screen_logs_text *t)
 enum dcui_screen
 screen_logs_run(struct dcui *d)
 {
-	struct reply		 r;
+	struct vireply		 r;
 	struct screen_logs_text	 t;
 	xmlNodePtr		 v, info;
 	char			*keys[SCREEN_LOGS_MAXLOGS];
@@ -180,15 +182,15 @@ screen_logs_run(struct dcui *d)
 		free(cause);
 		return (DCUI_MENU);
 	}
-	for (v = reply_returnval(&r); v != NULL && n < SCREEN_LOGS_MAXLOGS;
-	    v = reply_next(v)) {
-		keys[n] = reply_field(v, "key");
+	for (v = vireply_returnval(&r); v != NULL && n < SCREEN_LOGS_MAXLOGS;
+	    v = vireply_next(v)) {
+		keys[n] = vireply_field(v, "key");
 		info = NULL;
 		for (info = v->children; info != NULL; info = info->next)
 			if (info->type == XML_ELEMENT_NODE &&
 			    strcmp((const char *)info->name, "info") == 0)
 				break;
-		labels[n] = info != NULL ? reply_field(info, "label") : NULL;
+		labels[n] = info != NULL ? vireply_field(info, "label") : NULL;
 		if (keys[n] == NULL) {
 			free(labels[n]);
 			continue;
@@ -197,7 +199,7 @@ screen_logs_run(struct dcui *d)
 			labels[n] = xstrdup(keys[n]);
 		n++;
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	for (;;) {
 		ui_frame(d, "View System Logs", "<Up/Down> Select   "
 		    "<Enter> View   <Esc> Back");

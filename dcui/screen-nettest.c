@@ -26,8 +26,10 @@
 
 #include <curses.h>
 
+#include "buf.h"
 #include "dcui.h"
-#include "rcli.h"
+#include "viclient.h"
+#include "vireply.h"
 #include "xmalloc.h"
 
 /* Seconds a probe waits for its echo reply. */

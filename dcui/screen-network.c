@@ -17,8 +17,11 @@
 
 #include <curses.h>
 
+#include "buf.h"
 #include "dcui.h"
-#include "rcli.h"
+#include "viclient.h"
+#include "viprops.h"
+#include "vireply.h"
 #include "xmalloc.h"
 
 #define SCREEN_NETWORK_MAXNICS	16
@@ -45,7 +48,7 @@ static char	*screen_network_apply(struct dcui *,
 static void
 screen_network_copy(char *dst, size_t len, xmlNodePtr n, const char *path)
 {
-	char	*s = props_path(n, path);
+	char	*s = viprops_path(n, path);
 
 	snprintf(dst, len, "%s", s);
 	free(s);
@@ -58,7 +61,7 @@ screen_network_read(struct dcui *d, struct screen_network_form *f,
 {
 	static const char *const paths[] = { "networkInfo", NULL };
 	static const char *const ids[] = { "networkSystem" };
-	struct props	 p;
+	struct viprops	 p;
 	xmlNodePtr	 info, n, a;
 	char		*dev, *s, *pg;
 	size_t		 i;
@@ -66,14 +69,14 @@ screen_network_read(struct dcui *d, struct screen_network_form *f,
 	memset(f, 0, sizeof *f);
 	if (host_session(d, cause) == -1)
 		return (-1);
-	if (props_get(d->d_conn, "HostNetworkSystem", ids, 1, paths,
+	if (viprops_get(d->d_conn, "HostNetworkSystem", ids, 1, paths,
 	    &p) == -1) {
-		xasprintf(cause, "%s", conn_errmsg(d->d_conn));
+		xasprintf(cause, "%s", viclient_errmsg(d->d_conn));
 		return (-1);
 	}
-	if (p.p_n == 0 || (info = props_val(&p.p_obj[0], "networkInfo")) ==
+	if (p.p_n == 0 || (info = viprops_val(&p.p_obj[0], "networkInfo")) ==
 	    NULL) {
-		props_free(&p);
+		viprops_free(&p);
 		xasprintf(cause, "hostd has no network information");
 		return (-1);
 	}
@@ -83,15 +86,15 @@ screen_network_read(struct dcui *d, struct screen_network_form *f,
 			continue;
 		if (strcmp((const char *)n->name, "pnic") == 0 &&
 		    f->nf_nnics < SCREEN_NETWORK_MAXNICS) {
-			dev = props_path(n, "device");
+			dev = viprops_path(n, "device");
 			if (*dev != '\0')
 				f->nf_nics[f->nf_nnics++] = dev;
 			else
 				free(dev);
 		} else if (strcmp((const char *)n->name, "vnic") == 0 &&
 		    pg == NULL) {
-			pg = props_path(n, "portgroup");
-			s = props_path(n, "spec/ip/dhcp");
+			pg = viprops_path(n, "portgroup");
+			s = viprops_path(n, "spec/ip/dhcp");
 			f->nf_dhcp = strcmp(s, "true") == 0;
 			free(s);
 			screen_network_copy(f->nf_ip, sizeof f->nf_ip, n,
@@ -112,7 +115,7 @@ screen_network_read(struct dcui *d, struct screen_network_form *f,
 				    strcmp((const char *)a->name,
 				    "address") != 0)
 					continue;
-				s = props_path(a, "");
+				s = viprops_path(a, "");
 				if (strlen(f->nf_dns) + strlen(s) + 2 <
 				    sizeof f->nf_dns)
 					snprintf(f->nf_dns + strlen(f->nf_dns),
@@ -127,7 +130,7 @@ screen_network_read(struct dcui *d, struct screen_network_form *f,
 		if (strcmp(f->nf_nics[i], pg) == 0)
 			f->nf_nic = i;
 	free(pg);
-	props_free(&p);
+	viprops_free(&p);
 	if (f->nf_nnics == 0) {
 		xasprintf(cause, "hostd sees no network interface");
 		return (-1);
@@ -149,7 +152,7 @@ static char *
 screen_network_apply(struct dcui *d, const struct screen_network_form *f)
 {
 	struct buf	 a, out;
-	struct reply	 r;
+	struct vireply	 r;
 	char		*cause = NULL, *list, *s, *tok, *save = NULL;
 
 	buf_init(&out);
@@ -172,7 +175,7 @@ screen_network_apply(struct dcui *d, const struct screen_network_form *f)
 		buf_free(&a);
 		return (buf_take(&out));
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	buf_printf(&out, "IP configuration (%s, %s): OK\n",
 	    f->nf_nics[f->nf_nic], f->nf_dhcp ? "DHCP" : f->nf_ip);
 	buf_free(&a);
@@ -188,7 +191,7 @@ screen_network_apply(struct dcui *d, const struct screen_network_form *f)
 			free(cause);
 			cause = NULL;
 		} else {
-			reply_clear(&r);
+			vireply_clear(&r);
 			buf_printf(&out, "Default gateway %s: OK\n",
 			    *f->nf_gw != '\0' ? f->nf_gw : "(none)");
 		}
@@ -208,7 +211,7 @@ screen_network_apply(struct dcui *d, const struct screen_network_form *f)
 		buf_printf(&out, "DNS and host name: FAILED: %s\n", cause);
 		free(cause);
 	} else {
-		reply_clear(&r);
+		vireply_clear(&r);
 		buf_printf(&out, "DNS and host name: OK\n");
 	}
 	buf_free(&a);
@@ -315,7 +318,7 @@ screen_network_run(struct dcui *d)
 enum dcui_screen
 screen_network_restart(struct dcui *d)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	char		*cause = NULL;
 
 	if (!ui_confirm(d, "Restart Management Network",
@@ -329,7 +332,7 @@ screen_network_restart(struct dcui *d)
 		free(cause);
 		return (DCUI_MENU);
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	ui_message(d, "Restart Management Network", "The management network "
 	    "has been restarted.");
 	return (DCUI_MENU);

@@ -13,8 +13,10 @@
 
 #include <curses.h>
 
+#include "buf.h"
 #include "dcui.h"
-#include "rcli.h"
+#include "viclient.h"
+#include "vireply.h"
 #include "xmalloc.h"
 
 static int	screen_password_set(struct dcui *, const char *, char **);
@@ -23,7 +25,7 @@ static int
 screen_password_set(struct dcui *d, const char *pw, char **cause)
 {
 	struct buf	 a;
-	struct reply	 r;
+	struct vireply	 r;
 	int		 rc;
 
 	buf_init(&a);
@@ -36,7 +38,7 @@ screen_password_set(struct dcui *d, const char *pw, char **cause)
 	explicit_bzero(a.b_data, a.b_len);
 	buf_free(&a);
 	if (rc == 0)
-		reply_clear(&r);
+		vireply_clear(&r);
 	return (rc);
 }
 

@@ -13,13 +13,15 @@
 
 #include <curses.h>
 
+#include "buf.h"
 #include "dcui.h"
-#include "rcli.h"
+#include "viclient.h"
+#include "vireply.h"
 
 enum dcui_screen
 screen_reset_run(struct dcui *d)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	char		*cause = NULL;
 
 	if (!ui_confirm(d, "Reset System Configuration",
@@ -34,7 +36,7 @@ screen_reset_run(struct dcui *d)
 		free(cause);
 		return (DCUI_MENU);
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	sleep(2);
 	host_drop(d);
 	ui_message(d, "Reset System Configuration", "The configuration "

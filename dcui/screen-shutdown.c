@@ -14,8 +14,10 @@
 
 #include <curses.h>
 
+#include "buf.h"
 #include "dcui.h"
-#include "rcli.h"
+#include "viclient.h"
+#include "vireply.h"
 #include "xmalloc.h"
 
 enum dcui_screen
@@ -24,7 +26,7 @@ screen_shutdown_run(struct dcui *d)
 	static const char *const choices[] = {
 		"Shut Down the host", "Restart the host"
 	};
-	struct reply	 r;
+	struct vireply	 r;
 	char		 pw[256] = "", *cause = NULL;
 	size_t		 sel = 0;
 	int		 ch;
@@ -68,7 +70,7 @@ screen_shutdown_run(struct dcui *d)
 		free(cause);
 		return (DCUI_HOME);
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	ui_message(d, "Shut Down/Restart", sel == 0 ?
 	    "The host is shutting down." : "The host is restarting.");
 	return (DCUI_HOME);

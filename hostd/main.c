@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <malloc.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +119,6 @@ main(int argc, char **argv)
 	struct daemon	*d;
 	struct hostd	*h;
 	char		*msg, *cause = NULL;
-	sigset_t	 set;
 	int		 status, restart;
 
 	/*
@@ -171,25 +169,10 @@ main(int argc, char **argv)
 		fatalx("event_base_dispatch failed");
 
 	restart = h->h_restart;
-	if (restart) {
-		/*
-		 * From here to the new image's daemon_start nothing handles
-		 * TERM or INT (daemon_free puts back the default actions):
-		 * hold them, so one sent meanwhile stays pending over execve
-		 * and stops the new image cleanly instead of killing us.
-		 */
-		sigemptyset(&set);
-		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGINT);
-		sigaddset(&set, SIGHUP);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-	}
 	hostd_free(h);
 	if (restart) {
-		daemon_free(d);
-		/* Our own binary, even if the file was replaced meanwhile. */
-		execv("/proc/self/exe", argv);
-		log_warn("cannot run hostd again: execv %s", argv[0]);
+		/* A restore or reset: start again on the new state files. */
+		daemon_reexec(d, "configuration changed");
 		exit(1);
 	}
 	log_info("exiting");

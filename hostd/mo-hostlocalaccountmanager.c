@@ -39,6 +39,10 @@ static int	hostd_mo_hostlocalaccountmanager_create_group(
 		    struct hostd_soap_req *);
 static int	hostd_mo_hostlocalaccountmanager_remove_group(
 		    struct hostd_soap_req *);
+static int	hostd_mo_hostlocalaccountmanager_remove(
+		    struct hostd_soap_req *, int);
+static void	hostd_mo_hostlocalaccountmanager_created(
+		    struct hostd_soap_req *, const char *, const char *, int);
 static int	hostd_mo_hostlocalaccountmanager_assign(
 		    struct hostd_soap_req *);
 static int	hostd_mo_hostlocalaccountmanager_unassign(
@@ -273,7 +277,6 @@ static int
 hostd_mo_hostlocalaccountmanager_create_user(struct hostd_soap_req *req)
 {
 	struct account	*au = hostd_soap_auth(req->r_soap);
-	struct hostd_val	*extra;
 	const char		*id, *password, *desc;
 	char			*cause = NULL;
 	int64_t			 posixid;
@@ -291,16 +294,7 @@ hostd_mo_hostlocalaccountmanager_create_user(struct hostd_soap_req *req)
 		hostd_mo_hostlocalaccountmanager_fault(req, errno, id, cause);
 		return (0);
 	}
-	log_info("accounts: user %s created by %s", id,
-	    req->r_session->s_user);
-	hostd_mo_hostlocalaccountmanager_changed(req);
-	extra = hostd_val_object("AccountCreatedEvent");
-	hostd_val_add(extra, "spec",
-	    hostd_mo_hostlocalaccountmanager_event_spec(id, desc));
-	hostd_val_add_bool(extra, "group", 0);
-	hostd_event_post_extra(req->r_soap, "AccountCreatedEvent", extra,
-	    req->r_session->s_user, "Account %s was created on host ha-host",
-	    id);
+	hostd_mo_hostlocalaccountmanager_created(req, id, desc, 0);
 	return (0);
 }
 
@@ -372,40 +366,13 @@ hostd_mo_hostlocalaccountmanager_update_user(struct hostd_soap_req *req)
 static int
 hostd_mo_hostlocalaccountmanager_remove_user(struct hostd_soap_req *req)
 {
-	struct account	*au = hostd_soap_auth(req->r_soap);
-	struct hostd_val	*extra;
-	const char		*name;
-	char			*cause = NULL;
-
-	name = hostd_val_str(hostd_val_field(req->r_params, "userName"));
-	if (name == NULL || !account_exists(au, name, 0)) {
-		hostd_mo_hostlocalaccountmanager_unknown(req,
-		    name != NULL ? name : "");
-		return (0);
-	}
-	if (account_user_remove(au, name, &cause) != 0) {
-		hostd_mo_hostlocalaccountmanager_fault(req, errno, name,
-		    cause);
-		return (0);
-	}
-	hostd_mo_hostlocalaccountmanager_drop_perms(req, name, 0);
-	log_info("accounts: user %s removed by %s", name,
-	    req->r_session->s_user);
-	hostd_mo_hostlocalaccountmanager_changed(req);
-	extra = hostd_val_object("AccountRemovedEvent");
-	hostd_val_add_str(extra, "account", name);
-	hostd_val_add_bool(extra, "group", 0);
-	hostd_event_post_extra(req->r_soap, "AccountRemovedEvent", extra,
-	    req->r_session->s_user, "Account %s was removed on host ha-host",
-	    name);
-	return (0);
+	return (hostd_mo_hostlocalaccountmanager_remove(req, 0));
 }
 
 static int
 hostd_mo_hostlocalaccountmanager_create_group(struct hostd_soap_req *req)
 {
 	struct account	*au = hostd_soap_auth(req->r_soap);
-	struct hostd_val	*extra;
 	const char		*id, *password, *desc;
 	char			*cause = NULL;
 	int64_t			 posixid;
@@ -418,49 +385,73 @@ hostd_mo_hostlocalaccountmanager_create_group(struct hostd_soap_req *req)
 		hostd_mo_hostlocalaccountmanager_fault(req, errno, id, cause);
 		return (0);
 	}
-	log_info("accounts: group %s created by %s", id,
-	    req->r_session->s_user);
-	hostd_mo_hostlocalaccountmanager_changed(req);
-	extra = hostd_val_object("AccountCreatedEvent");
-	hostd_val_add(extra, "spec",
-	    hostd_mo_hostlocalaccountmanager_event_spec(id, desc));
-	hostd_val_add_bool(extra, "group", 1);
-	hostd_event_post_extra(req->r_soap, "AccountCreatedEvent", extra,
-	    req->r_session->s_user, "Group %s was created on host ha-host",
-	    id);
+	hostd_mo_hostlocalaccountmanager_created(req, id, desc, 1);
 	return (0);
 }
 
 static int
 hostd_mo_hostlocalaccountmanager_remove_group(struct hostd_soap_req *req)
 {
+	return (hostd_mo_hostlocalaccountmanager_remove(req, 1));
+}
+
+/* RemoveUser (group 0) or RemoveGroup (group 1). */
+static int
+hostd_mo_hostlocalaccountmanager_remove(struct hostd_soap_req *req, int group)
+{
 	struct account	*au = hostd_soap_auth(req->r_soap);
 	struct hostd_val	*extra;
 	const char		*name;
 	char			*cause = NULL;
+	int			 rc;
 
-	name = hostd_val_str(hostd_val_field(req->r_params, "groupName"));
-	if (name == NULL || !account_exists(au, name, 1)) {
+	name = hostd_val_str(hostd_val_field(req->r_params,
+	    group ? "groupName" : "userName"));
+	if (name == NULL || !account_exists(au, name, group)) {
 		hostd_mo_hostlocalaccountmanager_unknown(req,
 		    name != NULL ? name : "");
 		return (0);
 	}
-	if (account_group_remove(au, name, &cause) != 0) {
+	if (group)
+		rc = account_group_remove(au, name, &cause);
+	else
+		rc = account_user_remove(au, name, &cause);
+	if (rc != 0) {
 		hostd_mo_hostlocalaccountmanager_fault(req, errno, name,
 		    cause);
 		return (0);
 	}
-	hostd_mo_hostlocalaccountmanager_drop_perms(req, name, 1);
-	log_info("accounts: group %s removed by %s", name,
-	    req->r_session->s_user);
+	hostd_mo_hostlocalaccountmanager_drop_perms(req, name, group);
+	log_info("accounts: %s %s removed by %s", group ? "group" : "user",
+	    name, req->r_session->s_user);
 	hostd_mo_hostlocalaccountmanager_changed(req);
 	extra = hostd_val_object("AccountRemovedEvent");
 	hostd_val_add_str(extra, "account", name);
-	hostd_val_add_bool(extra, "group", 1);
+	hostd_val_add_bool(extra, "group", group);
 	hostd_event_post_extra(req->r_soap, "AccountRemovedEvent", extra,
-	    req->r_session->s_user, "Group %s was removed on host ha-host",
-	    name);
+	    req->r_session->s_user, "%s %s was removed on host ha-host",
+	    group ? "Group" : "Account", name);
 	return (0);
+}
+
+/* After CreateUser (group 0) or CreateGroup (group 1) of id: log, tell
+ * the watchers, post the event. */
+static void
+hostd_mo_hostlocalaccountmanager_created(struct hostd_soap_req *req,
+    const char *id, const char *desc, int group)
+{
+	struct hostd_val	*extra;
+
+	log_info("accounts: %s %s created by %s", group ? "group" : "user",
+	    id, req->r_session->s_user);
+	hostd_mo_hostlocalaccountmanager_changed(req);
+	extra = hostd_val_object("AccountCreatedEvent");
+	hostd_val_add(extra, "spec",
+	    hostd_mo_hostlocalaccountmanager_event_spec(id, desc));
+	hostd_val_add_bool(extra, "group", group);
+	hostd_event_post_extra(req->r_soap, "AccountCreatedEvent", extra,
+	    req->r_session->s_user, "%s %s was created on host ha-host",
+	    group ? "Group" : "Account", id);
 }
 
 static int

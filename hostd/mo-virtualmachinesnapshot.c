@@ -95,6 +95,8 @@ static struct hostd_mo_virtualmachine *hostd_mo_virtualmachinesnapshot_vm(
 			    struct hostd_inventory *, const char *);
 static void	 hostd_mo_virtualmachinesnapshot_data_free(void *);
 static char	*hostd_mo_virtualmachinesnapshot_id(const char *, uint32_t);
+static struct hostd_val *hostd_mo_virtualmachinesnapshot_morefs(const char *,
+		    const char *, uint32_t);
 static struct hostd_mo *hostd_mo_virtualmachinesnapshot_lookup(
 		    struct hostd_soap_req *);
 static struct hostd_val *hostd_mo_virtualmachinesnapshot_tree(
@@ -428,20 +430,36 @@ struct hostd_val *
 hostd_mo_virtualmachinesnapshot_vm_roots(const struct hostd_inventory_ctx *c)
 {
 	struct hostd_mo_virtualmachine	*vm = c->ic_mo->mo_data;
+
+	if (vm == NULL)
+		return (hostd_val_array("ManagedObjectReference"));
+	return (hostd_mo_virtualmachinesnapshot_morefs(vm->vm_id, vm->vm_path,
+	    0));
+}
+
+/*
+ * The snapshots of VM vmid (its .vmx path vmx) whose parent is uid
+ * parent, as morefs; parent 0: the roots (no parent, or a parent gone).
+ */
+static struct hostd_val *
+hostd_mo_virtualmachinesnapshot_morefs(const char *vmid, const char *vmx,
+    uint32_t parent)
+{
 	struct hostd_snapshot_db	 db;
 	struct hostd_val		*arr;
+	const struct hostd_snapshot	*s;
 	char				*id;
 	size_t				 i;
 
 	arr = hostd_val_array("ManagedObjectReference");
-	if (vm == NULL || hostd_snapshot_load(vm->vm_path, &db, NULL) != 0)
+	if (hostd_snapshot_load(vmx, &db, NULL) != 0)
 		return (arr);
 	for (i = 0; i < db.db_n; i++) {
-		if (db.db_snaps[i].sn_parent != 0 &&
-		    hostd_snapshot_find(&db, db.db_snaps[i].sn_parent) != NULL)
+		s = &db.db_snaps[i];
+		if (parent != 0 ? s->sn_parent != parent : (s->sn_parent != 0 &&
+		    hostd_snapshot_find(&db, s->sn_parent) != NULL))
 			continue;
-		id = hostd_mo_virtualmachinesnapshot_id(vm->vm_id,
-		    db.db_snaps[i].sn_uid);
+		id = hostd_mo_virtualmachinesnapshot_id(vmid, s->sn_uid);
 		hostd_val_push(arr, hostd_val_moref(HOSTD_MO_VMSNAP_TYPE, id));
 		free(id);
 	}
@@ -516,26 +534,12 @@ hostd_mo_virtualmachinesnapshot_get_children(
 {
 	struct hostd_mo_virtualmachinesnapshot	*ss = c->ic_mo->mo_data;
 	struct hostd_mo_virtualmachine		*vm;
-	struct hostd_snapshot_db		 db;
-	struct hostd_val			*arr;
-	char					*id;
-	size_t					 i;
 
-	arr = hostd_val_array("ManagedObjectReference");
 	if (ss == NULL || (vm = hostd_mo_virtualmachinesnapshot_vm(c->ic_inv,
-	    ss->ss_vmid)) == NULL ||
-	    hostd_snapshot_load(vm->vm_path, &db, NULL) != 0)
-		return (arr);
-	for (i = 0; i < db.db_n; i++) {
-		if (db.db_snaps[i].sn_parent != ss->ss_uid)
-			continue;
-		id = hostd_mo_virtualmachinesnapshot_id(ss->ss_vmid,
-		    db.db_snaps[i].sn_uid);
-		hostd_val_push(arr, hostd_val_moref(HOSTD_MO_VMSNAP_TYPE, id));
-		free(id);
-	}
-	hostd_snapshot_clear(&db);
-	return (arr);
+	    ss->ss_vmid)) == NULL)
+		return (hostd_val_array("ManagedObjectReference"));
+	return (hostd_mo_virtualmachinesnapshot_morefs(ss->ss_vmid,
+	    vm->vm_path, ss->ss_uid));
 }
 
 static struct hostd_val *

@@ -97,6 +97,9 @@ static int	 hostd_snapshot_remove_one(const char *,
 static void	 hostd_snapshot_postorder(const struct hostd_snapshot_db *,
 		    uint32_t, uint32_t *, size_t *);
 static void	 hostd_snapshot_record_free(struct hostd_snapshot *);
+static void	 hostd_snapshot_append(struct hostd_snapshot_db *, uint32_t,
+		    const char *, const char *, char *, int,
+		    struct hostd_snapshot_disk *, size_t);
 
 /* ---- paths ----------------------------------------------------------- */
 
@@ -669,12 +672,39 @@ hostd_snapshot_replace(struct hostd_snapshot_db *db, struct cfg *vmx,
 
 /* ---- operations ------------------------------------------------------- */
 
+/*
+ * Add snapshot uid, taken now of the current state, to db as its new
+ * current snapshot; vmsn and the n disks d become the record's.
+ */
+static void
+hostd_snapshot_append(struct hostd_snapshot_db *db, uint32_t uid,
+    const char *name, const char *desc, char *vmsn, int quiesced,
+    struct hostd_snapshot_disk *d, size_t n)
+{
+	struct hostd_snapshot	*s;
+
+	db->db_snaps = xreallocarray(db->db_snaps, db->db_n + 1,
+	    sizeof *db->db_snaps);
+	s = &db->db_snaps[db->db_n++];
+	memset(s, 0, sizeof *s);
+	s->sn_uid = uid;
+	s->sn_parent = db->db_current;
+	s->sn_name = xstrdup(name);
+	s->sn_desc = xstrdup(desc != NULL ? desc : "");
+	s->sn_vmsn = vmsn;
+	s->sn_quiesced = quiesced;
+	clock_gettime(CLOCK_REALTIME, &s->sn_time);
+	s->sn_disks = d;
+	s->sn_ndisks = n;
+	db->db_current = uid;
+	db->db_lastuid = uid;
+}
+
 int
 hostd_snapshot_create(const char *vmx, const char *name, const char *desc,
     int quiesced, uint32_t *uidp, char **cause)
 {
 	struct hostd_snapshot_db	 db;
-	struct hostd_snapshot		*s;
 	struct hostd_snapshot_disk	*d = NULL;
 	struct disk_create_args		 args;
 	struct cfg			*cfg = NULL;
@@ -740,22 +770,8 @@ hostd_snapshot_create(const char *vmx, const char *name, const char *desc,
 		goto fail;
 	}
 	/* ...and only then may the snapshot name the frozen images. */
-	db.db_snaps = xreallocarray(db.db_snaps, db.db_n + 1,
-	    sizeof *db.db_snaps);
-	s = &db.db_snaps[db.db_n++];
-	memset(s, 0, sizeof *s);
-	s->sn_uid = uid;
-	s->sn_parent = db.db_current;
-	s->sn_name = xstrdup(name);
-	s->sn_desc = xstrdup(desc != NULL ? desc : "");
-	s->sn_vmsn = vmsn;
-	s->sn_quiesced = quiesced;
-	clock_gettime(CLOCK_REALTIME, &s->sn_time);
-	s->sn_disks = d;
-	s->sn_ndisks = n;
+	hostd_snapshot_append(&db, uid, name, desc, vmsn, quiesced, d, n);
 	d = NULL;
-	db.db_current = uid;
-	db.db_lastuid = uid;
 	if (hostd_snapshot_save(&db, cause) != 0) {
 		/* The deltas are in use: they stay, unnamed. */
 		nmade = 0;
@@ -819,7 +835,6 @@ hostd_snapshot_live_done(const char *vmx, char *const *units,
     const char *desc, int quiesced, uint32_t *uidp, char **cause)
 {
 	struct hostd_snapshot_db	 db;
-	struct hostd_snapshot		*s;
 	struct hostd_snapshot_disk	*d;
 	struct cfg			*cfg;
 	struct stat			 sb;
@@ -860,21 +875,7 @@ hostd_snapshot_live_done(const char *vmx, char *const *units,
 		hostd_snapshot_disks_free(d, nd);
 		goto out;
 	}
-	db.db_snaps = xreallocarray(db.db_snaps, db.db_n + 1,
-	    sizeof *db.db_snaps);
-	s = &db.db_snaps[db.db_n++];
-	memset(s, 0, sizeof *s);
-	s->sn_uid = uid;
-	s->sn_parent = db.db_current;
-	s->sn_name = xstrdup(name);
-	s->sn_desc = xstrdup(desc != NULL ? desc : "");
-	s->sn_vmsn = vmsn;
-	s->sn_quiesced = quiesced;
-	clock_gettime(CLOCK_REALTIME, &s->sn_time);
-	s->sn_disks = d;
-	s->sn_ndisks = nd;
-	db.db_current = uid;
-	db.db_lastuid = uid;
+	hostd_snapshot_append(&db, uid, name, desc, vmsn, quiesced, d, nd);
 	if (hostd_snapshot_save(&db, cause) != 0)
 		ok = 0;
 	else

@@ -614,11 +614,6 @@ hostd_vmxlink_lost(struct hostd_vmxlink_vm *lv, const char *why, int error)
 	lv->lv_peer = NULL;
 	if ((mo = hostd_vmxlink_mo(lv)) == NULL || (vm = mo->mo_data) == NULL)
 		return;
-	if (error || !lv->lv_ended)
-		log_warnx("vmxlink: VM %s: vmx ended unexpectedly (%s); the "
-		    "VM is powered off", lv->lv_id, why);
-	else
-		log_debug("vmxlink: VM %s: link closed (%s)", lv->lv_id, why);
 	if (error != HOSTD_VMXLINK_LOST_PROTO &&
 	    lv->lv_op == HOSTD_VMXLINK_ON &&
 	    vm->vm_power != PROTO_VMX_POWERED_ON) {
@@ -626,14 +621,19 @@ hostd_vmxlink_lost(struct hostd_vmxlink_vm *lv, const char *why, int error)
 			hostd_vmxlink_ran(lv);
 			return;
 		}
-		if (lv->lv_pid != -1) {
-			/* Closed (or reset, our request unread) before vmx
-			 * said how the run ended: its exit status will
-			 * (retry timer). */
+		if (lv->lv_pid != -1 || lv->lv_status != -1) {
+			/* Our child's link closed (or reset, our request
+			 * unread) before vmx said how the run ended: its
+			 * exit status will (retry timer). */
 			evtimer_add(lv->lv_retry, &tv);
 			return;
 		}
 	}
+	if (error || !lv->lv_ended)
+		log_warnx("vmxlink: VM %s: vmx ended unexpectedly (%s); the "
+		    "VM is powered off", lv->lv_id, why);
+	else
+		log_debug("vmxlink: VM %s: link closed (%s)", lv->lv_id, why);
 	crashed = (error || !lv->lv_ended) &&
 	    vm->vm_power == PROTO_VMX_POWERED_ON;
 	if (vm->vm_power == PROTO_VMX_POWERED_ON)

@@ -68,7 +68,6 @@ static int	 daemon_parse(struct daemon *, int, char **, int *, char **);
 static int	 daemon_set_root(struct daemon *, const char *, char **);
 static pid_t	 daemon_pidfile_read(int);
 static int	 daemon_pidfile_write(int);
-static void	 daemon_reexec(struct daemon *);
 static int	 daemon_pidfile_lock(struct daemon *, char **);
 static int	 daemon_detach(struct daemon *, char **);
 static void	 daemon_signal_cb(evutil_socket_t, short, void *);
@@ -380,6 +379,23 @@ daemon_setup(struct daemon *d, int argc, char **argv, int *status,
 			level = LOG_LEVEL_TRACE;
 		log_set_level((enum log_level)level);
 	}
+	return (0);
+}
+
+int
+daemon_parse_port(const char *arg, int *port, char **cause)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || n < 0 || n > 65535) {
+		xasprintf(cause, "\"%.16s\" is not a port number (0 to 65535)",
+		    arg);
+		return (-1);
+	}
+	*port = (int)n;
 	return (0);
 }
 
@@ -787,31 +803,44 @@ daemon_signal_cb(evutil_socket_t sig, short events, void *arg)
 		daemon_signal_toggle_debug();
 		break;
 	case SIGUSR1:
-		daemon_reexec(d);
+		daemon_reexec(d, "SIGUSR1");
 		break;
 	}
 }
 
 /*
- * SIGUSR1: the daemon starts again in place (hostd's RestartService for
- * cimom and vpxa): the same pid, so systemd and pid files keep following
- * it.  Every descriptor is close-on-exec, so the listeners and the pid
- * file's lock go with the exec and the new image takes them again; the
- * pid file is removed first as at a normal exit.
+ * The daemon starts again in place (SIGUSR1, hostd's RestartService for
+ * cimom and vpxa, hostd after a configuration restore): the same pid, so
+ * systemd and pid files keep following it.  Every descriptor is
+ * close-on-exec, so the listeners and the pid file's lock go with the
+ * exec and the new image takes them again; the pid file is removed first
+ * as at a normal exit.  TERM, INT and HUP are held from here: execve
+ * resets their handlers to the default action but keeps the mask, so one
+ * sent meanwhile stays pending and stops the new image cleanly once its
+ * daemon_start handles it, instead of killing the process half-way.
  */
-static void
-daemon_reexec(struct daemon *d)
+void
+daemon_reexec(struct daemon *d, const char *why)
 {
+	sigset_t	set;
+
 	if (d->d_argv == NULL) {
-		log_warnx("SIGUSR1: cannot restart: no saved arguments");
+		log_warnx("%s: cannot restart: no saved arguments", why);
 		return;
 	}
-	log_info("SIGUSR1: restarting in place");
+	log_info("%s: restarting in place", why);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (d->d_pidpath != NULL && d->d_pidowner == getpid() &&
 	    unlink(d->d_pidpath) == -1)
 		log_warn("unlink %s", d->d_pidpath);
+	log_flush();
 	execv("/proc/self/exe", d->d_argv);
-	log_warn("SIGUSR1: cannot restart: execv %s", d->d_argv[0]);
+	log_warn("%s: cannot restart: execv %s", why, d->d_argv[0]);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int

@@ -177,6 +177,14 @@ int		 daemon_open(struct daemon *d, char **cause);
 int		 daemon_start(struct daemon *d, char **cause);
 
 /*
+ * Parse a daemon's TCP port option: a decimal number from 0 (the system
+ * picks a free port) to 65535, nothing else.  Returns 0 with *port set,
+ * or -1 with *cause (caller frees) naming the bad argument; for the
+ * daemon's ds_option callback, which returns it as a usage error.
+ */
+int		 daemon_parse_port(const char *arg, int *port, char **cause);
+
+/*
  * Build <root>/relpath.  relpath comes from the program, not from a
  * user, and leading slashes are ignored.  Returns an owned string.
  */
@@ -189,6 +197,15 @@ char		*daemon_path(const struct daemon *d, const char *relpath);
  */
 char		*daemon_path_mkdirs(const struct daemon *d, const char *relpath,
 		     char **cause);
+
+/*
+ * Execute the daemon's own binary again with its saved arguments, in
+ * place (same pid), after removing its pid file and flushing the log;
+ * why names the cause in the log ("SIGUSR1", "restore").  TERM, INT and
+ * HUP are blocked over the exec so one sent meanwhile reaches the new
+ * image.  Returns only if the exec failed (logged, signals unblocked).
+ */
+void		 daemon_reexec(struct daemon *, const char *why);
 
 /*
  * Become user for good: supplementary groups, then real, effective and

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * SOAP responses from the host, the one untrusted input a VI API client parses (a
- * host may be hostile, or only broken): through lib/xml.c, namespace
- * aware, with its limits.  A response is either <XResponse> in the Body or
- * a soapenv:Fault, whose type is the xsi:type of the one element in
- * <detail> (or that element's name without "Fault"), as pyVmomi reads it
- * (vi-api.md 2.5).  A fault without detail is still a fault, named
- * SystemError, so a caller never mistakes it for a result.
+ * SOAP responses from the host, the one untrusted input a VI API client
+ * parses (a host may be hostile, or only broken): through lib/xml.c,
+ * namespace aware, with its limits.  A response is either <XResponse> in
+ * the Body or a soapenv:Fault, whose type is the xsi:type of the one
+ * element in <detail> (or that element's name without "Fault"), as
+ * pyVmomi reads it (vi-api.md 2.5).  A fault without detail is still a
+ * fault, named SystemError, so a caller never mistakes it for a result.
  */
 
 #include "config.h"
@@ -36,7 +36,8 @@ vireply_xsitype(xmlNodePtr node)
 {
 	char	*t, *l;
 
-	if (node == NULL || (t = xml_attr(node, VIREPLY_NS_XSI, "type")) == NULL)
+	if (node == NULL || (t = xml_attr(node, VIREPLY_NS_XSI,
+	    "type")) == NULL)
 		return (NULL);
 	l = vireply_local(t);
 	free(t);

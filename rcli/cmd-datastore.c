@@ -58,57 +58,55 @@ cmd_datastore_list(struct rcli *r, struct args *a)
 	static const char *const cols[] = { "id", "name", "type",
 	    "capacityBytes:n", "freeBytes:n", "accessible", "url", NULL };
 	static const char *const paths[] = { "name", "summary", NULL };
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	struct table	*t;
 	xmlNodePtr	 s;
 	char		*v[7];
-	size_t		 i, j;
+	size_t		 i;
 
 	if (args_done(a) == -1)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (props_all(c, "Datastore", paths, &p) == -1)
+	if (viprops_all(c, "Datastore", paths, &p) == -1)
 		return (conn_perror(c));
 	t = table_create(cols);
 	for (i = 0; i < p.p_n; i++) {
-		s = props_val(&p.p_obj[i], "summary");
+		s = viprops_val(&p.p_obj[i], "summary");
 		v[0] = xstrdup(p.p_obj[i].po_id);
-		v[1] = props_text(&p.p_obj[i], "name");
-		v[2] = props_path(s, "type");
-		v[3] = props_path(s, "capacity");
-		v[4] = props_path(s, "freeSpace");
-		v[5] = props_path(s, "accessible");
-		v[6] = props_path(s, "url");
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 7; j++)
-			free(v[j]);
+		v[1] = viprops_text(&p.p_obj[i], "name");
+		v[2] = viprops_path(s, "type");
+		v[3] = viprops_path(s, "capacity");
+		v[4] = viprops_path(s, "freeSpace");
+		v[5] = viprops_path(s, "accessible");
+		v[6] = viprops_path(s, "url");
+		table_add_free(t, v, 7);
 	}
-	props_free(&p);
+	viprops_free(&p);
 	return (main_output(r, t));
 }
 
 char *
-cmd_datastore_browser(struct conn *c, const char *ds)
+cmd_datastore_browser(struct viclient *c, const char *ds)
 {
 	static const char *const paths[] = { "browser", NULL };
-	struct props	 p;
+	struct viprops	 p;
 	const char	*ids[1];
 	char		*id, *browser;
 	int		 rc;
 
-	if (props_find(c, "Datastore", ds, &id) == -1)
+	if (viprops_find(c, "Datastore", ds, &id) == -1)
 		return (NULL);
 	ids[0] = id;
-	rc = props_get(c, "Datastore", ids, 1, paths, &p);
+	rc = viprops_get(c, "Datastore", ids, 1, paths, &p);
 	if (rc == -1) {
 		free(id);
 		return (NULL);
 	}
-	browser = p.p_n > 0 ? props_text(&p.p_obj[0], "browser") :
+	browser = p.p_n > 0 ? viprops_text(&p.p_obj[0], "browser") :
 	    xstrdup("");
-	props_free(&p);
+	viprops_free(&p);
 	if (browser[0] == '\0') {
 		/* ESXi 6.7's id: the host then answers for itself. */
 		free(browser);
@@ -124,13 +122,12 @@ cmd_datastore_browse(struct rcli *r, struct args *a)
 	static const char *const cols[] = { "path", "type", "sizeBytes:n",
 	    "modified", NULL };
 	const char	*ds, *dir;
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	struct buf	 b;
 	struct table	*t;
 	xmlNodePtr	 res, f;
 	char		*browser, *v[4], *type;
-	size_t		 j;
 	int		 rc;
 
 	if ((ds = args_next(a)) == NULL)
@@ -156,19 +153,17 @@ cmd_datastore_browse(struct rcli *r, struct args *a)
 	if (rc == -1)
 		return (conn_perror(c));
 	t = table_create(cols);
-	res = xml_child(props_val(&p.p_obj[0], "info"), NULL, "result");
+	res = xml_child(viprops_val(&p.p_obj[0], "info"), NULL, "result");
 	for (f = xml_child(res, NULL, "file"); f != NULL;
 	    f = xml_next(f, NULL, "file")) {
-		v[0] = props_path(f, "path");
-		type = reply_xsitype(f);
+		v[0] = viprops_path(f, "path");
+		type = vireply_xsitype(f);
 		v[1] = type != NULL ? type : xstrdup("FileInfo");
-		v[2] = props_path(f, "fileSize");
-		v[3] = props_path(f, "modification");
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 4; j++)
-			free(v[j]);
+		v[2] = viprops_path(f, "fileSize");
+		v[3] = viprops_path(f, "modification");
+		table_add_free(t, v, 4);
 	}
-	props_free(&p);
+	viprops_free(&p);
 	return (main_output(r, t));
 }
 
@@ -176,7 +171,7 @@ static int
 cmd_datastore_upload(struct rcli *r, struct args *a)
 {
 	const char	*local, *ds, *path;
-	struct conn	*c;
+	struct viclient	*c;
 
 	if ((local = args_next(a)) == NULL || (ds = args_next(a)) == NULL ||
 	    (path = args_next(a)) == NULL)
@@ -189,7 +184,7 @@ cmd_datastore_upload(struct rcli *r, struct args *a)
 	}
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (conn_upload(c, local, ds, path, "upload") == -1)
+	if (viclient_upload(c, local, ds, path, "upload") == -1)
 		return (conn_perror(c));
 	return (RCLI_EXIT_OK);
 }
@@ -198,7 +193,7 @@ static int
 cmd_datastore_download(struct rcli *r, struct args *a)
 {
 	const char	*local, *ds, *path;
-	struct conn	*c;
+	struct viclient	*c;
 	long long	 off = 0;
 	int		 fd, rc;
 
@@ -216,7 +211,7 @@ cmd_datastore_download(struct rcli *r, struct args *a)
 		fprintf(stderr, "rcli: %s: %s\n", local, strerror(errno));
 		return (RCLI_EXIT_FAULT);
 	}
-	rc = conn_download(c, ds, path, fd, &off, "download");
+	rc = viclient_download(c, ds, path, fd, &off, "download");
 	if (fd != STDOUT_FILENO && close(fd) == -1 && rc == 0) {
 		fprintf(stderr, "rcli: %s: %s\n", local, strerror(errno));
 		return (RCLI_EXIT_FAULT);
@@ -234,7 +229,7 @@ static int
 cmd_datastore_mkdir(struct rcli *r, struct args *a)
 {
 	const char	*ds, *path;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	int		 parents, rc;
 
@@ -250,7 +245,7 @@ cmd_datastore_mkdir(struct rcli *r, struct args *a)
 	buf_moref(&b, "datacenter", "Datacenter", "ha-datacenter");
 	buf_printf(&b, "<createParentDirectories>%s</createParentDirectories>",
 	    parents ? "true" : "false");
-	rc = conn_do(c, "MakeDirectory", "FileManager",
+	rc = viclient_do(c, "MakeDirectory", "FileManager",
 	    "ha-nfc-file-manager", b.b_data);
 	buf_free(&b);
 	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);
@@ -260,7 +255,7 @@ static int
 cmd_datastore_rm(struct rcli *r, struct args *a)
 {
 	const char	*ds, *path;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	int		 rc;
 

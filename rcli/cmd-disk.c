@@ -69,7 +69,7 @@ cmd_disk_create(struct rcli *r, struct args *a)
 {
 	const char	*ds, *path, *type = "thin";
 	unsigned long long gb;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	int		 rc;
 
@@ -102,7 +102,7 @@ static int
 cmd_disk_clone(struct rcli *r, struct args *a)
 {
 	const char	*ds, *src, *dst, *ds2 = NULL;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	int		 rc;
 
@@ -132,7 +132,7 @@ cmd_disk_extend(struct rcli *r, struct args *a)
 {
 	const char	*ds, *path;
 	unsigned long long gb;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	int		 rc;
 
@@ -158,13 +158,12 @@ cmd_disk_info(struct rcli *r, struct args *a)
 	    "sizeBytes:n", "thin", "hardwareVersion:n", "controllerType",
 	    NULL };
 	const char	*ds, *path, *slash;
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	struct buf	 b;
 	struct table	*t;
 	xmlNodePtr	 res, f;
 	char		*browser, *dir, *v[6];
-	size_t		 j;
 	int		 rc, n = 0;
 
 	if ((ds = args_next(a)) == NULL || (path = args_next(a)) == NULL)
@@ -197,24 +196,22 @@ cmd_disk_info(struct rcli *r, struct args *a)
 	if (rc == -1)
 		return (conn_perror(c));
 	t = table_create(cols);
-	res = xml_child(props_val(&p.p_obj[0], "info"), NULL, "result");
+	res = xml_child(viprops_val(&p.p_obj[0], "info"), NULL, "result");
 	for (f = xml_child(res, NULL, "file"); f != NULL;
 	    f = xml_next(f, NULL, "file")) {
-		v[0] = props_path(f, "path");
-		v[1] = props_path(f, "capacityKb");
-		v[2] = props_path(f, "fileSize");
-		v[3] = props_path(f, "thin");
-		v[4] = props_path(f, "hardwareVersion");
-		v[5] = props_path(f, "controllerType");
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 6; j++)
-			free(v[j]);
+		v[0] = viprops_path(f, "path");
+		v[1] = viprops_path(f, "capacityKb");
+		v[2] = viprops_path(f, "fileSize");
+		v[3] = viprops_path(f, "thin");
+		v[4] = viprops_path(f, "hardwareVersion");
+		v[5] = viprops_path(f, "controllerType");
+		table_add_free(t, v, 6);
 		n++;
 	}
-	props_free(&p);
+	viprops_free(&p);
 	if (n == 0) {
 		table_free(t);
-		conn_seterr(c, "FileNotFound", "File [%s] %s was not found",
+		viclient_seterr(c, "FileNotFound", "File [%s] %s was not found",
 		    ds, path);
 		return (conn_perror(c));
 	}

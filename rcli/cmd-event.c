@@ -26,8 +26,8 @@ struct cmd_event {
 
 static int	cmd_event_list(struct rcli *, struct args *);
 static int	cmd_event_follow(struct rcli *, struct args *);
-static int	cmd_event_query(struct conn *, const char *, struct reply *,
-		    struct cmd_event **, size_t *);
+static int	cmd_event_query(struct viclient *, const char *,
+		    struct vireply *, struct cmd_event **, size_t *);
 static int	cmd_event_cmp(const void *, const void *);
 static struct table *cmd_event_table(const struct cmd_event *, size_t,
 		    size_t, long);
@@ -62,7 +62,7 @@ cmd_event_cmp(const void *a, const void *b)
 
 /* QueryEvents (of VM id vm, if not NULL) into *ev, sorted by key. */
 static int
-cmd_event_query(struct conn *c, const char *vm, struct reply *rep,
+cmd_event_query(struct viclient *c, const char *vm, struct vireply *rep,
     struct cmd_event **ev, size_t *n)
 {
 	struct buf	 b;
@@ -80,14 +80,14 @@ cmd_event_query(struct conn *c, const char *vm, struct reply *rep,
 		buf_str(&b, "<recursion>self</recursion></entity>");
 	}
 	buf_str(&b, "</filter>");
-	rc = conn_call(c, "QueryEvents", "EventManager", "ha-eventmgr",
+	rc = viclient_call(c, "QueryEvents", "EventManager", "ha-eventmgr",
 	    b.b_data, rep);
 	buf_free(&b);
 	if (rc == -1)
 		return (-1);
-	for (rv = reply_returnval(rep); rv != NULL; rv = reply_next(rv)) {
+	for (rv = vireply_returnval(rep); rv != NULL; rv = vireply_next(rv)) {
 		*ev = xreallocarray(*ev, *n + 1, sizeof **ev);
-		k = reply_field(rv, "key");
+		k = vireply_field(rv, "key");
 		(*ev)[*n].ce_key = k != NULL ? strtol(k, NULL, 10) : 0;
 		(*ev)[*n].ce_node = rv;
 		free(k);
@@ -107,23 +107,21 @@ cmd_event_table(const struct cmd_event *ev, size_t from, size_t n,
 	    "vm", "message", NULL };
 	struct table	*t;
 	char		*v[6];
-	size_t		 i, j;
+	size_t		 i;
 
 	t = table_create(cols);
 	for (i = from; i < n; i++) {
 		if (ev[i].ce_key <= after)
 			continue;
-		v[0] = reply_field(ev[i].ce_node, "key");
-		v[1] = props_path(ev[i].ce_node, "createdTime");
-		v[2] = reply_xsitype(ev[i].ce_node);
+		v[0] = vireply_field(ev[i].ce_node, "key");
+		v[1] = viprops_path(ev[i].ce_node, "createdTime");
+		v[2] = vireply_xsitype(ev[i].ce_node);
 		if (v[2] == NULL)
 			v[2] = xstrdup("Event");
-		v[3] = props_path(ev[i].ce_node, "userName");
-		v[4] = props_path(ev[i].ce_node, "vm/name");
-		v[5] = props_path(ev[i].ce_node, "fullFormattedMessage");
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 6; j++)
-			free(v[j]);
+		v[3] = viprops_path(ev[i].ce_node, "userName");
+		v[4] = viprops_path(ev[i].ce_node, "vm/name");
+		v[5] = viprops_path(ev[i].ce_node, "fullFormattedMessage");
+		table_add_free(t, v, 6);
 	}
 	return (t);
 }
@@ -133,8 +131,8 @@ cmd_event_list(struct rcli *r, struct args *a)
 {
 	const char	*max = NULL, *vm = NULL;
 	unsigned long long m = 50;
-	struct conn	*c;
-	struct reply	 rep;
+	struct viclient	*c;
+	struct vireply	 rep;
 	struct cmd_event *ev;
 	struct table	*t;
 	char		*id = NULL;
@@ -148,7 +146,7 @@ cmd_event_list(struct rcli *r, struct args *a)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (vm != NULL && props_find(c, "VirtualMachine", vm, &id) == -1)
+	if (vm != NULL && viprops_find(c, "VirtualMachine", vm, &id) == -1)
 		return (conn_perror(c));
 	if (cmd_event_query(c, id, &rep, &ev, &n) == -1) {
 		free(id);
@@ -157,7 +155,7 @@ cmd_event_list(struct rcli *r, struct args *a)
 	free(id);
 	t = cmd_event_table(ev, n > m ? n - (size_t)m : 0, n, -1);
 	free(ev);
-	reply_clear(&rep);
+	vireply_clear(&rep);
 	return (main_output(r, t));
 }
 
@@ -171,8 +169,8 @@ static int
 cmd_event_follow(struct rcli *r, struct args *a)
 {
 	const char	*vm = NULL;
-	struct conn	*c;
-	struct reply	 rep;
+	struct viclient	*c;
+	struct vireply	 rep;
 	struct cmd_event *ev;
 	struct sigaction sa;
 	struct buf	 b;
@@ -186,26 +184,26 @@ cmd_event_follow(struct rcli *r, struct args *a)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (vm != NULL && props_find(c, "VirtualMachine", vm, &id) == -1)
+	if (vm != NULL && viprops_find(c, "VirtualMachine", vm, &id) == -1)
 		return (conn_perror(c));
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = cmd_event_onsig;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	if (conn_call(c, "CreatePropertyCollector", "PropertyCollector",
+	if (viclient_call(c, "CreatePropertyCollector", "PropertyCollector",
 	    "ha-property-collector", NULL, &rep) == -1)
 		goto fail;
-	pc = xml_text(reply_returnval(&rep));
-	reply_clear(&rep);
-	if (conn_call(c, "CreateFilter", "PropertyCollector", pc,
+	pc = xml_text(vireply_returnval(&rep));
+	vireply_clear(&rep);
+	if (viclient_call(c, "CreateFilter", "PropertyCollector", pc,
 	    "<spec><propSet><type>EventManager</type><all>false</all>"
 	    "<pathSet>latestEvent</pathSet></propSet><objectSet>"
 	    "<obj type=\"EventManager\">ha-eventmgr</obj><skip>false</skip>"
 	    "</objectSet></spec><partialUpdates>false</partialUpdates>",
 	    &rep) == -1)
 		goto fail;
-	reply_clear(&rep);
+	vireply_clear(&rep);
 	while (!cmd_event_stop) {
 		/* Query first, then wait: nothing falls between the two. */
 		if (cmd_event_query(c, id, &rep, &ev, &n) == -1)
@@ -215,7 +213,7 @@ cmd_event_follow(struct rcli *r, struct args *a)
 		if (n > 0 && ev[n - 1].ce_key > last)
 			last = ev[n - 1].ce_key;
 		free(ev);
-		reply_clear(&rep);
+		vireply_clear(&rep);
 		table_stream(t, first);
 		first = 0;
 		if ((rc = main_output(r, t)) != RCLI_EXIT_OK)
@@ -226,29 +224,29 @@ cmd_event_follow(struct rcli *r, struct args *a)
 			    "");
 			buf_str(&b, "<options><maxWaitSeconds>1"
 			    "</maxWaitSeconds></options>");
-			if (conn_call(c, "WaitForUpdatesEx",
+			if (viclient_call(c, "WaitForUpdatesEx",
 			    "PropertyCollector", pc, b.b_data, &rep) == -1) {
 				buf_free(&b);
 				goto fail;
 			}
 			buf_free(&b);
-			if (reply_returnval(&rep) != NULL) {
+			if (vireply_returnval(&rep) != NULL) {
 				free(version);
-				version = reply_field(reply_returnval(&rep),
+				version = vireply_field(vireply_returnval(&rep),
 				    "version");
-				reply_clear(&rep);
+				vireply_clear(&rep);
 				break;
 			}
-			reply_clear(&rep);
+			vireply_clear(&rep);
 		} while (!cmd_event_stop);
 	}
 	goto out;
 fail:
 	rc = conn_perror(c);
 out:
-	if (pc != NULL && conn_call(c, "DestroyPropertyCollector",
+	if (pc != NULL && viclient_call(c, "DestroyPropertyCollector",
 	    "PropertyCollector", pc, NULL, &rep) == 0)
-		reply_clear(&rep);
+		vireply_clear(&rep);
 	free(pc);
 	free(version);
 	free(id);

@@ -29,7 +29,8 @@ static int	cmd_host_time(struct rcli *, struct args *);
 static int	cmd_host_backup(struct rcli *, struct args *);
 static int	cmd_host_restore(struct rcli *, struct args *);
 static int	cmd_host_restart(struct rcli *, struct args *);
-static char	*cmd_host_manager(struct conn *, const char *, const char *);
+static char	*cmd_host_manager(struct viclient *, const char *,
+		    const char *);
 
 static const char cmd_host_usage[] =
     "usage: rcli host <verb> ...\n"
@@ -63,42 +64,40 @@ cmd_host_info(struct rcli *r, struct args *a)
 	    "maintenanceMode", "bootTime", NULL };
 	static const char *const paths[] = { "name", "summary", NULL };
 	static const char *const ids[] = { "ha-host" };
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	struct table	*t;
 	xmlNodePtr	 s;
 	char		*v[14];
-	size_t		 i, j;
+	size_t		 i;
 
 	if (args_done(a) == -1)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (props_get(c, "HostSystem", ids, 1, paths, &p) == -1)
+	if (viprops_get(c, "HostSystem", ids, 1, paths, &p) == -1)
 		return (conn_perror(c));
 	t = table_create(cols);
 	table_vertical(t);
 	for (i = 0; i < p.p_n; i++) {
-		s = props_val(&p.p_obj[i], "summary");
-		v[0] = props_text(&p.p_obj[i], "name");
-		v[1] = props_path(s, "config/product/fullName");
-		v[2] = props_path(s, "config/product/version");
-		v[3] = props_path(s, "config/product/build");
-		v[4] = props_path(s, "hardware/vendor");
-		v[5] = props_path(s, "hardware/model");
-		v[6] = props_path(s, "hardware/cpuModel");
-		v[7] = props_path(s, "hardware/numCpuCores");
-		v[8] = props_path(s, "hardware/cpuMhz");
-		v[9] = props_path(s, "hardware/memorySize");
-		v[10] = props_path(s, "runtime/connectionState");
-		v[11] = props_path(s, "runtime/powerState");
-		v[12] = props_path(s, "runtime/inMaintenanceMode");
-		v[13] = props_path(s, "runtime/bootTime");
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 14; j++)
-			free(v[j]);
+		s = viprops_val(&p.p_obj[i], "summary");
+		v[0] = viprops_text(&p.p_obj[i], "name");
+		v[1] = viprops_path(s, "config/product/fullName");
+		v[2] = viprops_path(s, "config/product/version");
+		v[3] = viprops_path(s, "config/product/build");
+		v[4] = viprops_path(s, "hardware/vendor");
+		v[5] = viprops_path(s, "hardware/model");
+		v[6] = viprops_path(s, "hardware/cpuModel");
+		v[7] = viprops_path(s, "hardware/numCpuCores");
+		v[8] = viprops_path(s, "hardware/cpuMhz");
+		v[9] = viprops_path(s, "hardware/memorySize");
+		v[10] = viprops_path(s, "runtime/connectionState");
+		v[11] = viprops_path(s, "runtime/powerState");
+		v[12] = viprops_path(s, "runtime/inMaintenanceMode");
+		v[13] = viprops_path(s, "runtime/bootTime");
+		table_add_free(t, v, 14);
 	}
-	props_free(&p);
+	viprops_free(&p);
 	return (main_output(r, t));
 }
 
@@ -106,8 +105,8 @@ static int
 cmd_host_time(struct rcli *r, struct args *a)
 {
 	static const char *const cols[] = { "time", NULL };
-	struct conn	*c;
-	struct reply	 rep;
+	struct viclient	*c;
+	struct vireply	 rep;
 	struct table	*t;
 	char		*v[1];
 
@@ -115,11 +114,11 @@ cmd_host_time(struct rcli *r, struct args *a)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (conn_call(c, "CurrentTime", "ServiceInstance", "ServiceInstance",
-	    NULL, &rep) == -1)
+	if (viclient_call(c, "CurrentTime", "ServiceInstance",
+	    "ServiceInstance", NULL, &rep) == -1)
 		return (conn_perror(c));
-	v[0] = xml_text(reply_returnval(&rep));
-	reply_clear(&rep);
+	v[0] = xml_text(vireply_returnval(&rep));
+	vireply_clear(&rep);
 	t = table_create(cols);
 	table_add(t, (const char *const *)v);
 	free(v[0]);
@@ -128,19 +127,19 @@ cmd_host_time(struct rcli *r, struct args *a)
 
 /* ha-host's configManager.<field>, else the ESXi id. */
 static char *
-cmd_host_manager(struct conn *c, const char *field, const char *esx)
+cmd_host_manager(struct viclient *c, const char *field, const char *esx)
 {
 	static const char *const ids[] = { "ha-host" };
 	const char	*paths[2] = { NULL, NULL };
-	struct props	 p;
+	struct viprops	 p;
 	char		*path, *id = NULL;
 
 	xasprintf(&path, "configManager.%s", field);
 	paths[0] = path;
-	if (props_get(c, "HostSystem", ids, 1, paths, &p) == 0) {
+	if (viprops_get(c, "HostSystem", ids, 1, paths, &p) == 0) {
 		if (p.p_n > 0)
-			id = props_text(&p.p_obj[0], path);
-		props_free(&p);
+			id = viprops_text(&p.p_obj[0], path);
+		viprops_free(&p);
 	}
 	free(path);
 	if (id == NULL || id[0] == '\0') {
@@ -153,8 +152,8 @@ cmd_host_manager(struct conn *c, const char *field, const char *esx)
 static int
 cmd_host_backup(struct rcli *r, struct args *a)
 {
-	struct conn	*c;
-	struct reply	 rep;
+	struct viclient	*c;
+	struct vireply	 rep;
 	const char	*file;
 	char		*fw, *url;
 	int		 fd, rc;
@@ -166,20 +165,20 @@ cmd_host_backup(struct rcli *r, struct args *a)
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
 	fw = cmd_host_manager(c, "firmwareSystem", "ha-firmwareSystem");
-	rc = conn_call(c, "BackupFirmwareConfiguration", "HostFirmwareSystem",
-	    fw, NULL, &rep);
+	rc = viclient_call(c, "BackupFirmwareConfiguration",
+	    "HostFirmwareSystem", fw, NULL, &rep);
 	free(fw);
 	if (rc == -1)
 		return (conn_perror(c));
-	url = xml_text(reply_returnval(&rep));
-	reply_clear(&rep);
+	url = xml_text(vireply_returnval(&rep));
+	vireply_clear(&rep);
 	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) == -1) {
 		fprintf(stderr, "rcli: %s: %s\n", file, strerror(errno));
 		free(url);
 		return (RCLI_EXIT_FAULT);
 	}
-	rc = conn_get_url(c, url != NULL ? url : "", fd, "backup");
+	rc = viclient_get_url(c, url != NULL ? url : "", fd, "backup");
 	free(url);
 	if (close(fd) == -1 && rc == 0) {
 		fprintf(stderr, "rcli: %s: %s\n", file, strerror(errno));
@@ -195,8 +194,8 @@ cmd_host_backup(struct rcli *r, struct args *a)
 static int
 cmd_host_restore(struct rcli *r, struct args *a)
 {
-	struct conn	*c;
-	struct reply	 rep;
+	struct viclient	*c;
+	struct vireply	 rep;
 	const char	*file;
 	char		*fw, *url;
 	int		 rc;
@@ -212,17 +211,17 @@ cmd_host_restore(struct rcli *r, struct args *a)
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
 	fw = cmd_host_manager(c, "firmwareSystem", "ha-firmwareSystem");
-	if (conn_call(c, "QueryFirmwareConfigUploadURL", "HostFirmwareSystem",
-	    fw, NULL, &rep) == -1) {
+	if (viclient_call(c, "QueryFirmwareConfigUploadURL",
+	    "HostFirmwareSystem", fw, NULL, &rep) == -1) {
 		free(fw);
 		return (conn_perror(c));
 	}
-	url = xml_text(reply_returnval(&rep));
-	reply_clear(&rep);
-	rc = conn_put_url(c, url != NULL ? url : "", file, "restore");
+	url = xml_text(vireply_returnval(&rep));
+	vireply_clear(&rep);
+	rc = viclient_put_url(c, url != NULL ? url : "", file, "restore");
 	free(url);
 	if (rc == 0)
-		rc = conn_do(c, "RestoreFirmwareConfiguration",
+		rc = viclient_do(c, "RestoreFirmwareConfiguration",
 		    "HostFirmwareSystem", fw, "<force>true</force>");
 	free(fw);
 	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);
@@ -231,7 +230,7 @@ cmd_host_restore(struct rcli *r, struct args *a)
 static int
 cmd_host_restart(struct rcli *r, struct args *a)
 {
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	const char	*svc = "hostd";
 	char		*ss;
@@ -244,7 +243,8 @@ cmd_host_restart(struct rcli *r, struct args *a)
 	ss = cmd_host_manager(c, "serviceSystem", "serviceSystem");
 	buf_init(&b);
 	buf_elem(&b, "id", svc);
-	rc = conn_do(c, "RestartService", "HostServiceSystem", ss, b.b_data);
+	rc = viclient_do(c, "RestartService", "HostServiceSystem", ss,
+	    b.b_data);
 	buf_free(&b);
 	free(ss);
 	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);

@@ -35,34 +35,32 @@ cmd_network_list(struct rcli *r, struct args *a)
 	static const char *const cols[] = { "id", "name", "accessible",
 	    "vms:n", NULL };
 	static const char *const paths[] = { "name", "summary", "vm", NULL };
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	struct table	*t;
 	xmlNodePtr	 vm;
 	char		*v[4];
-	size_t		 i, j, n;
+	size_t		 i, n;
 
 	if (args_done(a) == -1)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (props_all(c, "Network", paths, &p) == -1)
+	if (viprops_all(c, "Network", paths, &p) == -1)
 		return (conn_perror(c));
 	t = table_create(cols);
 	for (i = 0; i < p.p_n; i++) {
 		n = 0;
-		for (vm = xml_child(props_val(&p.p_obj[i], "vm"), NULL, NULL);
+		for (vm = xml_child(viprops_val(&p.p_obj[i], "vm"), NULL, NULL);
 		    vm != NULL; vm = xml_next(vm, NULL, NULL))
 			n++;
 		v[0] = xstrdup(p.p_obj[i].po_id);
-		v[1] = props_text(&p.p_obj[i], "name");
-		v[2] = props_path(props_val(&p.p_obj[i], "summary"),
+		v[1] = viprops_text(&p.p_obj[i], "name");
+		v[2] = viprops_path(viprops_val(&p.p_obj[i], "summary"),
 		    "accessible");
 		xasprintf(&v[3], "%zu", n);
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 4; j++)
-			free(v[j]);
+		table_add_free(t, v, 4);
 	}
-	props_free(&p);
+	viprops_free(&p);
 	return (main_output(r, t));
 }

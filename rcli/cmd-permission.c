@@ -20,7 +20,7 @@
 static int	cmd_permission_list(struct rcli *, struct args *);
 static int	cmd_permission_set(struct rcli *, struct args *);
 static int	cmd_permission_rm(struct rcli *, struct args *);
-static int	cmd_permission_entity(struct conn *, const char *,
+static int	cmd_permission_entity(struct viclient *, const char *,
 		    struct buf *);
 
 static const char cmd_permission_usage[] =
@@ -47,13 +47,12 @@ cmd_permission_list(struct rcli *r, struct args *a)
 {
 	static const char *const cols[] = { "entityType", "entity",
 	    "principal", "group", "role", "roleId:n", "propagate", NULL };
-	struct conn	*c;
-	struct reply	 rep;
-	struct props	 roles;
+	struct viclient	*c;
+	struct vireply	 rep;
+	struct viprops	 roles;
 	struct table	*t;
 	xmlNodePtr	 rv;
 	char		*v[7];
-	size_t		 j;
 
 	if (args_done(a) == -1)
 		return (RCLI_EXIT_USAGE);
@@ -61,34 +60,32 @@ cmd_permission_list(struct rcli *r, struct args *a)
 		return (RCLI_EXIT_FAULT);
 	if (cmd_role_fetch(c, &roles) == -1)
 		return (conn_perror(c));
-	if (conn_call(c, "RetrieveAllPermissions", "AuthorizationManager",
+	if (viclient_call(c, "RetrieveAllPermissions", "AuthorizationManager",
 	    "ha-authmgr", NULL, &rep) == -1) {
-		props_free(&roles);
+		viprops_free(&roles);
 		return (conn_perror(c));
 	}
 	t = table_create(cols);
-	for (rv = reply_returnval(&rep); rv != NULL; rv = reply_next(rv)) {
+	for (rv = vireply_returnval(&rep); rv != NULL; rv = vireply_next(rv)) {
 		v[0] = xml_attr(xml_child(rv, NULL, "entity"), NULL, "type");
 		if (v[0] == NULL)
 			v[0] = xstrdup("");
-		v[1] = props_path(rv, "entity");
-		v[2] = props_path(rv, "principal");
-		v[3] = props_path(rv, "group");
-		v[5] = props_path(rv, "roleId");
+		v[1] = viprops_path(rv, "entity");
+		v[2] = viprops_path(rv, "principal");
+		v[3] = viprops_path(rv, "group");
+		v[5] = viprops_path(rv, "roleId");
 		v[4] = cmd_role_name(&roles, strtol(v[5], NULL, 10));
-		v[6] = props_path(rv, "propagate");
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 7; j++)
-			free(v[j]);
+		v[6] = viprops_path(rv, "propagate");
+		table_add_free(t, v, 7);
 	}
-	reply_clear(&rep);
-	props_free(&roles);
+	vireply_clear(&rep);
+	viprops_free(&roles);
 	return (main_output(r, t));
 }
 
 /* <entity type=...>id</entity>: the root folder, or the VM vm. */
 static int
-cmd_permission_entity(struct conn *c, const char *vm, struct buf *b)
+cmd_permission_entity(struct viclient *c, const char *vm, struct buf *b)
 {
 	char	*id;
 
@@ -96,7 +93,7 @@ cmd_permission_entity(struct conn *c, const char *vm, struct buf *b)
 		buf_moref(b, "entity", "Folder", "ha-folder-root");
 		return (0);
 	}
-	if (props_find(c, "VirtualMachine", vm, &id) == -1)
+	if (viprops_find(c, "VirtualMachine", vm, &id) == -1)
 		return (-1);
 	buf_moref(b, "entity", "VirtualMachine", id);
 	free(id);
@@ -107,7 +104,7 @@ static int
 cmd_permission_set(struct rcli *r, struct args *a)
 {
 	const char	*who, *role, *vm = NULL;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	long		 id;
 	int		 group, noprop, rc;
@@ -134,7 +131,7 @@ cmd_permission_set(struct rcli *r, struct args *a)
 	buf_printf(&b, "<group>%s</group><roleId>%ld</roleId>"
 	    "<propagate>%s</propagate></permission>", group ? "true" : "false",
 	    id, noprop ? "false" : "true");
-	rc = conn_do(c, "SetEntityPermissions", "AuthorizationManager",
+	rc = viclient_do(c, "SetEntityPermissions", "AuthorizationManager",
 	    "ha-authmgr", b.b_data);
 	buf_free(&b);
 	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);
@@ -144,7 +141,7 @@ static int
 cmd_permission_rm(struct rcli *r, struct args *a)
 {
 	const char	*who, *vm = NULL;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	int		 group, rc;
 
@@ -164,7 +161,7 @@ cmd_permission_rm(struct rcli *r, struct args *a)
 	}
 	buf_elem(&b, "user", who);
 	buf_printf(&b, "<isGroup>%s</isGroup>", group ? "true" : "false");
-	rc = conn_do(c, "RemoveEntityPermission", "AuthorizationManager",
+	rc = viclient_do(c, "RemoveEntityPermission", "AuthorizationManager",
 	    "ha-authmgr", b.b_data);
 	buf_free(&b);
 	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);

@@ -39,28 +39,28 @@ const struct rcli_noun cmd_role_noun = {
 };
 
 int
-cmd_role_fetch(struct conn *c, struct props *p)
+cmd_role_fetch(struct viclient *c, struct viprops *p)
 {
 	static const char *const paths[] = { "roleList", NULL };
 	static const char *const ids[] = { "ha-authmgr" };
 
-	return (props_get(c, "AuthorizationManager", ids, 1, paths, p));
+	return (viprops_get(c, "AuthorizationManager", ids, 1, paths, p));
 }
 
 char *
-cmd_role_name(const struct props *p, long id)
+cmd_role_name(const struct viprops *p, long id)
 {
 	xmlNodePtr	 role;
 	char		*s, *name;
 
 	if (p->p_n > 0)
-		for (role = xml_child(props_val(&p->p_obj[0], "roleList"),
+		for (role = xml_child(viprops_val(&p->p_obj[0], "roleList"),
 		    NULL, NULL); role != NULL;
 		    role = xml_next(role, NULL, NULL)) {
-			s = props_path(role, "roleId");
+			s = viprops_path(role, "roleId");
 			if (strtol(s, NULL, 10) == id && s[0] != '\0') {
 				free(s);
-				return (props_path(role, "name"));
+				return (viprops_path(role, "name"));
 			}
 			free(s);
 		}
@@ -69,9 +69,9 @@ cmd_role_name(const struct props *p, long id)
 }
 
 int
-cmd_role_id(struct conn *c, const char *name, long *id)
+cmd_role_id(struct viclient *c, const char *name, long *id)
 {
-	struct props	 p;
+	struct viprops	 p;
 	xmlNodePtr	 role;
 	char		*s, *end;
 	int		 found = 0;
@@ -79,25 +79,25 @@ cmd_role_id(struct conn *c, const char *name, long *id)
 	if (cmd_role_fetch(c, &p) == -1)
 		return (-1);
 	if (p.p_n > 0)
-		for (role = xml_child(props_val(&p.p_obj[0], "roleList"),
+		for (role = xml_child(viprops_val(&p.p_obj[0], "roleList"),
 		    NULL, NULL); role != NULL && !found;
 		    role = xml_next(role, NULL, NULL)) {
-			s = props_path(role, "name");
+			s = viprops_path(role, "name");
 			if (strcmp(s, name) == 0) {
 				free(s);
-				s = props_path(role, "roleId");
+				s = viprops_path(role, "roleId");
 				*id = strtol(s, NULL, 10);
 				found = 1;
 			}
 			free(s);
 		}
-	props_free(&p);
+	viprops_free(&p);
 	if (!found && name[0] != '\0') {
 		*id = strtol(name, &end, 10);
 		found = *end == '\0';
 	}
 	if (!found) {
-		conn_seterr(c, "NotFound", "no role named '%s'", name);
+		viclient_seterr(c, "NotFound", "no role named '%s'", name);
 		return (-1);
 	}
 	return (0);
@@ -108,13 +108,13 @@ cmd_role_list(struct rcli *r, struct args *a)
 {
 	static const char *const cols[] = { "id:n", "name", "system",
 	    "label", "privileges", NULL };
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	struct table	*t;
 	struct buf	 privs;
 	xmlNodePtr	 role, pv;
 	char		*v[5], *s;
-	size_t		 j, n;
+	size_t		 n;
 	int		 all;
 
 	all = args_flag(a, "--privileges");
@@ -125,13 +125,13 @@ cmd_role_list(struct rcli *r, struct args *a)
 	if (cmd_role_fetch(c, &p) == -1)
 		return (conn_perror(c));
 	t = table_create(cols);
-	for (role = p.p_n > 0 ? xml_child(props_val(&p.p_obj[0], "roleList"),
+	for (role = p.p_n > 0 ? xml_child(viprops_val(&p.p_obj[0], "roleList"),
 	    NULL, NULL) : NULL; role != NULL;
 	    role = xml_next(role, NULL, NULL)) {
-		v[0] = props_path(role, "roleId");
-		v[1] = props_path(role, "name");
-		v[2] = props_path(role, "system");
-		v[3] = props_path(role, "info/label");
+		v[0] = viprops_path(role, "roleId");
+		v[1] = viprops_path(role, "name");
+		v[2] = viprops_path(role, "system");
+		v[3] = viprops_path(role, "info/label");
 		buf_init(&privs);
 		n = 0;
 		for (pv = xml_child(role, NULL, "privilege"); pv != NULL;
@@ -147,11 +147,9 @@ cmd_role_list(struct rcli *r, struct args *a)
 		if (!all)
 			buf_printf(&privs, "%zu", n);
 		v[4] = buf_take(&privs);
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 5; j++)
-			free(v[j]);
+		table_add_free(t, v, 5);
 	}
-	props_free(&p);
+	viprops_free(&p);
 	return (main_output(r, t));
 }
 
@@ -160,8 +158,8 @@ cmd_role_add(struct rcli *r, struct args *a)
 {
 	static const char *const cols[] = { "id:n", "name", NULL };
 	const char	*name, *priv, *row[2];
-	struct conn	*c;
-	struct reply	 rep;
+	struct viclient	*c;
+	struct vireply	 rep;
 	struct buf	 b;
 	struct table	*t;
 	char		*id;
@@ -182,13 +180,13 @@ cmd_role_add(struct rcli *r, struct args *a)
 		buf_free(&b);
 		return (RCLI_EXIT_FAULT);
 	}
-	rc = conn_call(c, "AddAuthorizationRole", "AuthorizationManager",
+	rc = viclient_call(c, "AddAuthorizationRole", "AuthorizationManager",
 	    "ha-authmgr", b.b_data, &rep);
 	buf_free(&b);
 	if (rc == -1)
 		return (conn_perror(c));
-	id = xml_text(reply_returnval(&rep));
-	reply_clear(&rep);
+	id = xml_text(vireply_returnval(&rep));
+	vireply_clear(&rep);
 	t = table_create(cols);
 	row[0] = id;
 	row[1] = name;
@@ -201,7 +199,7 @@ static int
 cmd_role_rm(struct rcli *r, struct args *a)
 {
 	const char	*name;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	long		 id;
 	int		 rc;
@@ -217,7 +215,7 @@ cmd_role_rm(struct rcli *r, struct args *a)
 	buf_init(&b);
 	buf_printf(&b, "<roleId>%ld</roleId><failIfUsed>true</failIfUsed>",
 	    id);
-	rc = conn_do(c, "RemoveAuthorizationRole", "AuthorizationManager",
+	rc = viclient_do(c, "RemoveAuthorizationRole", "AuthorizationManager",
 	    "ha-authmgr", b.b_data);
 	buf_free(&b);
 	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);

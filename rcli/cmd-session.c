@@ -37,7 +37,7 @@ const struct rcli_noun cmd_session_noun = {
 static int
 cmd_session_save(struct rcli *r, struct args *a)
 {
-	struct conn	*c;
+	struct viclient	*c;
 
 	if (args_done(a) == -1)
 		return (RCLI_EXIT_USAGE);
@@ -53,7 +53,7 @@ cmd_session_save(struct rcli *r, struct args *a)
 static int
 cmd_session_logout(struct rcli *r, struct args *a)
 {
-	struct conn	*c;
+	struct viclient	*c;
 
 	if (args_done(a) == -1)
 		return (RCLI_EXIT_USAGE);

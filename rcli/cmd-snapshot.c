@@ -17,7 +17,7 @@
 #include "xml.h"
 
 static int	cmd_snapshot_tree(struct rcli *, struct args *,
-		    struct conn **, char **, struct props *);
+		    struct viclient **, char **, struct viprops *);
 static void	cmd_snapshot_walk(xmlNodePtr, const char *, const char *,
 		    struct table *, char **);
 static int	cmd_snapshot_on(struct rcli *, struct args *, const char *,
@@ -43,8 +43,8 @@ cmd_snapshot_run(struct rcli *r, struct args *a)
 
 /* Connect, find the VM (first operand) and read its snapshot tree. */
 static int
-cmd_snapshot_tree(struct rcli *r, struct args *a, struct conn **c,
-    char **id, struct props *p)
+cmd_snapshot_tree(struct rcli *r, struct args *a, struct viclient **c,
+    char **id, struct viprops *p)
 {
 	static const char *const paths[] = { "snapshot", NULL };
 	const char	*name, *ids[1];
@@ -53,10 +53,10 @@ cmd_snapshot_tree(struct rcli *r, struct args *a, struct conn **c,
 		return (args_usage(a, "which virtual machine?"));
 	if ((*c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (props_find(*c, "VirtualMachine", name, id) == -1)
+	if (viprops_find(*c, "VirtualMachine", name, id) == -1)
 		return (conn_perror(*c));
 	ids[0] = *id;
-	if (props_get(*c, "VirtualMachine", ids, 1, paths, p) == -1) {
+	if (viprops_get(*c, "VirtualMachine", ids, 1, paths, p) == -1) {
 		free(*id);
 		return (conn_perror(*c));
 	}
@@ -77,10 +77,10 @@ cmd_snapshot_walk(xmlNodePtr list, const char *parent, const char *name,
 
 	for (n = list; n != NULL; n = xml_next(n, NULL, (const char *)
 	    list->name)) {
-		v[0] = props_path(n, "snapshot");
-		v[1] = props_path(n, "name");
-		v[2] = props_path(n, "createTime");
-		v[3] = props_path(n, "state");
+		v[0] = viprops_path(n, "snapshot");
+		v[1] = viprops_path(n, "name");
+		v[2] = viprops_path(n, "createTime");
+		v[3] = viprops_path(n, "state");
 		v[4] = xstrdup(parent);
 		if (t != NULL)
 			table_add(t, (const char *const *)v);
@@ -97,7 +97,7 @@ static int
 cmd_snapshot_create(struct rcli *r, struct args *a)
 {
 	const char	*vm, *snap, *desc = NULL;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	char		*id;
 	int		 mem, rc;
@@ -112,7 +112,7 @@ cmd_snapshot_create(struct rcli *r, struct args *a)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (props_find(c, "VirtualMachine", vm, &id) == -1)
+	if (viprops_find(c, "VirtualMachine", vm, &id) == -1)
 		return (conn_perror(c));
 	buf_init(&b);
 	buf_elem(&b, "name", snap);
@@ -131,8 +131,8 @@ cmd_snapshot_list(struct rcli *r, struct args *a)
 {
 	static const char *const cols[] = { "id", "name", "created", "state",
 	    "parent", NULL };
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	struct table	*t;
 	xmlNodePtr	 sn;
 	char		*id;
@@ -142,14 +142,14 @@ cmd_snapshot_list(struct rcli *r, struct args *a)
 		return (rc);
 	free(id);
 	if (args_done(a) == -1) {
-		props_free(&p);
+		viprops_free(&p);
 		return (RCLI_EXIT_USAGE);
 	}
 	t = table_create(cols);
-	sn = p.p_n > 0 ? props_val(&p.p_obj[0], "snapshot") : NULL;
+	sn = p.p_n > 0 ? viprops_val(&p.p_obj[0], "snapshot") : NULL;
 	cmd_snapshot_walk(xml_child(sn, NULL, "rootSnapshotList"), "", NULL,
 	    t, NULL);
-	props_free(&p);
+	viprops_free(&p);
 	return (main_output(r, t));
 }
 
@@ -158,8 +158,8 @@ static int
 cmd_snapshot_on(struct rcli *r, struct args *a, const char *method,
     const char *args)
 {
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	xmlNodePtr	 sn;
 	const char	*snap;
 	char		*id, *found = NULL;
@@ -168,17 +168,17 @@ cmd_snapshot_on(struct rcli *r, struct args *a, const char *method,
 	if ((rc = cmd_snapshot_tree(r, a, &c, &id, &p)) != RCLI_EXIT_OK)
 		return (rc);
 	if ((snap = args_next(a)) == NULL || args_done(a) == -1) {
-		props_free(&p);
+		viprops_free(&p);
 		free(id);
 		return (snap == NULL ? args_usage(a, "which snapshot?") :
 		    RCLI_EXIT_USAGE);
 	}
-	sn = p.p_n > 0 ? props_val(&p.p_obj[0], "snapshot") : NULL;
+	sn = p.p_n > 0 ? viprops_val(&p.p_obj[0], "snapshot") : NULL;
 	cmd_snapshot_walk(xml_child(sn, NULL, "rootSnapshotList"), "", snap,
 	    NULL, &found);
-	props_free(&p);
+	viprops_free(&p);
 	if (found == NULL) {
-		conn_seterr(c, "NotFound", "virtual machine %s has no "
+		viclient_seterr(c, "NotFound", "virtual machine %s has no "
 		    "snapshot named '%s'", id, snap);
 		free(id);
 		return (conn_perror(c));

@@ -43,29 +43,29 @@ cmd_task_list(struct rcli *r, struct args *a)
 	static const char *const tpaths[] = { "recentTask", NULL };
 	static const char *const ipaths[] = { "info", NULL };
 	static const char *const mgr[] = { "ha-taskmgr" };
-	struct conn	*c;
-	struct props	 tm, p;
+	struct viclient	*c;
+	struct viprops	 tm, p;
 	struct table	*t;
 	xmlNodePtr	 rt, n, info;
 	const char	**ids = NULL;
 	char		*v[9], *name, *msg;
-	size_t		 i, j, nids = 0;
+	size_t		 i, nids = 0;
 	int		 rc;
 
 	if (args_done(a) == -1)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (props_get(c, "TaskManager", mgr, 1, tpaths, &tm) == -1)
+	if (viprops_get(c, "TaskManager", mgr, 1, tpaths, &tm) == -1)
 		return (conn_perror(c));
-	rt = tm.p_n > 0 ? props_val(&tm.p_obj[0], "recentTask") : NULL;
+	rt = tm.p_n > 0 ? viprops_val(&tm.p_obj[0], "recentTask") : NULL;
 	for (n = xml_child(rt, NULL, NULL); n != NULL;
 	    n = xml_next(n, NULL, NULL)) {
 		ids = xreallocarray(ids, nids + 1, sizeof *ids);
 		ids[nids++] = xml_text(n);
 	}
-	props_free(&tm);
-	rc = props_get(c, "Task", ids, nids, ipaths, &p);
+	viprops_free(&tm);
+	rc = viprops_get(c, "Task", ids, nids, ipaths, &p);
 	for (i = 0; i < nids; i++)
 		free((char *)ids[i]);
 	free(ids);
@@ -73,28 +73,26 @@ cmd_task_list(struct rcli *r, struct args *a)
 		return (conn_perror(c));
 	t = table_create(cols);
 	for (i = 0; i < p.p_n; i++) {
-		info = props_val(&p.p_obj[i], "info");
+		info = viprops_val(&p.p_obj[i], "info");
 		v[0] = xstrdup(p.p_obj[i].po_id);
-		v[1] = props_path(info, "name");
-		v[2] = props_path(info, "entityName");
-		v[3] = props_path(info, "state");
-		v[4] = props_path(info, "progress");
-		v[5] = props_path(info, "queueTime");
-		v[6] = props_path(info, "completeTime");
-		v[7] = props_path(info, "reason/userName");
+		v[1] = viprops_path(info, "name");
+		v[2] = viprops_path(info, "entityName");
+		v[3] = viprops_path(info, "state");
+		v[4] = viprops_path(info, "progress");
+		v[5] = viprops_path(info, "queueTime");
+		v[6] = viprops_path(info, "completeTime");
+		v[7] = viprops_path(info, "reason/userName");
 		if (xml_child(info, NULL, "error") != NULL) {
-			reply_localized(xml_child(info, NULL, "error"), &name,
+			vireply_localized(xml_child(info, NULL, "error"), &name,
 			    &msg);
 			xasprintf(&v[8], "%s: %s", name, msg);
 			free(name);
 			free(msg);
 		} else
 			v[8] = xstrdup("");
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 9; j++)
-			free(v[j]);
+		table_add_free(t, v, 9);
 	}
-	props_free(&p);
+	viprops_free(&p);
 	return (main_output(r, t));
 }
 
@@ -102,7 +100,7 @@ static int
 cmd_task_wait(struct rcli *r, struct args *a)
 {
 	const char	*id;
-	struct conn	*c;
+	struct viclient	*c;
 
 	if ((id = args_next(a)) == NULL)
 		return (args_usage(a, "which task?"));

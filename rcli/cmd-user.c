@@ -54,8 +54,8 @@ int
 cmd_user_search(struct rcli *r, int users)
 {
 	static const char *const cols[] = { "name", "fullName", NULL };
-	struct conn	*c;
-	struct reply	 rep;
+	struct viclient	*c;
+	struct vireply	 rep;
 	struct table	*t;
 	xmlNodePtr	 rv;
 	char		*v[2], *g;
@@ -63,7 +63,7 @@ cmd_user_search(struct rcli *r, int users)
 
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	rc = conn_call(c, "RetrieveUserGroups", "UserDirectory",
+	rc = viclient_call(c, "RetrieveUserGroups", "UserDirectory",
 	    "ha-user-directory", users ?
 	    "<searchStr></searchStr><exactMatch>false</exactMatch>"
 	    "<findUsers>true</findUsers><findGroups>false</findGroups>" :
@@ -72,18 +72,18 @@ cmd_user_search(struct rcli *r, int users)
 	if (rc == -1)
 		return (conn_perror(c));
 	t = table_create(cols);
-	for (rv = reply_returnval(&rep); rv != NULL; rv = reply_next(rv)) {
-		g = reply_field(rv, "group");
+	for (rv = vireply_returnval(&rep); rv != NULL; rv = vireply_next(rv)) {
+		g = vireply_field(rv, "group");
 		if (g == NULL || (strcmp(g, "true") == 0) == !users) {
-			v[0] = reply_field(rv, "principal");
-			v[1] = reply_field(rv, "fullName");
+			v[0] = vireply_field(rv, "principal");
+			v[1] = vireply_field(rv, "fullName");
 			table_add(t, (const char *const *)v);
 			free(v[0]);
 			free(v[1]);
 		}
 		free(g);
 	}
-	reply_clear(&rep);
+	vireply_clear(&rep);
 	return (main_output(r, t));
 }
 
@@ -175,7 +175,7 @@ cmd_user_passwd(struct rcli *r, struct args *a)
 int
 cmd_user_do(struct rcli *r, const char *method, struct buf *b)
 {
-	struct conn	*c;
+	struct viclient	*c;
 	int		 rc;
 
 	if ((c = main_conn(r)) == NULL) {
@@ -183,8 +183,8 @@ cmd_user_do(struct rcli *r, const char *method, struct buf *b)
 		buf_free(b);
 		return (RCLI_EXIT_FAULT);
 	}
-	rc = conn_do(c, method, "HostLocalAccountManager", "ha-localacctmgr",
-	    b->b_data);
+	rc = viclient_do(c, method, "HostLocalAccountManager",
+	    "ha-localacctmgr", b->b_data);
 	explicit_bzero(b->b_data, b->b_len);
 	buf_free(b);
 	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);

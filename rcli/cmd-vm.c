@@ -26,7 +26,7 @@
 #include "xmalloc.h"
 #include "xml.h"
 
-static int	cmd_vm_target(struct rcli *, struct args *, struct conn **,
+static int	cmd_vm_target(struct rcli *, struct args *, struct viclient **,
 		    char **);
 static int	cmd_vm_list(struct rcli *, struct args *);
 static int	cmd_vm_info(struct rcli *, struct args *);
@@ -99,7 +99,7 @@ static volatile sig_atomic_t cmd_vm_stop;
 
 /* The one operand, a VM: connect and resolve it. */
 static int
-cmd_vm_target(struct rcli *r, struct args *a, struct conn **c, char **id)
+cmd_vm_target(struct rcli *r, struct args *a, struct viclient **c, char **id)
 {
 	const char	*name;
 
@@ -109,7 +109,7 @@ cmd_vm_target(struct rcli *r, struct args *a, struct conn **c, char **id)
 		return (RCLI_EXIT_USAGE);
 	if ((*c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (props_find(*c, "VirtualMachine", name, id) == -1)
+	if (viprops_find(*c, "VirtualMachine", name, id) == -1)
 		return (conn_perror(*c));
 	return (RCLI_EXIT_OK);
 }
@@ -125,12 +125,12 @@ cmd_vm_list(struct rcli *r, struct args *a)
 	    NULL };
 	static const char *const bpaths[] = { "name", "runtime.powerState",
 	    NULL };
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	struct table	*t;
 	xmlNodePtr	 sc;
 	char		*v[7];
-	size_t		 i, j;
+	size_t		 i;
 	int		 lng;
 
 	/* The short form reads two cheap properties: listing a thousand
@@ -141,23 +141,21 @@ cmd_vm_list(struct rcli *r, struct args *a)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if (props_all(c, "VirtualMachine", lng ? paths : bpaths, &p) == -1)
+	if (viprops_all(c, "VirtualMachine", lng ? paths : bpaths, &p) == -1)
 		return (conn_perror(c));
 	t = table_create(lng ? cols : brief);
 	for (i = 0; i < p.p_n; i++) {
-		sc = props_val(&p.p_obj[i], "summary.config");
+		sc = viprops_val(&p.p_obj[i], "summary.config");
 		v[0] = xstrdup(p.p_obj[i].po_id);
-		v[1] = props_text(&p.p_obj[i], "name");
-		v[2] = props_text(&p.p_obj[i], "runtime.powerState");
-		v[3] = props_path(sc, "numCpu");
-		v[4] = props_path(sc, "memorySizeMB");
-		v[5] = props_path(sc, "guestId");
-		v[6] = props_path(sc, "vmPathName");
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 7; j++)
-			free(v[j]);
+		v[1] = viprops_text(&p.p_obj[i], "name");
+		v[2] = viprops_text(&p.p_obj[i], "runtime.powerState");
+		v[3] = viprops_path(sc, "numCpu");
+		v[4] = viprops_path(sc, "memorySizeMB");
+		v[5] = viprops_path(sc, "guestId");
+		v[6] = viprops_path(sc, "vmPathName");
+		table_add_free(t, v, 7);
 	}
-	props_free(&p);
+	viprops_free(&p);
 	return (main_output(r, t));
 }
 
@@ -170,56 +168,54 @@ cmd_vm_info(struct rcli *r, struct args *a)
 	    "currentSnapshot", NULL };
 	static const char *const paths[] = { "name", "runtime", "config",
 	    "snapshot", NULL };
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	struct table	*t;
 	xmlNodePtr	 rt, cf, sn;
 	char		*id, *v[13], *cur;
 	const char	*ids[1];
-	size_t		 i, j;
+	size_t		 i;
 	int		 rc;
 
 	if ((rc = cmd_vm_target(r, a, &c, &id)) != RCLI_EXIT_OK)
 		return (rc);
 	ids[0] = id;
-	rc = props_get(c, "VirtualMachine", ids, 1, paths, &p);
+	rc = viprops_get(c, "VirtualMachine", ids, 1, paths, &p);
 	free(id);
 	if (rc == -1)
 		return (conn_perror(c));
 	t = table_create(cols);
 	table_vertical(t);
 	for (i = 0; i < p.p_n; i++) {
-		rt = props_val(&p.p_obj[i], "runtime");
-		cf = props_val(&p.p_obj[i], "config");
-		sn = props_val(&p.p_obj[i], "snapshot");
+		rt = viprops_val(&p.p_obj[i], "runtime");
+		cf = viprops_val(&p.p_obj[i], "config");
+		sn = viprops_val(&p.p_obj[i], "snapshot");
 		v[0] = xstrdup(p.p_obj[i].po_id);
-		v[1] = props_text(&p.p_obj[i], "name");
-		v[2] = props_path(rt, "powerState");
-		v[3] = props_path(rt, "connectionState");
-		v[4] = props_path(cf, "guestId");
-		v[5] = props_path(cf, "guestFullName");
-		v[6] = props_path(cf, "hardware/numCPU");
-		v[7] = props_path(cf, "hardware/memoryMB");
-		v[8] = props_path(cf, "files/vmPathName");
-		v[9] = props_path(cf, "uuid");
-		v[10] = props_path(rt, "bootTime");
-		v[11] = props_path(cf, "annotation");
+		v[1] = viprops_text(&p.p_obj[i], "name");
+		v[2] = viprops_path(rt, "powerState");
+		v[3] = viprops_path(rt, "connectionState");
+		v[4] = viprops_path(cf, "guestId");
+		v[5] = viprops_path(cf, "guestFullName");
+		v[6] = viprops_path(cf, "hardware/numCPU");
+		v[7] = viprops_path(cf, "hardware/memoryMB");
+		v[8] = viprops_path(cf, "files/vmPathName");
+		v[9] = viprops_path(cf, "uuid");
+		v[10] = viprops_path(rt, "bootTime");
+		v[11] = viprops_path(cf, "annotation");
 		/* The current snapshot's name, from the tree. */
-		cur = props_path(sn, "currentSnapshot");
+		cur = viprops_path(sn, "currentSnapshot");
 		v[12] = xstrdup(cur);
 		free(cur);
-		table_add(t, (const char *const *)v);
-		for (j = 0; j < 13; j++)
-			free(v[j]);
+		table_add_free(t, v, 13);
 	}
-	props_free(&p);
+	viprops_free(&p);
 	return (main_output(r, t));
 }
 
 static int
 cmd_vm_power(struct rcli *r, struct args *a)
 {
-	struct conn	*c;
+	struct viclient	*c;
 	const char	*op;
 	char		*id;
 	size_t		 i;
@@ -239,8 +235,8 @@ cmd_vm_power(struct rcli *r, struct args *a)
 		rc = task_run(c, cmd_vm_powers[i].p_method, "VirtualMachine",
 		    id, NULL, NULL);
 	else
-		rc = conn_do(c, cmd_vm_powers[i].p_method, "VirtualMachine", id,
-		    NULL);
+		rc = viclient_do(c, cmd_vm_powers[i].p_method, "VirtualMachine",
+		    id, NULL);
 	free(id);
 	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);
 }
@@ -253,7 +249,7 @@ cmd_vm_create(struct rcli *r, struct args *a)
 	const char	*guest = "otherGuest64", *disk = NULL, *net = NULL;
 	const char	*row[2];
 	unsigned long long n;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	struct table	*t;
 	char		*vm;
@@ -332,7 +328,7 @@ cmd_vm_register(struct rcli *r, struct args *a)
 {
 	static const char *const cols[] = { "id", "path", NULL };
 	const char	*path, *name = NULL, *row[2];
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	struct table	*t;
 	char		*vm;
@@ -367,13 +363,13 @@ cmd_vm_register(struct rcli *r, struct args *a)
 static int
 cmd_vm_unregister(struct rcli *r, struct args *a)
 {
-	struct conn	*c;
+	struct viclient	*c;
 	char		*id;
 	int		 rc;
 
 	if ((rc = cmd_vm_target(r, a, &c, &id)) != RCLI_EXIT_OK)
 		return (rc);
-	rc = conn_do(c, "UnregisterVM", "VirtualMachine", id, NULL);
+	rc = viclient_do(c, "UnregisterVM", "VirtualMachine", id, NULL);
 	free(id);
 	return (rc == -1 ? conn_perror(c) : RCLI_EXIT_OK);
 }
@@ -381,7 +377,7 @@ cmd_vm_unregister(struct rcli *r, struct args *a)
 static int
 cmd_vm_destroy(struct rcli *r, struct args *a)
 {
-	struct conn	*c;
+	struct viclient	*c;
 	char		*id;
 	int		 rc;
 
@@ -397,7 +393,7 @@ cmd_vm_reconfigure(struct rcli *r, struct args *a)
 {
 	const char	*mem = NULL, *cpus = NULL, *name = NULL, *note = NULL;
 	unsigned long long n;
-	struct conn	*c;
+	struct viclient	*c;
 	struct buf	 b;
 	char		*id;
 	int		 rc;
@@ -456,8 +452,8 @@ cmd_vm_console(struct rcli *r, struct args *a)
 {
 	static const char *const paths[] = { "config.hardware.device",
 	    "runtime.powerState", NULL };
-	struct conn	*c;
-	struct props	 p;
+	struct viclient	*c;
+	struct viprops	 p;
 	struct sigaction sa;
 	struct timespec	 ts = { 0, 300 * 1000 * 1000 };
 	xmlNodePtr	 dev;
@@ -471,31 +467,32 @@ cmd_vm_console(struct rcli *r, struct args *a)
 	if ((rc = cmd_vm_target(r, a, &c, &id)) != RCLI_EXIT_OK)
 		return (rc);
 	ids[0] = id;
-	if (props_get(c, "VirtualMachine", ids, 1, paths, &p) == -1) {
+	if (viprops_get(c, "VirtualMachine", ids, 1, paths, &p) == -1) {
 		free(id);
 		return (conn_perror(c));
 	}
-	dev = p.p_n > 0 ? props_val(&p.p_obj[0], "config.hardware.device") :
+	dev = p.p_n > 0 ? viprops_val(&p.p_obj[0], "config.hardware.device") :
 	    NULL;
 	for (dev = xml_child(dev, NULL, NULL); dev != NULL && file == NULL;
 	    dev = xml_next(dev, NULL, NULL)) {
 		/* A serial port whose backing is a file: by the backing's
 		 * type, or, from a host that leaves that out, by its
 		 * fileName (the other backings have none). */
-		t = reply_xsitype(xml_child(dev, NULL, "backing"));
-		bt = reply_xsitype(dev);
+		t = vireply_xsitype(xml_child(dev, NULL, "backing"));
+		bt = vireply_xsitype(dev);
 		if ((t != NULL && strcmp(t,
 		    "VirtualSerialPortFileBackingInfo") == 0) ||
 		    (t == NULL && bt != NULL && strcmp(bt,
 		    "VirtualSerialPort") == 0 && xml_child(xml_child(dev, NULL,
 		    "backing"), NULL, "fileName") != NULL))
-			file = props_path(dev, "backing/fileName");
+			file = viprops_path(dev, "backing/fileName");
 		free(t);
 		free(bt);
 	}
-	props_free(&p);
+	viprops_free(&p);
 	if (file == NULL || cmd_vm_dspath(file, &ds, &rel) == -1) {
-		conn_seterr(c, "NotFound", "virtual machine %s has no serial "
+		viclient_seterr(c, "NotFound",
+		    "virtual machine %s has no serial "
 		    "port with a file backing", id);
 		free(file);
 		free(id);
@@ -512,21 +509,21 @@ cmd_vm_console(struct rcli *r, struct args *a)
 		 * is then always in the last read. */
 		on = 0;
 		if (follow) {
-			if (props_get(c, "VirtualMachine", ids, 1, paths + 1,
+			if (viprops_get(c, "VirtualMachine", ids, 1, paths + 1,
 			    &p) == -1) {
 				rc = conn_perror(c);
 				break;
 			}
-			st = p.p_n > 0 ? props_text(&p.p_obj[0],
+			st = p.p_n > 0 ? viprops_text(&p.p_obj[0],
 			    "runtime.powerState") : xstrdup("");
 			on = strcmp(st, "poweredOn") == 0;
 			free(st);
-			props_free(&p);
+			viprops_free(&p);
 		}
-		if (conn_download(c, ds, rel, STDOUT_FILENO, &off, NULL) ==
+		if (viclient_download(c, ds, rel, STDOUT_FILENO, &off, NULL) ==
 		    -1) {
 			/* No output yet is not an error while it runs. */
-			if (!on || strcmp(conn_errname(c),
+			if (!on || strcmp(viclient_errname(c),
 			    "FileNotFound") != 0) {
 				rc = conn_perror(c);
 				break;

@@ -102,7 +102,7 @@ main_help(const char *name)
 	return (RCLI_EXIT_OK);
 }
 
-struct conn *
+struct viclient *
 main_conn(struct rcli *r)
 {
 	if (r->r_conn == NULL) {
@@ -241,7 +241,7 @@ main(int argc, char **argv)
 	xml_init();
 	a.a_prog = n->n_name;
 	rc = main_verb(&r, n, n->n_verbs, &a);
-	conn_close(r.r_conn);
+	viclient_free(r.r_conn);
 	curl_global_cleanup();
 	free(sock);
 	return (rc);

@@ -72,6 +72,16 @@ table_add(struct table *t, const char *const *row)
 }
 
 void
+table_add_free(struct table *t, char **row, size_t n)
+{
+	size_t	 i;
+
+	table_add(t, (const char *const *)row);
+	for (i = 0; i < n; i++)
+		free(row[i]);
+}
+
+void
 table_vertical(struct table *t)
 {
 	t->t_vertical = 1;

@@ -21,10 +21,10 @@
 
 #define TASK_WAIT_SECONDS	"30"
 
-static int	task_updates(struct conn *, const char *, const char *);
-static int	task_info(struct conn *, const char *, struct props *);
-static int	task_wait_info(struct conn *, const char *, const char *,
-		    struct props *);
+static int	task_updates(struct viclient *, const char *, const char *);
+static int	task_info(struct viclient *, const char *, struct viprops *);
+static int	task_wait_info(struct viclient *, const char *, const char *,
+		    struct viprops *);
 
 void
 task_progress(const char *label, int pct)
@@ -49,9 +49,9 @@ task_progress(const char *label, int pct)
 
 /* Wait on collector pc until the task ends; 0, or -1 (error set). */
 static int
-task_updates(struct conn *c, const char *pc, const char *label)
+task_updates(struct viclient *c, const char *pc, const char *label)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	struct buf	 a;
 	xmlNodePtr	 rv, fs, os, ch;
 	char		*version = NULL, *name, *val;
@@ -62,27 +62,27 @@ task_updates(struct conn *c, const char *pc, const char *label)
 		buf_elem(&a, "version", version != NULL ? version : "");
 		buf_str(&a, "<options><maxWaitSeconds>" TASK_WAIT_SECONDS
 		    "</maxWaitSeconds></options>");
-		if (conn_call(c, "WaitForUpdatesEx", "PropertyCollector", pc,
-		    a.b_data, &r) == -1) {
+		if (viclient_call(c, "WaitForUpdatesEx", "PropertyCollector",
+		    pc, a.b_data, &r) == -1) {
 			buf_free(&a);
 			free(version);
 			return (-1);
 		}
 		buf_free(&a);
-		if ((rv = reply_returnval(&r)) == NULL) {
-			reply_clear(&r);
+		if ((rv = vireply_returnval(&r)) == NULL) {
+			vireply_clear(&r);
 			continue;
 		}
 		free(version);
-		version = reply_field(rv, "version");
+		version = vireply_field(rv, "version");
 		for (fs = xml_child(rv, NULL, "filterSet"); fs != NULL;
 		    fs = xml_next(fs, NULL, "filterSet"))
 		for (os = xml_child(fs, NULL, "objectSet"); os != NULL;
 		    os = xml_next(os, NULL, "objectSet"))
 		for (ch = xml_child(os, NULL, "changeSet"); ch != NULL;
 		    ch = xml_next(ch, NULL, "changeSet")) {
-			name = reply_field(ch, "name");
-			val = reply_field(ch, "val");
+			name = vireply_field(ch, "name");
+			val = vireply_field(ch, "val");
 			if (name != NULL && val != NULL) {
 				if (strcmp(name, "info.state") == 0 &&
 				    (strcmp(val, "success") == 0 ||
@@ -94,7 +94,7 @@ task_updates(struct conn *c, const char *pc, const char *label)
 			free(name);
 			free(val);
 		}
-		reply_clear(&r);
+		vireply_clear(&r);
 		if (!done && label != NULL)
 			task_progress(label, pct);
 	}
@@ -108,7 +108,7 @@ task_updates(struct conn *c, const char *pc, const char *label)
  * Read info of a finished task into *p: its fault becomes the error.
  */
 static int
-task_info(struct conn *c, const char *id, struct props *p)
+task_info(struct viclient *c, const char *id, struct viprops *p)
 {
 	static const char *const paths[] = { "info", NULL };
 	xmlNodePtr	 info;
@@ -116,44 +116,45 @@ task_info(struct conn *c, const char *id, struct props *p)
 	const char	*ids[1] = { id };
 	int		 rc = 0;
 
-	if (props_get(c, "Task", ids, 1, paths, p) == -1)
+	if (viprops_get(c, "Task", ids, 1, paths, p) == -1)
 		return (-1);
-	info = p->p_n > 0 ? props_val(&p->p_obj[0], "info") : NULL;
-	state = props_path(info, "state");
+	info = p->p_n > 0 ? viprops_val(&p->p_obj[0], "info") : NULL;
+	state = viprops_path(info, "state");
 	if (strcmp(state, "error") == 0) {
-		reply_localized(xml_child(info, NULL, "error"), &name, &msg);
-		conn_seterr(c, name, "%s", msg);
+		vireply_localized(xml_child(info, NULL, "error"), &name, &msg);
+		viclient_seterr(c, name, "%s", msg);
 		free(name);
 		free(msg);
 		rc = -1;
 	} else if (strcmp(state, "success") != 0) {
-		conn_seterr(c, "", "task %s is still %s", id, state);
+		viclient_seterr(c, "", "task %s is still %s", id, state);
 		rc = -1;
 	}
 	free(state);
 	if (rc == -1)
-		props_free(p);
+		viprops_free(p);
 	return (rc);
 }
 
 /* Wait for task id, keeping its info in *p. */
 static int
-task_wait_info(struct conn *c, const char *id, const char *label,
-    struct props *p)
+task_wait_info(struct viclient *c, const char *id, const char *label,
+    struct viprops *p)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	struct buf	 a;
 	char		*pc;
 	int		 rc;
 
 	memset(p, 0, sizeof *p);
-	if (conn_call(c, "CreatePropertyCollector", "PropertyCollector",
+	if (viclient_call(c, "CreatePropertyCollector", "PropertyCollector",
 	    "ha-property-collector", NULL, &r) == -1)
 		return (-1);
-	pc = xml_text(reply_returnval(&r));
-	reply_clear(&r);
+	pc = xml_text(vireply_returnval(&r));
+	vireply_clear(&r);
 	if (pc == NULL) {
-		conn_seterr(c, "", "CreatePropertyCollector returned nothing");
+		viclient_seterr(c, "",
+		    "CreatePropertyCollector returned nothing");
 		return (-1);
 	}
 	buf_init(&a);
@@ -163,18 +164,18 @@ task_wait_info(struct conn *c, const char *id, const char *label,
 	buf_moref(&a, "obj", "Task", id);
 	buf_str(&a, "<skip>false</skip></objectSet></spec>"
 	    "<partialUpdates>false</partialUpdates>");
-	rc = conn_call(c, "CreateFilter", "PropertyCollector", pc, a.b_data,
+	rc = viclient_call(c, "CreateFilter", "PropertyCollector", pc, a.b_data,
 	    &r);
 	buf_free(&a);
 	if (rc == 0) {
-		reply_clear(&r);
+		vireply_clear(&r);
 		rc = task_updates(c, pc, label);
 	}
 	/* Only when all went well: a failure here must not hide the
 	 * error that matters. */
-	if (rc == 0 && conn_call(c, "DestroyPropertyCollector",
+	if (rc == 0 && viclient_call(c, "DestroyPropertyCollector",
 	    "PropertyCollector", pc, NULL, &r) == 0)
-		reply_clear(&r);
+		vireply_clear(&r);
 	free(pc);
 	if (rc == -1)
 		return (-1);
@@ -182,37 +183,37 @@ task_wait_info(struct conn *c, const char *id, const char *label,
 }
 
 int
-task_wait(struct conn *c, const char *id, const char *label, char **result)
+task_wait(struct viclient *c, const char *id, const char *label, char **result)
 {
-	struct props	 p;
+	struct viprops	 p;
 
 	if (result != NULL)
 		*result = NULL;
 	if (task_wait_info(c, id, label, &p) == -1)
 		return (-1);
 	if (result != NULL)
-		*result = props_path(p.p_n > 0 ? props_val(&p.p_obj[0],
+		*result = viprops_path(p.p_n > 0 ? viprops_val(&p.p_obj[0],
 		    "info") : NULL, "result");
-	props_free(&p);
+	viprops_free(&p);
 	return (0);
 }
 
 int
-task_run_info(struct conn *c, const char *method, const char *type,
-    const char *id, const char *args, struct props *p)
+task_run_info(struct viclient *c, const char *method, const char *type,
+    const char *id, const char *args, struct viprops *p)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	char		*task;
 	int		 rc;
 
 	memset(p, 0, sizeof *p);
-	if (conn_call(c, method, type, id, args, &r) == -1)
+	if (viclient_call(c, method, type, id, args, &r) == -1)
 		return (-1);
-	task = xml_text(reply_returnval(&r));
-	reply_clear(&r);
+	task = xml_text(vireply_returnval(&r));
+	vireply_clear(&r);
 	if (task == NULL || task[0] == '\0') {
 		free(task);
-		conn_seterr(c, "", "%s returned no task", method);
+		viclient_seterr(c, "", "%s returned no task", method);
 		return (-1);
 	}
 	rc = task_wait_info(c, task, isatty(STDERR_FILENO) ? method : NULL,
@@ -222,18 +223,18 @@ task_run_info(struct conn *c, const char *method, const char *type,
 }
 
 int
-task_run(struct conn *c, const char *method, const char *type,
+task_run(struct viclient *c, const char *method, const char *type,
     const char *id, const char *args, char **result)
 {
-	struct props	 p;
+	struct viprops	 p;
 
 	if (result != NULL)
 		*result = NULL;
 	if (task_run_info(c, method, type, id, args, &p) == -1)
 		return (-1);
 	if (result != NULL)
-		*result = props_path(p.p_n > 0 ? props_val(&p.p_obj[0],
+		*result = viprops_path(p.p_n > 0 ? viprops_val(&p.p_obj[0],
 		    "info") : NULL, "result");
-	props_free(&p);
+	viprops_free(&p);
 	return (0);
 }

@@ -919,6 +919,37 @@ START_TEST(check_daemon_open_errors)
 }
 END_TEST
 
+START_TEST(check_daemon_parse_port)
+{
+	static const char *const bad[] = {
+		"", "-1", "65536", "99999999999999999999", "12x", "http", "1 "
+	};
+	char	*cause;
+	size_t	 i;
+	int	 port;
+
+	ck_assert_int_eq(daemon_parse_port("0", &port, NULL), 0);
+	ck_assert_int_eq(port, 0);
+	ck_assert_int_eq(daemon_parse_port("65535", &port, NULL), 0);
+	ck_assert_int_eq(port, 65535);
+	ck_assert_int_eq(daemon_parse_port("902", &port, NULL), 0);
+	ck_assert_int_eq(port, 902);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		port = 7;
+		cause = NULL;
+		ck_assert_int_eq(daemon_parse_port(bad[i], &port, &cause), -1);
+		ck_assert_int_eq(port, 7);
+		ck_assert_ptr_nonnull(cause);
+		ck_assert_ptr_nonnull(strstr(cause,
+		    "is not a port number (0 to 65535)"));
+		free(cause);
+	}
+	ck_assert_int_eq(daemon_parse_port("http", &port, &cause), -1);
+	ck_assert_str_eq(cause, "\"http\" is not a port number (0 to 65535)");
+	free(cause);
+}
+END_TEST
+
 START_TEST(check_daemon_privdrop_unknown)
 {
 	char	*cause = NULL;
@@ -973,6 +1004,7 @@ check_daemon_suite(void)
 	tcase_add_test(tc, check_daemon_config_errors);
 	tcase_add_test(tc, check_daemon_open_errors);
 	tcase_add_test(tc, check_daemon_privdrop_unknown);
+	tcase_add_test(tc, check_daemon_parse_port);
 	suite_add_tcase(s, tc);
 
 	return (s);

@@ -8,15 +8,15 @@
  * copy of its header), RX one readv into the guest's buffers.
  *
  * Features are offered only as far as they are implemented: MAC, STATUS
- * (the link is up, or down on a disconnected NIC), and with a real TAP the
- * checksum and TSO
- * offloads, which are pure pass-through because the TAP speaks the same
- * header: CSUM and HOST_TSO4/6 (the guest sends partial checksums and
- * 64 KiB frames, the kernel finishes them) and GUEST_CSUM, GUEST_TSO4/6
- * (TUNSETOFFLOAD, set at DRIVER_OK to what was negotiated, lets the kernel
- * hand such frames to the guest).  No MRG_RXBUF: one frame per receive
- * chain, as Linux's driver allows (it then posts 64 KiB buffers when it
- * takes GUEST_TSO).  No control queue, one queue pair.
+ * (the link is up, or down on a disconnected NIC), and with a real TAP
+ * the checksum and TSO offloads, which are pure pass-through because the
+ * TAP speaks the same header: CSUM and HOST_TSO4/6 (the guest sends
+ * partial checksums and 64 KiB frames, the kernel finishes them) and
+ * GUEST_CSUM, GUEST_TSO4/6 (TUNSETOFFLOAD, set at DRIVER_OK to what was
+ * negotiated, lets the kernel hand such frames to the guest).  No
+ * MRG_RXBUF: one frame per receive chain, as Linux's driver allows (it
+ * then posts 64 KiB buffers when it takes GUEST_TSO).  No control queue,
+ * one queue pair.
  *
  * A disconnected NIC (VMM_NIC_NONE: ESX's adapter whose network has no
  * backing, or that is not connected at power-on) is on the bus as any

@@ -19,6 +19,8 @@
 
 static size_t	assoc_names(const CMPIBroker *, const CMPIContext *,
 		    const char *, const char *, CMPIObjectPath **, size_t);
+static size_t	assoc_host_pairs(const CMPIBroker *, const CMPIContext *,
+		    const char *, const char *, struct provutil_pair *, size_t);
 static size_t	assoc_sysdev(const CMPIBroker *, const CMPIContext *,
 		    const char *, struct provutil_pair *, size_t);
 static size_t	assoc_runos(const CMPIBroker *, const CMPIContext *,
@@ -71,22 +73,30 @@ assoc_names(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
 	return (n);
 }
 
+/* The host's computer system paired with every instance of cls. */
+static size_t
+assoc_host_pairs(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
+    const char *cls, struct provutil_pair *p, size_t max)
+{
+	CMPIObjectPath	**objs, *cs = provutil_cs_path(b, ns);
+	size_t		  n, i;
+
+	if ((objs = calloc(max, sizeof *objs)) == NULL)
+		return (0);
+	n = assoc_names(b, ctx, ns, cls, objs, max);
+	for (i = 0; i < n; i++) {
+		p[i].pp_a = cs;
+		p[i].pp_b = objs[i];
+	}
+	free(objs);
+	return (n);
+}
+
 static size_t
 assoc_sysdev(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
     struct provutil_pair *p, size_t max)
 {
-	CMPIObjectPath	**devs, *cs = provutil_cs_path(b, ns);
-	size_t		  n, i;
-
-	if ((devs = calloc(max, sizeof *devs)) == NULL)
-		return (0);
-	n = assoc_names(b, ctx, ns, "CIM_LogicalDevice", devs, max);
-	for (i = 0; i < n; i++) {
-		p[i].pp_a = cs;
-		p[i].pp_b = devs[i];
-	}
-	free(devs);
-	return (n);
+	return (assoc_host_pairs(b, ctx, ns, "CIM_LogicalDevice", p, max));
 }
 
 static size_t
@@ -109,36 +119,14 @@ static size_t
 assoc_software(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
     struct provutil_pair *p, size_t max)
 {
-	CMPIObjectPath	**sw;
-	size_t		  n, i;
-
-	if ((sw = calloc(max, sizeof *sw)) == NULL)
-		return (0);
-	n = assoc_names(b, ctx, ns, "CIM_SoftwareIdentity", sw, max);
-	for (i = 0; i < n; i++) {
-		p[i].pp_a = provutil_cs_path(b, ns);
-		p[i].pp_b = sw[i];
-	}
-	free(sw);
-	return (n);
+	return (assoc_host_pairs(b, ctx, ns, "CIM_SoftwareIdentity", p, max));
 }
 
 static size_t
 assoc_hosted(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
     struct provutil_pair *p, size_t max)
 {
-	CMPIObjectPath	**svc, *cs = provutil_cs_path(b, ns);
-	size_t		  n, i;
-
-	if ((svc = calloc(max, sizeof *svc)) == NULL)
-		return (0);
-	n = assoc_names(b, ctx, ns, "CIM_Service", svc, max);
-	for (i = 0; i < n; i++) {
-		p[i].pp_a = cs;
-		p[i].pp_b = svc[i];
-	}
-	free(svc);
-	return (n);
+	return (assoc_host_pairs(b, ctx, ns, "CIM_Service", p, max));
 }
 
 /* The same pairs whichever namespace asks: the profile is registered
@@ -165,12 +153,7 @@ assoc_conforms(const CMPIBroker *b, const CMPIContext *ctx, const char *ns,
 
 /* Both MI tables of association provider NAME for definition DEF. */
 #define ASSOC_MI(NAME, DEF)						\
-static const CMPIBroker *NAME##_broker;					\
-static CMPIStatus							\
-NAME##_cleanup(CMPIInstanceMI *mi, const CMPIContext *c, CMPIBoolean t)	\
-{									\
-	CMReturn(CMPI_RC_OK);						\
-}									\
+PROVUTIL_READONLY_MI(NAME)						\
 static CMPIStatus							\
 NAME##_acleanup(CMPIAssociationMI *mi, const CMPIContext *c,		\
     CMPIBoolean t)							\
@@ -194,33 +177,6 @@ NAME##_get(CMPIInstanceMI *mi, const CMPIContext *c,			\
     const CMPIResult *r, const CMPIObjectPath *op, const char **p)	\
 {									\
 	return (provutil_assoc_get(&DEF, NAME##_broker, c, r, op));	\
-}									\
-static CMPIStatus							\
-NAME##_create(CMPIInstanceMI *mi, const CMPIContext *c,		\
-    const CMPIResult *r, const CMPIObjectPath *op,			\
-    const CMPIInstance *i)						\
-{									\
-	return (provutil_unsupported());				\
-}									\
-static CMPIStatus							\
-NAME##_modify(CMPIInstanceMI *mi, const CMPIContext *c,		\
-    const CMPIResult *r, const CMPIObjectPath *op,			\
-    const CMPIInstance *i, const char **p)				\
-{									\
-	return (provutil_unsupported());				\
-}									\
-static CMPIStatus							\
-NAME##_delete(CMPIInstanceMI *mi, const CMPIContext *c,		\
-    const CMPIResult *r, const CMPIObjectPath *op)			\
-{									\
-	return (provutil_unsupported());				\
-}									\
-static CMPIStatus							\
-NAME##_query(CMPIInstanceMI *mi, const CMPIContext *c,			\
-    const CMPIResult *r, const CMPIObjectPath *op, const char *q,	\
-    const char *l)							\
-{									\
-	return (provutil_unsupported());				\
 }									\
 static CMPIStatus							\
 NAME##_associators(CMPIAssociationMI *mi, const CMPIContext *c,	\

@@ -76,33 +76,16 @@ CMPIStatus	provutil_inst_get(const CMPIBroker *, const CMPIResult *,
 CMPIStatus	provutil_unsupported(void);
 
 /*
- * An instance provider named NAME (factory NAME_Create_InstanceMI)
- * serving the instances LIST returns; read-only.
+ * What every read-only instance MI NAME has alike: its broker
+ * (NAME_broker), a cleanup with nothing to release, and CreateInstance,
+ * ModifyInstance, DeleteInstance and ExecQuery refused as not supported.
  */
-#define PROVUTIL_INSTANCE_MI(NAME, LIST)				\
+#define PROVUTIL_READONLY_MI(NAME)					\
 static const CMPIBroker *NAME##_broker;					\
 static CMPIStatus							\
 NAME##_cleanup(CMPIInstanceMI *mi, const CMPIContext *c, CMPIBoolean t)	\
 {									\
 	CMReturn(CMPI_RC_OK);						\
-}									\
-static CMPIStatus							\
-NAME##_enum_names(CMPIInstanceMI *mi, const CMPIContext *c,		\
-    const CMPIResult *r, const CMPIObjectPath *op)			\
-{									\
-	return (provutil_inst_enum(NAME##_broker, r, op, 1, LIST));	\
-}									\
-static CMPIStatus							\
-NAME##_enum(CMPIInstanceMI *mi, const CMPIContext *c,			\
-    const CMPIResult *r, const CMPIObjectPath *op, const char **p)	\
-{									\
-	return (provutil_inst_enum(NAME##_broker, r, op, 0, LIST));	\
-}									\
-static CMPIStatus							\
-NAME##_get(CMPIInstanceMI *mi, const CMPIContext *c,			\
-    const CMPIResult *r, const CMPIObjectPath *op, const char **p)	\
-{									\
-	return (provutil_inst_get(NAME##_broker, r, op, LIST));		\
 }									\
 static CMPIStatus							\
 NAME##_create(CMPIInstanceMI *mi, const CMPIContext *c,		\
@@ -130,6 +113,31 @@ NAME##_query(CMPIInstanceMI *mi, const CMPIContext *c,			\
     const char *l)							\
 {									\
 	return (provutil_unsupported());				\
+}
+
+/*
+ * An instance provider named NAME (factory NAME_Create_InstanceMI)
+ * serving the instances LIST returns; read-only.
+ */
+#define PROVUTIL_INSTANCE_MI(NAME, LIST)				\
+PROVUTIL_READONLY_MI(NAME)						\
+static CMPIStatus							\
+NAME##_enum_names(CMPIInstanceMI *mi, const CMPIContext *c,		\
+    const CMPIResult *r, const CMPIObjectPath *op)			\
+{									\
+	return (provutil_inst_enum(NAME##_broker, r, op, 1, LIST));	\
+}									\
+static CMPIStatus							\
+NAME##_enum(CMPIInstanceMI *mi, const CMPIContext *c,			\
+    const CMPIResult *r, const CMPIObjectPath *op, const char **p)	\
+{									\
+	return (provutil_inst_enum(NAME##_broker, r, op, 0, LIST));	\
+}									\
+static CMPIStatus							\
+NAME##_get(CMPIInstanceMI *mi, const CMPIContext *c,			\
+    const CMPIResult *r, const CMPIObjectPath *op, const char **p)	\
+{									\
+	return (provutil_inst_get(NAME##_broker, r, op, LIST));		\
 }									\
 static const CMPIInstanceMIFT NAME##_ft = {				\
 	CMPIVersion200, CMPIVersion200, #NAME,				\

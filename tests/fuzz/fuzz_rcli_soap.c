@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Fuzz target for rcli's reading of host answers (rcli/reply.c and the
- * walks props.c and task.c make over them): reply_parse, then every
- * returnval's objects, propSets and vals, text and xsi:types, and the
- * LocalizedMethodFault reader, as a command would.  A refusal must come
- * with a reason; a fault must have a name.
+ * Fuzz target for the reading of host answers (lib/vireply.c and the
+ * walks lib/viprops.c and rcli/task.c make over them): vireply_parse,
+ * then every returnval's objects, propSets and vals, text and xsi:types,
+ * and the LocalizedMethodFault reader, as a command would.  A refusal
+ * must come with a reason; a fault must have a name.
  */
 
 #include "config.h"
@@ -12,7 +12,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "rcli.h"
+#include "viprops.h"
+#include "vireply.h"
 #include "xml.h"
 
 int		LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -27,11 +28,11 @@ fuzz_rcli_soap_walk(xmlNodePtr parent, unsigned int depth)
 
 	for (n = xml_child(parent, NULL, NULL); n != NULL;
 	    n = xml_next(n, NULL, NULL)) {
-		free(reply_xsitype(n));
-		free(reply_field(n, "name"));
-		free(props_path(n, "info/result"));
+		free(vireply_xsitype(n));
+		free(vireply_field(n, "name"));
+		free(viprops_path(n, "info/result"));
 		if (xml_child(n, NULL, "fault") != NULL) {
-			reply_localized(n, &a, &b);
+			vireply_localized(n, &a, &b);
 			if (a == NULL || b == NULL)
 				abort();
 			free(a);
@@ -45,11 +46,11 @@ fuzz_rcli_soap_walk(xmlNodePtr parent, unsigned int depth)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	xmlNodePtr	 rv;
 	char		*cause = NULL;
 
-	if (reply_parse((const char *)data, size, &r, &cause) == -1) {
+	if (vireply_parse((const char *)data, size, &r, &cause) == -1) {
 		if (cause == NULL)
 			abort();
 		free(cause);
@@ -62,10 +63,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		if (r.r_body == NULL)
 			abort();
-		for (rv = reply_returnval(&r); rv != NULL;
-		    rv = reply_next(rv))
+		for (rv = vireply_returnval(&r); rv != NULL;
+		    rv = vireply_next(rv))
 			fuzz_rcli_soap_walk(rv, 0);
 	}
-	reply_clear(&r);
+	vireply_clear(&r);
 	return (0);
 }

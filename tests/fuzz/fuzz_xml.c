@@ -3,7 +3,9 @@
  * Fuzz target for lib/xml.c: xml_parse with the default limits and with
  * tight ones, then a walk of any tree with the helpers (xml_child,
  * xml_next, xml_text, xml_attr) as a SOAP handler would do it.  A refusal
- * must come with a message.
+ * must come with a message.  The same input through one xml_parser kept
+ * across inputs (as hostd keeps one) must get the same answer as through
+ * xml_parse, whatever the inputs before it left in the reused context.
  */
 
 #include "config.h"
@@ -16,8 +18,11 @@
 int		LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void	fuzz_xml_walk(xmlNodePtr, unsigned int);
-static void	fuzz_xml_one(const uint8_t *, size_t,
+static int	fuzz_xml_one(struct xml_parser *, const uint8_t *, size_t,
 		    const struct xml_limits *);
+
+/* Kept from one input to the next on purpose. */
+static struct xml_parser	*fuzz_xml_parser;
 
 static void
 fuzz_xml_walk(xmlNodePtr parent, unsigned int depth)
@@ -42,18 +47,24 @@ fuzz_xml_walk(xmlNodePtr parent, unsigned int depth)
 	}
 }
 
-static void
-fuzz_xml_one(const uint8_t *data, size_t size, const struct xml_limits *lim)
+/* 1 if data parsed (with xp, or with xml_parse if xp is NULL), else 0. */
+static int
+fuzz_xml_one(struct xml_parser *xp, const uint8_t *data, size_t size,
+    const struct xml_limits *lim)
 {
 	xmlDocPtr	 doc;
 	char		*cause = NULL;
 
-	doc = xml_parse((const char *)data, size, lim, &cause);
+	if (xp != NULL)
+		doc = xml_parser_parse(xp, (const char *)data, size, lim,
+		    &cause);
+	else
+		doc = xml_parse((const char *)data, size, lim, &cause);
 	if (doc == NULL) {
 		if (cause == NULL)
 			abort();
 		free(cause);
-		return;
+		return (0);
 	}
 	if (cause != NULL)
 		abort();
@@ -61,6 +72,7 @@ fuzz_xml_one(const uint8_t *data, size_t size, const struct xml_limits *lim)
 		abort();
 	fuzz_xml_walk(xmlDocGetRootElement(doc), 0);
 	xmlFreeDoc(doc);
+	return (1);
 }
 
 int
@@ -68,7 +80,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct xml_limits	lim = { 4096, 8, 64 };
 
-	fuzz_xml_one(data, size, NULL);
-	fuzz_xml_one(data, size, &lim);
+	if (fuzz_xml_parser == NULL)
+		fuzz_xml_parser = xml_parser_create();
+	if (fuzz_xml_one(NULL, data, size, NULL) !=
+	    fuzz_xml_one(fuzz_xml_parser, data, size, NULL))
+		abort();
+	if (fuzz_xml_one(NULL, data, size, &lim) !=
+	    fuzz_xml_one(fuzz_xml_parser, data, size, &lim))
+		abort();
 	return (0);
 }

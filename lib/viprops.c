@@ -4,8 +4,8 @@
  * ContainerView of one type over the root folder and one
  * RetrievePropertiesEx naming only the properties needed, following the
  * token while the host pages; or RetrievePropertiesEx of listed objects.
- * The reply documents are kept in struct props, whose values point into
- * them, until props_free.
+ * The reply documents are kept in struct viprops, whose values point into
+ * them, until viprops_free.
  */
 
 #include "config.h"
@@ -13,16 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rcli.h"
+#include "buf.h"
+#include "viclient.h"
+#include "viprops.h"
+#include "vireply.h"
 #include "xmalloc.h"
 #include "xml.h"
 
-static void	props_spec(struct buf *, const char *, const char *const *);
-static int	props_collect(struct conn *, const char *, struct props *);
-static void	props_take(struct props *, struct reply *, char **);
+static void	viprops_spec(struct buf *, const char *, const char *const *);
+static int	viprops_collect(struct viclient *, const char *,
+		    struct viprops *);
+static void	viprops_take(struct viprops *, struct vireply *, char **);
 
 static void
-props_spec(struct buf *b, const char *type, const char *const *paths)
+viprops_spec(struct buf *b, const char *type, const char *const *paths)
 {
 	size_t	 i;
 
@@ -36,27 +40,27 @@ props_spec(struct buf *b, const char *type, const char *const *paths)
 
 /* Keep r's objects in p; *token is the paging token, if any. */
 static void
-props_take(struct props *p, struct reply *r, char **token)
+viprops_take(struct viprops *p, struct vireply *r, char **token)
 {
 	xmlNodePtr		 rv, o, ps;
-	struct props_obj	*po;
+	struct viprops_obj	*po;
 
 	*token = NULL;
 	p->p_reply = xreallocarray(p->p_reply, p->p_nreply + 1,
 	    sizeof *p->p_reply);
 	p->p_reply[p->p_nreply++] = *r;
 	memset(r, 0, sizeof *r);
-	rv = reply_returnval(&p->p_reply[p->p_nreply - 1]);
+	rv = vireply_returnval(&p->p_reply[p->p_nreply - 1]);
 	if (rv == NULL)
 		return;
-	*token = reply_field(rv, "token");
+	*token = vireply_field(rv, "token");
 	for (o = xml_child(rv, NULL, "objects"); o != NULL;
 	    o = xml_next(o, NULL, "objects")) {
 		p->p_obj = xreallocarray(p->p_obj, p->p_n + 1,
 		    sizeof *p->p_obj);
 		po = &p->p_obj[p->p_n++];
 		memset(po, 0, sizeof *po);
-		po->po_id = reply_field(o, "obj");
+		po->po_id = vireply_field(o, "obj");
 		po->po_type = xml_attr(xml_child(o, NULL, "obj"), NULL,
 		    "type");
 		if (po->po_id == NULL)
@@ -69,7 +73,7 @@ props_take(struct props *p, struct reply *r, char **token)
 			    sizeof *po->po_name);
 			po->po_val = xreallocarray(po->po_val, po->po_n + 1,
 			    sizeof *po->po_val);
-			po->po_name[po->po_n] = reply_field(ps, "name");
+			po->po_name[po->po_n] = vireply_field(ps, "name");
 			if (po->po_name[po->po_n] == NULL)
 				po->po_name[po->po_n] = xstrdup("");
 			po->po_val[po->po_n] = xml_child(ps, NULL, "val");
@@ -80,42 +84,42 @@ props_take(struct props *p, struct reply *r, char **token)
 
 /* RetrievePropertiesEx of spec, then every page. */
 static int
-props_collect(struct conn *c, const char *spec, struct props *p)
+viprops_collect(struct viclient *c, const char *spec, struct viprops *p)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	struct buf	 a;
 	char		*token;
 
 	buf_init(&a);
 	buf_printf(&a, "<specSet>%s</specSet><options></options>", spec);
-	if (conn_call(c, "RetrievePropertiesEx", "PropertyCollector",
+	if (viclient_call(c, "RetrievePropertiesEx", "PropertyCollector",
 	    "ha-property-collector", a.b_data, &r) == -1) {
 		buf_free(&a);
 		return (-1);
 	}
 	buf_free(&a);
-	props_take(p, &r, &token);
+	viprops_take(p, &r, &token);
 	while (token != NULL) {
 		buf_init(&a);
 		buf_elem(&a, "token", token);
 		free(token);
-		if (conn_call(c, "ContinueRetrievePropertiesEx",
+		if (viclient_call(c, "ContinueRetrievePropertiesEx",
 		    "PropertyCollector", "ha-property-collector", a.b_data,
 		    &r) == -1) {
 			buf_free(&a);
 			return (-1);
 		}
 		buf_free(&a);
-		props_take(p, &r, &token);
+		viprops_take(p, &r, &token);
 	}
 	return (0);
 }
 
 int
-props_all(struct conn *c, const char *type, const char *const *paths,
-    struct props *p)
+viprops_all(struct viclient *c, const char *type, const char *const *paths,
+    struct viprops *p)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	struct buf	 a, spec;
 	char		*view;
 	int		 rc;
@@ -125,38 +129,39 @@ props_all(struct conn *c, const char *type, const char *const *paths,
 	buf_moref(&a, "container", "Folder", "ha-folder-root");
 	buf_elem(&a, "type", type);
 	buf_str(&a, "<recursive>true</recursive>");
-	rc = conn_call(c, "CreateContainerView", "ViewManager", "ViewManager",
-	    a.b_data, &r);
+	rc = viclient_call(c, "CreateContainerView", "ViewManager",
+	    "ViewManager", a.b_data, &r);
 	buf_free(&a);
 	if (rc == -1)
 		return (-1);
-	view = xml_text(reply_returnval(&r));
-	reply_clear(&r);
+	view = xml_text(vireply_returnval(&r));
+	vireply_clear(&r);
 	if (view == NULL) {
-		conn_seterr(c, "", "CreateContainerView returned no view");
+		viclient_seterr(c, "", "CreateContainerView returned no view");
 		return (-1);
 	}
 	buf_init(&spec);
-	props_spec(&spec, type, paths);
+	viprops_spec(&spec, type, paths);
 	buf_str(&spec, "<objectSet>");
 	buf_moref(&spec, "obj", "ContainerView", view);
 	buf_str(&spec, "<skip>true</skip><selectSet xsi:type=\"TraversalSpec\">"
 	    "<name>view</name><type>ContainerView</type><path>view</path>"
 	    "<skip>false</skip></selectSet></objectSet>");
-	rc = props_collect(c, spec.b_data, p);
+	rc = viprops_collect(c, spec.b_data, p);
 	buf_free(&spec);
 	/* The view dies with the session anyway; a failure here is moot. */
-	if (conn_call(c, "DestroyView", "ContainerView", view, NULL, &r) == 0)
-		reply_clear(&r);
+	if (viclient_call(c, "DestroyView", "ContainerView", view, NULL,
+	    &r) == 0)
+		vireply_clear(&r);
 	free(view);
 	if (rc == -1)
-		props_free(p);
+		viprops_free(p);
 	return (rc);
 }
 
 int
-props_get(struct conn *c, const char *type, const char *const *ids,
-    size_t n, const char *const *paths, struct props *p)
+viprops_get(struct viclient *c, const char *type, const char *const *ids,
+    size_t n, const char *const *paths, struct viprops *p)
 {
 	struct buf	 spec;
 	size_t		 i;
@@ -166,21 +171,21 @@ props_get(struct conn *c, const char *type, const char *const *ids,
 	if (n == 0)
 		return (0);
 	buf_init(&spec);
-	props_spec(&spec, type, paths);
+	viprops_spec(&spec, type, paths);
 	for (i = 0; i < n; i++) {
 		buf_str(&spec, "<objectSet>");
 		buf_moref(&spec, "obj", type, ids[i]);
 		buf_str(&spec, "<skip>false</skip></objectSet>");
 	}
-	rc = props_collect(c, spec.b_data, p);
+	rc = viprops_collect(c, spec.b_data, p);
 	buf_free(&spec);
 	if (rc == -1)
-		props_free(p);
+		viprops_free(p);
 	return (rc);
 }
 
 xmlNodePtr
-props_val(const struct props_obj *o, const char *name)
+viprops_val(const struct viprops_obj *o, const char *name)
 {
 	size_t	 i;
 
@@ -191,17 +196,17 @@ props_val(const struct props_obj *o, const char *name)
 }
 
 char *
-props_text(const struct props_obj *o, const char *name)
+viprops_text(const struct viprops_obj *o, const char *name)
 {
 	xmlNodePtr	 v;
 
-	if ((v = props_val(o, name)) == NULL)
+	if ((v = viprops_val(o, name)) == NULL)
 		return (xstrdup(""));
 	return (xml_text(v));
 }
 
 char *
-props_path(xmlNodePtr node, const char *path)
+viprops_path(xmlNodePtr node, const char *path)
 {
 	char		*dup, *p, *save;
 
@@ -216,18 +221,18 @@ props_path(xmlNodePtr node, const char *path)
 }
 
 int
-props_find(struct conn *c, const char *type, const char *name, char **id)
+viprops_find(struct viclient *c, const char *type, const char *name, char **id)
 {
 	static const char *const paths[] = { "name", NULL };
-	struct props	 p;
+	struct viprops	 p;
 	size_t		 i;
 	char		*n;
 
 	*id = NULL;
-	if (props_all(c, type, paths, &p) == -1)
+	if (viprops_all(c, type, paths, &p) == -1)
 		return (-1);
 	for (i = 0; i < p.p_n && *id == NULL; i++) {
-		n = props_text(&p.p_obj[i], "name");
+		n = viprops_text(&p.p_obj[i], "name");
 		if (strcmp(n, name) == 0)
 			*id = xstrdup(p.p_obj[i].po_id);
 		free(n);
@@ -236,9 +241,9 @@ props_find(struct conn *c, const char *type, const char *name, char **id)
 	for (i = 0; i < p.p_n && *id == NULL; i++)
 		if (strcmp(p.p_obj[i].po_id, name) == 0)
 			*id = xstrdup(p.p_obj[i].po_id);
-	props_free(&p);
+	viprops_free(&p);
 	if (*id == NULL) {
-		conn_seterr(c, "NotFound", "no %s named '%s'",
+		viclient_seterr(c, "NotFound", "no %s named '%s'",
 		    strcmp(type, "VirtualMachine") == 0 ? "virtual machine" :
 		    type, name);
 		return (-1);
@@ -247,7 +252,7 @@ props_find(struct conn *c, const char *type, const char *name, char **id)
 }
 
 void
-props_free(struct props *p)
+viprops_free(struct viprops *p)
 {
 	size_t	 i, j;
 
@@ -260,7 +265,7 @@ props_free(struct props *p)
 		free(p->p_obj[i].po_type);
 	}
 	for (i = 0; i < p->p_nreply; i++)
-		reply_clear(&p->p_reply[i]);
+		vireply_clear(&p->p_reply[i]);
 	free(p->p_obj);
 	free(p->p_reply);
 	memset(p, 0, sizeof *p);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Unit tests for rcli/reply.c, the parser of what a host answers: a
+ * Unit tests for lib/vireply.c, the parser of what a host answers: a
  * result envelope gives its <returnval>s; a fault gives the fault type the
  * way pyVmomi reads it (xsi:type, else the detail element minus "Fault",
  * else SystemError) and the faultstring; a task's LocalizedMethodFault
@@ -15,7 +15,7 @@
 
 #include <check.h>
 
-#include "rcli.h"
+#include "vireply.h"
 #include "xml.h"
 
 #define ENV_OPEN "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" \
@@ -25,26 +25,26 @@
     "<soapenv:Body>"
 #define ENV_CLOSE "</soapenv:Body></soapenv:Envelope>"
 
-static void	check_rcli_reply_ok(const char *, struct reply *);
-static void	check_rcli_reply_bad(const char *, const char *);
-static Suite	*check_rcli_reply_suite(void);
+static void	check_vireply_ok(const char *, struct vireply *);
+static void	check_vireply_bad(const char *, const char *);
+static Suite	*check_vireply_suite(void);
 
 static void
-check_rcli_reply_ok(const char *doc, struct reply *r)
+check_vireply_ok(const char *doc, struct vireply *r)
 {
 	char	*cause = NULL;
 
-	ck_assert_msg(reply_parse(doc, strlen(doc), r, &cause) == 0,
+	ck_assert_msg(vireply_parse(doc, strlen(doc), r, &cause) == 0,
 	    "refused: %s", cause != NULL ? cause : "?");
 }
 
 static void
-check_rcli_reply_bad(const char *doc, const char *why)
+check_vireply_bad(const char *doc, const char *why)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	char		*cause = NULL;
 
-	ck_assert_int_eq(reply_parse(doc, strlen(doc), &r, &cause), -1);
+	ck_assert_int_eq(vireply_parse(doc, strlen(doc), &r, &cause), -1);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_msg(strstr(cause, why) != NULL, "cause '%s' lacks '%s'",
 	    cause, why);
@@ -52,50 +52,50 @@ check_rcli_reply_bad(const char *doc, const char *why)
 	free(cause);
 }
 
-START_TEST(check_rcli_reply_result)
+START_TEST(check_vireply_result)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	xmlNodePtr	 rv;
 	char		*s;
 	int		 n = 0;
 
-	check_rcli_reply_ok(ENV_OPEN "<RetrieveUserGroupsResponse "
+	check_vireply_ok(ENV_OPEN "<RetrieveUserGroupsResponse "
 	    "xmlns=\"urn:vim25\"><returnval><principal>root</principal>"
 	    "<group>false</group></returnval><returnval><principal>bob"
 	    "</principal><group>false</group></returnval>"
 	    "</RetrieveUserGroupsResponse>" ENV_CLOSE, &r);
 	ck_assert_ptr_null(r.r_fault);
-	for (rv = reply_returnval(&r); rv != NULL; rv = reply_next(rv)) {
-		s = reply_field(rv, "principal");
+	for (rv = vireply_returnval(&r); rv != NULL; rv = vireply_next(rv)) {
+		s = vireply_field(rv, "principal");
 		ck_assert_str_eq(s, n == 0 ? "root" : "bob");
 		free(s);
 		n++;
 	}
 	ck_assert_int_eq(n, 2);
-	reply_clear(&r);
+	vireply_clear(&r);
 	ck_assert_ptr_null(r.r_doc);
 }
 END_TEST
 
-START_TEST(check_rcli_reply_void)
+START_TEST(check_vireply_void)
 {
-	struct reply	 r;
+	struct vireply	 r;
 
 	/* An unprefixed envelope, as govmomi-style servers send. */
-	check_rcli_reply_ok("<Envelope xmlns=\"http://schemas.xmlsoap.org/"
+	check_vireply_ok("<Envelope xmlns=\"http://schemas.xmlsoap.org/"
 	    "soap/envelope/\"><Body><LogoutResponse xmlns=\"urn:vim25\"/>"
 	    "</Body></Envelope>", &r);
 	ck_assert_ptr_null(r.r_fault);
-	ck_assert_ptr_null(reply_returnval(&r));
-	reply_clear(&r);
+	ck_assert_ptr_null(vireply_returnval(&r));
+	vireply_clear(&r);
 }
 END_TEST
 
-START_TEST(check_rcli_reply_fault)
+START_TEST(check_vireply_fault)
 {
-	struct reply	 r;
+	struct vireply	 r;
 
-	check_rcli_reply_ok(ENV_OPEN "<soapenv:Fault><faultcode>"
+	check_vireply_ok(ENV_OPEN "<soapenv:Fault><faultcode>"
 	    "ServerFaultCode</faultcode><faultstring>Cannot complete login "
 	    "due to an incorrect user name or password.</faultstring><detail>"
 	    "<InvalidLoginFault xmlns=\"urn:vim25\" xsi:type=\"InvalidLogin\">"
@@ -103,101 +103,101 @@ START_TEST(check_rcli_reply_fault)
 	ck_assert_str_eq(r.r_fault, "InvalidLogin");
 	ck_assert_str_eq(r.r_msg, "Cannot complete login due to an incorrect "
 	    "user name or password.");
-	reply_clear(&r);
+	vireply_clear(&r);
 
 	/* No xsi:type: the element name without "Fault". */
-	check_rcli_reply_ok(ENV_OPEN "<soapenv:Fault><faultcode>x</faultcode>"
+	check_vireply_ok(ENV_OPEN "<soapenv:Fault><faultcode>x</faultcode>"
 	    "<faultstring>denied</faultstring><detail><NoPermissionFault "
 	    "xmlns=\"urn:vim25\"><privilegeId>System.View</privilegeId>"
 	    "</NoPermissionFault></detail></soapenv:Fault>" ENV_CLOSE, &r);
 	ck_assert_str_eq(r.r_fault, "NoPermission");
-	reply_clear(&r);
+	vireply_clear(&r);
 
 	/* A prefixed xsi:type keeps only its local part. */
-	check_rcli_reply_ok(ENV_OPEN "<soapenv:Fault><faultstring>gone"
+	check_vireply_ok(ENV_OPEN "<soapenv:Fault><faultstring>gone"
 	    "</faultstring><detail><F xmlns:v=\"urn:vim25\" "
 	    "xsi:type=\"v:ManagedObjectNotFound\"/></detail></soapenv:Fault>"
 	    ENV_CLOSE, &r);
 	ck_assert_str_eq(r.r_fault, "ManagedObjectNotFound");
-	reply_clear(&r);
+	vireply_clear(&r);
 }
 END_TEST
 
-START_TEST(check_rcli_reply_fault_bare)
+START_TEST(check_vireply_fault_bare)
 {
-	struct reply	 r;
+	struct vireply	 r;
 
 	/* No detail and no faultstring: still a fault, never a result. */
-	check_rcli_reply_ok(ENV_OPEN "<soapenv:Fault><faultcode>x"
+	check_vireply_ok(ENV_OPEN "<soapenv:Fault><faultcode>x"
 	    "</faultcode></soapenv:Fault>" ENV_CLOSE, &r);
 	ck_assert_str_eq(r.r_fault, "SystemError");
 	ck_assert_str_eq(r.r_msg, "");
 	ck_assert_ptr_null(r.r_body);
-	reply_clear(&r);
+	vireply_clear(&r);
 }
 END_TEST
 
-START_TEST(check_rcli_reply_taskerror)
+START_TEST(check_vireply_taskerror)
 {
-	struct reply	 r;
+	struct vireply	 r;
 	xmlNodePtr	 err;
 	char		*name, *msg;
 
-	check_rcli_reply_ok(ENV_OPEN "<XResponse xmlns=\"urn:vim25\"><error>"
+	check_vireply_ok(ENV_OPEN "<XResponse xmlns=\"urn:vim25\"><error>"
 	    "<fault xsi:type=\"InvalidPowerState\"><requestedState>poweredOn"
 	    "</requestedState></fault><localizedMessage>The attempted "
 	    "operation cannot be performed in the current state (Powered on)."
 	    "</localizedMessage></error><error/></XResponse>" ENV_CLOSE, &r);
 	err = xml_child(r.r_body, NULL, "error");
-	reply_localized(err, &name, &msg);
+	vireply_localized(err, &name, &msg);
 	ck_assert_str_eq(name, "InvalidPowerState");
 	ck_assert_str_eq(msg, "The attempted operation cannot be performed "
 	    "in the current state (Powered on).");
 	free(name);
 	free(msg);
 	/* An empty error still names a fault and says something. */
-	reply_localized(xml_next(err, NULL, "error"), &name, &msg);
+	vireply_localized(xml_next(err, NULL, "error"), &name, &msg);
 	ck_assert_str_eq(name, "SystemError");
 	ck_assert_str_eq(msg, "the task failed");
 	free(name);
 	free(msg);
-	reply_clear(&r);
+	vireply_clear(&r);
 }
 END_TEST
 
-START_TEST(check_rcli_reply_refused)
+START_TEST(check_vireply_refused)
 {
-	check_rcli_reply_bad("", "line");
-	check_rcli_reply_bad("<html><body>502 Bad Gateway</body></html>",
+	check_vireply_bad("", "line");
+	check_vireply_bad("<html><body>502 Bad Gateway</body></html>",
 	    "not a SOAP envelope");
-	check_rcli_reply_bad("<soapenv:Envelope xmlns:soapenv=\"http://"
+	check_vireply_bad("<soapenv:Envelope xmlns:soapenv=\"http://"
 	    "schemas.xmlsoap.org/soap/envelope/\"/>", "without a Body");
-	check_rcli_reply_bad(ENV_OPEN ENV_CLOSE, "without a response");
-	check_rcli_reply_bad(ENV_OPEN "<Login xmlns=\"urn:vim25\"/>"
+	check_vireply_bad(ENV_OPEN ENV_CLOSE, "without a response");
+	check_vireply_bad(ENV_OPEN "<Login xmlns=\"urn:vim25\"/>"
 	    ENV_CLOSE, "without a response");
-	check_rcli_reply_bad(ENV_OPEN "<unclosed>", "line");
+	check_vireply_bad(ENV_OPEN "<unclosed>", "line");
 	/* A DOCTYPE is refused by lib/xml.c before anything is read. */
-	check_rcli_reply_bad("<!DOCTYPE x [<!ENTITY a \"b\">]>" ENV_OPEN
+	check_vireply_bad("<!DOCTYPE x [<!ENTITY a \"b\">]>" ENV_OPEN
 	    ENV_CLOSE, "DOCTYPE");
 }
 END_TEST
 
 static Suite *
-check_rcli_reply_suite(void)
+check_vireply_suite(void)
 {
 	Suite	*s;
 	TCase	*tc;
 
-	s = suite_create("rcli_reply");
+	s = suite_create("vireply");
 	tc = tcase_create("core");
-	tcase_add_test(tc, check_rcli_reply_result);
-	tcase_add_test(tc, check_rcli_reply_void);
-	tcase_add_test(tc, check_rcli_reply_fault);
-	tcase_add_test(tc, check_rcli_reply_taskerror);
+	tcase_add_test(tc, check_vireply_result);
+	tcase_add_test(tc, check_vireply_void);
+	tcase_add_test(tc, check_vireply_fault);
+	tcase_add_test(tc, check_vireply_taskerror);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
-	tcase_add_test(tc, check_rcli_reply_fault_bare);
-	tcase_add_test(tc, check_rcli_reply_refused);
+	tcase_add_test(tc, check_vireply_fault_bare);
+	tcase_add_test(tc, check_vireply_refused);
 	suite_add_tcase(s, tc);
 	return (s);
 }
@@ -208,7 +208,7 @@ main(void)
 	SRunner	*sr;
 	int	 failed;
 
-	sr = srunner_create(check_rcli_reply_suite());
+	sr = srunner_create(check_vireply_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
