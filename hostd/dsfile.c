@@ -150,6 +150,9 @@ struct hostd_dsfile_who {
 	struct hostd_session	*dw_session;	/* or NULL: Basic */
 };
 
+/* /host: the configuration backup, made when asked for. */
+#define HOSTD_DSFILE_BUNDLE	"configBundle.tgz"
+
 /* /host: the files an administrator may fetch, under --root. */
 static const char *const hostd_dsfile_hostfiles[][2] = {
 	{ "hostd.conf", "etc/vireo/hostd.conf" },
@@ -193,6 +196,7 @@ static int	hostd_dsfile_error(struct evhttp_request *, int,
 		    const char *, int);
 static int	hostd_dsfile_folder(struct hostd *, struct evhttp_request *,
 		    const char *, const char *, const char *);
+static int	hostd_dsfile_bundle(struct hostd *, struct evhttp_request *);
 static int	hostd_dsfile_host(struct hostd *, struct evhttp_request *,
 		    const char *, const char *);
 static int	hostd_dsfile_index(struct evhttp_request *, const char *,
@@ -1005,6 +1009,40 @@ out:
 	return (status);
 }
 
+/*
+ * /host/configBundle.tgz: the configuration backup (the same bundle
+ * HostFirmwareSystem.BackupFirmwareConfiguration hands out), made on
+ * request; it holds the shadow file, so only Admin gets here.
+ */
+static int
+hostd_dsfile_bundle(struct hostd *h, struct evhttp_request *req)
+{
+	struct evbuffer	*buf;
+	void		*data;
+	size_t		 len;
+	char		 host[256], *cause = NULL;
+
+	hostd_mo_hostsystem_name(host, sizeof host);
+	if (hostd_backup_create(hostd_inventory_rootdir(
+	    hostd_soap_inventory(h->h_soap)), host, &data, &len,
+	    &cause) != 0) {
+		log_warnx("host: %s: %s", HOSTD_DSFILE_BUNDLE, cause);
+		free(cause);
+		return (hostd_dsfile_error(req, 500, "Internal Server Error",
+		    0));
+	}
+	if ((buf = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new: out of memory");
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD)
+		evbuffer_add(buf, data, len);
+	free(data);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/x-gzip");
+	evhttp_send_reply(req, 200, "OK", buf);
+	evbuffer_free(buf);
+	return (200);
+}
+
 /* /host and /host/<file>: Admin only, files of the allowlist only. */
 static int
 hostd_dsfile_host(struct hostd *h, struct evhttp_request *req,
@@ -1013,10 +1051,10 @@ hostd_dsfile_host(struct hostd *h, struct evhttp_request *req,
 	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
 	struct hostd_dsfile_who		 who;
 	const char			*names[sizeof hostd_dsfile_hostfiles /
-					    sizeof hostd_dsfile_hostfiles[0]];
+					    sizeof hostd_dsfile_hostfiles[0] + 1];
 	const char			*reason;
 	char				*full;
-	size_t				 i, n = sizeof names / sizeof names[0];
+	size_t				 i, n = sizeof names / sizeof names[0] - 1;
 	int				 status, fd;
 	struct stat			 st;
 
@@ -1036,8 +1074,11 @@ hostd_dsfile_host(struct hostd *h, struct evhttp_request *req,
 	if (*raw == '\0' || strcmp(raw, "/") == 0) {
 		for (i = 0; i < n; i++)
 			names[i] = hostd_dsfile_hostfiles[i][0];
-		return (hostd_dsfile_index(req, "/host/", names, n));
+		names[n] = HOSTD_DSFILE_BUNDLE;
+		return (hostd_dsfile_index(req, "/host/", names, n + 1));
 	}
+	if (strcmp(raw + 1, HOSTD_DSFILE_BUNDLE) == 0)
+		return (hostd_dsfile_bundle(h, req));
 	for (i = 0; i < n; i++) {
 		if (strcmp(raw + 1, hostd_dsfile_hostfiles[i][0]) == 0)
 			break;

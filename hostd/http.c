@@ -909,7 +909,9 @@ hostd_call_reply(struct hostd_call *call, int status, struct evbuffer *buf,
  * socket takes, waits for EPOLLOUT as usual if that is not all, and
  * turns the write event off when done, which the changelist (daemon.c)
  * folds with its turning on.  Nothing else is skipped: evhttp still
- * learns "written" from the filter when the bytes have left.
+ * learns "written" from the filter when the bytes have left.  libevent
+ * 2.1 has no call for this (bufferevent_flush does nothing on socket and
+ * TLS bufferevents), hence ev_write from event2/bufferevent_struct.h.
  */
 static void
 hostd_http_push(struct evhttp_connection *evcon)

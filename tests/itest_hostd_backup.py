@@ -159,6 +159,18 @@ if PHASE == "backup":
           "etc/vireo/authorization.xml" in names, names)
     with open(BUNDLE, "wb") as out:
         out.write(body)
+    st, body2 = http("GET", "https://127.0.0.1:%d/host/configBundle.tgz"
+                     % PORT, si)
+    with tarfile.open(fileobj=io.BytesIO(body2), mode="r:gz") as t:
+        names2 = t.getnames()
+    check("/host/configBundle.tgz gives the same bundle for Admin",
+          st == 200 and names2 == names, (st, names2))
+    st, _ = http("GET", "https://127.0.0.1:%d/host/configBundle.tgz"
+                 % PORT, bob)
+    check("/host/configBundle.tgz is refused to a ReadOnly user", st == 403,
+          st)
+    st, idx = http("GET", "https://127.0.0.1:%d/host/" % PORT, si)
+    check("/host/ lists configBundle.tgz", b"configBundle.tgz" in idx, st)
     Disconnect(bob)
     Disconnect(si)
 
