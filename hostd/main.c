@@ -13,7 +13,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +29,6 @@
 static int	hostd_main_option(struct daemon *, int, const char *, char **);
 static int	hostd_main_config(struct daemon *, char **);
 static void	hostd_main_shutdown(struct daemon *);
-static int	hostd_main_port(const char *, int *, char **);
 static __dead void hostd_main_fail(struct daemon *, struct hostd *, char *);
 
 static const struct daemon_spec hostd_main_spec = {
@@ -54,23 +52,6 @@ hostd_main_fail(struct daemon *d, struct hostd *h, char *cause)
 }
 
 static int
-hostd_main_port(const char *arg, int *port, char **cause)
-{
-	char	*end;
-	long	 n;
-
-	errno = 0;
-	n = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || n < 0 || n > 65535) {
-		xasprintf(cause, "\"%.16s\" is not a port number (0 to 65535)",
-		    arg);
-		return (-1);
-	}
-	*port = (int)n;
-	return (0);
-}
-
-static int
 hostd_main_option(struct daemon *d, int ch, const char *arg, char **cause)
 {
 	struct hostd	*h = d->d_arg;
@@ -80,9 +61,9 @@ hostd_main_option(struct daemon *d, int ch, const char *arg, char **cause)
 		h->h_init_only = 1;
 		return (0);
 	case 'p':
-		return (hostd_main_port(arg, &h->h_port_arg, cause));
+		return (daemon_parse_port(arg, &h->h_port_arg, cause));
 	case 'P':
-		return (hostd_main_port(arg, &h->h_http_port_arg, cause));
+		return (daemon_parse_port(arg, &h->h_http_port_arg, cause));
 	case 's':
 		free(h->h_state_arg);
 		h->h_state_arg = xstrdup(arg);
