@@ -3,7 +3,8 @@
 #
 # cimom's VM provider end to end: a real hostd with a test-guest VM
 # registered, cimom in the same root logging in to hostd's Unix socket
-# (etc/vireo/cimom/hostd.cred), wbemcli listing the VM as a
+# (with a local ticket, then with etc/vireo/cimom/hostd.cred, which wins
+# when the administrator made one), wbemcli listing the VM as a
 # Vireo_VirtualComputerSystem and powering it on and off with
 # RequestStateChange(2) and (3).  SKIP (77) without /dev/kvm or wbemcli.
 
@@ -47,8 +48,6 @@ chmod 600 "$D/etc/vireo/shadow"
 printf 'root:x:0:root\nlocaladmin:x:1000:root\n' >"$D/etc/vireo/group"
 harness_start_hostd "$D/hostd.out"
 hostd_pid=$HARNESS_PID
-echo 'root:pw' >"$D/etc/vireo/cimom/hostd.cred"
-chmod 600 "$D/etc/vireo/cimom/hostd.cred"
 harness_spawn "$D/cimom.out" "$cimom" -d --root "$D" -p 0 \
     -s "$S/data/cimom" -L "$B/cimom/providers" --provhost "$provhost"
 cimom_pid=$HARNESS_PID
@@ -90,6 +89,18 @@ w ei "$U:Vireo_VirtualComputerSystem"
 harness_expect_grep "the VM is disabled again" "EnabledState=3" "$out"
 harness_expect "no hostd password in cimom's log" \
     sh -c "! grep -qi 'password' '$D/cimom.out'"
+
+# A credentials file is used instead of the ticket: a wrong one shows no
+# VM (hostd refuses the login), a right one the VM again.
+echo 'root:wrong-password' >"$D/etc/vireo/cimom/hostd.cred"
+chmod 600 "$D/etc/vireo/cimom/hostd.cred"
+w ei "$U:Vireo_VirtualComputerSystem"
+harness_expect "a wrong hostd.cred lists no VM" \
+    sh -c "! grep -q 'ElementName=\"vm1\"' '$out'"
+echo 'root:pw' >"$D/etc/vireo/cimom/hostd.cred"
+w ei "$U:Vireo_VirtualComputerSystem"
+harness_expect_grep "the right hostd.cred lists the VM" 'ElementName="vm1"' \
+    "$out"
 
 harness_stop "$cimom_pid"
 harness_expect_eq "cimom: SIGTERM is a clean exit" 0 "$HARNESS_STATUS"

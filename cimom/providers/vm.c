@@ -4,9 +4,10 @@
  * hostd's Unix socket (run/vireo/hostd.sock) with the same SOAP any VI
  * client sends (Login, RetrievePropertiesEx, PowerOnVM_Task,
  * PowerOffVM_Task), and RequestStateChange(2 enabled, 3 disabled)
- * powering them on and off.  hostd wants a Login on its socket too, so
- * the account comes from etc/vireo/cimom/hostd.cred ("user:password",
- * mode 0600, never logged).  Without hostd there are no VMs: an empty
+ * powering them on and off.  hostd wants a Login on its socket too: the
+ * account comes from etc/vireo/cimom/hostd.cred ("user:password", mode
+ * 0600, never logged) when the administrator made one, else from a local
+ * ticket for root (SessionManager.AcquireLocalTicket).  Without hostd there are no VMs: an empty
  * enumeration, not an error, so CIM_ComputerSystem still enumerates.
  *
  * Only the CMPI API and libc: the HTTP and SOAP here are deliberately
@@ -59,6 +60,7 @@ struct vm_info {
 static const CMPIBroker *vm_broker;
 
 static int	vm_request(struct vm_conn *, const char *, char **, int *);
+static int	vm_ticket(struct vm_conn *, char *, size_t, char *, size_t);
 static int	vm_login(struct vm_conn *);
 static char	*vm_element(const char *, const char *, const char **);
 static void	vm_unescape(char *);
@@ -247,7 +249,43 @@ vm_request(struct vm_conn *c, const char *body, char **reply, int *status)
 	return (0);
 }
 
-/* Log in with etc/vireo/cimom/hostd.cred. */
+/*
+ * Without a credentials file: a local ticket for root, as any local
+ * client of ESX's hostd does (SessionManager.AcquireLocalTicket; the
+ * provider host runs as root, and reading the ticket's file is the proof
+ * of being local).  The one-time password goes into *user and *pass.
+ */
+static int
+vm_ticket(struct vm_conn *c, char *user, size_t ulen, char *pass,
+    size_t plen)
+{
+	static const char body[] =
+	    "<urn:AcquireLocalTicket><urn:_this type=\"SessionManager\">"
+	    "ha-sessionmgr</urn:_this><urn:userName>root</urn:userName>"
+	    "</urn:AcquireLocalTicket>";
+	char	*reply, *path, *pw;
+	int	 status;
+
+	if (vm_request(c, body, &reply, &status) == -1)
+		return (-1);
+	path = status == 200 ? vm_element(reply, "passwordFilePath", NULL) :
+	    NULL;
+	free(reply);
+	if (path == NULL)
+		return (-1);
+	pw = provutil_file(path);
+	free(path);
+	if (pw == NULL)
+		return (-1);
+	pw[strcspn(pw, "\r\n")] = '\0';
+	snprintf(user, ulen, "root");
+	vm_escape(pw, pass, plen);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	return (0);
+}
+
+/* Log in with etc/vireo/cimom/hostd.cred, or else a local ticket. */
 static int
 vm_login(struct vm_conn *c)
 {
@@ -259,19 +297,25 @@ vm_login(struct vm_conn *c)
 
 	snprintf(path, sizeof path, "%s/etc/vireo/cimom/hostd.cred",
 	    root != NULL ? root : "");
-	/* A readable-by-others password file is refused, not used. */
-	if (stat(path, &st) == -1 || (st.st_mode & 077) != 0 ||
-	    (cred = provutil_file(path)) == NULL)
-		return (-1);
-	if ((colon = strchr(cred, ':')) == NULL) {
+	if (stat(path, &st) == -1) {
+		if (errno != ENOENT ||
+		    vm_ticket(c, user, sizeof user, pass, sizeof pass) == -1)
+			return (-1);
+	} else {
+		/* A readable-by-others password file is refused, not used. */
+		if ((st.st_mode & 077) != 0 ||
+		    (cred = provutil_file(path)) == NULL)
+			return (-1);
+		if ((colon = strchr(cred, ':')) == NULL) {
+			free(cred);
+			return (-1);
+		}
+		*colon = '\0';
+		vm_escape(cred, user, sizeof user);
+		vm_escape(colon + 1, pass, sizeof pass);
+		explicit_bzero(colon + 1, strlen(colon + 1));
 		free(cred);
-		return (-1);
 	}
-	*colon = '\0';
-	vm_escape(cred, user, sizeof user);
-	vm_escape(colon + 1, pass, sizeof pass);
-	explicit_bzero(colon + 1, strlen(colon + 1));
-	free(cred);
 	snprintf(body, sizeof body, "<urn:Login><urn:_this type=\""
 	    "SessionManager\">ha-sessionmgr</urn:_this><urn:userName>%s"
 	    "</urn:userName><urn:password>%s</urn:password></urn:Login>",
