@@ -131,7 +131,7 @@ else
 	say "cimom did not start; its log: $root/var/log/vireo/cimom.log"
 fi
 say "rcli on this host: $build/rcli/rcli --unix $root/run/vireo/hostd.sock" \
-    "--password '' vm list"
+    "vm list"
 say "console: $build/dcui/dcui --root $root"
 
 

@@ -79,11 +79,6 @@ int
 host_session(struct dcui *d, char **cause)
 {
 	struct viclient	*c;
-	struct buf	 a;
-	struct vireply	 r;
-	char		*path = NULL, pw[128];
-	ssize_t		 n;
-	int		 fd;
 
 	if (d->d_conn != NULL)
 		return (0);
@@ -91,44 +86,12 @@ host_session(struct dcui *d, char **cause)
 		xasprintf(cause, "cannot reach hostd at %s", d->d_sock);
 		return (-1);
 	}
-	buf_init(&a);
-	buf_elem(&a, "userName", "dcui");
-	if (viclient_call(c, "AcquireLocalTicket", "SessionManager",
-	    "ha-sessionmgr", a.b_data, &r) == -1) {
-		xasprintf(cause, "hostd refused a local ticket: %s",
-		    viclient_errmsg(c));
-		buf_free(&a);
-		viclient_free(c);
-		return (-1);
-	}
-	buf_free(&a);
-	path = vireply_field(vireply_returnval(&r), "passwordFilePath");
-	vireply_clear(&r);
-	if (path == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC |
-	    O_NOFOLLOW)) == -1) {
-		xasprintf(cause, "cannot read the ticket %s: %s",
-		    path != NULL ? path : "(none)", strerror(errno));
-		free(path);
-		viclient_free(c);
-		return (-1);
-	}
-	free(path);
-	n = read(fd, pw, sizeof pw - 1);
-	close(fd);
-	if (n <= 0) {
-		xasprintf(cause, "empty ticket from hostd");
-		viclient_free(c);
-		return (-1);
-	}
-	pw[n] = '\0';
-	if (viclient_login(c, "dcui", pw) == -1) {
-		explicit_bzero(pw, sizeof pw);
-		xasprintf(cause, "hostd refused the ticket: %s",
+	if (viclient_login_ticket(c, "dcui") == -1) {
+		xasprintf(cause, "hostd refused dcui's local ticket: %s",
 		    viclient_errmsg(c));
 		viclient_free(c);
 		return (-1);
 	}
-	explicit_bzero(pw, sizeof pw);
 	d->d_conn = c;
 	return (0);
 }

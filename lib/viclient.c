@@ -381,11 +381,14 @@ viclient_login(struct viclient *c, const char *user, const char *password)
 {
 	struct buf	 a;
 	struct vireply	 r;
+	char		*dup;
 	int		 rc;
 
 	if (user != NULL) {
+		/* user may be c->c_user itself: copy before freeing. */
+		dup = xstrdup(user);
 		free(c->c_user);
-		c->c_user = xstrdup(user);
+		c->c_user = dup;
 	}
 	buf_init(&a);
 	buf_elem(&a, "userName", c->c_user);
@@ -406,6 +409,49 @@ viclient_login(struct viclient *c, const char *user, const char *password)
 		return (-1);
 	}
 	return (0);
+}
+
+int
+viclient_login_ticket(struct viclient *c, const char *user)
+{
+	struct buf	 a;
+	struct vireply	 r;
+	char		*path, pw[128];
+	ssize_t		 n;
+	int		 fd, rc;
+
+	buf_init(&a);
+	buf_elem(&a, "userName", user);
+	rc = viclient_call(c, "AcquireLocalTicket", "SessionManager",
+	    "ha-sessionmgr", a.b_data, &r);
+	buf_free(&a);
+	if (rc == -1)
+		return (-1);
+	path = vireply_field(vireply_returnval(&r), "passwordFilePath");
+	vireply_clear(&r);
+	if (path == NULL) {
+		viclient_seterr(c, "", "%s sent no ticket file", c->c_server);
+		return (-1);
+	}
+	/* The file only we can read is the proof of being local. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		viclient_seterr(c, "", "cannot read the ticket %s: %s", path,
+		    strerror(errno));
+		free(path);
+		return (-1);
+	}
+	free(path);
+	n = read(fd, pw, sizeof pw - 1);
+	close(fd);
+	if (n <= 0) {
+		viclient_seterr(c, "", "%s sent an empty ticket", c->c_server);
+		return (-1);
+	}
+	pw[n] = '\0';
+	pw[strcspn(pw, "\r\n")] = '\0';
+	rc = viclient_login(c, user, pw);
+	explicit_bzero(pw, sizeof pw);
+	return (rc);
 }
 
 struct viclient *

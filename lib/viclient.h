@@ -66,6 +66,13 @@ void		 viclient_keep(struct viclient *c);
  */
 int		 viclient_login(struct viclient *c, const char *user,
 		     const char *password);
+/*
+ * Log in as user on hostd's Unix socket with a local ticket
+ * (SessionManager.AcquireLocalTicket: hostd writes a one-time password to
+ * a file only this process's user can read).  0, or -1 with the error
+ * for viclient_errname/viclient_errmsg.
+ */
+int		 viclient_login_ticket(struct viclient *c, const char *user);
 /* Log the session out; it is then not logged out again at free.  0, or
  * -1 with the error remembered (NotAuthenticated: it had ended). */
 int		 viclient_logout(struct viclient *c);

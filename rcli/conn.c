@@ -2,7 +2,8 @@
 /*
  * Opening and closing rcli's connection (lib/viclient.c) the way a CLI
  * does: a saved session's cookie and pinned thumbprint are reused, else
- * the password given, else one read from the tty without echo after
+ * the password given, else (on hostd's Unix socket) a local ticket, else
+ * one read from the tty without echo after
  * checking that the host is there and trusted.  A session this run made
  * is logged out at the end unless `rcli session save` keeps it.
  */
@@ -97,6 +98,14 @@ conn_open(const struct conn_opts *o)
 		viclient_free(c);
 		return (NULL);
 	}
+	/*
+	 * On the host itself, as root (or hostd's user): a local ticket,
+	 * as ESX's local clients log in; anyone else falls through to the
+	 * password.
+	 */
+	if (pw == NULL && o->co_unix != NULL &&
+	    viclient_login_ticket(c, viclient_user(c)) == 0)
+		return (c);
 	if (pw == NULL && conn_probe(c) == -1) {
 		conn_perror(c);
 		viclient_free(c);

@@ -169,6 +169,11 @@ expect logoutro 0 --server "$S" session logout
 expect unix 0 --root "$D" --password "" vm list
 harness_expect_grep "vm list over the Unix socket" "db01" "$D/unix.out"
 expect unixpath 0 --unix "$D/run/vireo/hostd.sock" --password "" host time
+# No password on the host itself: a local ticket (root may get one for
+# any user), as ESX's local clients log in.
+expect unixticket 0 --unix "$D/run/vireo/hostd.sock" --username ro \
+    --format csv vm list
+harness_expect_grep "vm list over a local ticket" "db01" "$D/unixticket.out"
 
 P="$R --password="
 
