@@ -252,8 +252,15 @@ harness_expect_eq() {
 }
 
 # harness_expect_grep DESCRIPTION TEXT FILE: FILE contains TEXT (fixed
-# string); on failure the file is shown.
+# string), or does within 3 s (daemons buffer their logs for up to
+# 100 ms); on failure the file is shown.
 harness_expect_grep() {
+	_hg_tries=30
+	while ! grep -qF -- "$2" "$3" 2>/dev/null && [ "$_hg_tries" -gt 0 ]
+	do
+		_hg_tries=$((_hg_tries - 1))
+		sleep 0.1
+	done
 	if grep -qF -- "$2" "$3" 2>/dev/null; then
 		harness_log "ok: $1"
 	else
