@@ -299,6 +299,27 @@ harness_start_hostd() {
 	harness_log "hostd pid $HARNESS_PID, https port $HARNESS_PORT"
 }
 
+# harness_write_ro_accounts ROOT PASSWORD: the account files of a host
+# under ROOT with root (blank password, Admin) and ro (PASSWORD,
+# ReadOnly), both on ha-folder-root with propagation.
+harness_write_ro_accounts() {
+	mkdir -p "$1/etc/vireo"
+	printf '%s\n' 'root:x:0:0:Administrator:/:/bin/sh' \
+	    'ro:x:1001:1001:Read Only:/:/bin/sh' >"$1/etc/vireo/passwd"
+	printf '%s\n' 'root::19000:0:99999:7:::' \
+	    "ro:$(openssl passwd -6 "$2"):19000:0:99999:7:::" \
+	    >"$1/etc/vireo/shadow"
+	chmod 600 "$1/etc/vireo/shadow"
+	printf 'root:x:0:root\n' >"$1/etc/vireo/group"
+	cat >"$1/etc/vireo/authorization.xml" <<EOT
+<?xml version="1.0" encoding="UTF-8"?>
+<authorization version="1">
+  <permission entityType="Folder" entity="ha-folder-root" principal="root" group="false" roleId="-1" propagate="true"/>
+  <permission entityType="Folder" entity="ha-folder-root" principal="ro" group="false" roleId="-2" propagate="true"/>
+</authorization>
+EOT
+}
+
 # harness_run_pyvmomi DESCRIPTION OUT SCRIPT [ARG...]: run
 # tests/SCRIPT HARNESS_PORT [ARG...] with HARNESS_PYTHON, output in OUT
 # and then on stderr; the test skips if the script does (77) and fails

@@ -33,26 +33,7 @@ printf 'vmx.path = "%s"\nhttp.enabled = "FALSE"\nlog.level = "debug"\n' \
 
 # root keeps the empty first-boot password; ro is ReadOnly everywhere.
 ropass='Ro-pass1!'
-rohash=$(openssl passwd -6 "$ropass")
-cat >"$D/etc/vireo/passwd" <<EOT
-root:x:0:0:Administrator:/:/bin/sh
-ro:x:1001:1001:Read Only:/:/bin/sh
-EOT
-cat >"$D/etc/vireo/shadow" <<EOT
-root::19000:0:99999:7:::
-ro:$rohash:19000:0:99999:7:::
-EOT
-chmod 600 "$D/etc/vireo/shadow"
-cat >"$D/etc/vireo/group" <<EOT
-root:x:0:root
-EOT
-cat >"$D/etc/vireo/authorization.xml" <<EOT
-<?xml version="1.0" encoding="UTF-8"?>
-<authorization version="1">
-  <permission entityType="Folder" entity="ha-folder-root" principal="root" group="false" roleId="-1" propagate="true"/>
-  <permission entityType="Folder" entity="ha-folder-root" principal="ro" group="false" roleId="-2" propagate="true"/>
-</authorization>
-EOT
+harness_write_ro_accounts "$D" "$ropass"
 
 harness_start_hostd "$D/hostd.out"
 harness_run_pyvmomi "the pyVmomi provisioning checks pass" "$D/py.out" \
