@@ -29,8 +29,8 @@ harness_expect "shadow is mode 0600" \
     test "$(stat -c %a "$D/etc/vireo/shadow")" = 600
 harness_expect "rouser's hash is SHA-512" \
     grep -q '^rouser:\$6\$' "$D/etc/vireo/shadow"
-harness_expect "hostd logged the account changes" \
-    grep -q 'user alice created' "$out"
+harness_expect_grep "hostd logged the account changes" \
+    'user alice created' "$out"
 for secret in Alice-pass1 Alice-pass2 Rouser-pass1 Root-pass1 \
     Mallory-pass1 '\$6\$'; do
 	if grep -q -- "$secret" "$out"; then
