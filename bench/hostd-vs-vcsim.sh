@@ -12,7 +12,11 @@
 #     view of every VM (--vms, default 1000): p50 and p99 latency
 #     (hostd-vs-vcsim/load.go; tokens are followed, so paging counts);
 #   * resident memory (VmRSS) of each server with those VMs registered,
-#     after the runs.
+#     after the runs;
+#   * the floor: the same CurrentTime load against tlsfloor.c, a server
+#     that only does TLS and sends a canned answer (one event loop, the
+#     same busy poll as hostd), so the report shows what this machine and
+#     client allow at all next to what the targets ask.
 # Rounds alternate the servers; medians are printed, then the ratios
 # hostd/vcsim against the targets (>= 3x throughput, p99 <= vcsim's p50,
 # RSS <= 0.5x).  hostd's VMs are .vmx files in its datastore listed in
@@ -61,7 +65,8 @@ bench_tmpdir
 echo "building vcsim and the clients in $D..." >&2
 bench_go vcsim "$src/hostd-vs-vcsim/vcsim.go" &&
     bench_go load "$src/hostd-vs-vcsim/load.go" &&
-    bench_cc timeload "$src/hostd-vs-vcsim/timeload.c" ||
+    bench_cc timeload "$src/hostd-vs-vcsim/timeload.c" &&
+    bench_cc tlsfloor "$src/hostd-vs-vcsim/tlsfloor.c" ||
     bench_build_failed
 
 # hostd's root: N VMs in the default datastore, listed in inventory.xml.
@@ -69,8 +74,14 @@ R=$D/root
 bench_vms "$R" "$vms"
 bench_hostd "$R"
 bench_vcsim "$vms"
+harness_spawn "$D/tlsfloor.out" "$D/tlsfloor" \
+    "$R/etc/vireo/ssl/rui.crt" "$R/etc/vireo/ssl/rui.key"
+fpid=$HARNESS_PID
+harness_wait_grep "port " "$D/tlsfloor.out" "$fpid" 10 ||
+    harness_fail "tlsfloor did not start (see $D/tlsfloor.out)"
+fport=$(awk '/^port /{print $2; exit}' "$D/tlsfloor.out")
 echo "hostd pid $hpid port $hport; vcsim pid $vpid port $vport;" \
-    "$vms VMs each" >&2
+    "$vms VMs each; floor pid $fpid port $fport" >&2
 
 # rate PORT CLIENTS USER PASS: calls per second.
 rate() {
@@ -105,6 +116,10 @@ for r in $(seq 1 "$rounds"); do
 		echo "$who p50 ${v% *}" >>"$D/results"
 		echo "$who p99 ${v#* }" >>"$D/results"
 	done
+	v=$(rate "$fport" 1 root x) || harness_fail "floor: 1 client"
+	echo "floor t1 $v" >>"$D/results"
+	v=$(rate "$fport" 16 root x) || harness_fail "floor: 16 clients"
+	echo "floor t16 $v" >>"$D/results"
 done
 hrss=$(rss "$hpid")
 vrss=$(rss "$vpid")
@@ -126,10 +141,16 @@ line "RetrievePropertiesEx p50 (ms)" "$h50" "$v50" \
     "$(bench_ratio "$h50" "$v50")" "-"
 line "RetrievePropertiesEx p99 (ms)" "$h99" "$v99" \
     "$(bench_ratio "$h99" "$v99")" "hostd p99 <= vcsim p50 ($v50)"
+f1=$(bench_get floor t1) f16=$(bench_get floor t16)
+line "floor: TLS only, 1 client" "$f1" "$v1" "$(bench_ratio "$f1" "$v1")" \
+    "hostd/floor $(bench_ratio "$h1" "$f1")"
+line "floor: TLS only, 16 clients" "$f16" "$v16" \
+    "$(bench_ratio "$f16" "$v16")" "hostd/floor $(bench_ratio "$h16" "$f16")"
 line "RSS (MB)" "$(awk -v k="$hrss" 'BEGIN{printf "%.1f", k/1024}')" \
     "$(awk -v k="$vrss" 'BEGIN{printf "%.1f", k/1024}')" \
     "$(bench_ratio "$hrss" "$vrss")" "<= 0.5x"
 
 harness_stop "$hpid"
 harness_stop "$vpid"
+harness_stop "$fpid"
 exit 0

@@ -138,8 +138,8 @@ main(int argc, char **argv)
 	}
 	if (cimom_start(c, d->d_base, &cause) == -1)
 		cimom_main_fail(d, c, cause);
-	if (event_base_dispatch(d->d_base) == -1)
-		fatalx("event_base_dispatch failed");
+	if (daemon_loop(d) == -1)
+		fatalx("the event loop failed");
 	cimom_free(c);
 	log_info("exiting");
 	daemon_free(d);

@@ -111,6 +111,7 @@ hostd_conf_defaults(struct hostd_conf *hc)
 	hc->hc_vmx_path = xstrdup(VIREO_LIBEXECDIR "/vmx");
 	hc->hc_state_dir = NULL;
 	hc->hc_state_interval = HOSTD_STATESYNC_INTERVAL;
+	hc->hc_busy_poll = HOSTD_BUSY_POLL;
 }
 
 static void
@@ -264,12 +265,18 @@ hostd_config(struct hostd *h, const char *path, char **cause)
 	    HOSTD_MAX_HEADERS, &n, path, cause) == -1)
 		goto fail;
 	hc.hc_max_headers = (size_t)n;
+	if (hostd_conf_int(cfg, "http.busyPoll", 0, 10000, HOSTD_BUSY_POLL,
+	    &n, path, cause) == -1)
+		goto fail;
+	hc.hc_busy_poll = (unsigned int)n;
 
 	hostd_conf_clear(&h->h_conf);
 	h->h_conf = hc;
 	cfg_free(h->h_cfg);
 	h->h_cfg = cfg;
 	log_set_level((enum log_level)hc.hc_log_level);
+	if (h->h_daemon != NULL)
+		h->h_daemon->d_busy_poll = hc.hc_busy_poll;
 	return (0);
 
 fail:

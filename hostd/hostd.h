@@ -35,6 +35,7 @@ struct hostd_call;
 #define HOSTD_MAX_CONNS		1024
 #define HOSTD_SESSION_COOKIE	"vmware_soap_session"
 #define HOSTD_MAX_HEADERS	(64 * 1024)
+#define HOSTD_BUSY_POLL		100	/* us; daemon_loop */
 #define HOSTD_BACKLOG		128
 
 /* hostd.c ------------------------------------------------------------- */
@@ -58,6 +59,7 @@ struct hostd_conf {
 	char		*hc_state_dir;		/* state.dir, absolute, or
 						 * NULL: no persistent copy */
 	unsigned int	 hc_state_interval;	/* state.interval, s */
+	unsigned int	 hc_busy_poll;		/* http.busyPoll, us */
 };
 
 struct cfg;

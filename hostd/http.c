@@ -625,6 +625,8 @@ hostd_http_request_cb(struct evhttp_request *req, void *arg)
 	const char			*path = NULL;
 	int				 get;
 
+	if (l->hl_http->hh_hostd->h_daemon != NULL)
+		daemon_busy(l->hl_http->hh_hostd->h_daemon);
 	hostd_http_rlog_init(l, req, &rl);
 	if ((uri = evhttp_request_get_evhttp_uri(req)) != NULL)
 		path = evhttp_uri_get_path(uri);

@@ -146,8 +146,8 @@ main(int argc, char **argv)
 	if (hostd_start(h, d->d_base, &cause) == -1)
 		hostd_main_fail(d, h, cause);
 
-	if (event_base_dispatch(d->d_base) == -1)
-		fatalx("event_base_dispatch failed");
+	if (daemon_loop(d) == -1)
+		fatalx("the event loop failed");
 
 	restart = h->h_restart;
 	hostd_free(h);

@@ -29,10 +29,12 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -380,6 +382,60 @@ daemon_setup(struct daemon *d, int argc, char **argv, int *status,
 		log_set_level((enum log_level)level);
 	}
 	return (0);
+}
+
+static long long
+daemon_loop_now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+static int
+daemon_loop_done(const struct daemon *d)
+{
+	return (event_base_got_exit(d->d_base) ||
+	    event_base_got_break(d->d_base));
+}
+
+int
+daemon_loop(struct daemon *d)
+{
+	unsigned int	spin_us;
+	unsigned long	seen;
+	long long	deadline, now;
+	int		r;
+
+	for (;;) {
+		seen = d->d_activity;
+		r = event_base_loop(d->d_base, EVLOOP_ONCE);
+		if (r == -1)
+			return (-1);
+		/* 1: nothing left to wait for, where dispatch returns too. */
+		if (r == 1 || daemon_loop_done(d))
+			return (0);
+		spin_us = d->d_busy_poll;
+		if (spin_us == 0 || d->d_activity == seen)
+			continue;
+		seen = d->d_activity;
+		deadline = daemon_loop_now_us() + spin_us;
+		while (!daemon_loop_done(d)) {
+			if (event_base_loop(d->d_base, EVLOOP_NONBLOCK) == -1)
+				return (-1);
+			now = daemon_loop_now_us();
+			if (d->d_activity != seen) {
+				seen = d->d_activity;
+				deadline = now + spin_us;
+			} else if (now >= deadline)
+				break;
+			else
+				sched_yield();
+		}
+		if (daemon_loop_done(d))
+			return (0);
+	}
 }
 
 int

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -662,6 +663,110 @@ START_TEST(check_daemon_default_shutdown)
 }
 END_TEST
 
+/* What check_daemon_loop's callbacks do and saw. */
+struct check_daemon_loop {
+	struct daemon	*d;
+	int		 fds[2];
+	int		 reads;
+	int		 exit_after;	/* loopexit after this many reads */
+	int		 chain;		/* each read queues the next */
+};
+
+static void
+check_daemon_loop_read(evutil_socket_t fd, short events, void *arg)
+{
+	struct check_daemon_loop	*cl = arg;
+	char				 c;
+
+	(void)events;
+	if (read(fd, &c, 1) != 1)
+		return;
+	cl->reads++;
+	daemon_busy(cl->d);
+	if (cl->reads == cl->exit_after)
+		event_base_loopexit(cl->d->d_base, NULL);
+	else if (cl->chain)
+		ck_assert_int_eq(write(cl->fds[1], "x", 1), 1);
+}
+
+static void
+check_daemon_loop_exit(evutil_socket_t fd, short events, void *arg)
+{
+	struct daemon	*d = arg;
+
+	(void)fd;
+	(void)events;
+	event_base_loopexit(d->d_base, NULL);
+}
+
+static long long
+check_daemon_loop_cpu_ms(void)
+{
+	struct rusage	ru;
+
+	ck_assert_int_eq(getrusage(RUSAGE_SELF, &ru), 0);
+	return ((long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000);
+}
+
+/*
+ * daemon_loop: requests that keep coming are all served while it polls
+ * (each read queues the next), it leaves on loopexit from either phase,
+ * and once the work stops it goes back to sleep: 400 ms idle after a
+ * burst, with 1 ms of polling, costs far less CPU than a loop that never
+ * stopped polling would burn.
+ */
+START_TEST(check_daemon_loop)
+{
+	struct check_daemon_loop	 cl;
+	struct event			*rev, *tev;
+	struct timeval			 tv = { 0, 400000 };
+	char				*msg, *dir, *cause = NULL;
+	long long			 cpu;
+	int				 status, busy;
+
+	for (busy = 0; busy <= 1000; busy += 1000) {
+		dir = check_daemon_tmpdir();
+		memset(&cl, 0, sizeof cl);
+		cl.d = daemon_create(&check_daemon_bare_spec, NULL);
+		ck_assert_int_eq(check_daemon_run(cl.d, &status, &msg, "-d",
+		    "--root", dir, NULL), 0);
+		ck_assert_int_eq(daemon_open(cl.d, &cause), 0);
+		ck_assert_int_eq(daemon_start(cl.d, &cause), 0);
+		cl.d->d_busy_poll = (unsigned int)busy;
+		ck_assert_int_eq(pipe(cl.fds), 0);
+		rev = event_new(cl.d->d_base, cl.fds[0], EV_READ | EV_PERSIST,
+		    check_daemon_loop_read, &cl);
+		ck_assert_int_eq(event_add(rev, NULL), 0);
+
+		/* A burst of 1000 requests, then loopexit from the last. */
+		cl.exit_after = 1000;
+		cl.chain = 1;
+		ck_assert_int_eq(write(cl.fds[1], "x", 1), 1);
+		ck_assert_int_eq(daemon_loop(cl.d), 0);
+		ck_assert_int_eq(cl.reads, 1000);
+
+		/* One more request, then nothing until a timer ends it. */
+		cl.chain = 0;
+		tev = evtimer_new(cl.d->d_base, check_daemon_loop_exit, cl.d);
+		ck_assert_int_eq(evtimer_add(tev, &tv), 0);
+		ck_assert_int_eq(write(cl.fds[1], "x", 1), 1);
+		cpu = check_daemon_loop_cpu_ms();
+		ck_assert_int_eq(daemon_loop(cl.d), 0);
+		cpu = check_daemon_loop_cpu_ms() - cpu;
+		ck_assert_int_eq(cl.reads, 1001);
+		ck_assert_msg(cpu < 150, "idle loop used %lld ms of CPU", cpu);
+
+		event_free(rev);
+		event_free(tev);
+		close(cl.fds[0]);
+		close(cl.fds[1]);
+		daemon_free(cl.d);
+		check_daemon_rmdir(dir);
+	}
+}
+END_TEST
+
 START_TEST(check_daemon_privdrop_root)
 {
 	struct passwd	*pw;
@@ -989,6 +1094,7 @@ check_daemon_suite(void)
 	tcase_add_test(tc, check_daemon_logfile);
 	tcase_add_test(tc, check_daemon_signals);
 	tcase_add_test(tc, check_daemon_default_shutdown);
+	tcase_add_test(tc, check_daemon_loop);
 	tcase_add_test(tc, check_daemon_privdrop_root);
 	tcase_add_test(tc, check_daemon_privdrop_user);
 	suite_add_tcase(s, tc);
