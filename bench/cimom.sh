@@ -15,7 +15,9 @@
 #   * cimom's resident memory (RSS, PSS and private kB from smaps_rollup)
 #     idle and after the runs; the provider host's too; and hostd's, the
 #     memory anchor: the same libc, libevent and OpenSSL 3 TLS server
-#     stack, whose clean library pages alone exceed the RSS target.
+#     stack, whose clean library pages alone exceed the RSS target; and
+#     the floor: bench/hostd-vs-vcsim/tlsfloor.c, a server that only does
+#     OpenSSL 3 TLS and sends canned answers, after the same kind of load.
 # Rounds alternate the servers; medians and ratios cimom/hostd are
 # printed.  Target: RSS <= 4 MB (SFCB's published footprint is ~2 MB).
 #
@@ -55,7 +57,8 @@ command -v cc >/dev/null || { echo "$0: cc is missing" >&2; exit 1; }
 
 bench_tmpdir
 bench_cc cimload "$src/cimom/cimload.c" &&
-    bench_cc timeload "$src/hostd-vs-vcsim/timeload.c" ||
+    bench_cc timeload "$src/hostd-vs-vcsim/timeload.c" &&
+    bench_cc tlsfloor "$src/hostd-vs-vcsim/tlsfloor.c" ||
     bench_build_failed
 
 # One root for both daemons, one account.
@@ -119,6 +122,14 @@ done
 after=$(mem "$cpid")
 hafter=$(mem "$hpid")
 ppid=$(pgrep -P "$cpid" -f cimom-provhost | head -n 1)
+harness_spawn "$D/tlsfloor.out" "$D/tlsfloor" "$R/etc/vireo/ssl/rui.crt" \
+    "$R/etc/vireo/ssl/rui.key"
+fpid=$HARNESS_PID
+harness_wait_grep "port " "$D/tlsfloor.out" "$fpid" 10 ||
+    harness_fail "tlsfloor did not start (see $D/tlsfloor.out)"
+"$D/timeload" "$(awk '/^port /{print $2; exit}' "$D/tlsfloor.out")" 8 1 \
+    root x >/dev/null || harness_fail "tlsfloor did not answer"
+floor=$(mem "$fpid")
 prov=$( [ -n "$ppid" ] && mem "$ppid" || echo "- - -")
 
 echo "cimom on $(nproc) CPUs, $rounds rounds of ${seconds}s; anchor:" \
@@ -145,5 +156,9 @@ set -- $hidle
 echo "anchor hostd idle: RSS $1 kB, PSS $2 kB, private $3 kB"
 set -- $hafter
 echo "anchor hostd after the runs: RSS $1 kB, PSS $2 kB, private $3 kB"
+set -- $floor
+echo "floor tlsfloor (OpenSSL 3 TLS only) after load: RSS $1 kB, PSS $2 kB," \
+    "private $3 kB"
 harness_stop "$cpid"
 harness_stop "$hpid"
+harness_stop "$fpid"
