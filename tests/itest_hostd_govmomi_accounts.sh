@@ -34,10 +34,11 @@ st=0
 "$D/gov/govacct" "127.0.0.1:$HARNESS_PORT" >"$D/gov.out" 2>&1 || st=$?
 cat "$D/gov.out" >&2
 harness_expect_eq "the govmomi account checks pass" 0 "$st"
+harness_stop "$HARNESS_PID"
+harness_expect_eq "SIGTERM is a clean exit" 0 "$HARNESS_STATUS"
+# After the stop: the log is complete (hostd buffers it for up to 100 ms).
 for secret in Gopher-pass1 Gopher-pass2; do
 	if grep -q -- "$secret" "$D/hostd.out"; then
 		harness_fail "hostd's log holds a password ($secret)"
 	fi
 done
-harness_stop "$HARNESS_PID"
-harness_expect_eq "SIGTERM is a clean exit" 0 "$HARNESS_STATUS"
