@@ -237,7 +237,9 @@ enum hostd_val_kind {
 	HOSTD_VAL_ENUM,		/* v_type enum type, v_str the literal */
 	HOSTD_VAL_MOREF,	/* v_type managed type, v_str the moid */
 	HOSTD_VAL_OBJECT,	/* v_type data object type, v_fields */
-	HOSTD_VAL_ARRAY		/* v_type item type, v_items */
+	HOSTD_VAL_ARRAY,	/* v_type item type, v_items */
+	HOSTD_VAL_XML		/* v_type data object type, v_str its
+				 * content as written (hostd_val_buf) */
 };
 
 /* The declared type of an xsd:anyType slot (DynamicProperty.val...). */
@@ -358,6 +360,32 @@ void	hostd_val_write_fields(struct evbuffer *, const struct hostd_val *);
 void	hostd_val_write_text(struct evbuffer *, const char *, size_t);
 /* The dateTime text of ts, ESX style (6 fraction digits, Z); buf >= 40. */
 void	hostd_val_format_datetime(const struct timespec *, char *, size_t);
+
+/*
+ * A data object written ahead: the PropertyCollector renders each
+ * ObjectContent of a large result into one HOSTD_VAL_XML value rather
+ * than a tree of a dozen values.  hostd_val_buf_markup appends markup as
+ * it is, hostd_val_buf_text escaped text, hostd_val_buf_val an element
+ * as hostd_val_write writes it; hostd_val_buf_take makes a value of type
+ * of the content so far (written as an object of that type would be),
+ * hostd_val_buf_data shows it, and both _take and _reset empty the
+ * buffer.  A HOSTD_VAL_XML value has no fields to read.
+ */
+struct hostd_val_buf;
+struct hostd_val_buf	*hostd_val_buf_new(void);
+void			 hostd_val_buf_free(struct hostd_val_buf *);
+void			 hostd_val_buf_markup(struct hostd_val_buf *,
+			    const char *, size_t);
+void			 hostd_val_buf_text(struct hostd_val_buf *,
+			    const char *, size_t);
+void			 hostd_val_buf_val(struct hostd_val_buf *,
+			    const char *name, const char *decl,
+			    const struct hostd_val *);
+const char		*hostd_val_buf_data(const struct hostd_val_buf *,
+			    size_t *);
+void			 hostd_val_buf_reset(struct hostd_val_buf *);
+struct hostd_val	*hostd_val_buf_take(struct hostd_val_buf *,
+			    const char *type);
 
 /*
  * Read the request element node into a value.  decl is the declared type
@@ -689,6 +717,17 @@ const struct hostd_inventory_prop *hostd_inventory_mo_prop(
 			    const struct hostd_inventory *,
 			    const struct hostd_mo *, const char *name);
 /*
+ * Type matching for loops over many objects: hostd_inventory_type_mask
+ * is the bit of type super (0 if unknown), and mo is a super exactly
+ * when hostd_inventory_mo_isa(inv, mo) & that bit is not 0.
+ */
+uint64_t		 hostd_inventory_type_mask(
+			    const struct hostd_inventory *,
+			    const char *super);
+uint64_t		 hostd_inventory_mo_isa(
+			    const struct hostd_inventory *,
+			    const struct hostd_mo *);
+/*
  * Register an object of a type in the type table under parent (an entity
  * parent, or NULL), owned by session key owner (NULL: global).  data is
  * freed with data_free (may be NULL) when the object goes.  NULL with
@@ -806,7 +845,7 @@ struct hostd_propfilter_prop {
 
 struct hostd_propfilter_obj {
 	char				*po_type;
-	char				*po_id;
+	char				*po_id;		/* in po_type's block */
 	struct hostd_propfilter_prop	*po_props;
 	size_t				 po_nprops;
 	struct hostd_propfilter_prop	*po_missing;
@@ -840,10 +879,10 @@ int			 hostd_propfilter_eval(struct hostd_inventory *,
 			    struct hostd_fault **);
 void			 hostd_propfilter_result_clear(
 			    struct hostd_propfilter_result *);
-/* A new ObjectContent for o, its values moved out of o (left NULL:
- * clear the result next). */
+/* The ObjectContent of o, written ahead through b (a HOSTD_VAL_XML). */
 struct hostd_val	*hostd_propfilter_content(
-			    struct hostd_propfilter_obj *);
+			    struct hostd_propfilter_obj *,
+			    struct hostd_val_buf *);
 /* v serialized (as an anyType value) in a new string. */
 char			*hostd_propfilter_serialize(const struct hostd_val *);
 

@@ -48,6 +48,7 @@
 #include <event2/bufferevent_struct.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
@@ -160,6 +161,8 @@ struct hostd_http {
 	struct hostd_http_listener hh_l[HOSTD_HTTP_NLISTENERS];
 	struct hostd_calls	 hh_calls;
 	struct event		*hh_logflush;	/* writes the request log */
+	time_t			 hh_date_sec;	/* of hh_date */
+	char			 hh_date[64];	/* Date header, or "" */
 };
 
 static int	hostd_http_tcp_socket(const char *, int, int *, char **);
@@ -186,6 +189,8 @@ static void	hostd_http_call(struct hostd_http_listener *,
 static void	hostd_http_call_closecb(struct evhttp_connection *, void *);
 static void	hostd_http_call_free(struct hostd_call *);
 static void	hostd_http_push(struct evhttp_connection *);
+static void	hostd_http_stdheaders(struct hostd_http *,
+		    struct evhttp_request *, size_t);
 static void	hostd_http_send(struct evhttp_request *,
 		    struct hostd_http_rlog *, int, const char *,
 		    const char *, const char *, size_t);
@@ -194,6 +199,7 @@ static void	hostd_http_rlog_init(struct hostd_http_listener *,
 static void	hostd_http_rlog_done(const struct hostd_http_rlog *, int,
 		    size_t);
 static void	hostd_http_clean(char *, size_t, const char *);
+static char	*hostd_http_cat(char *, const char *);
 static const char *hostd_http_method(enum evhttp_cmd_type);
 
 struct hostd_http *
@@ -543,13 +549,15 @@ hostd_http_rlog_init(struct hostd_http_listener *l,
 	const char			*path = NULL;
 	char				*addr = NULL;
 	const char			*shown;
+	char				*p;
 	ev_uint16_t			 port = 0;
 	pid_t				 pid;
 	uid_t				 uid;
 	int				 fd;
 
 	clock_gettime(CLOCK_MONOTONIC, &rl->rl_start);
-	xsnprintf(rl->rl_method, sizeof rl->rl_method, "%s",
+	/* Every name fits (see hostd_http_method). */
+	hostd_http_clean(rl->rl_method, sizeof rl->rl_method,
 	    hostd_http_method(evhttp_request_get_command(req)));
 	if ((uri = evhttp_request_get_evhttp_uri(req)) != NULL)
 		path = evhttp_uri_get_path(uri);
@@ -575,10 +583,15 @@ hostd_http_rlog_init(struct hostd_http_listener *l,
 	if (strchr(shown, ':') != NULL)
 		snprintf(rl->rl_addr, sizeof rl->rl_addr, "[%s]:%u", shown,
 		    (unsigned)port);
-	else
+	else if (strlen(shown) < sizeof rl->rl_addr - 7) {
+		/* "%s:%u" without a format to parse, at every request. */
+		p = hostd_http_cat(rl->rl_addr, shown);
+		*p++ = ':';
+		*log_fmt_uint(p, port, 0) = '\0';
+	} else
 		snprintf(rl->rl_addr, sizeof rl->rl_addr, "%s:%u", shown,
 		    (unsigned)port);
-	xsnprintf(rl->rl_peer, sizeof rl->rl_peer, "%s", rl->rl_addr);
+	memcpy(rl->rl_peer, rl->rl_addr, strlen(rl->rl_addr) + 1);
 }
 
 static void
@@ -587,12 +600,47 @@ hostd_http_rlog_done(const struct hostd_http_rlog *rl, int status,
 {
 	struct timespec	now;
 	long long	ms;
+	char		line[sizeof rl->rl_method + sizeof rl->rl_path +
+			    sizeof rl->rl_peer + 96], *p = line;
 
+	if (!log_is_enabled(LOG_LEVEL_INFO))
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (long long)(now.tv_sec - rl->rl_start.tv_sec) * 1000 +
 	    (now.tv_nsec - rl->rl_start.tv_nsec) / 1000000;
-	log_info("%s %s %d %zu bytes %lld ms %s", rl->rl_method, rl->rl_path,
-	    status, bytes, ms, rl->rl_peer);
+	/*
+	 * "%s %s %d %zu bytes %lld ms %s", put together by hand: this line
+	 * is written for every request, and formatting it cost as much as
+	 * the rest of the log.
+	 */
+	p = hostd_http_cat(p, rl->rl_method);
+	*p++ = ' ';
+	p = hostd_http_cat(p, rl->rl_path);
+	*p++ = ' ';
+	if (status < 0)
+		*p++ = '-';
+	p = log_fmt_uint(p, status < 0 ? -(unsigned long long)status :
+	    (unsigned long long)status, 0);
+	*p++ = ' ';
+	p = log_fmt_uint(p, bytes, 0);
+	p = hostd_http_cat(p, " bytes ");
+	if (ms < 0)
+		*p++ = '-';
+	p = log_fmt_uint(p, ms < 0 ? -(unsigned long long)ms :
+	    (unsigned long long)ms, 0);
+	p = hostd_http_cat(p, " ms ");
+	p = hostd_http_cat(p, rl->rl_peer);
+	log_str(LOG_LEVEL_INFO, line, (size_t)(p - line));
+}
+
+/* Copy the string s to p (no NUL); returns the end. */
+static char *
+hostd_http_cat(char *p, const char *s)
+{
+	size_t	len = strlen(s);
+
+	memcpy(p, s, len);
+	return (p + len);
 }
 
 /* Answer with a fixed body (headers already added stay). */
@@ -880,6 +928,7 @@ hostd_call_reply(struct hostd_call *call, int status, struct evbuffer *buf,
 	if (set_cookie != NULL &&
 	    evhttp_add_header(hdrs, "Set-Cookie", set_cookie) == -1)
 		log_warnx("refusing a Set-Cookie value with a line break");
+	hostd_http_stdheaders(call->hc_http, call->hc_req, len);
 	evcon = call->hc_evcon;
 	evhttp_send_reply(call->hc_req, status, status == HTTP_OK ? "OK" :
 	    "Internal Server Error", buf);
@@ -899,6 +948,39 @@ hostd_call_reply(struct hostd_call *call, int status, struct evbuffer *buf,
 	hostd_http_push(evcon);
 	hostd_http_rlog_done(&call->hc_log, status, len);
 	hostd_http_call_free(call);
+}
+
+/*
+ * The Date and Content-Length headers evhttp adds to an HTTP/1.1 answer
+ * (evhttp_make_header_response), the same, in the same place, added
+ * first: evhttp leaves them then, and formats neither.  It would format
+ * the date afresh for every answer (a gmtime and a printf, a tenth of a
+ * small call); this keeps the second's.
+ */
+static void
+hostd_http_stdheaders(struct hostd_http *hh, struct evhttp_request *req,
+    size_t len)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct tm		 tm;
+	time_t			 now;
+	char			 clen[24];
+
+	if (req->major != 1 || req->minor < 1)
+		return;
+	now = time(NULL);
+	if (now != hh->hh_date_sec || hh->hh_date[0] == '\0') {
+		if (gmtime_r(&now, &tm) == NULL ||
+		    evutil_date_rfc1123(hh->hh_date, sizeof hh->hh_date,
+		    &tm) <= 0) {
+			hh->hh_date[0] = '\0';
+			return;
+		}
+		hh->hh_date_sec = now;
+	}
+	evhttp_add_header(out, "Date", hh->hh_date);
+	*log_fmt_uint(clen, len, 0) = '\0';
+	evhttp_add_header(out, "Content-Length", clen);
 }
 
 /*

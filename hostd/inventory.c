@@ -486,6 +486,25 @@ hostd_inventory_mo_is_a(const struct hostd_inventory *inv,
 	    (st - hostd_inventory_types)) & 1);
 }
 
+uint64_t
+hostd_inventory_type_mask(const struct hostd_inventory *inv,
+    const char *super)
+{
+	const struct hostd_inventory_type	*st;
+
+	st = hostd_inventory_key_find(inv, 0, super);
+	if (st == NULL)
+		return (0);
+	return (1ULL << (st - hostd_inventory_types));
+}
+
+uint64_t
+hostd_inventory_mo_isa(const struct hostd_inventory *inv,
+    const struct hostd_mo *mo)
+{
+	return (inv->inv_isa[mo->mo_t - hostd_inventory_types]);
+}
+
 const struct hostd_inventory_prop *
 hostd_inventory_mo_prop(const struct hostd_inventory *inv,
     const struct hostd_mo *mo, const char *name)
@@ -819,10 +838,12 @@ hostd_inventory_list(struct hostd_inventory *inv, const char *type,
 {
 	struct hostd_val	*arr;
 	struct hostd_mo		*mo;
+	uint64_t		 mask;
 
 	arr = hostd_val_array("ManagedObjectReference");
+	mask = hostd_inventory_type_mask(inv, type);
 	for (mo = inv->inv_first; mo != NULL; mo = mo->mo_next) {
-		if (!hostd_inventory_mo_is_a(inv, mo, type))
+		if ((hostd_inventory_mo_isa(inv, mo) & mask) == 0)
 			continue;
 		if (mo->mo_owner != NULL && (s == NULL ||
 		    strcmp(mo->mo_owner, s->s_key) != 0))

@@ -68,21 +68,42 @@ hostd_mo_containerview_free(void *arg)
 	free(cv);
 }
 
-/* Append the children of mo (by the edge table) to the list. */
+#define HOSTD_MO_CONTAINERVIEW_NEDGES \
+	(sizeof hostd_mo_containerview_edges / \
+	sizeof hostd_mo_containerview_edges[0])
+
+/*
+ * One walk: the type bits it matches and follows, resolved once rather
+ * than per object, and the growing lists it reuses.
+ */
+struct hostd_mo_containerview_walk {
+	const struct hostd_inventory_ctx *cw_c;
+	uint64_t		  cw_match;	/* the view's types */
+	uint64_t		  cw_edges[HOSTD_MO_CONTAINERVIEW_NEDGES];
+	uint64_t		  cw_any;	/* any edge's type */
+	struct hostd_mo		**cw_kids;
+	size_t			  cw_nkids;
+	size_t			  cw_kidcap;
+};
+
+/* Append the children of mo (by the edge table) to the walk's list. */
 static void
-hostd_mo_containerview_kids(const struct hostd_inventory_ctx *c,
-    struct hostd_mo *mo, struct hostd_mo ***list, size_t *n)
+hostd_mo_containerview_kids(struct hostd_mo_containerview_walk *cw,
+    struct hostd_mo *mo)
 {
+	const struct hostd_inventory_ctx *c = cw->cw_c;
 	struct hostd_val	*v;
 	const struct hostd_val	*ref;
 	struct hostd_mo		*k;
+	uint64_t		 isa;
 	size_t			 i, j, e, count;
 	int			 invalid;
 
-	for (e = 0; e < sizeof hostd_mo_containerview_edges /
-	    sizeof hostd_mo_containerview_edges[0]; e++) {
-		if (!hostd_inventory_mo_is_a(c->ic_inv, mo,
-		    hostd_mo_containerview_edges[e][0]))
+	isa = hostd_inventory_mo_isa(c->ic_inv, mo);
+	if ((isa & cw->cw_any) == 0)
+		return;
+	for (e = 0; e < HOSTD_MO_CONTAINERVIEW_NEDGES; e++) {
+		if ((isa & cw->cw_edges[e]) == 0)
 			continue;
 		for (j = 1; j < 3; j++) {
 			if (hostd_mo_containerview_edges[e][j] == NULL)
@@ -103,9 +124,14 @@ hostd_mo_containerview_kids(const struct hostd_inventory_ctx *c,
 				    ref->v_str, NULL);
 				if (k == NULL)
 					continue;
-				*list = xreallocarray(*list, *n + 1,
-				    sizeof **list);
-				(*list)[(*n)++] = k;
+				if (cw->cw_nkids == cw->cw_kidcap) {
+					cw->cw_kidcap = cw->cw_kidcap == 0 ?
+					    64 : 2 * cw->cw_kidcap;
+					cw->cw_kids = xreallocarray(
+					    cw->cw_kids, cw->cw_kidcap,
+					    sizeof *cw->cw_kids);
+				}
+				cw->cw_kids[cw->cw_nkids++] = k;
 			}
 			hostd_val_free(v);
 		}
@@ -153,21 +179,6 @@ hostd_mo_containerview_see(struct hostd_mo_containerview_seen *ss,
 	return (1);
 }
 
-static int
-hostd_mo_containerview_match(const struct hostd_inventory *inv,
-    const struct hostd_mo_containerview *cv, const struct hostd_mo *mo)
-{
-	size_t	i;
-
-	if (cv->cv_types[0] == NULL)
-		return (hostd_inventory_mo_is_a(inv, mo, "ManagedEntity"));
-	for (i = 0; cv->cv_types[i] != NULL; i++) {
-		if (hostd_inventory_mo_is_a(inv, mo, cv->cv_types[i]))
-			return (1);
-	}
-	return (0);
-}
-
 /*
  * Entities the session may not see (no System.View) are left out of the
  * view, as on ESX; the walk still goes through them, since something
@@ -188,41 +199,58 @@ hostd_mo_containerview_view(const struct hostd_inventory_ctx *c)
 {
 	struct hostd_mo_containerview	*cv = c->ic_mo->mo_data;
 	struct hostd_mo_containerview_seen seen = { NULL, 0, 0 };
+	struct hostd_mo_containerview_walk cw;
 	struct hostd_mo			*root;
-	struct hostd_mo			**stack = NULL;
-	struct hostd_mo			**kids = NULL, *mo;
+	struct hostd_mo			**stack = NULL, *mo;
 	struct hostd_val		*arr;
-	size_t				 nstack = 0;
-	size_t				 nkids, i;
+	size_t				 nstack = 0, stackcap = 0;
+	size_t				 i;
 
 	arr = hostd_val_array("ManagedObjectReference");
 	root = hostd_inventory_find(c->ic_inv, cv->cv_type, cv->cv_id, NULL);
 	if (root == NULL)
 		return (arr);
-	stack = xreallocarray(NULL, 1, sizeof *stack);
+	memset(&cw, 0, sizeof cw);
+	cw.cw_c = c;
+	if (cv->cv_types[0] == NULL)
+		cw.cw_match = hostd_inventory_type_mask(c->ic_inv,
+		    "ManagedEntity");
+	for (i = 0; cv->cv_types[i] != NULL; i++)
+		cw.cw_match |= hostd_inventory_type_mask(c->ic_inv,
+		    cv->cv_types[i]);
+	for (i = 0; i < HOSTD_MO_CONTAINERVIEW_NEDGES; i++) {
+		cw.cw_edges[i] = hostd_inventory_type_mask(c->ic_inv,
+		    hostd_mo_containerview_edges[i][0]);
+		cw.cw_any |= cw.cw_edges[i];
+	}
+	stackcap = 64;
+	stack = xreallocarray(NULL, stackcap, sizeof *stack);
 	stack[nstack++] = root;
 	hostd_mo_containerview_see(&seen, root);
 	while (nstack > 0) {
 		mo = stack[--nstack];
 		if (mo != root &&
-		    hostd_mo_containerview_match(c->ic_inv, cv, mo) &&
+		    (hostd_inventory_mo_isa(c->ic_inv, mo) & cw.cw_match) &&
 		    hostd_mo_containerview_visible(c, mo))
 			hostd_val_push(arr, hostd_val_moref(mo->mo_type,
 			    mo->mo_id));
 		if (mo != root && !cv->cv_recursive)
 			continue;
-		nkids = 0;
-		hostd_mo_containerview_kids(c, mo, &kids, &nkids);
+		cw.cw_nkids = 0;
+		hostd_mo_containerview_kids(&cw, mo);
 		/* Reverse onto the stack: children in order. */
-		for (i = nkids; i-- > 0;) {
-			if (!hostd_mo_containerview_see(&seen, kids[i]))
+		for (i = cw.cw_nkids; i-- > 0;) {
+			if (!hostd_mo_containerview_see(&seen, cw.cw_kids[i]))
 				continue;
-			stack = xreallocarray(stack, nstack + 1,
-			    sizeof *stack);
-			stack[nstack++] = kids[i];
+			if (nstack == stackcap) {
+				stackcap *= 2;
+				stack = xreallocarray(stack, stackcap,
+				    sizeof *stack);
+			}
+			stack[nstack++] = cw.cw_kids[i];
 		}
 	}
-	free(kids);
+	free(cw.cw_kids);
 	free(seen.ss_slots);
 	free(stack);
 	return (arr);

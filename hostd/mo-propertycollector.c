@@ -354,6 +354,7 @@ hostd_mo_propertycollector_collect(struct hostd_soap_req *req,
 	struct hostd_inventory		*inv;
 	struct hostd_propfilter_result	 res;
 	struct hostd_val		*spec;
+	struct hostd_val_buf		*b;
 	size_t				 i, n;
 
 	inv = hostd_soap_inventory(req->r_soap);
@@ -386,9 +387,11 @@ hostd_mo_propertycollector_collect(struct hostd_soap_req *req,
 		hostd_val_free(spec);
 	}
 	*objs = hostd_val_array("ObjectContent");
+	b = hostd_val_buf_new();
 	for (i = 0; i < res.pr_nobjs; i++)
 		hostd_val_push(*objs,
-		    hostd_propfilter_content(&res.pr_objs[i]));
+		    hostd_propfilter_content(&res.pr_objs[i], b));
+	hostd_val_buf_free(b);
 	hostd_propfilter_result_clear(&res);
 	return (0);
 }

@@ -51,6 +51,18 @@ struct hostd_propfilter_step {
 	const struct hostd_val	*st_ts;
 };
 
+/*
+ * A PropertySpec of the spec as the per-object loop reads it: the type's
+ * bit rather than its name, the paths in an array rather than fields
+ * looked up by name for each of a thousand objects.
+ */
+struct hostd_propfilter_plan {
+	uint64_t	  pl_mask;	/* hostd_inventory_type_mask */
+	int		  pl_all;
+	const char	**pl_paths;	/* in the spec; NULL: not a string */
+	size_t		  pl_npaths;
+};
+
 struct hostd_propfilter_walk {
 	struct hostd_inventory		*w_inv;
 	struct hostd_soap		*w_soap;
@@ -62,14 +74,22 @@ struct hostd_propfilter_walk {
 	struct hostd_propfilter_set	 w_pairs;	/* (mo, ts) done */
 	struct hostd_propfilter_step	*w_stack;
 	size_t				 w_nstack;
+	size_t				 w_stackcap;
 	size_t				 w_steps;
 	size_t				 w_budget;	/* lookups */
 	struct hostd_propfilter_set	 w_starts;	/* ObjectSpec objs */
+	struct hostd_val_buf		*w_ser;		/* for pp_ser, or NULL */
+	struct hostd_propfilter_plan	*w_plan;	/* the propSet */
+	size_t				 w_nplan;
 };
 
 static int	hostd_propfilter_set_add(struct hostd_propfilter_set *,
 		    const void *, const void *);
 static void	hostd_propfilter_set_free(struct hostd_propfilter_set *);
+static void	*hostd_propfilter_grow(void *, size_t, size_t);
+static void	hostd_propfilter_plan(struct hostd_propfilter_walk *,
+		    const struct hostd_val *);
+static void	hostd_propfilter_stack_room(struct hostd_propfilter_walk *);
 static struct hostd_val *hostd_propfilter_norm_sel(const struct hostd_val *,
 		    int, size_t *, struct hostd_fault **);
 static int	hostd_propfilter_norm_bool(const struct hostd_val *,
@@ -86,10 +106,13 @@ static int	hostd_propfilter_step(struct hostd_propfilter_walk *,
 static int	hostd_propfilter_candidate(struct hostd_propfilter_walk *,
 		    struct hostd_mo *);
 static void	hostd_propfilter_collect(struct hostd_propfilter_walk *,
-		    const struct hostd_val *, struct hostd_mo *, int,
-		    struct hostd_propfilter_result *, size_t);
+		    struct hostd_mo *, struct hostd_propfilter_result *,
+		    size_t);
 static void	hostd_propfilter_addprop(struct hostd_propfilter_prop **,
-		    size_t *, const char *, struct hostd_val *, int);
+		    size_t *, const char *, struct hostd_val *,
+		    struct hostd_val_buf *);
+static char	*hostd_propfilter_serialize_buf(struct hostd_val_buf *,
+		    const struct hostd_val *);
 static const char *hostd_propfilter_denied(struct hostd_propfilter_walk *,
 		    struct hostd_mo *, int, const char *);
 static void	hostd_propfilter_deny(struct hostd_propfilter_obj *,
@@ -418,6 +441,32 @@ fail:
 
 /* ---- evaluation ------------------------------------------------------ */
 
+static void
+hostd_propfilter_plan(struct hostd_propfilter_walk *w,
+    const struct hostd_val *spec)
+{
+	struct hostd_propfilter_plan	*pl;
+	const struct hostd_val		*ps;
+	size_t				 i, j, n;
+
+	n = hostd_val_field_count(spec, "propSet");
+	w->w_plan = xcalloc(n == 0 ? 1 : n, sizeof *w->w_plan);
+	w->w_nplan = n;
+	for (i = 0; i < n; i++) {
+		pl = &w->w_plan[i];
+		ps = hostd_val_field_nth(spec, "propSet", i);
+		pl->pl_mask = hostd_inventory_type_mask(w->w_inv,
+		    hostd_val_str(hostd_val_field(ps, "type")));
+		pl->pl_all = hostd_propfilter_bool(ps, "all");
+		pl->pl_npaths = hostd_val_field_count(ps, "pathSet");
+		pl->pl_paths = xcalloc(pl->pl_npaths == 0 ? 1 :
+		    pl->pl_npaths, sizeof *pl->pl_paths);
+		for (j = 0; j < pl->pl_npaths; j++)
+			pl->pl_paths[j] = hostd_val_str(hostd_val_field_nth(ps,
+			    "pathSet", j));
+	}
+}
+
 static int
 hostd_propfilter_candidate(struct hostd_propfilter_walk *w,
     struct hostd_mo *mo)
@@ -426,10 +475,21 @@ hostd_propfilter_candidate(struct hostd_propfilter_walk *w,
 		return (0);
 	if (w->w_ncands >= HOSTD_PROPFILTER_MAX_OBJECTS)
 		return (-1);
-	w->w_cands = xreallocarray(w->w_cands, w->w_ncands + 1,
+	w->w_cands = hostd_propfilter_grow(w->w_cands, w->w_ncands,
 	    sizeof *w->w_cands);
 	w->w_cands[w->w_ncands++] = mo;
 	return (0);
+}
+
+/* Room for one more step on the stack. */
+static void
+hostd_propfilter_stack_room(struct hostd_propfilter_walk *w)
+{
+	if (w->w_nstack < w->w_stackcap)
+		return;
+	w->w_stackcap = w->w_stackcap == 0 ? 16 : 2 * w->w_stackcap;
+	w->w_stack = xreallocarray(w->w_stack, w->w_stackcap,
+	    sizeof *w->w_stack);
 }
 
 /* Queue the selection sel at mo (references resolved). */
@@ -450,8 +510,7 @@ hostd_propfilter_push(struct hostd_propfilter_walk *w, struct hostd_mo *mo,
 		return (0);
 	if (++w->w_steps > HOSTD_PROPFILTER_MAX_STEPS)
 		return (-1);
-	w->w_stack = xreallocarray(w->w_stack, w->w_nstack + 1,
-	    sizeof *w->w_stack);
+	hostd_propfilter_stack_room(w);
 	w->w_stack[w->w_nstack].st_mo = mo;
 	w->w_stack[w->w_nstack].st_ts = ts;
 	w->w_nstack++;
@@ -495,8 +554,7 @@ hostd_propfilter_step(struct hostd_propfilter_walk *w,
 			    hostd_val_field_nth(st->st_ts, "selectSet", j));
 		if (!skip) {
 			/* Marked now; ordered when popped (see eval). */
-			w->w_stack = xreallocarray(w->w_stack,
-			    w->w_nstack + 1, sizeof *w->w_stack);
+			hostd_propfilter_stack_room(w);
 			w->w_stack[w->w_nstack].st_mo = child;
 			w->w_stack[w->w_nstack].st_ts = NULL;
 			w->w_nstack++;
@@ -519,17 +577,31 @@ hostd_propfilter_has(const struct hostd_propfilter_prop *pp, size_t n,
 	return (0);
 }
 
+/*
+ * Room for one more after n elements of size bytes at p: capacities are
+ * the powers of two, so n appends cost log n reallocations.
+ */
+static void *
+hostd_propfilter_grow(void *p, size_t n, size_t size)
+{
+	if (n != 0 && (n & (n - 1)) != 0)
+		return (p);
+	return (xreallocarray(p, n == 0 ? 1 : 2 * n, size));
+}
+
+/* ser: the buffer to serialize v with for pp_ser, or NULL. */
 static void
 hostd_propfilter_addprop(struct hostd_propfilter_prop **pp, size_t *n,
-    const char *name, struct hostd_val *v, int ser)
+    const char *name, struct hostd_val *v, struct hostd_val_buf *ser)
 {
 	struct hostd_propfilter_prop	*p;
 
-	*pp = xreallocarray(*pp, *n + 1, sizeof **pp);
+	*pp = hostd_propfilter_grow(*pp, *n, sizeof **pp);
 	p = &(*pp)[(*n)++];
 	p->pp_name = xstrdup(name);
 	p->pp_val = v;
-	p->pp_ser = ser ? hostd_propfilter_serialize(v) : NULL;
+	p->pp_ser = ser != NULL ? hostd_propfilter_serialize_buf(ser, v) :
+	    NULL;
 }
 
 /*
@@ -545,11 +617,16 @@ hostd_propfilter_denied(struct hostd_propfilter_walk *w, struct hostd_mo *mo,
 {
 	const struct hostd_inventory_prop	*p;
 	char					 top[128];
+	size_t					 len;
 
 	if (w->w_soap == NULL)
 		return (NULL);
-	snprintf(top, sizeof top, "%s", path);
-	top[strcspn(top, ".[")] = '\0';
+	/* The first part of the path, cut to fit as snprintf would. */
+	len = strcspn(path, ".[");
+	if (len >= sizeof top)
+		len = sizeof top - 1;
+	memcpy(top, path, len);
+	top[len] = '\0';
 	p = hostd_inventory_mo_prop(w->w_inv, mo, top);
 	if (p != NULL && p->ip_priv != NULL &&
 	    strcmp(p->ip_priv, "System.Anonymous") == 0)
@@ -582,39 +659,40 @@ hostd_propfilter_deny(struct hostd_propfilter_obj *o, struct hostd_mo *mo,
 		return;
 	f = hostd_fault_no_permission(mo->mo_type, mo->mo_id, priv);
 	hostd_propfilter_addprop(&o->po_missing, &o->po_nmissing, path,
-	    hostd_fault_localized(f), 0);
+	    hostd_fault_localized(f), NULL);
 	hostd_fault_free(f);
 }
 
 /*
- * The properties spec asks of mo, into res (merged with an object already
+ * The properties the spec (w_plan) asks of mo, into res (merged with an object already
  * there when from, the count of objects before this evaluation, is not 0).
  */
 static void
-hostd_propfilter_collect(struct hostd_propfilter_walk *w,
-    const struct hostd_val *spec, struct hostd_mo *mo, int ser,
+hostd_propfilter_collect(struct hostd_propfilter_walk *w, struct hostd_mo *mo,
     struct hostd_propfilter_result *res, size_t from)
 {
 	const struct hostd_inventory_type	*chain[32], *t;
 	const struct hostd_inventory_prop	*p;
-	const struct hostd_val			*ps;
+	const struct hostd_propfilter_plan	*pl;
 	struct hostd_propfilter_obj		*o = NULL;
 	struct hostd_fault			*f;
 	struct hostd_val			*v;
 	const char				*path, *priv;
 	size_t					 i, j, n, m, nchain = 0;
+	size_t					 tlen, ilen;
+	uint64_t				 isa;
 	int					 all = 0, matched = 0;
 	int					 invalid, viewable;
 	int					 readable;
 
-	n = hostd_val_field_count(spec, "propSet");
+	n = w->w_nplan;
+	isa = hostd_inventory_mo_isa(w->w_inv, mo);
 	for (i = 0; i < n; i++) {
-		ps = hostd_val_field_nth(spec, "propSet", i);
-		if (!hostd_inventory_mo_is_a(w->w_inv, mo,
-		    hostd_val_str(hostd_val_field(ps, "type"))))
+		pl = &w->w_plan[i];
+		if ((isa & pl->pl_mask) == 0)
 			continue;
 		matched = 1;
-		if (hostd_propfilter_bool(ps, "all"))
+		if (pl->pl_all)
 			all = 1;
 	}
 	if (!matched)
@@ -645,12 +723,17 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 		}
 	}
 	if (o == NULL) {
-		res->pr_objs = xreallocarray(res->pr_objs, res->pr_nobjs + 1,
-		    sizeof *res->pr_objs);
+		res->pr_objs = hostd_propfilter_grow(res->pr_objs,
+		    res->pr_nobjs, sizeof *res->pr_objs);
 		o = &res->pr_objs[res->pr_nobjs++];
 		memset(o, 0, sizeof *o);
-		o->po_type = xstrdup(mo->mo_type);
-		o->po_id = xstrdup(mo->mo_id);
+		/* One allocation, owned by po_type. */
+		tlen = strlen(mo->mo_type) + 1;
+		ilen = strlen(mo->mo_id) + 1;
+		o->po_type = xmalloc(tlen + ilen);
+		memcpy(o->po_type, mo->mo_type, tlen);
+		o->po_id = o->po_type + tlen;
+		memcpy(o->po_id, mo->mo_id, ilen);
 	}
 	if (w->w_session == NULL) {
 		/* vi-api.md §3.3: SessionManager reads come back empty. */
@@ -659,20 +742,18 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 		f = hostd_fault_not_authenticated(mo->mo_type, mo->mo_id,
 		    "System.View");
 		for (i = 0; i < n; i++) {
-			ps = hostd_val_field_nth(spec, "propSet", i);
-			if (!hostd_inventory_mo_is_a(w->w_inv, mo,
-			    hostd_val_str(hostd_val_field(ps, "type"))))
+			pl = &w->w_plan[i];
+			if ((isa & pl->pl_mask) == 0)
 				continue;
-			m = hostd_val_field_count(ps, "pathSet");
+			m = pl->pl_npaths;
 			for (j = 0; j < m; j++) {
-				path = hostd_val_str(hostd_val_field_nth(ps,
-				    "pathSet", j));
+				path = pl->pl_paths[j];
 				if (hostd_propfilter_has(o->po_missing,
 				    o->po_nmissing, path))
 					continue;
 				hostd_propfilter_addprop(&o->po_missing,
 				    &o->po_nmissing, path,
-				    hostd_fault_localized(f), 0);
+				    hostd_fault_localized(f), NULL);
 			}
 		}
 		hostd_fault_free(f);
@@ -699,20 +780,18 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 				    mo, w->w_session, p->ip_name, &invalid);
 				if (v != NULL)
 					hostd_propfilter_addprop(&o->po_props,
-					    &o->po_nprops, p->ip_name, v, ser);
+					    &o->po_nprops, p->ip_name, v, w->w_ser);
 			}
 		}
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		ps = hostd_val_field_nth(spec, "propSet", i);
-		if (!hostd_inventory_mo_is_a(w->w_inv, mo,
-		    hostd_val_str(hostd_val_field(ps, "type"))))
+		pl = &w->w_plan[i];
+		if ((isa & pl->pl_mask) == 0)
 			continue;
-		m = hostd_val_field_count(ps, "pathSet");
+		m = pl->pl_npaths;
 		for (j = 0; j < m; j++) {
-			path = hostd_val_str(hostd_val_field_nth(ps,
-			    "pathSet", j));
+			path = pl->pl_paths[j];
 			if (hostd_propfilter_has(o->po_props, o->po_nprops,
 			    path) || hostd_propfilter_has(o->po_missing,
 			    o->po_nmissing, path))
@@ -728,11 +807,11 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w,
 				f = hostd_fault_invalid_property(path);
 				hostd_propfilter_addprop(&o->po_missing,
 				    &o->po_nmissing, path,
-				    hostd_fault_localized(f), 0);
+				    hostd_fault_localized(f), NULL);
 				hostd_fault_free(f);
 			} else if (v != NULL)
 				hostd_propfilter_addprop(&o->po_props,
-				    &o->po_nprops, path, v, ser);
+				    &o->po_nprops, path, v, w->w_ser);
 		}
 	}
 }
@@ -756,6 +835,8 @@ hostd_propfilter_eval(struct hostd_inventory *inv, struct hostd_soap *hs,
 	w.w_soap = hs;
 	w.w_session = s;
 	w.w_budget = HOSTD_PROPFILTER_MAX_LOOKUPS;
+	if (ser)
+		w.w_ser = hostd_val_buf_new();
 	if (hostd_propfilter_bool(spec, "reportMissingObjectsInResults"))
 		lenient = 1;
 	n = hostd_val_field_count(spec, "objectSet");
@@ -800,15 +881,19 @@ hostd_propfilter_eval(struct hostd_inventory *inv, struct hostd_soap *hs,
 		}
 	}
 	if (rc == 0) {
+		hostd_propfilter_plan(&w, spec);
 		for (i = 0; i < w.w_ncands; i++)
-			hostd_propfilter_collect(&w, spec, w.w_cands[i], ser,
-			    res, from);
+			hostd_propfilter_collect(&w, w.w_cands[i], res, from);
 	}
 	free(w.w_cands);
 	free(w.w_stack);
 	hostd_propfilter_set_free(&w.w_seen);
 	hostd_propfilter_set_free(&w.w_pairs);
 	hostd_propfilter_set_free(&w.w_starts);
+	hostd_val_buf_free(w.w_ser);
+	for (i = 0; i < w.w_nplan; i++)
+		free(w.w_plan[i].pl_paths);
+	free(w.w_plan);
 	return (rc);
 }
 
@@ -832,54 +917,76 @@ hostd_propfilter_result_clear(struct hostd_propfilter_result *res)
 		}
 		free(o->po_props);
 		free(o->po_missing);
-		free(o->po_type);
-		free(o->po_id);
+		free(o->po_type);	/* po_id is in it */
 	}
 	free(res->pr_objs);
 	res->pr_objs = NULL;
 	res->pr_nobjs = 0;
 }
 
+/*
+ * Written here as hostd_val_write would write the ObjectContent tree
+ * (obj, propSet: DynamicProperty name and anyType val, missingSet:
+ * MissingProperty path and fault), into one value: a thousand objects
+ * would otherwise make twenty thousand values to build, write and free.
+ */
 struct hostd_val *
-hostd_propfilter_content(struct hostd_propfilter_obj *o)
+hostd_propfilter_content(struct hostd_propfilter_obj *o,
+    struct hostd_val_buf *b)
 {
-	struct hostd_val	*oc, *dp, *mp;
-	size_t			 i;
+	const struct hostd_propfilter_prop	*pp;
+	size_t					 i;
 
-	oc = hostd_val_object("ObjectContent");
-	hostd_val_add_moref(oc, "obj", o->po_type, o->po_id);
+	hostd_val_buf_markup(b, "<obj type=\"", 11);
+	hostd_val_buf_text(b, o->po_type, strlen(o->po_type));
+	hostd_val_buf_markup(b, "\">", 2);
+	hostd_val_buf_text(b, o->po_id, strlen(o->po_id));
+	hostd_val_buf_markup(b, "</obj>", 6);
 	for (i = 0; i < o->po_nprops; i++) {
-		dp = hostd_val_object("DynamicProperty");
-		hostd_val_add_str(dp, "name", o->po_props[i].pp_name);
-		hostd_val_add_decl(dp, "val", HOSTD_VAL_ANYTYPE,
-		    o->po_props[i].pp_val);
-		o->po_props[i].pp_val = NULL;
-		hostd_val_add(oc, "propSet", dp);
+		pp = &o->po_props[i];
+		hostd_val_buf_markup(b, "<propSet><name>", 15);
+		hostd_val_buf_text(b, pp->pp_name, strlen(pp->pp_name));
+		hostd_val_buf_markup(b, "</name>", 7);
+		hostd_val_buf_val(b, "val", HOSTD_VAL_ANYTYPE, pp->pp_val);
+		hostd_val_buf_markup(b, "</propSet>", 10);
 	}
 	for (i = 0; i < o->po_nmissing; i++) {
-		mp = hostd_val_object("MissingProperty");
-		hostd_val_add_str(mp, "path", o->po_missing[i].pp_name);
-		hostd_val_add(mp, "fault", o->po_missing[i].pp_val);
-		o->po_missing[i].pp_val = NULL;
-		hostd_val_add(oc, "missingSet", mp);
+		pp = &o->po_missing[i];
+		hostd_val_buf_markup(b, "<missingSet><path>", 18);
+		hostd_val_buf_text(b, pp->pp_name, strlen(pp->pp_name));
+		hostd_val_buf_markup(b, "</path>", 7);
+		hostd_val_buf_val(b, "fault", NULL, pp->pp_val);
+		hostd_val_buf_markup(b, "</missingSet>", 13);
 	}
-	return (oc);
+	return (hostd_val_buf_take(b, "ObjectContent"));
 }
 
 char *
 hostd_propfilter_serialize(const struct hostd_val *v)
 {
-	struct evbuffer	*b;
+	struct hostd_val_buf	*b;
+	char			*s;
+
+	b = hostd_val_buf_new();
+	s = hostd_propfilter_serialize_buf(b, v);
+	hostd_val_buf_free(b);
+	return (s);
+}
+
+/* As hostd_propfilter_serialize, staged in b (emptied). */
+static char *
+hostd_propfilter_serialize_buf(struct hostd_val_buf *b,
+    const struct hostd_val *v)
+{
+	const char	*d;
 	char		*s;
 	size_t		 len;
 
-	if ((b = evbuffer_new()) == NULL)
-		fatalx("evbuffer_new");
-	hostd_val_write(b, "v", HOSTD_VAL_ANYTYPE, v);
-	len = evbuffer_get_length(b);
+	hostd_val_buf_val(b, "v", HOSTD_VAL_ANYTYPE, v);
+	d = hostd_val_buf_data(b, &len);
 	s = xmalloc(len + 1);
-	evbuffer_remove(b, s, len);
+	memcpy(s, d, len);
 	s[len] = '\0';
-	evbuffer_free(b);
+	hostd_val_buf_reset(b);
 	return (s);
 }

@@ -108,7 +108,7 @@ static int	hostd_soap_object_exists(const char *, const char *);
 static int	hostd_soap_params(struct hostd_soap_req *, xmlNodePtr,
 		    xmlNodePtr);
 static int	hostd_soap_run(struct hostd_soap_req *, const char *, size_t,
-		    const char *);
+		    int, const char *);
 static void	hostd_soap_write(struct hostd_soap_req *, const char *,
 		    struct evbuffer *, int *);
 static struct hostd_soap_req *hostd_soap_req_new(struct hostd_soap *,
@@ -352,12 +352,13 @@ hostd_soap_req_free(struct hostd_soap_req *req)
 }
 
 /*
- * Everything up to and including the handler.  Returns 1 if the handler
- * kept the request (it answers later), else 0 with r_result or r_fault.
+ * Everything up to and including the handler; nul says body[len] is a
+ * NUL (xml_parser_parse_str).  Returns 1 if the handler kept the request
+ * (it answers later), else 0 with r_result or r_fault.
  */
 static int
 hostd_soap_run(struct hostd_soap_req *req, const char *body, size_t len,
-    const char *cookie)
+    int nul, const char *cookie)
 {
 	struct xml_limits	 lim = { HOSTD_MAX_BODY, HOSTD_SOAP_MAX_DEPTH,
 				    0 };
@@ -372,8 +373,8 @@ hostd_soap_run(struct hostd_soap_req *req, const char *body, size_t len,
 		    "body");
 		return (0);
 	}
-	if ((doc = xml_parser_parse(req->r_soap->hs_parser, body, len, &lim,
-	    &cause)) == NULL) {
+	if ((doc = (nul ? xml_parser_parse_str : xml_parser_parse)(
+	    req->r_soap->hs_parser, body, len, &lim, &cause)) == NULL) {
 		req->r_fault = hostd_fault_invalid_request(cause);
 		log_debug("soap: from %s: unparsable request: %s",
 		    req->r_peer, cause);
@@ -513,7 +514,7 @@ hostd_soap_process(struct hostd_soap *hs, const char *body, size_t len,
 	struct hostd_soap_req	*req;
 
 	req = hostd_soap_req_new(hs, info);
-	if (hostd_soap_run(req, body, len, info != NULL ? info->ci_cookie :
+	if (hostd_soap_run(req, body, len, 0, info != NULL ? info->ci_cookie :
 	    NULL) != 0) {
 		/* A handler must not defer when it cannot (see can_defer). */
 		fatalx("soap: %s deferred a synchronous call",
@@ -557,7 +558,7 @@ hostd_soap_handle(struct hostd *hd, struct hostd_call *call)
 
 	req = hostd_soap_req_new(hd->h_soap, ci);
 	req->r_call = call;
-	if (hostd_soap_run(req, ci->ci_body, ci->ci_len, ci->ci_cookie) != 0)
+	if (hostd_soap_run(req, ci->ci_body, ci->ci_len, 1, ci->ci_cookie) != 0)
 		return;		/* the handler answers later */
 	hostd_soap_req_finish(req);
 }

@@ -68,46 +68,53 @@ static const char hostd_val_b64[] =
 /*
  * The writer's staging buffer: an append is a memcpy, and the text
  * reaches the evbuffer in HOSTD_VAL_OUTBUF pieces rather than in one
- * evbuffer_add (a callback run and often a chain) per tag.
+ * evbuffer_add (a callback run and often a chain) per tag.  Without an
+ * evbuffer (hostd_val_buf_new) the buffer grows instead, and
+ * hostd_val_buf_take makes values of what it holds.
  */
 #define HOSTD_VAL_OUTBUF	(16 * 1024)
+#define HOSTD_VAL_BUF_MIN	1024
 
-struct hostd_val_out {
-	struct evbuffer	*vo_evb;
+struct hostd_val_buf {
+	struct evbuffer	*vo_evb;	/* NULL: vo_buf grows */
+	char		*vo_buf;
 	size_t		 vo_len;
-	char		 vo_buf[HOSTD_VAL_OUTBUF];
+	size_t		 vo_size;
+	char		 vo_fixed[];	/* vo_buf, with an evbuffer */
 };
 
 static struct hostd_val	*hostd_val_new(enum hostd_val_kind, const char *,
 			    const void *, size_t);
-static void		 hostd_val_put(struct hostd_val_out *, const void *,
+static void		 hostd_val_put(struct hostd_val_buf *, const void *,
 			    size_t);
-static void		 hostd_val_flush(struct hostd_val_out *);
-static struct hostd_val_out *hostd_val_out_open(struct evbuffer *);
-static void		 hostd_val_out_close(struct hostd_val_out *);
-static void		 hostd_val_emit(struct hostd_val_out *, const char *,
+static void		 hostd_val_flush(struct hostd_val_buf *);
+static struct hostd_val_buf *hostd_val_out_open(struct evbuffer *);
+static void		 hostd_val_out_close(struct hostd_val_buf *);
+static void		 hostd_val_emit(struct hostd_val_buf *, const char *,
 			    const char *, const struct hostd_val *);
-static void		 hostd_val_emit_fields(struct hostd_val_out *,
+static void		 hostd_val_emit_fields(struct hostd_val_buf *,
 			    const struct hostd_val *);
-static void		 hostd_val_emit_text(struct hostd_val_out *,
+static void		 hostd_val_emit_text(struct hostd_val_buf *,
 			    const char *, size_t);
 static void		*hostd_val_grow(void *, size_t, size_t);
-static void		 hostd_val_write_tag(struct hostd_val_out *,
+static void		 hostd_val_write_tag(struct hostd_val_buf *,
 			    const char *, const char *);
+static void		 hostd_val_write_int(struct hostd_val_buf *,
+			    int64_t);
 static struct hostd_val	*hostd_val_new_int(enum hostd_val_kind, int64_t);
 static struct hostd_val	*hostd_val_new_str(enum hostd_val_kind, const char *,
 			    const void *, size_t);
 static const struct hostd_val_prim *hostd_val_prim_kind(enum hostd_val_kind);
 static const struct hostd_val_prim *hostd_val_prim_name(const char *);
 static const char	*hostd_val_own_type(const struct hostd_val *);
-static void		 hostd_val_write_attr(struct hostd_val_out *,
+static void		 hostd_val_write_attr(struct hostd_val_buf *,
 			    const char *);
-static void		 hostd_val_write_body(struct hostd_val_out *,
+static void		 hostd_val_write_body(struct hostd_val_buf *,
 			    const struct hostd_val *);
-static void		 hostd_val_write_array(struct hostd_val_out *,
+static void		 hostd_val_write_array(struct hostd_val_buf *,
 			    const char *, const char *,
 			    const struct hostd_val *);
-static void		 hostd_val_write_b64(struct hostd_val_out *,
+static void		 hostd_val_write_b64(struct hostd_val_buf *,
 			    const unsigned char *, size_t);
 static size_t		 hostd_val_utf8_len(const unsigned char *, size_t);
 static int		 hostd_val_has_elements(xmlNodePtr);
@@ -561,6 +568,7 @@ hostd_val_own_type(const struct hostd_val *v)
 		return (HOSTD_VAL_MOREF_TYPE);
 	case HOSTD_VAL_ENUM:
 	case HOSTD_VAL_OBJECT:
+	case HOSTD_VAL_XML:
 		return (v->v_type != NULL ? v->v_type : "");
 	case HOSTD_VAL_ARRAY:
 		return ("");
@@ -598,11 +606,60 @@ hostd_val_format_datetime(const struct timespec *ts, char *buf, size_t len)
 	struct tm	tm;
 	time_t		t = ts->tv_sec;
 
+	long		usec = (long)(ts->tv_nsec / 1000) % 1000000;
+	int		year;
+	char		*p;
+
 	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (long)(ts->tv_nsec / 1000) % 1000000);
+	year = tm.tm_year + 1900;
+	/*
+	 * Every dateTime (CurrentTime's too) comes here: digits by hand
+	 * rather than a printf, which costs more than the rest of a
+	 * CurrentTime call.  Anything out of the usual (a year past four
+	 * digits or before 0, a negative fraction, a short buffer) goes
+	 * to the printf, which writes the same text for the usual ones.
+	 */
+	if (year < 0 || year > 9999 || usec < 0 || len < 28 ||
+	    tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 0 ||
+	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 ||
+	    tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
+	    tm.tm_sec > 60) {
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+		    year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec, usec);
+		return;
+	}
+	p = buf;
+	*p++ = '0' + year / 1000;
+	*p++ = '0' + year / 100 % 10;
+	*p++ = '0' + year / 10 % 10;
+	*p++ = '0' + year % 10;
+	*p++ = '-';
+	*p++ = '0' + (tm.tm_mon + 1) / 10;
+	*p++ = '0' + (tm.tm_mon + 1) % 10;
+	*p++ = '-';
+	*p++ = '0' + tm.tm_mday / 10;
+	*p++ = '0' + tm.tm_mday % 10;
+	*p++ = 'T';
+	*p++ = '0' + tm.tm_hour / 10;
+	*p++ = '0' + tm.tm_hour % 10;
+	*p++ = ':';
+	*p++ = '0' + tm.tm_min / 10;
+	*p++ = '0' + tm.tm_min % 10;
+	*p++ = ':';
+	*p++ = '0' + tm.tm_sec / 10;
+	*p++ = '0' + tm.tm_sec % 10;
+	*p++ = '.';
+	p[5] = '0' + usec % 10;
+	p[4] = '0' + usec / 10 % 10;
+	p[3] = '0' + usec / 100 % 10;
+	p[2] = '0' + usec / 1000 % 10;
+	p[1] = '0' + usec / 10000 % 10;
+	p[0] = '0' + usec / 100000;
+	p += 6;
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 /*
@@ -642,8 +699,20 @@ hostd_val_utf8_len(const unsigned char *s, size_t len)
 	return (n);
 }
 
+/* 1 for the bytes text keeps as they are: printable ASCII but &<>". */
+static const unsigned char hostd_val_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+};
+
 static void
-hostd_val_emit_text(struct hostd_val_out *out, const char *text,
+hostd_val_emit_text(struct hostd_val_buf *out, const char *text,
     size_t len)
 {
 	const unsigned char	*s = (const unsigned char *)text;
@@ -651,6 +720,11 @@ hostd_val_emit_text(struct hostd_val_out *out, const char *text,
 
 	start = 0;
 	for (i = 0; i < len; i += n) {
+		/* Most text is printable ASCII with nothing to escape. */
+		while (i < len && hostd_val_plain[s[i]])
+			i++;
+		if (i == len)
+			break;
 		n = 1;
 		switch (s[i]) {
 		case '&':
@@ -699,13 +773,13 @@ hostd_val_emit_text(struct hostd_val_out *out, const char *text,
 }
 
 static void
-hostd_val_write_attr(struct hostd_val_out *out, const char *s)
+hostd_val_write_attr(struct hostd_val_buf *out, const char *s)
 {
 	hostd_val_emit_text(out, s, strlen(s));
 }
 
 static void
-hostd_val_write_b64(struct hostd_val_out *out, const unsigned char *p,
+hostd_val_write_b64(struct hostd_val_buf *out, const unsigned char *p,
     size_t len)
 {
 	char	 q[4];
@@ -732,9 +806,27 @@ hostd_val_write_b64(struct hostd_val_out *out, const unsigned char *p,
 	hostd_val_put(out, q, 4);
 }
 
+/* The decimal text of i, as printf's PRId64 writes it, without one. */
+static void
+hostd_val_write_int(struct hostd_val_buf *out, int64_t i)
+{
+	char		 buf[24], *p = buf + sizeof buf;
+	uint64_t	 u;
+
+	/* Negated as unsigned: INT64_MIN has no positive twin. */
+	u = i < 0 ? -(uint64_t)i : (uint64_t)i;
+	do {
+		*--p = '0' + u % 10;
+		u /= 10;
+	} while (u != 0);
+	if (i < 0)
+		*--p = '-';
+	hostd_val_put(out, p, (size_t)(buf + sizeof buf - p));
+}
+
 /* The content of an element holding v (not an array). */
 static void
-hostd_val_write_body(struct hostd_val_out *out, const struct hostd_val *v)
+hostd_val_write_body(struct hostd_val_buf *out, const struct hostd_val *v)
 {
 	char	buf[64];
 
@@ -748,8 +840,7 @@ hostd_val_write_body(struct hostd_val_out *out, const struct hostd_val *v)
 	case HOSTD_VAL_LONG:
 	case HOSTD_VAL_SHORT:
 	case HOSTD_VAL_BYTE:
-		hostd_val_put(out, buf, (size_t)snprintf(buf, sizeof buf,
-		    "%" PRId64, v->v_int));
+		hostd_val_write_int(out, v->v_int);
 		break;
 	case HOSTD_VAL_BOOLEAN:
 		if (v->v_int)
@@ -773,13 +864,16 @@ hostd_val_write_body(struct hostd_val_out *out, const struct hostd_val *v)
 	case HOSTD_VAL_OBJECT:
 		hostd_val_emit_fields(out, v);
 		break;
+	case HOSTD_VAL_XML:
+		hostd_val_put(out, v->v_str, v->v_len);
+		break;
 	case HOSTD_VAL_ARRAY:
 		break;
 	}
 }
 
 static void
-hostd_val_emit_fields(struct hostd_val_out *out,
+hostd_val_emit_fields(struct hostd_val_buf *out,
     const struct hostd_val *obj)
 {
 	size_t	i;
@@ -799,7 +893,7 @@ hostd_val_emit_fields(struct hostd_val_out *out,
  * item type, or NULL) one element per item.
  */
 static void
-hostd_val_write_array(struct hostd_val_out *out, const char *name,
+hostd_val_write_array(struct hostd_val_buf *out, const char *name,
     const char *decl, const struct hostd_val *v)
 {
 	char		 buf[HOSTD_VAL_TYPE_MAX + 16];
@@ -826,7 +920,7 @@ hostd_val_write_array(struct hostd_val_out *out, const char *name,
 }
 
 static void
-hostd_val_emit(struct hostd_val_out *out, const char *name,
+hostd_val_emit(struct hostd_val_buf *out, const char *name,
     const char *decl, const struct hostd_val *v)
 {
 	char		 buf[HOSTD_VAL_TYPE_MAX + 16];
@@ -858,7 +952,7 @@ hostd_val_emit(struct hostd_val_out *out, const char *name,
 
 /* "<name" or "</name>" (open "<" or "</"), without a printf per tag. */
 static void
-hostd_val_write_tag(struct hostd_val_out *out, const char *open,
+hostd_val_write_tag(struct hostd_val_buf *out, const char *open,
     const char *name)
 {
 	size_t	olen, nlen;
@@ -866,7 +960,7 @@ hostd_val_write_tag(struct hostd_val_out *out, const char *open,
 
 	olen = open[1] == '/' ? 2 : 1;
 	nlen = strlen(name);
-	if (olen + nlen + 1 > sizeof out->vo_buf - out->vo_len) {
+	if (olen + nlen + 1 > out->vo_size - out->vo_len) {
 		hostd_val_put(out, open, olen);
 		hostd_val_put(out, name, nlen);
 		if (olen == 2)
@@ -882,7 +976,7 @@ hostd_val_write_tag(struct hostd_val_out *out, const char *open,
 }
 
 static void
-hostd_val_flush(struct hostd_val_out *out)
+hostd_val_flush(struct hostd_val_buf *out)
 {
 	if (out->vo_len > 0)
 		evbuffer_add(out->vo_evb, out->vo_buf, out->vo_len);
@@ -890,13 +984,25 @@ hostd_val_flush(struct hostd_val_out *out)
 }
 
 static void
-hostd_val_put(struct hostd_val_out *out, const void *p, size_t len)
+hostd_val_put(struct hostd_val_buf *out, const void *p, size_t len)
 {
-	if (len > sizeof out->vo_buf - out->vo_len) {
-		hostd_val_flush(out);
-		if (len > sizeof out->vo_buf) {
-			evbuffer_add(out->vo_evb, p, len);
-			return;
+	size_t	size;
+
+	if (len > out->vo_size - out->vo_len) {
+		if (out->vo_evb == NULL) {
+			for (size = out->vo_size; len > size - out->vo_len;
+			    size *= 2) {
+				if (size > SIZE_MAX / 2)
+					fatalx("value too large");
+			}
+			out->vo_buf = xrealloc(out->vo_buf, size);
+			out->vo_size = size;
+		} else {
+			hostd_val_flush(out);
+			if (len > out->vo_size) {
+				evbuffer_add(out->vo_evb, p, len);
+				return;
+			}
 		}
 	}
 	memcpy(out->vo_buf + out->vo_len, p, len);
@@ -908,29 +1014,95 @@ hostd_val_put(struct hostd_val_out *out, const void *p, size_t len)
  * is too large for a stack that may be deep already) and hand it over
  * at the end.
  */
-static struct hostd_val_out *
+static struct hostd_val_buf *
 hostd_val_out_open(struct evbuffer *evb)
 {
-	struct hostd_val_out	*out;
+	struct hostd_val_buf	*out;
 
-	out = xmalloc(sizeof *out);
+	out = xmalloc(sizeof *out + HOSTD_VAL_OUTBUF);
 	out->vo_evb = evb;
+	out->vo_buf = out->vo_fixed;
 	out->vo_len = 0;
+	out->vo_size = HOSTD_VAL_OUTBUF;
 	return (out);
 }
 
 static void
-hostd_val_out_close(struct hostd_val_out *out)
+hostd_val_out_close(struct hostd_val_buf *out)
 {
 	hostd_val_flush(out);
 	free(out);
+}
+
+struct hostd_val_buf *
+hostd_val_buf_new(void)
+{
+	struct hostd_val_buf	*b;
+
+	b = xmalloc(sizeof *b);
+	b->vo_evb = NULL;
+	b->vo_buf = xmalloc(HOSTD_VAL_BUF_MIN);
+	b->vo_len = 0;
+	b->vo_size = HOSTD_VAL_BUF_MIN;
+	return (b);
+}
+
+void
+hostd_val_buf_free(struct hostd_val_buf *b)
+{
+	if (b == NULL)
+		return;
+	free(b->vo_buf);
+	free(b);
+}
+
+void
+hostd_val_buf_markup(struct hostd_val_buf *b, const char *s, size_t len)
+{
+	hostd_val_put(b, s, len);
+}
+
+void
+hostd_val_buf_text(struct hostd_val_buf *b, const char *s, size_t len)
+{
+	hostd_val_emit_text(b, s, len);
+}
+
+void
+hostd_val_buf_val(struct hostd_val_buf *b, const char *name,
+    const char *decl, const struct hostd_val *v)
+{
+	hostd_val_emit(b, name, decl, v);
+}
+
+const char *
+hostd_val_buf_data(const struct hostd_val_buf *b, size_t *len)
+{
+	*len = b->vo_len;
+	return (b->vo_buf);
+}
+
+void
+hostd_val_buf_reset(struct hostd_val_buf *b)
+{
+	b->vo_len = 0;
+}
+
+struct hostd_val *
+hostd_val_buf_take(struct hostd_val_buf *b, const char *type)
+{
+	struct hostd_val	*v;
+
+	v = hostd_val_new(HOSTD_VAL_XML, type, b->vo_buf, b->vo_len);
+	b->vo_len = 0;
+	return (v);
 }
 
 void
 hostd_val_write(struct evbuffer *evb, const char *name, const char *decl,
     const struct hostd_val *v)
 {
-	struct hostd_val_out	*out;
+	struct hostd_val_buf	*out;
 
 	if (v == NULL)
 		return;
@@ -942,7 +1114,7 @@ hostd_val_write(struct evbuffer *evb, const char *name, const char *decl,
 void
 hostd_val_write_fields(struct evbuffer *evb, const struct hostd_val *obj)
 {
-	struct hostd_val_out	*out;
+	struct hostd_val_buf	*out;
 
 	if (obj->v_kind != HOSTD_VAL_OBJECT)
 		return;
@@ -954,7 +1126,7 @@ hostd_val_write_fields(struct evbuffer *evb, const struct hostd_val *obj)
 void
 hostd_val_write_text(struct evbuffer *evb, const char *text, size_t len)
 {
-	struct hostd_val_out	*out;
+	struct hostd_val_buf	*out;
 
 	out = hostd_val_out_open(evb);
 	hostd_val_emit_text(out, text, len);

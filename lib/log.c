@@ -52,8 +52,11 @@ static struct {
 	size_t		 buflen;
 	long		 pid;		/* getpid() while buffering */
 	int		 atfork;	/* the fork handler is registered */
+	time_t		 stamp_sec;	/* while buffering: the second */
+	char		 stamp[32];	/* "YYYY-MM-DDTHH:MM:SS" of it */
+	size_t		 stamp_len;	/* 0: none yet */
 } log_state = { "vireo", LOG_TO_STDERR, LOG_LEVEL_INFO, -1, "", NULL, 0, 0,
-    0, 0 };
+    0, 0, 0, "", 0 };
 
 static const char *const log_level_names[] = {
 	"error", "warning", "info", "debug", "trace"
@@ -232,6 +235,7 @@ log_atfork_child(void)
 	free(log_state.buf);
 	log_state.buf = NULL;
 	log_state.bufsize = log_state.buflen = 0;
+	log_state.stamp_len = 0;
 }
 
 int
@@ -241,6 +245,7 @@ log_set_buffered(size_t size)
 	free(log_state.buf);
 	log_state.buf = NULL;
 	log_state.bufsize = 0;
+	log_state.stamp_len = 0;
 	if (size == 0)
 		return (0);
 	if (!log_state.atfork) {
@@ -256,13 +261,138 @@ log_set_buffered(size_t size)
 	return (0);
 }
 
+/* v in decimal, zero-padded to width digits; returns the end. */
+char *
+log_fmt_uint(char *p, unsigned long long v, int width)
+{
+	char	tmp[24];
+	int	n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 && n < (int)sizeof tmp);
+	while (n < width && n < (int)sizeof tmp)
+		tmp[n++] = '0';
+	while (n > 0)
+		*p++ = tmp[--n];
+	return (p);
+}
+
+/*
+ * "YYYY-MM-DDTHH:MM:SS" of t (as "%04d-%02d-%02dT%02d:%02d:%02d") into
+ * p, which has room for 32 bytes; returns its length.  While buffering
+ * (single-threaded by contract) the last second's is kept, as most lines
+ * of a busy daemon share it.
+ */
+static size_t
+log_stamp(char *p, time_t t)
+{
+	struct tm	 tm;
+	char		*e = p;
+
+	if (log_state.buf != NULL && log_state.stamp_len != 0 &&
+	    log_state.stamp_sec == t) {
+		memcpy(p, log_state.stamp, log_state.stamp_len);
+		return (log_state.stamp_len);
+	}
+	gmtime_r(&t, &tm);
+	e = log_fmt_uint(e, (unsigned long long)tm.tm_year + 1900, 4);
+	*e++ = '-';
+	e = log_fmt_uint(e, (unsigned long long)tm.tm_mon + 1, 2);
+	*e++ = '-';
+	e = log_fmt_uint(e, (unsigned long long)tm.tm_mday, 2);
+	*e++ = 'T';
+	e = log_fmt_uint(e, (unsigned long long)tm.tm_hour, 2);
+	*e++ = ':';
+	e = log_fmt_uint(e, (unsigned long long)tm.tm_min, 2);
+	*e++ = ':';
+	e = log_fmt_uint(e, (unsigned long long)tm.tm_sec, 2);
+	if (log_state.buf != NULL) {
+		memcpy(log_state.stamp, p, (size_t)(e - p));
+		log_state.stamp_len = (size_t)(e - p);
+		log_state.stamp_sec = t;
+	}
+	return ((size_t)(e - p));
+}
+
+/*
+ * One line for msg (len bytes, no NUL needed), cleaned: a line is one
+ * line, so control characters from untrusted strings must not forge
+ * further log lines.  No format is parsed: this is where every line
+ * goes, and what a daemon's per-request line calls directly.
+ */
+void
+log_str(enum log_level level, const char *msg, size_t len)
+{
+	char		 line[LOG_LINE_MAX + 256], *p, *m;
+	struct timespec	 ts;
+	const char	*name;
+	size_t		 i, n;
+	int		 saved_errno = errno;
+
+	if (!log_is_enabled(level))
+		return;
+	name = log_level_names[level];
+	if (len > LOG_LINE_MAX - 1)
+		len = LOG_LINE_MAX - 1;
+	p = line;
+	if (log_state.dest & (LOG_TO_STDERR | LOG_TO_FILE)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		p += log_stamp(p, ts.tv_sec);
+		*p++ = '.';
+		p = log_fmt_uint(p, (unsigned long long)ts.tv_nsec / 1000000,
+		    3);
+		*p++ = 'Z';
+		*p++ = ' ';
+		n = strlen(log_state.name);
+		memcpy(p, log_state.name, n);
+		p += n;
+		*p++ = '[';
+		p = log_fmt_uint(p, (unsigned long long)(log_state.buf !=
+		    NULL ? log_state.pid : (long)getpid()), 0);
+		*p++ = ']';
+		*p++ = ':';
+		*p++ = ' ';
+	}
+	n = strlen(name);
+	memcpy(p, name, n);
+	p += n;
+	*p++ = ':';
+	*p++ = ' ';
+	m = p;
+	for (i = 0; i < len && msg[i] != '\0'; i++) {
+		if ((unsigned char)msg[i] < 0x20 && msg[i] != '\t')
+			*p++ = '?';
+		else
+			*p++ = msg[i];
+	}
+	*p = '\0';
+
+	if (log_state.dest & LOG_TO_SYSLOG)
+		syslog(log_syslog_prio[level], "%s: %s", name, m);
+	if (log_state.dest & (LOG_TO_STDERR | LOG_TO_FILE)) {
+		*p++ = '\n';
+		n = (size_t)(p - line);
+		if (log_state.buf != NULL && level >= LOG_LEVEL_INFO &&
+		    n <= log_state.bufsize) {
+			if (log_state.buflen + n > log_state.bufsize)
+				log_flush();
+			memcpy(log_state.buf + log_state.buflen, line, n);
+			log_state.buflen += n;
+		} else {
+			log_flush();
+			log_emit(line, n);
+		}
+	}
+	errno = saved_errno;
+}
+
 void
 log_vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 {
-	char		 msg[LOG_LINE_MAX], line[LOG_LINE_MAX + 256];
-	struct timespec	 ts;
-	struct tm	 tm;
-	int		 saved_errno = errno, n;
+	char		 msg[LOG_LINE_MAX];
+	int		 saved_errno = errno;
 	size_t		 len;
 
 	if (!log_is_enabled(level))
@@ -273,43 +403,7 @@ log_vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 		snprintf(msg + len, sizeof msg - len, ": %s",
 		    strerror(saved_errno));
 	}
-	/* A line is one line: control characters from untrusted strings
-	 * must not forge further log lines. */
-	for (len = 0; msg[len] != '\0'; len++) {
-		if ((unsigned char)msg[len] < 0x20 && msg[len] != '\t')
-			msg[len] = '?';
-	}
-
-	if (log_state.dest & LOG_TO_SYSLOG)
-		syslog(log_syslog_prio[level], "%s: %s",
-		    log_level_names[level], msg);
-	if (log_state.dest & (LOG_TO_STDERR | LOG_TO_FILE)) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		gmtime_r(&ts.tv_sec, &tm);
-		n = snprintf(line, sizeof line,
-		    "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s[%ld]: %s: %s\n",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, log_state.name,
-		    log_state.buf != NULL ? log_state.pid : (long)getpid(),
-		    log_level_names[level], msg);
-		if (n < 0)
-			n = 0;
-		if ((size_t)n >= sizeof line) {
-			n = sizeof line - 1;
-			line[n - 1] = '\n';
-		}
-		if (log_state.buf != NULL && level >= LOG_LEVEL_INFO &&
-		    (size_t)n <= log_state.bufsize) {
-			if (log_state.buflen + (size_t)n > log_state.bufsize)
-				log_flush();
-			memcpy(log_state.buf + log_state.buflen, line,
-			    (size_t)n);
-			log_state.buflen += (size_t)n;
-		} else {
-			log_flush();
-			log_emit(line, (size_t)n);
-		}
-	}
+	log_str(level, msg, strlen(msg));
 	errno = saved_errno;
 }
 

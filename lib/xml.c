@@ -101,6 +101,10 @@ static void	xml_comment_cb(void *, const xmlChar *);
 static void	xml_pi_cb(void *, const xmlChar *, const xmlChar *);
 static int	xml_matches(xmlNodePtr, const char *, const char *);
 static xmlParserCtxtPtr xml_parser_ctxt(struct xml_parser *);
+static xmlDocPtr xml_parser_read(xmlParserCtxtPtr, const char *, int, int,
+		    int *);
+static xmlDocPtr xml_parser_run(struct xml_parser *, const char *, size_t,
+		    int, const struct xml_limits *, char **);
 static void	xml_parser_trim(struct xml_parser *);
 
 /* Keep the first error of level ERROR or worse; warnings do not matter. */
@@ -287,6 +291,12 @@ xml_init(void)
  * us start over, not grow.
  */
 #define XML_PARSER_DICT_MAX	8192
+/*
+ * Largest document read in place (see xml_parser_read): libxml2 2.9
+ * moves its cursor wrongly when it shrinks a static input, which it does
+ * only once more than 2 * INPUT_CHUNK bytes are behind the cursor.
+ */
+#define XML_PARSER_STATIC_MAX	(2 * INPUT_CHUNK)
 
 struct xml_parser {
 	xmlParserCtxtPtr	xp_ctxt;	/* NULL until needed */
@@ -357,8 +367,88 @@ xml_parser_ctxt(struct xml_parser *xp)
 	return (ctxt);
 }
 
+/*
+ * Parse buf (len bytes, and a NUL after them if nul) with ctxt: reset
+ * first (not its SAX handler), with the same options; the tree is given
+ * up only when well-formed.
+ *
+ * libxml2 before 2.11 copies a memory input into a buffer of its own,
+ * then asks that buffer for more bytes whenever fewer than INPUT_CHUNK
+ * (250) are left, which for a whole SOAP request is at nearly every
+ * token.  A static input (read in place, no refill callback: nothing to
+ * ask) does without both; it needs the NUL after the last byte, which a
+ * copy would have had.  It is used only where it behaves the same: UTF-8
+ * (re-read from a copy by the caller when libxml2 switched to a
+ * converter, which reads through the refill) and documents too small to
+ * be shrunk (XML_PARSER_STATIC_MAX), such as most SOAP calls without
+ * arguments.  2.11 reads memory in place itself.
+ */
+static xmlDocPtr
+xml_parser_read(xmlParserCtxtPtr ctxt, const char *buf, int len, int nul,
+    int *convert)
+{
+	xmlDocPtr		 doc;
+#if LIBXML_VERSION < 21100
+	xmlParserInputBufferPtr	 in;
+	xmlParserInputPtr	 stream;
+
+	*convert = 0;
+	if (!nul || len > XML_PARSER_STATIC_MAX)
+		goto copy;
+	xmlCtxtReset(ctxt);
+	if ((in = xmlParserInputBufferCreateStatic(buf, len,
+	    XML_CHAR_ENCODING_NONE)) == NULL)
+		goto copy;
+	if ((stream = xmlNewIOInputStream(ctxt, in,
+	    XML_CHAR_ENCODING_NONE)) == NULL) {
+		xmlFreeParserInputBuffer(in);
+		goto copy;
+	}
+	if (inputPush(ctxt, stream) < 0) {
+		xmlFreeInputStream(stream);
+		goto copy;
+	}
+	xmlCtxtUseOptions(ctxt, XML_OPTIONS);
+	xmlParseDocument(ctxt);
+	doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	if (ctxt->input != NULL && ctxt->input->buf != NULL &&
+	    ctxt->input->buf->encoder != NULL) {
+		/* Not UTF-8: the caller starts over with a copy. */
+		xmlFreeDoc(doc);
+		*convert = 1;
+		return (NULL);
+	}
+	if (!ctxt->wellFormed) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	return (doc);
+copy:
+#else
+	*convert = 0;
+	(void)nul;
+#endif
+	doc = xmlCtxtReadMemory(ctxt, buf, len, NULL, NULL, XML_OPTIONS);
+	return (doc);
+}
+
 xmlDocPtr
 xml_parser_parse(struct xml_parser *xp, const char *buf, size_t len,
+    const struct xml_limits *lim, char **cause)
+{
+	return (xml_parser_run(xp, buf, len, 0, lim, cause));
+}
+
+xmlDocPtr
+xml_parser_parse_str(struct xml_parser *xp, const char *buf, size_t len,
+    const struct xml_limits *lim, char **cause)
+{
+	return (xml_parser_run(xp, buf, len, 1, lim, cause));
+}
+
+static xmlDocPtr
+xml_parser_run(struct xml_parser *xp, const char *buf, size_t len, int nul,
     const struct xml_limits *lim, char **cause)
 {
 	struct xml_state	*xs = &xp->xp_state;
@@ -368,7 +458,7 @@ xml_parser_parse(struct xml_parser *xp, const char *buf, size_t len,
 	xmlGenericErrorFunc	 old_generic;
 	void			*old_sctx, *old_gctx;
 	size_t			 max_bytes;
-	int			 error;
+	int			 error, convert;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -403,6 +493,7 @@ xml_parser_parse(struct xml_parser *xp, const char *buf, size_t len,
 		return (NULL);
 	}
 
+again:
 	if ((ctxt = xml_parser_ctxt(xp)) == NULL) {
 		if (cause != NULL)
 			xasprintf(cause, "cannot create an XML parser");
@@ -423,14 +514,21 @@ xml_parser_parse(struct xml_parser *xp, const char *buf, size_t len,
 	xmlSetStructuredErrorFunc(ctxt, xml_error_cb);
 	xmlSetGenericErrorFunc(NULL, xml_generic_cb);
 
-	/*
-	 * Resets the context (not its SAX handler) and applies the same
-	 * options again; it gives the tree up only when well-formed.
-	 */
-	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, XML_OPTIONS);
+	doc = xml_parser_read(ctxt, buf, (int)len, nul, &convert);
 
 	xmlSetStructuredErrorFunc(old_sctx, old_serror);
 	xmlSetGenericErrorFunc(old_gctx, old_generic);
+
+	if (convert) {
+		/* From a copy and a new context, as if never tried. */
+		free(xs->xs_msg);
+		xs->xs_msg = NULL;
+		xp->xp_ctxt = NULL;
+		ctxt->_private = NULL;
+		xmlFreeParserCtxt(ctxt);
+		nul = 0;
+		goto again;
+	}
 
 	if (xs->xs_errno == 0 && ctxt->wellFormed && ctxt->nsWellFormed &&
 	    doc != NULL) {

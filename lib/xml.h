@@ -60,6 +60,13 @@ struct xml_parser;
 struct xml_parser *xml_parser_create(void);
 xmlDocPtr	 xml_parser_parse(struct xml_parser *, const char *buf,
 		     size_t len, const struct xml_limits *lim, char **cause);
+/*
+ * The same for a buf with a NUL byte at buf[len], unchanged until the
+ * call returns: libxml2 then reads it in place instead of a copy whose
+ * end it keeps trying to refill, a good part of a small document's parse.
+ */
+xmlDocPtr	 xml_parser_parse_str(struct xml_parser *, const char *buf,
+		     size_t len, const struct xml_limits *lim, char **cause);
 void		 xml_parser_free(struct xml_parser *);
 
 /*

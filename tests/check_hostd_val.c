@@ -12,6 +12,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -615,6 +617,143 @@ START_TEST(test_parse_errors)
 }
 END_TEST
 
+/* The dateTime text as val.c wrote it with one snprintf. */
+static void
+check_hostd_val_old_datetime(const struct timespec *ts, char *buf,
+    size_t len)
+{
+	struct tm	tm;
+	time_t		t = ts->tv_sec;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (long)(ts->tv_nsec / 1000) % 1000000);
+}
+
+START_TEST(test_datetime)
+{
+	static const struct timespec edge[] = {
+		{ 0, 0 },			/* the epoch */
+		{ 0, 999999999 },		/* the last fraction digit */
+		{ 0, 999 },			/* below a microsecond */
+		{ 0, 1000 },
+		{ -1, 0 },			/* 1969-12-31T23:59:59 */
+		{ -62135596800LL, 0 },		/* 0001-01-01 */
+		{ -62135596801LL, 0 },		/* year 0 */
+		{ -62167219201LL, 5000 },	/* year -1 */
+		{ 253402300799LL, 123456000 },	/* 9999-12-31T23:59:59 */
+		{ 253402300800LL, 0 },		/* 10000-01-01 */
+		{ 951782400, 0 },		/* 2000-02-29 */
+		{ 1714557600, 201000 },
+		{ 2147483647, 0 },		/* 2038 */
+		{ 2147483648LL, 500000000 },
+		{ 4102444800LL, 1 },		/* 2100-01-01 */
+		{ 1, -1000 },			/* a negative fraction */
+		{ 1, -999999999 },
+		{ 1, 1999999999 },		/* fraction over a second */
+		{ 67767976233316800LL, 0 },	/* past gmtime's years */
+	};
+	char	got[64], want[64];
+	size_t	i, len;
+
+	for (i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+		check_hostd_val_old_datetime(&edge[i], want, sizeof want);
+		memset(got, 'x', sizeof got);
+		hostd_val_format_datetime(&edge[i], got, sizeof got);
+		ck_assert_msg(strcmp(got, want) == 0, "%zu: %s, want %s", i,
+		    got, want);
+		/* Short buffers: the same truncation as snprintf's. */
+		for (len = 1; len <= 30; len++) {
+			check_hostd_val_old_datetime(&edge[i], want, len);
+			memset(got, 'x', sizeof got);
+			hostd_val_format_datetime(&edge[i], got, len);
+			ck_assert_msg(strcmp(got, want) == 0,
+			    "%zu/%zu: %s, want %s", i, len, got, want);
+			ck_assert_int_eq(got[len], 'x');
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_ints)
+{
+	check_hostd_val_eq("v", NULL, hostd_val_long(INT64_MIN),
+	    "<v>-9223372036854775808</v>");
+	check_hostd_val_eq("v", NULL, hostd_val_long(INT64_MAX),
+	    "<v>9223372036854775807</v>");
+	check_hostd_val_eq("v", NULL, hostd_val_int(0), "<v>0</v>");
+	check_hostd_val_eq("v", NULL, hostd_val_int(INT32_MIN),
+	    "<v>-2147483648</v>");
+	check_hostd_val_eq("v", NULL, hostd_val_short(-10), "<v>-10</v>");
+	check_hostd_val_eq("v", NULL, hostd_val_byte(100), "<v>100</v>");
+}
+END_TEST
+
+/*
+ * A value written ahead (hostd_val_buf) comes out as the tree it stands
+ * for; copies keep it; the buffer grows past its first size.
+ */
+START_TEST(test_buf)
+{
+	struct hostd_val_buf	*b;
+	struct hostd_val	*o, *x, *arr, *tree;
+	const char		*d;
+	char			*want, *got;
+	size_t			 i, len;
+
+	tree = hostd_val_object("ObjectContent");
+	hostd_val_add_moref(tree, "obj", "VirtualMachine", "7<&");
+	o = hostd_val_object("DynamicProperty");
+	hostd_val_add_str(o, "name", "name");
+	hostd_val_add_decl(o, "val", HOSTD_VAL_ANYTYPE,
+	    hostd_val_string("a\"b\r"));
+	hostd_val_add(tree, "propSet", o);
+	want = check_hostd_val_w("objects", NULL, tree);
+
+	b = hostd_val_buf_new();
+	hostd_val_buf_markup(b, "<obj type=\"", 11);
+	hostd_val_buf_text(b, "VirtualMachine", 14);
+	hostd_val_buf_markup(b, "\">", 2);
+	hostd_val_buf_text(b, "7<&", 3);
+	hostd_val_buf_markup(b, "</obj><propSet><name>name</name>", 32);
+	x = hostd_val_string("a\"b\r");
+	hostd_val_buf_val(b, "val", HOSTD_VAL_ANYTYPE, x);
+	hostd_val_free(x);
+	hostd_val_buf_markup(b, "</propSet>", 10);
+	x = hostd_val_buf_take(b, "ObjectContent");
+	d = hostd_val_buf_data(b, &len);
+	ck_assert_uint_eq(len, 0);
+	(void)d;
+	ck_assert_int_eq(x->v_kind, HOSTD_VAL_XML);
+	ck_assert_ptr_null(hostd_val_field(x, "obj"));
+	got = check_hostd_val_w("objects", NULL, hostd_val_copy(x));
+	ck_assert_str_eq(got, want);
+	free(got);
+	/* In an array of its type, and where it must say its type. */
+	arr = hostd_val_array("ObjectContent");
+	hostd_val_push(arr, x);
+	got = check_hostd_val_w("objects", "ObjectContent", arr);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	x = hostd_val_buf_take(b, "ObjectContent");
+	check_hostd_val_eq("val", HOSTD_VAL_ANYTYPE, x,
+	    "<val xsi:type=\"ObjectContent\"></val>");
+
+	for (i = 0; i < 5000; i++)
+		hostd_val_buf_markup(b, "<a>", 3);
+	d = hostd_val_buf_data(b, &len);
+	ck_assert_uint_eq(len, 15000);
+	ck_assert_int_eq(memcmp(d + 14997, "<a>", 3), 0);
+	hostd_val_buf_reset(b);
+	d = hostd_val_buf_data(b, &len);
+	ck_assert_uint_eq(len, 0);
+	hostd_val_buf_free(b);
+}
+END_TEST
+
 static Suite *
 hostd_val_suite(void)
 {
@@ -632,6 +771,9 @@ hostd_val_suite(void)
 	tcase_add_test(tc, test_localized);
 	tcase_add_test(tc, test_copy_readers);
 	tcase_add_test(tc, test_parse);
+	tcase_add_test(tc, test_datetime);
+	tcase_add_test(tc, test_ints);
+	tcase_add_test(tc, test_buf);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");
 	tcase_add_test(tc, test_escape);

@@ -5,20 +5,23 @@
  * xml_next, xml_text, xml_attr) as a SOAP handler would do it.  A refusal
  * must come with a message.  The same input through one xml_parser kept
  * across inputs (as hostd keeps one) must get the same answer as through
- * xml_parse, whatever the inputs before it left in the reused context.
+ * xml_parse, whatever the inputs before it left in the reused context,
+ * and so must the same parser reading a NUL-terminated copy in place
+ * (xml_parser_parse_str, hostd's path for request bodies).
  */
 
 #include "config.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "xml.h"
 
 int		LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void	fuzz_xml_walk(xmlNodePtr, unsigned int);
-static int	fuzz_xml_one(struct xml_parser *, const uint8_t *, size_t,
+static int	fuzz_xml_one(struct xml_parser *, int, const uint8_t *, size_t,
 		    const struct xml_limits *);
 
 /* Kept from one input to the next on purpose. */
@@ -47,15 +50,25 @@ fuzz_xml_walk(xmlNodePtr parent, unsigned int depth)
 	}
 }
 
-/* 1 if data parsed (with xp, or with xml_parse if xp is NULL), else 0. */
+/*
+ * 1 if data parsed (with xp, or with xml_parse if xp is NULL; in place
+ * from a NUL-terminated copy if str), else 0.
+ */
 static int
-fuzz_xml_one(struct xml_parser *xp, const uint8_t *data, size_t size,
-    const struct xml_limits *lim)
+fuzz_xml_one(struct xml_parser *xp, int str, const uint8_t *data,
+    size_t size, const struct xml_limits *lim)
 {
 	xmlDocPtr	 doc;
-	char		*cause = NULL;
+	char		*cause = NULL, *copy;
 
-	if (xp != NULL)
+	if (xp != NULL && str) {
+		if ((copy = malloc(size + 1)) == NULL)
+			abort();
+		memcpy(copy, data, size);
+		copy[size] = '\0';
+		doc = xml_parser_parse_str(xp, copy, size, lim, &cause);
+		free(copy);
+	} else if (xp != NULL)
 		doc = xml_parser_parse(xp, (const char *)data, size, lim,
 		    &cause);
 	else
@@ -78,15 +91,20 @@ fuzz_xml_one(struct xml_parser *xp, const uint8_t *data, size_t size,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct xml_limits	lim = { 4096, 8, 64 };
+	struct xml_limits	 lim = { 4096, 8, 64 };
+	const struct xml_limits	*lims[2] = { NULL, &lim };
+	int			 i, want;
 
 	if (fuzz_xml_parser == NULL)
 		fuzz_xml_parser = xml_parser_create();
-	if (fuzz_xml_one(NULL, data, size, NULL) !=
-	    fuzz_xml_one(fuzz_xml_parser, data, size, NULL))
-		abort();
-	if (fuzz_xml_one(NULL, data, size, &lim) !=
-	    fuzz_xml_one(fuzz_xml_parser, data, size, &lim))
-		abort();
+
+	for (i = 0; i < 2; i++) {
+		want = fuzz_xml_one(NULL, 0, data, size, lims[i]);
+		if (fuzz_xml_one(fuzz_xml_parser, 0, data, size, lims[i]) !=
+		    want ||
+		    fuzz_xml_one(fuzz_xml_parser, 1, data, size, lims[i]) !=
+		    want)
+			abort();
+	}
 	return (0);
 }
