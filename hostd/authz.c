@@ -18,6 +18,12 @@
  * System.Anonymous, which every caller holds.  root is always Admin.
  * Managers (objects that are not entities) are judged by the root
  * folder's permissions.
+ *
+ * A check needs the user's groups, and a RetrievePropertiesEx makes
+ * several checks per object: reading passwd and group for each made
+ * thousands of opens per call.  The groups are kept in the session
+ * instead (hostd_authz_groups), and the files are only stat'ed, once per
+ * call of the session, to learn whether they changed.
  */
 
 #include "config.h"
@@ -26,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <libxml/tree.h>
@@ -39,6 +46,12 @@
 #define HOSTD_AUTHZ_FILE	"etc/vireo/authorization.xml"
 #define HOSTD_AUTHZ_NAME_MAX	256
 #define HOSTD_AUTHZ_MAX_BYTES	(4 * 1024 * 1024)
+/*
+ * Seconds a session's cached groups are trusted without a look at the
+ * files when the session makes no call: updates of a pending
+ * WaitForUpdates are checked outside any call.
+ */
+#define HOSTD_AUTHZ_GROUPS_RECHECK	1
 
 struct hostd_authz {
 	char			*az_path;	/* NULL: memory only */
@@ -1034,13 +1047,45 @@ hostd_authz_ancestor_view(struct hostd_authz *az, struct hostd_inventory *inv,
 	return (0);
 }
 
+char *const *
+hostd_authz_groups(struct hostd_soap *hs, struct hostd_session *s)
+{
+	struct account		*au = hostd_soap_auth(hs);
+	struct timespec		 ts;
+	unsigned long long	 gen;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (s->s_groups_gen == 0 || s->s_groups_call != s->s_calls ||
+	    ts.tv_sec - s->s_groups_when >= HOSTD_AUTHZ_GROUPS_RECHECK) {
+		account_refresh(au);
+		s->s_groups_call = s->s_calls;
+		s->s_groups_when = ts.tv_sec;
+		if (s->s_groups_retry)
+			s->s_groups_gen = 0;
+	}
+	gen = account_generation(au);
+	if (gen == s->s_groups_gen)
+		return (s->s_groups);
+	account_groups_free(s->s_groups);
+	errno = 0;
+	s->s_groups = account_groups(au, s->s_user);
+	s->s_groups_gen = gen;
+	/*
+	 * ENOENT (the user is gone) is an answer; EMFILE and the like are
+	 * not, and must not stick until the files change: the next call
+	 * reads again.  Within this call the empty answer stands, so a
+	 * failing read is not retried per check.
+	 */
+	s->s_groups_retry = s->s_groups == NULL && errno != ENOENT;
+	if (s->s_groups_retry)
+		log_warn("authz: groups of %s", s->s_user);
+	return (s->s_groups);
+}
+
 int
 hostd_authz_allowed(struct hostd_soap *hs, struct hostd_session *s,
     struct hostd_mo *mo, const char *priv)
 {
-	char	**groups;
-	int	  rc;
-
 	if (priv != NULL && strcmp(priv, "System.Anonymous") == 0)
 		return (1);
 	if (s == NULL || priv == NULL)
@@ -1051,11 +1096,9 @@ hostd_authz_allowed(struct hostd_soap *hs, struct hostd_session *s,
 	if (mo != NULL && mo->mo_owner != NULL &&
 	    strcmp(mo->mo_owner, s->s_key) == 0)
 		return (1);
-	groups = account_groups(hostd_soap_auth(hs), s->s_user);
-	rc = hostd_authz_check(hostd_soap_authz(hs), hostd_soap_inventory(hs),
-	    mo, s->s_user, groups, priv);
-	account_groups_free(groups);
-	return (rc);
+	return (hostd_authz_check(hostd_soap_authz(hs),
+	    hostd_soap_inventory(hs), mo, s->s_user,
+	    hostd_authz_groups(hs, s), priv));
 }
 
 int

@@ -449,7 +449,8 @@ struct hostd_val	*hostd_fault_localized(const struct hostd_fault *);
  * client sends back; the key (a UUID starting "52") is the public
  * UserSession.key.  s_slot is the per-session state of the
  * PropertyCollector/ViewManager: hostd_session_end calls s_slot_free on
- * it, which must cancel pending WaitForUpdates of the session.
+ * it, which must cancel pending WaitForUpdates of the session.  s_groups
+ * is authz.c's cache of the user's groups (hostd_authz_groups).
  */
 struct hostd_session {
 	char			 s_cookie[41];	/* secret; never logged */
@@ -465,6 +466,11 @@ struct hostd_session {
 	int64_t			 s_calls;
 	void			*s_slot;
 	void			(*s_slot_free)(void *);
+	char			**s_groups;	/* owned, or NULL */
+	unsigned long long	 s_groups_gen;	/* account gen; 0: none */
+	int64_t			 s_groups_call;	/* s_calls at last refresh */
+	time_t			 s_groups_when;	/* monotonic s of it */
+	int			 s_groups_retry; /* last read failed */
 	struct hostd_session	*s_next;	/* table list */
 	struct hostd_session	*s_hnext;	/* table cookie hash chain */
 };
@@ -1319,8 +1325,18 @@ int			 hostd_authz_check(struct hostd_authz *,
 /* The authorization state of hs (soap.c). */
 struct hostd_authz	*hostd_soap_authz(struct hostd_soap *);
 /*
+ * The groups of s's user (NULL-terminated, or NULL: none, no such user),
+ * cached in s and valid until the next call of this for s.  The account
+ * files are looked at (a stat, lib/account.c's account_refresh) at most
+ * once per call of the session and once a second between calls (pending
+ * WaitForUpdates), and read again only when they changed; hostd's own
+ * account changes are seen at once.
+ */
+char *const		*hostd_authz_groups(struct hostd_soap *,
+			    struct hostd_session *);
+/*
  * 1 if session s (NULL: anonymous) holds priv on mo (NULL: the root
- * folder); groups come from auth.c.  This is the check for handlers.
+ * folder); groups from hostd_authz_groups.  The check for handlers.
  */
 int			 hostd_authz_allowed(struct hostd_soap *,
 			    struct hostd_session *, struct hostd_mo *,

@@ -281,7 +281,6 @@ struct hostd_val *
 hostd_mo_authorizationmanager_effective(const struct hostd_inventory_ctx *c)
 {
 	struct hostd_val	*arr;
-	char			**groups;
 	int32_t			 roles[16];
 	size_t			 i, n;
 
@@ -292,11 +291,10 @@ hostd_mo_authorizationmanager_effective(const struct hostd_inventory_ctx *c)
 		hostd_val_push(arr, hostd_val_int(HOSTD_AUTHZ_ADMIN));
 		return (arr);
 	}
-	groups = account_groups(hostd_soap_auth(c->ic_soap),
-	    c->ic_session->s_user);
+	/* Read per entity: the session's cached groups, no file I/O. */
 	n = hostd_authz_effective(hostd_soap_authz(c->ic_soap), c->ic_mo,
-	    c->ic_session->s_user, groups, roles, 16);
-	account_groups_free(groups);
+	    c->ic_session->s_user, hostd_authz_groups(c->ic_soap,
+	    c->ic_session), roles, 16);
 	for (i = 0; i < n; i++)
 		hostd_val_push(arr, hostd_val_int(roles[i]));
 	return (arr);

@@ -4,7 +4,8 @@
  * local users and groups, kept by lib/account.c in etc/vireo/passwd,
  * shadow and group.  Every method needs Host.Local.ManageUserGroups (the
  * method table); a change is in effect for the next Login at once, since
- * account_login reads the files at every call.
+ * account_login reads the files at every call, and for every session's
+ * next privilege check (hostd_mo_hostlocalaccountmanager_changed).
  *
  * Faults as ESX gives them: AlreadyExists (name set), UserNotFound
  * (principal set), InvalidArgument naming the field that breaks the rules
@@ -230,12 +231,16 @@ hostd_mo_hostlocalaccountmanager_event_spec(const char *id,
 /*
  * The object has no property to update, but the inventory's watchers
  * (statesync.c's copy of the state files) learn that the accounts moved.
+ * Sessions cache their groups (authz.c): lib/account.c already moved the
+ * generation when it wrote, this says so whatever the files' stamps, so
+ * the change is in effect for every session's next check.
  */
 static void
 hostd_mo_hostlocalaccountmanager_changed(struct hostd_soap_req *req)
 {
 	struct hostd_inventory	*inv = hostd_soap_inventory(req->r_soap);
 
+	account_invalidate(hostd_soap_auth(req->r_soap));
 	hostd_inventory_changed(inv, hostd_inventory_find(inv,
 	    "HostLocalAccountManager", "ha-localacctmgr", NULL), NULL);
 }

@@ -192,6 +192,7 @@ hostd_session_destroy(struct hostd_session *s)
 {
 	if (s->s_slot_free != NULL && s->s_slot != NULL)
 		s->s_slot_free(s->s_slot);
+	account_groups_free(s->s_groups);
 	explicit_bzero(s->s_cookie, sizeof s->s_cookie);
 	free(s->s_user);
 	free(s->s_fullname);

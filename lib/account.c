@@ -17,6 +17,15 @@
  * Changes (account_user_add and the others) read a whole file into lines,
  * edit them and write the file back atomically; hostd is the one writer,
  * readers (cimom, a second hostd call) see the old or the new file.
+ *
+ * Reading the files at every call is right for logins but too dear for
+ * hostd's privilege checks, which need a user's groups once per object
+ * and property; they cache them and ask account_refresh, a stat of the
+ * two files, whether to read them again.  An operator may edit a file in
+ * place, so the stamp is not only the inode: a rewrite of the same size
+ * in the same timestamp tick would look unchanged, hence a file changed
+ * less than ACCOUNT_RACY_SEC ago never counts as unchanged (git's "racy
+ * clean" rule).
  */
 
 #include "config.h"
@@ -47,6 +56,21 @@
  * which can never equal the setting itself).
  */
 #define ACCOUNT_DUMMY_HASH	"$6$vireodummysalt$"
+/*
+ * Seconds after its mtime during which a file's stamp proves nothing:
+ * more than the coarsest timestamp granularity of the file systems an
+ * etc/ lives on (FAT: 2 s).
+ */
+#define ACCOUNT_RACY_SEC	3
+
+/* What account_refresh compares; as_ok 0: missing or unreadable. */
+struct account_stamp {
+	int		 as_ok;
+	dev_t		 as_dev;
+	ino_t		 as_ino;
+	off_t		 as_size;
+	struct timespec	 as_mtim;
+};
 
 struct account_record {
 	char		*ar_user;
@@ -61,6 +85,8 @@ struct account {
 	unsigned int			 au_unlock_time;
 	struct account_record	*au_records;
 	size_t				 au_nrecords;
+	struct account_stamp		 au_stamp[2];	/* passwd, group */
+	unsigned long long		 au_gen;	/* never 0 */
 };
 
 static time_t	account_now(void);
@@ -134,6 +160,7 @@ account_create(const char *root, unsigned int lock_failures,
 	    strcmp(root, "/") == 0 ? "" : root);
 	au->au_lock_failures = lock_failures;
 	au->au_unlock_time = unlock_time;
+	au->au_gen = 1;
 	return (au);
 }
 
@@ -149,6 +176,60 @@ account_free(struct account *au)
 	free(au->au_records);
 	free(au->au_dir);
 	free(au);
+}
+
+unsigned long long
+account_generation(const struct account *au)
+{
+	return (au->au_gen);
+}
+
+void
+account_invalidate(struct account *au)
+{
+	if (++au->au_gen == 0)
+		au->au_gen = 1;
+}
+
+unsigned long long
+account_refresh(struct account *au)
+{
+	static const char *const files[2] = { "passwd", "group" };
+	struct account_stamp	 st;
+	struct stat		 sb;
+	struct timespec		 now;
+	char			*path;
+	size_t			 i;
+	int			 changed = 0;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	for (i = 0; i < 2; i++) {
+		memset(&st, 0, sizeof st);
+		xasprintf(&path, "%s/%s", au->au_dir, files[i]);
+		if (stat(path, &sb) == 0) {
+			st.as_ok = 1;
+			st.as_dev = sb.st_dev;
+			st.as_ino = sb.st_ino;
+			st.as_size = sb.st_size;
+			st.as_mtim = sb.st_mtim;
+			/* Too recent (or in the future): may change unseen. */
+			if (now.tv_sec - sb.st_mtim.tv_sec < ACCOUNT_RACY_SEC)
+				changed = 1;
+		} else if (errno != ENOENT)
+			changed = 1;	/* cannot tell: read again */
+		free(path);
+		if (st.as_ok != au->au_stamp[i].as_ok ||
+		    st.as_dev != au->au_stamp[i].as_dev ||
+		    st.as_ino != au->au_stamp[i].as_ino ||
+		    st.as_size != au->au_stamp[i].as_size ||
+		    st.as_mtim.tv_sec != au->au_stamp[i].as_mtim.tv_sec ||
+		    st.as_mtim.tv_nsec != au->au_stamp[i].as_mtim.tv_nsec)
+			changed = 1;
+		au->au_stamp[i] = st;
+	}
+	if (changed)
+		account_invalidate(au);
+	return (au->au_gen);
 }
 
 /* Field number n (0-based) of a ':'-separated line, copied. */
@@ -521,6 +602,8 @@ account_file_write(struct account *au, const char *file, mode_t mode,
 	}
 	xasprintf(&path, "%s/%s", au->au_dir, file);
 	rc = atomicfile_write(path, data, len, mode, cause);
+	/* Even a failed write may have replaced the file. */
+	account_invalidate(au);
 	explicit_bzero(data, len);
 	free(data);
 	free(path);

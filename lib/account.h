@@ -42,6 +42,19 @@ char			**account_groups(struct account *,
 			    const char *user);
 void			 account_groups_free(char **);
 /*
+ * A cheap version of passwd and group for callers that cache what they
+ * read from them (hostd's per-session groups): account_generation costs
+ * no I/O and changes whenever this struct account wrote either file or
+ * account_invalidate was called; account_refresh also stats the two
+ * files (never opens them) and moves the generation when one changed
+ * since its last call (st_mtim to the nanosecond, st_ino, st_size,
+ * st_dev) or is too recent for its stamp to be trusted.  The generation
+ * is never 0, so callers may use 0 for "nothing cached".
+ */
+unsigned long long	 account_generation(const struct account *);
+unsigned long long	 account_refresh(struct account *);
+void			 account_invalidate(struct account *);
+/*
  * 1 if logins as user are refused for now after too many failures (known
  * and unknown names alike, so this does not tell whether user exists);
  * for the message a person sees (dcui).

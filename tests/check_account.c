@@ -5,6 +5,8 @@
  * account_is_console_admin see at once; the files keep their modes
  * (shadow 0600) and SHA-512 hashes; names, passwords and descriptions
  * outside the rules are refused with the field named and nothing written.
+ * account_refresh's generation moves when, and only when, a file may have
+ * changed.
  */
 
 #include "config.h"
@@ -12,9 +14,11 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -32,6 +36,10 @@ static void	 check_account_teardown(struct check_account_env *);
 static char	*check_account_read(struct check_account_env *,
 		    const char *);
 static int	 check_account_login(struct check_account_env *,
+		    const char *, const char *);
+static void	 check_account_mtime(struct check_account_env *,
+		    const char *, time_t, long);
+static void	 check_account_rewrite(struct check_account_env *,
 		    const char *, const char *);
 static Suite	*check_account_suite(void);
 
@@ -320,6 +328,85 @@ START_TEST(check_account_errors)
 }
 END_TEST
 
+/* Set path's mtime to sec seconds and nsec nanoseconds. */
+static void
+check_account_mtime(struct check_account_env *e, const char *file,
+    time_t sec, long nsec)
+{
+	struct timespec	 ts[2];
+	char		*path;
+
+	ts[0].tv_sec = ts[1].tv_sec = sec;
+	ts[0].tv_nsec = ts[1].tv_nsec = nsec;
+	xasprintf(&path, "%s/etc/vireo/%s", e->ca_root, file);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
+	free(path);
+}
+
+/* Rewrite file in place (same inode) with text. */
+static void
+check_account_rewrite(struct check_account_env *e, const char *file,
+    const char *text)
+{
+	char	*path;
+	FILE	*f;
+
+	xasprintf(&path, "%s/etc/vireo/%s", e->ca_root, file);
+	ck_assert_ptr_nonnull(f = fopen(path, "r+"));
+	ck_assert_int_eq(ftruncate(fileno(f), 0), 0);
+	fputs(text, f);
+	fclose(f);
+	free(path);
+}
+
+/*
+ * account_refresh moves the generation exactly when a file may have
+ * changed: a stat that differs (even by a nanosecond of mtime), a file
+ * too recent to trust, or a write of this struct account.
+ */
+START_TEST(check_account_generation)
+{
+	struct check_account_env	 e;
+	unsigned long long		 g, g2;
+	time_t				 old = time(NULL) - 3600;
+	char				*cause = NULL;
+
+	check_account_setup(&e);
+	ck_assert_uint_ne(account_generation(e.ca_au), 0);
+	/* Fresh files: never trusted, every refresh moves. */
+	g = account_refresh(e.ca_au);
+	ck_assert_uint_ne(account_refresh(e.ca_au), g);
+
+	check_account_mtime(&e, "passwd", old, 0);
+	check_account_mtime(&e, "group", old, 0);
+	g = account_refresh(e.ca_au);
+	ck_assert_uint_eq(account_refresh(e.ca_au), g);
+	ck_assert_uint_eq(account_generation(e.ca_au), g);
+
+	/* Same size, same inode, 1 ns later. */
+	check_account_rewrite(&e, "group", "root:x:0:root\n"
+	    "localadmin:x:1000:toor\n");
+	check_account_mtime(&e, "group", old, 1);
+	g2 = account_refresh(e.ca_au);
+	ck_assert_uint_ne(g2, g);
+	ck_assert_uint_eq(account_refresh(e.ca_au), g2);
+	/* Another size, the old mtime. */
+	check_account_rewrite(&e, "group", "root:x:0:root\n");
+	check_account_mtime(&e, "group", old, 1);
+	g = account_refresh(e.ca_au);
+	ck_assert_uint_ne(g, g2);
+	ck_assert_uint_eq(account_refresh(e.ca_au), g);
+
+	/* Writes and account_invalidate move it without a refresh. */
+	ck_assert_int_eq(account_group_add(e.ca_au, "devs", -1, &cause), 0);
+	ck_assert_uint_ne(account_generation(e.ca_au), g);
+	g = account_generation(e.ca_au);
+	account_invalidate(e.ca_au);
+	ck_assert_uint_ne(account_generation(e.ca_au), g);
+	check_account_teardown(&e);
+}
+END_TEST
+
 static Suite *
 check_account_suite(void)
 {
@@ -330,6 +417,7 @@ check_account_suite(void)
 	tc = tcase_create("core");
 	tcase_add_test(tc, check_account_user_lifecycle);
 	tcase_add_test(tc, check_account_groups_and_console);
+	tcase_add_test(tc, check_account_generation);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");
 	tcase_add_test(tc, check_account_rules);
