@@ -107,6 +107,7 @@ static int	mof_feature(struct mof *, struct repo_class *,
 		    struct repo_quals *);
 static int	mof_params(struct mof *, struct repo_feature *);
 static int	mof_type(struct mof *, uint16_t *, char **);
+static int	mof_array(struct mof *, int *);
 static void	mof_strv_add(char ***, size_t *, const char *);
 static int	mof_read(const char *, char **, size_t *, char **);
 static int	mof_parse(struct repository *, const char *, size_t,
@@ -520,6 +521,24 @@ mof_type(struct mof *m, uint16_t *type, char **refclass)
 	return (0);
 }
 
+/*
+ * The array suffix after a property or parameter name, "[]" or "[N]",
+ * which sets *array; N is skipped: the repository keeps only whether a
+ * feature is an array.
+ */
+static int
+mof_array(struct mof *m, int *array)
+{
+	if (!mof_is(m, "["))
+		return (0);
+	*array = 1;
+	if (mof_next(m) == -1)
+		return (-1);
+	if (m->m_tok == MOF_NUMBER && mof_next(m) == -1)
+		return (-1);
+	return (mof_expect(m, "]"));
+}
+
 static int
 mof_params(struct mof *m, struct repo_feature *f)
 {
@@ -541,17 +560,8 @@ mof_params(struct mof *m, struct repo_feature *f)
 		if (m->m_tok != MOF_IDENT)
 			return (mof_fail(m, "expected a parameter name"));
 		p->rp_name = xstrdup(m->m_text);
-		if (mof_next(m) == -1)
+		if (mof_next(m) == -1 || mof_array(m, &p->rp_array) == -1)
 			return (-1);
-		if (mof_is(m, "[")) {
-			p->rp_array = 1;
-			if (mof_next(m) == -1)
-				return (-1);
-			if (m->m_tok == MOF_NUMBER && mof_next(m) == -1)
-				return (-1);
-			if (mof_expect(m, "]") == -1)
-				return (-1);
-		}
 		if (mof_is(m, ")"))
 			return (mof_next(m));
 		if (mof_expect(m, ",") == -1)
@@ -583,15 +593,8 @@ mof_feature(struct mof *m, struct repo_class *c, struct repo_quals *q)
 			return (-1);
 		return (mof_expect(m, ";"));
 	}
-	if (mof_is(m, "[")) {
-		f->rf_array = 1;
-		if (mof_next(m) == -1)
-			return (-1);
-		if (m->m_tok == MOF_NUMBER && mof_next(m) == -1)
-			return (-1);
-		if (mof_expect(m, "]") == -1)
-			return (-1);
-	}
+	if (mof_array(m, &f->rf_array) == -1)
+		return (-1);
 	if (mof_is(m, "=")) {
 		if (mof_next(m) == -1 ||
 		    mof_value(m, &f->rf_defs, &f->rf_ndefs, NULL) == -1)

@@ -69,6 +69,13 @@ int	host_call(struct dcui *, const char *method, const char *type,
  * unset).  0 or -1 with *cause. */
 int	host_props(struct dcui *, const char *type, const char *id,
 	    const char *const *paths, size_t n, char **values, char **cause);
+/* The <val> of property path of one object (NULL if unset; an array's
+ * items are its children): 0 with *val, valid until the caller clears r,
+ * or -1 with *cause. */
+struct _xmlNode;
+int	host_prop_val(struct dcui *, const char *type, const char *id,
+	    const char *path, struct vireply *r, struct _xmlNode **val,
+	    char **cause);
 
 /* ui.c */
 #define UI_KEY_ESC	27

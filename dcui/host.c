@@ -24,6 +24,8 @@
 
 static struct viclient *host_open(struct dcui *);
 static char	*host_text(xmlNodePtr);
+static void	 host_props_spec(struct buf *, const char *, const char *,
+		    const char *const *, size_t);
 
 /* The text of propSet's val; an array's items separated by spaces. */
 static char *
@@ -129,6 +131,23 @@ host_call(struct dcui *d, const char *method, const char *type,
 	return (-1);
 }
 
+/* The RetrieveProperties specSet for paths of one object into a. */
+static void
+host_props_spec(struct buf *a, const char *type, const char *id,
+    const char *const *paths, size_t n)
+{
+	size_t	i;
+
+	buf_init(a);
+	buf_str(a, "<specSet><propSet>");
+	buf_elem(a, "type", type);
+	for (i = 0; i < n; i++)
+		buf_elem(a, "pathSet", paths[i]);
+	buf_str(a, "</propSet><objectSet>");
+	buf_moref(a, "obj", type, id);
+	buf_str(a, "</objectSet></specSet>");
+}
+
 int
 host_props(struct dcui *d, const char *type, const char *id,
     const char *const *paths, size_t n, char **values, char **cause)
@@ -141,14 +160,7 @@ host_props(struct dcui *d, const char *type, const char *id,
 
 	for (i = 0; i < n; i++)
 		values[i] = NULL;
-	buf_init(&a);
-	buf_str(&a, "<specSet><propSet>");
-	buf_elem(&a, "type", type);
-	for (i = 0; i < n; i++)
-		buf_elem(&a, "pathSet", paths[i]);
-	buf_str(&a, "</propSet><objectSet>");
-	buf_moref(&a, "obj", type, id);
-	buf_str(&a, "</objectSet></specSet>");
+	host_props_spec(&a, type, id, paths, n);
 	if (host_call(d, "RetrieveProperties", "PropertyCollector",
 	    "ha-property-collector", a.b_data, &r, cause) == -1) {
 		buf_free(&a);
@@ -174,6 +186,36 @@ host_props(struct dcui *d, const char *type, const char *id,
 	for (i = 0; i < n; i++)
 		if (values[i] == NULL)
 			values[i] = xstrdup("");
+	return (0);
+}
+
+int
+host_prop_val(struct dcui *d, const char *type, const char *id,
+    const char *path, struct vireply *r, xmlNodePtr *val, char **cause)
+{
+	struct buf	 a;
+	xmlNodePtr	 oc, p, v;
+
+	host_props_spec(&a, type, id, &path, 1);
+	if (host_call(d, "RetrieveProperties", "PropertyCollector",
+	    "ha-property-collector", a.b_data, r, cause) == -1) {
+		buf_free(&a);
+		return (-1);
+	}
+	buf_free(&a);
+	*val = NULL;
+	oc = vireply_returnval(r);
+	for (p = oc != NULL ? oc->children : NULL; p != NULL && *val == NULL;
+	    p = p->next) {
+		if (p->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)p->name, "propSet") != 0)
+			continue;
+		for (v = p->children; v != NULL; v = v->next)
+			if (v->type == XML_ELEMENT_NODE &&
+			    strcmp((const char *)v->name, "val") == 0)
+				break;
+		*val = v;
+	}
 	return (0);
 }
 

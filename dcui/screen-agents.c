@@ -36,50 +36,30 @@ static size_t	screen_agents_list(struct dcui *, struct screen_agents_svc *,
 static size_t
 screen_agents_list(struct dcui *d, struct screen_agents_svc *s, char **cause)
 {
-	struct buf	 a;
 	struct vireply	 r;
-	xmlNodePtr	 v, n, p;
+	xmlNodePtr	 v, p;
 	char		*run;
 	size_t		 k = 0;
 
-	buf_init(&a);
-	buf_str(&a, "<specSet><propSet><type>HostServiceSystem</type>"
-	    "<pathSet>serviceInfo</pathSet></propSet><objectSet>");
-	buf_moref(&a, "obj", "HostServiceSystem", "serviceSystem");
-	buf_str(&a, "</objectSet></specSet>");
-	if (host_call(d, "RetrieveProperties", "PropertyCollector",
-	    "ha-property-collector", a.b_data, &r, cause) == -1) {
-		buf_free(&a);
+	if (host_prop_val(d, "HostServiceSystem", "serviceSystem",
+	    "serviceInfo", &r, &v, cause) == -1)
 		return (0);
-	}
-	buf_free(&a);
-	v = vireply_returnval(&r);
-	for (n = v != NULL ? v->children : NULL; n != NULL; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE ||
-		    strcmp((const char *)n->name, "propSet") != 0)
+	for (p = v != NULL ? v->children : NULL; p != NULL &&
+	    k < SCREEN_AGENTS_MAX; p = p->next) {
+		if (p->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)p->name, "service") != 0)
 			continue;
-		for (v = n->children; v != NULL; v = v->next)
-			if (v->type == XML_ELEMENT_NODE &&
-			    strcmp((const char *)v->name, "val") == 0)
-				break;
-		for (p = v != NULL ? v->children : NULL; p != NULL &&
-		    k < SCREEN_AGENTS_MAX; p = p->next) {
-			if (p->type != XML_ELEMENT_NODE ||
-			    strcmp((const char *)p->name, "service") != 0)
-				continue;
-			s[k].as_key = vireply_field(p, "key");
-			s[k].as_label = vireply_field(p, "label");
-			run = vireply_field(p, "running");
-			s[k].as_running = run != NULL &&
-			    strcmp(run, "true") == 0;
-			free(run);
-			if (s[k].as_key == NULL || s[k].as_label == NULL) {
-				free(s[k].as_key);
-				free(s[k].as_label);
-				continue;
-			}
-			k++;
+		s[k].as_key = vireply_field(p, "key");
+		s[k].as_label = vireply_field(p, "label");
+		run = vireply_field(p, "running");
+		s[k].as_running = run != NULL && strcmp(run, "true") == 0;
+		free(run);
+		if (s[k].as_key == NULL || s[k].as_label == NULL) {
+			free(s[k].as_key);
+			free(s[k].as_label);
+			continue;
 		}
+		k++;
 	}
 	vireply_clear(&r);
 	return (k);

@@ -78,46 +78,25 @@ screen_home_vms(struct dcui *d, int *all, int *on)
 static char *
 screen_home_ips(struct dcui *d)
 {
-	struct buf	 a, out;
+	struct buf	 out;
 	struct vireply	 r;
-	xmlNodePtr	 v, n;
+	xmlNodePtr	 v;
 	char		*cause = NULL, *ip, *dhcp;
 
-	buf_init(&a);
-	buf_str(&a, "<specSet><propSet><type>HostNetworkSystem</type>"
-	    "<pathSet>networkInfo.vnic</pathSet></propSet><objectSet>");
-	buf_moref(&a, "obj", "HostNetworkSystem", "networkSystem");
-	buf_str(&a, "</objectSet></specSet>");
 	buf_init(&out);
-	if (host_call(d, "RetrieveProperties", "PropertyCollector",
-	    "ha-property-collector", a.b_data, &r, &cause) == -1) {
-		buf_free(&a);
+	if (host_prop_val(d, "HostNetworkSystem", "networkSystem",
+	    "networkInfo.vnic", &r, &v, &cause) == -1) {
 		free(cause);
 		return (buf_take(&out));
 	}
-	buf_free(&a);
-	v = vireply_returnval(&r);
-	for (n = v != NULL ? v->children : NULL; n != NULL; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE ||
-		    strcmp((const char *)n->name, "propSet") != 0)
-			continue;
-		for (v = n->children; v != NULL; v = v->next) {
-			if (v->type != XML_ELEMENT_NODE ||
-			    strcmp((const char *)v->name, "val") != 0)
-				continue;
-			for (v = v->children; v != NULL; v = v->next) {
-				ip = viprops_path(v, "spec/ip/ipAddress");
-				dhcp = viprops_path(v, "spec/ip/dhcp");
-				if (ip != NULL && *ip != '\0')
-					buf_printf(&out, "%s%s|%s",
-					    out.b_len > 0 ? " " : "", ip,
-					    strcmp(dhcp, "true") == 0 ?
-					    "DHCP" : "STATIC");
-				free(dhcp);
-				free(ip);
-			}
-			break;
-		}
+	for (v = v != NULL ? v->children : NULL; v != NULL; v = v->next) {
+		ip = viprops_path(v, "spec/ip/ipAddress");
+		dhcp = viprops_path(v, "spec/ip/dhcp");
+		if (ip != NULL && *ip != '\0')
+			buf_printf(&out, "%s%s|%s", out.b_len > 0 ? " " : "",
+			    ip, strcmp(dhcp, "true") == 0 ? "DHCP" : "STATIC");
+		free(dhcp);
+		free(ip);
 	}
 	vireply_clear(&r);
 	return (buf_take(&out));

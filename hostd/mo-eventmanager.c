@@ -85,6 +85,8 @@ static int	hostd_mo_eventmanager_match(struct hostd_soap *,
 static int	hostd_mo_eventmanager_under(struct hostd_inventory *,
 		    const char *, const char *, int);
 static void	hostd_mo_eventmanager_coll_free(void *);
+static struct hostd_mo	*hostd_mo_eventmanager_coll_mo(
+		    struct hostd_soap_req *);
 static struct hostd_mo_eventmanager_coll *hostd_mo_eventmanager_coll(
 		    struct hostd_soap_req *);
 static void	hostd_mo_eventmanager_coll_reset(struct hostd_soap *,
@@ -526,19 +528,28 @@ hostd_mo_eventmanager_create(struct hostd_soap_req *req)
 	return (0);
 }
 
+/* The collector object _this names, or NULL with r_fault. */
+static struct hostd_mo *
+hostd_mo_eventmanager_coll_mo(struct hostd_soap_req *req)
+{
+	struct hostd_mo	*mo;
+
+	mo = hostd_inventory_find(hostd_soap_inventory(req->r_soap),
+	    "EventHistoryCollector", req->r_this_id, req->r_session);
+	if (mo == NULL)
+		req->r_fault = hostd_fault_not_found_mo(req->r_this_type,
+		    req->r_this_id);
+	return (mo);
+}
+
 /* The collector _this names, or NULL with r_fault. */
 static struct hostd_mo_eventmanager_coll *
 hostd_mo_eventmanager_coll(struct hostd_soap_req *req)
 {
 	struct hostd_mo	*mo;
 
-	mo = hostd_inventory_find(hostd_soap_inventory(req->r_soap),
-	    "EventHistoryCollector", req->r_this_id, req->r_session);
-	if (mo == NULL) {
-		req->r_fault = hostd_fault_not_found_mo(req->r_this_type,
-		    req->r_this_id);
+	if ((mo = hostd_mo_eventmanager_coll_mo(req)) == NULL)
 		return (NULL);
-	}
 	return (mo->mo_data);
 }
 
@@ -658,14 +669,9 @@ hostd_mo_eventmanager_destroy(struct hostd_soap_req *req)
 {
 	struct hostd_mo	*mo;
 
-	mo = hostd_inventory_find(hostd_soap_inventory(req->r_soap),
-	    "EventHistoryCollector", req->r_this_id, req->r_session);
-	if (mo == NULL) {
-		req->r_fault = hostd_fault_not_found_mo(req->r_this_type,
-		    req->r_this_id);
-		return (0);
-	}
-	hostd_inventory_unregister(hostd_soap_inventory(req->r_soap), mo);
+	if ((mo = hostd_mo_eventmanager_coll_mo(req)) != NULL)
+		hostd_inventory_unregister(hostd_soap_inventory(req->r_soap),
+		    mo);
 	return (0);
 }
 

@@ -54,6 +54,7 @@ static struct hostd_val	*hostd_mo_hostsystem_networks(
 static struct hostd_val	*hostd_mo_hostsystem_product(void);
 static void		 hostd_mo_hostsystem_dmi(const char *, char *,
 			    size_t, const char *);
+static void		 hostd_mo_hostsystem_ident(struct hostd_val *);
 static int		 hostd_mo_hostsystem_count(const char *, int);
 static struct hostd_val	*hostd_mo_hostsystem_cpuid(unsigned int);
 static struct hostd_val	*hostd_mo_hostsystem_runtime_val(
@@ -256,6 +257,25 @@ hostd_mo_hostsystem_dmi(const char *name, char *buf, size_t len,
 		snprintf(buf, len, "%s", def);
 }
 
+/*
+ * vendor, model and uuid of the machine into o, for HostHardwareSummary
+ * and HostSystemInfo: both must show the same DMI strings and fallbacks.
+ */
+static void
+hostd_mo_hostsystem_ident(struct hostd_val *o)
+{
+	char	buf[256];
+
+	hostd_mo_hostsystem_dmi("sys_vendor", buf, sizeof buf, "Vireo");
+	hostd_val_add_str(o, "vendor", buf);
+	hostd_mo_hostsystem_dmi("product_name", buf, sizeof buf,
+	    "Linux KVM host");
+	hostd_val_add_str(o, "model", buf);
+	hostd_mo_hostsystem_dmi("product_uuid", buf, sizeof buf,
+	    "00000000-0000-0000-0000-000000000000");
+	hostd_val_add_str(o, "uuid", buf);
+}
+
 static struct hostd_val *
 hostd_mo_hostsystem_product(void)
 {
@@ -315,14 +335,7 @@ hostd_mo_hostsystem_summary(const struct hostd_inventory_ctx *c)
 	hostd_val_add_moref(v, "host", c->ic_mo->mo_type, c->ic_mo->mo_id);
 
 	hw = hostd_val_object("HostHardwareSummary");
-	hostd_mo_hostsystem_dmi("sys_vendor", buf, sizeof buf, "Vireo");
-	hostd_val_add_str(hw, "vendor", buf);
-	hostd_mo_hostsystem_dmi("product_name", buf, sizeof buf,
-	    "Linux KVM host");
-	hostd_val_add_str(hw, "model", buf);
-	hostd_mo_hostsystem_dmi("product_uuid", buf, sizeof buf,
-	    "00000000-0000-0000-0000-000000000000");
-	hostd_val_add_str(hw, "uuid", buf);
+	hostd_mo_hostsystem_ident(hw);
 	hostd_val_add_long(hw, "memorySize", f.hf_memsize);
 	hostd_val_add_str(hw, "cpuModel", f.hf_model);
 	hostd_val_add_int(hw, "cpuMhz", (int32_t)(f.hf_hz / 1000000));
@@ -372,14 +385,7 @@ hostd_mo_hostsystem_hardware(const struct hostd_inventory_ctx *c)
 	hostd_mo_hostsystem_facts(&f);
 	v = hostd_val_object("HostHardwareInfo");
 	si = hostd_val_object("HostSystemInfo");
-	hostd_mo_hostsystem_dmi("sys_vendor", buf, sizeof buf, "Vireo");
-	hostd_val_add_str(si, "vendor", buf);
-	hostd_mo_hostsystem_dmi("product_name", buf, sizeof buf,
-	    "Linux KVM host");
-	hostd_val_add_str(si, "model", buf);
-	hostd_mo_hostsystem_dmi("product_uuid", buf, sizeof buf,
-	    "00000000-0000-0000-0000-000000000000");
-	hostd_val_add_str(si, "uuid", buf);
+	hostd_mo_hostsystem_ident(si);
 	hostd_mo_hostsystem_dmi("product_serial", buf, sizeof buf, "");
 	if (buf[0] != '\0')
 		hostd_val_add_str(si, "serialNumber", buf);

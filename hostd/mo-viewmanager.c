@@ -20,6 +20,8 @@
 static int	hostd_mo_viewmanager_container(struct hostd_soap_req *);
 static int	hostd_mo_viewmanager_list(struct hostd_soap_req *);
 static int	hostd_mo_viewmanager_check(struct hostd_soap_req *);
+static int	hostd_mo_viewmanager_add(struct hostd_soap_req *, const char *,
+		    void *, void (*)(void *));
 static struct hostd_val *hostd_mo_viewmanager_views(
 		    const struct hostd_inventory_ctx *);
 
@@ -103,6 +105,32 @@ hostd_mo_viewmanager_check(struct hostd_soap_req *req)
 	return (0);
 }
 
+/*
+ * Register a new view of type for the caller's session, owning data
+ * (data_free frees it, here too if the view cannot be registered), and
+ * answer its moref.
+ */
+static int
+hostd_mo_viewmanager_add(struct hostd_soap_req *req, const char *type,
+    void *data, void (*data_free)(void *))
+{
+	struct hostd_inventory	*inv = hostd_soap_inventory(req->r_soap);
+	struct hostd_mo		*vm;
+	char			*id;
+
+	id = hostd_mo_viewmanager_newid(req->r_session);
+	if (hostd_inventory_register(inv, type, id, NULL,
+	    req->r_session->s_key, data, data_free) == NULL) {
+		data_free(data);
+		req->r_fault = hostd_fault_system_error("duplicate view id");
+	} else
+		req->r_result = hostd_val_moref(type, id);
+	free(id);
+	vm = hostd_inventory_find(inv, "ViewManager", req->r_this_id, NULL);
+	hostd_inventory_changed(inv, vm, "viewList");
+	return (0);
+}
+
 static int
 hostd_mo_viewmanager_container(struct hostd_soap_req *req)
 {
@@ -110,9 +138,8 @@ hostd_mo_viewmanager_container(struct hostd_soap_req *req)
 	struct hostd_mo_containerview	*cv;
 	const struct hostd_inventory_type *t;
 	const struct hostd_val		*c;
-	struct hostd_mo			*cmo, *vm;
+	struct hostd_mo			*cmo;
 	const char			*type;
-	char				*id;
 	size_t				 i, n;
 	int				 ok = 0, rec;
 
@@ -162,17 +189,8 @@ hostd_mo_viewmanager_container(struct hostd_soap_req *req)
 		}
 		cv->cv_types[i] = xstrdup(type);
 	}
-	id = hostd_mo_viewmanager_newid(req->r_session);
-	if (hostd_inventory_register(inv, "ContainerView", id, NULL,
-	    req->r_session->s_key, cv, hostd_mo_containerview_free) == NULL) {
-		hostd_mo_containerview_free(cv);
-		req->r_fault = hostd_fault_system_error("duplicate view id");
-	} else
-		req->r_result = hostd_val_moref("ContainerView", id);
-	free(id);
-	vm = hostd_inventory_find(inv, "ViewManager", req->r_this_id, NULL);
-	hostd_inventory_changed(inv, vm, "viewList");
-	return (0);
+	return (hostd_mo_viewmanager_add(req, "ContainerView", cv,
+	    hostd_mo_containerview_free));
 }
 
 static void
@@ -187,8 +205,7 @@ hostd_mo_viewmanager_list(struct hostd_soap_req *req)
 	struct hostd_inventory	*inv = hostd_soap_inventory(req->r_soap);
 	const struct hostd_val	*o;
 	struct hostd_val	*arr;
-	struct hostd_mo		*mo, *vm;
-	char			*id;
+	struct hostd_mo		*mo;
 	size_t			 i, n;
 
 	if (hostd_mo_viewmanager_check(req) != 0)
@@ -208,18 +225,8 @@ hostd_mo_viewmanager_list(struct hostd_soap_req *req)
 			hostd_val_push(arr, hostd_val_moref(mo->mo_type,
 			    mo->mo_id));
 	}
-	id = hostd_mo_viewmanager_newid(req->r_session);
-	if (hostd_inventory_register(inv, "ListView", id, NULL,
-	    req->r_session->s_key, arr, hostd_mo_viewmanager_free_list) ==
-	    NULL) {
-		hostd_val_free(arr);
-		req->r_fault = hostd_fault_system_error("duplicate view id");
-	} else
-		req->r_result = hostd_val_moref("ListView", id);
-	free(id);
-	vm = hostd_inventory_find(inv, "ViewManager", req->r_this_id, NULL);
-	hostd_inventory_changed(inv, vm, "viewList");
-	return (0);
+	return (hostd_mo_viewmanager_add(req, "ListView", arr,
+	    hostd_mo_viewmanager_free_list));
 }
 
 static struct hostd_val *

@@ -46,6 +46,7 @@
 static int	 tls_fail(char **, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static int	 tls_ctx_common(SSL_CTX *, char **);
+static SSL_CTX	*tls_ctx_discard(SSL_CTX *);
 static FILE	*tls_open(const char *, char **);
 static X509	*tls_read_cert(const char *, char **);
 static int	 tls_hostname_ok(const char *);
@@ -96,12 +97,23 @@ tls_ctx_common(SSL_CTX *ctx, char **cause)
 	return (0);
 }
 
+/* Free a context that failed to set up; NULL, errno kept for the
+ * caller's cause. */
+static SSL_CTX *
+tls_ctx_discard(SSL_CTX *ctx)
+{
+	int	saved = errno;
+
+	SSL_CTX_free(ctx);
+	errno = saved;
+	return (NULL);
+}
+
 SSL_CTX *
 tls_server_ctx(const char *certpath, const char *keypath, char **cause)
 {
 	SSL_CTX	*ctx;
 	FILE	*f;
-	int	 saved;
 
 	/* Say "no such file" in words before OpenSSL says it in codes. */
 	if ((f = tls_open(certpath, cause)) == NULL)
@@ -141,17 +153,13 @@ tls_server_ctx(const char *certpath, const char *keypath, char **cause)
 	return (ctx);
 
 fail:
-	saved = errno;
-	SSL_CTX_free(ctx);
-	errno = saved;
-	return (NULL);
+	return (tls_ctx_discard(ctx));
 }
 
 SSL_CTX *
 tls_client_ctx(const char *cafile, char **cause)
 {
 	SSL_CTX	*ctx;
-	int	 saved;
 
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
 		tls_fail(cause, ENOMEM, "SSL_CTX_new");
@@ -171,10 +179,7 @@ tls_client_ctx(const char *cafile, char **cause)
 	return (ctx);
 
 fail:
-	saved = errno;
-	SSL_CTX_free(ctx);
-	errno = saved;
-	return (NULL);
+	return (tls_ctx_discard(ctx));
 }
 
 /* A host name we are willing to put into a certificate. */

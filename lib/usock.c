@@ -30,6 +30,7 @@ _Static_assert(USOCK_PATH_MAX + 1 ==
 static int	usock_addr(struct sockaddr_un *, const char *, char **);
 static int	usock_clear_stale(const char *, char **);
 static void	usock_close(int *);
+static int	usock_socket(int, char **);
 
 /* Fill sun for path, or fail with a cause a person can act on. */
 static int
@@ -73,6 +74,22 @@ usock_close(int *fd)
  * accepts: remove it, return 0 so the caller binds again) or a live server
  * or a file that is not ours to remove (return -1).
  */
+/* A Unix stream socket, close-on-exec, with more flags (SOCK_NONBLOCK);
+ * -1 with *cause and errno kept. */
+static int
+usock_socket(int flags, char **cause)
+{
+	int	fd, saved;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | flags,
+	    0)) == -1) {
+		saved = errno;
+		xasprintf(cause, "socket: %s", strerror(saved));
+		errno = saved;
+	}
+	return (fd);
+}
+
 static int
 usock_clear_stale(const char *path, char **cause)
 {
@@ -99,13 +116,8 @@ usock_clear_stale(const char *path, char **cause)
 	 * Non-blocking, so a live server with a full backlog (EAGAIN) counts
 	 * as live instead of stalling us.
 	 */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd == -1) {
-		saved = errno;
-		xasprintf(cause, "socket: %s", strerror(saved));
-		errno = saved;
+	if ((fd = usock_socket(SOCK_NONBLOCK, cause)) == -1)
 		return (-1);
-	}
 	rc = connect(fd, (struct sockaddr *)&sun, sizeof sun);
 	saved = errno;
 	usock_close(&fd);
@@ -141,13 +153,8 @@ usock_listen(const char *path, mode_t mode, int backlog, char **cause)
 
 	if (usock_addr(&sun, path, cause) == -1)
 		return (-1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd == -1) {
-		saved = errno;
-		xasprintf(cause, "socket: %s", strerror(saved));
-		errno = saved;
+	if ((fd = usock_socket(SOCK_NONBLOCK, cause)) == -1)
 		return (-1);
-	}
 	for (tries = 0;; tries++) {
 		/* Owner read/write only until chmod says otherwise. */
 		omask = umask(S_IXUSR | S_IRWXG | S_IRWXO);
@@ -195,12 +202,8 @@ usock_connect(const char *path, char **cause)
 
 	if (usock_addr(&sun, path, cause) == -1)
 		return (-1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		saved = errno;
-		xasprintf(cause, "socket: %s", strerror(saved));
-		errno = saved;
+	if ((fd = usock_socket(0, cause)) == -1)
 		return (-1);
-	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
 		saved = errno;
 		xasprintf(cause, "connect %s: %s", path, strerror(saved));

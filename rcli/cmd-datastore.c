@@ -21,6 +21,7 @@
 #include "xmalloc.h"
 #include "xml.h"
 
+static char	*cmd_datastore_browser(struct viclient *, const char *);
 static int	cmd_datastore_list(struct rcli *, struct args *);
 static int	cmd_datastore_browse(struct rcli *, struct args *);
 static int	cmd_datastore_upload(struct rcli *, struct args *);
@@ -87,7 +88,9 @@ cmd_datastore_list(struct rcli *r, struct args *a)
 	return (main_output(r, t));
 }
 
-char *
+/* The HostDatastoreBrowser of datastore ds (caller frees); NULL with
+ * the error set. */
+static char *
 cmd_datastore_browser(struct viclient *c, const char *ds)
 {
 	static const char *const paths[] = { "browser", NULL };
@@ -116,6 +119,33 @@ cmd_datastore_browser(struct viclient *c, const char *ds)
 	return (browser);
 }
 
+int
+cmd_datastore_search(struct viclient *c, const char *ds, const char *dir,
+    const char *details, const char *pattern, struct viprops *p,
+    xmlNodePtr *res)
+{
+	struct buf	 b;
+	char		*browser;
+	int		 rc;
+
+	if ((browser = cmd_datastore_browser(c, ds)) == NULL)
+		return (-1);
+	buf_init(&b);
+	buf_dspath(&b, "datastorePath", ds, dir);
+	buf_str(&b, "<searchSpec>");
+	buf_str(&b, details);
+	buf_elem(&b, "matchPattern", pattern);
+	buf_str(&b, "</searchSpec>");
+	rc = task_run_info(c, "SearchDatastore_Task", "HostDatastoreBrowser",
+	    browser, b.b_data, p);
+	buf_free(&b);
+	free(browser);
+	if (rc == -1)
+		return (-1);
+	*res = xml_child(viprops_val(&p->p_obj[0], "info"), NULL, "result");
+	return (0);
+}
+
 static int
 cmd_datastore_browse(struct rcli *r, struct args *a)
 {
@@ -124,11 +154,9 @@ cmd_datastore_browse(struct rcli *r, struct args *a)
 	const char	*ds, *dir;
 	struct viclient	*c;
 	struct viprops	 p;
-	struct buf	 b;
 	struct table	*t;
 	xmlNodePtr	 res, f;
-	char		*browser, *v[4], *type;
-	int		 rc;
+	char		*v[4], *type;
 
 	if ((ds = args_next(a)) == NULL)
 		return (args_usage(a, "which datastore?"));
@@ -138,22 +166,12 @@ cmd_datastore_browse(struct rcli *r, struct args *a)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if ((browser = cmd_datastore_browser(c, ds)) == NULL)
-		return (conn_perror(c));
-	buf_init(&b);
-	buf_dspath(&b, "datastorePath", ds, dir);
-	buf_str(&b, "<searchSpec><details>"
+	if (cmd_datastore_search(c, ds, dir, "<details>"
 	    "<fileType>true</fileType><fileSize>true</fileSize>"
 	    "<modification>true</modification><fileOwner>false</fileOwner>"
-	    "</details></searchSpec>");
-	rc = task_run_info(c, "SearchDatastore_Task", "HostDatastoreBrowser",
-	    browser, b.b_data, &p);
-	buf_free(&b);
-	free(browser);
-	if (rc == -1)
+	    "</details>", NULL, &p, &res) == -1)
 		return (conn_perror(c));
 	t = table_create(cols);
-	res = xml_child(viprops_val(&p.p_obj[0], "info"), NULL, "result");
 	for (f = xml_child(res, NULL, "file"); f != NULL;
 	    f = xml_next(f, NULL, "file")) {
 		v[0] = viprops_path(f, "path");

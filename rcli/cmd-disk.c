@@ -160,10 +160,9 @@ cmd_disk_info(struct rcli *r, struct args *a)
 	const char	*ds, *path, *slash;
 	struct viclient	*c;
 	struct viprops	 p;
-	struct buf	 b;
 	struct table	*t;
 	xmlNodePtr	 res, f;
-	char		*browser, *dir, *v[6];
+	char		*dir, *v[6];
 	int		 rc, n = 0;
 
 	if ((ds = args_next(a)) == NULL || (path = args_next(a)) == NULL)
@@ -172,31 +171,22 @@ cmd_disk_info(struct rcli *r, struct args *a)
 		return (RCLI_EXIT_USAGE);
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
-	if ((browser = cmd_datastore_browser(c, ds)) == NULL)
-		return (conn_perror(c));
 	slash = strrchr(path, '/');
 	dir = slash != NULL ? xstrndup(path, (size_t)(slash - path)) :
 	    xstrdup("");
-	buf_init(&b);
-	buf_dspath(&b, "datastorePath", ds, dir);
-	buf_str(&b, "<searchSpec><query xsi:type=\"VmDiskFileQuery\">"
+	rc = cmd_datastore_search(c, ds, dir, "<query "
+	    "xsi:type=\"VmDiskFileQuery\">"
 	    "<details><diskType>true</diskType><capacityKb>true</capacityKb>"
 	    "<hardwareVersion>true</hardwareVersion>"
 	    "<controllerType>true</controllerType><thin>true</thin>"
 	    "</details></query><details><fileType>true</fileType>"
 	    "<fileSize>true</fileSize><modification>false</modification>"
-	    "<fileOwner>false</fileOwner></details>");
-	buf_elem(&b, "matchPattern", slash != NULL ? slash + 1 : path);
-	buf_str(&b, "</searchSpec>");
-	rc = task_run_info(c, "SearchDatastore_Task", "HostDatastoreBrowser",
-	    browser, b.b_data, &p);
-	buf_free(&b);
-	free(browser);
+	    "<fileOwner>false</fileOwner></details>",
+	    slash != NULL ? slash + 1 : path, &p, &res);
 	free(dir);
 	if (rc == -1)
 		return (conn_perror(c));
 	t = table_create(cols);
-	res = xml_child(viprops_val(&p.p_obj[0], "info"), NULL, "result");
 	for (f = xml_child(res, NULL, "file"); f != NULL;
 	    f = xml_next(f, NULL, "file")) {
 		v[0] = viprops_path(f, "path");

@@ -31,6 +31,8 @@ static int	cmd_host_restore(struct rcli *, struct args *);
 static int	cmd_host_restart(struct rcli *, struct args *);
 static char	*cmd_host_manager(struct viclient *, const char *,
 		    const char *);
+static char	*cmd_host_fwurl(struct viclient *, const char *,
+		    const char *);
 
 static const char cmd_host_usage[] =
     "usage: rcli host <verb> ...\n"
@@ -149,11 +151,26 @@ cmd_host_manager(struct viclient *c, const char *field, const char *esx)
 	return (id);
 }
 
+/* The URL method of firmware system fw answers ("" if none), heap; NULL
+ * with the error set. */
+static char *
+cmd_host_fwurl(struct viclient *c, const char *fw, const char *method)
+{
+	struct vireply	 rep;
+	char		*url;
+
+	if (viclient_call(c, method, "HostFirmwareSystem", fw, NULL,
+	    &rep) == -1)
+		return (NULL);
+	url = xml_text(vireply_returnval(&rep));
+	vireply_clear(&rep);
+	return (url != NULL ? url : xstrdup(""));
+}
+
 static int
 cmd_host_backup(struct rcli *r, struct args *a)
 {
 	struct viclient	*c;
-	struct vireply	 rep;
 	const char	*file;
 	char		*fw, *url;
 	int		 fd, rc;
@@ -165,20 +182,17 @@ cmd_host_backup(struct rcli *r, struct args *a)
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
 	fw = cmd_host_manager(c, "firmwareSystem", "ha-firmwareSystem");
-	rc = viclient_call(c, "BackupFirmwareConfiguration",
-	    "HostFirmwareSystem", fw, NULL, &rep);
+	url = cmd_host_fwurl(c, fw, "BackupFirmwareConfiguration");
 	free(fw);
-	if (rc == -1)
+	if (url == NULL)
 		return (conn_perror(c));
-	url = xml_text(vireply_returnval(&rep));
-	vireply_clear(&rep);
 	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) == -1) {
 		fprintf(stderr, "rcli: %s: %s\n", file, strerror(errno));
 		free(url);
 		return (RCLI_EXIT_FAULT);
 	}
-	rc = viclient_get_url(c, url != NULL ? url : "", fd, "backup");
+	rc = viclient_get_url(c, url, fd, "backup");
 	free(url);
 	if (close(fd) == -1 && rc == 0) {
 		fprintf(stderr, "rcli: %s: %s\n", file, strerror(errno));
@@ -195,7 +209,6 @@ static int
 cmd_host_restore(struct rcli *r, struct args *a)
 {
 	struct viclient	*c;
-	struct vireply	 rep;
 	const char	*file;
 	char		*fw, *url;
 	int		 rc;
@@ -211,14 +224,12 @@ cmd_host_restore(struct rcli *r, struct args *a)
 	if ((c = main_conn(r)) == NULL)
 		return (RCLI_EXIT_FAULT);
 	fw = cmd_host_manager(c, "firmwareSystem", "ha-firmwareSystem");
-	if (viclient_call(c, "QueryFirmwareConfigUploadURL",
-	    "HostFirmwareSystem", fw, NULL, &rep) == -1) {
+	if ((url = cmd_host_fwurl(c, fw, "QueryFirmwareConfigUploadURL")) ==
+	    NULL) {
 		free(fw);
 		return (conn_perror(c));
 	}
-	url = xml_text(vireply_returnval(&rep));
-	vireply_clear(&rep);
-	rc = viclient_put_url(c, url != NULL ? url : "", file, "restore");
+	rc = viclient_put_url(c, url, file, "restore");
 	free(url);
 	if (rc == 0)
 		rc = viclient_do(c, "RestoreFirmwareConfiguration",

@@ -194,9 +194,16 @@ int		 cmd_role_fetch(struct viclient *, struct viprops *);
 int		 cmd_role_id(struct viclient *, const char *, long *);
 char		*cmd_role_name(const struct viprops *, long);
 
-/* cmd-datastore.c, shared with cmd-disk.c: the HostDatastoreBrowser of
- * datastore name (caller frees); NULL with the error set. */
-char		*cmd_datastore_browser(struct viclient *, const char *);
+/*
+ * cmd-datastore.c, shared with cmd-disk.c: SearchDatastore_Task on the
+ * browser of datastore ds for directory dir, with details (the
+ * searchSpec's inner XML) and, if not NULL, a matchPattern.  0 with *p
+ * (caller frees) and *res its HostDatastoreBrowserSearchResults, or -1
+ * with the error set.
+ */
+int		 cmd_datastore_search(struct viclient *, const char *ds,
+		    const char *dir, const char *details, const char *pattern,
+		    struct viprops *p, xmlNodePtr *res);
 
 /* cmd-snapshot.c: "vm snapshot ...", a verb of vm. */
 int		 cmd_snapshot_run(struct rcli *, struct args *);

@@ -37,33 +37,18 @@
 #define LOADER_BZIMAGE_HEAP_END		0xfe00
 #define LOADER_BZIMAGE_LOADER_TYPE	0xff	/* "undefined" boot loader */
 
-static uint16_t	loader_bzimage_get16(const uint8_t *);
-static uint32_t	loader_bzimage_get32(const uint8_t *);
 static int	loader_bzimage_header(const struct loader_image *,
 		    struct boot_params *, char **);
 static int	loader_bzimage_place(struct vmm *,
 		    const struct loader_image *, const struct boot_params *,
 		    uint64_t *, uint64_t *, char **);
 
-static uint16_t
-loader_bzimage_get16(const uint8_t *p)
-{
-	return ((uint16_t)(p[0] | p[1] << 8));
-}
-
-static uint32_t
-loader_bzimage_get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24);
-}
-
 int
 loader_bzimage_is_image(const struct loader_image *img)
 {
 	if (img->li_len < LOADER_BZIMAGE_MAGIC_OFF + 4)
 		return (0);
-	return (loader_bzimage_get32(img->li_data + LOADER_BZIMAGE_MAGIC_OFF) ==
+	return (vmm_le_get(img->li_data + LOADER_BZIMAGE_MAGIC_OFF, 4) ==
 	    LOADER_BZIMAGE_MAGIC);
 }
 
@@ -81,13 +66,13 @@ loader_bzimage_header(const struct loader_image *img, struct boot_params *bp,
 		    "for a bzImage setup header)", img->li_path, img->li_len);
 		return (-1);
 	}
-	if (loader_bzimage_get32(d + LOADER_BZIMAGE_MAGIC_OFF) !=
+	if (vmm_le_get(d + LOADER_BZIMAGE_MAGIC_OFF, 4) !=
 	    LOADER_BZIMAGE_MAGIC) {
 		xasprintf(cause, "kernel %s: not a bzImage (no \"HdrS\" setup "
 		    "header at 0x202)", img->li_path);
 		return (-1);
 	}
-	if (loader_bzimage_get16(d + LOADER_BZIMAGE_FLAG_OFF) !=
+	if (vmm_le_get(d + LOADER_BZIMAGE_FLAG_OFF, 2) !=
 	    LOADER_BZIMAGE_BOOT_FLAG) {
 		xasprintf(cause, "kernel %s: not a bzImage (no 0xAA55 boot "
 		    "flag at 0x1fe)", img->li_path);

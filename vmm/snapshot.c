@@ -112,8 +112,6 @@ struct snap_sec {
 };
 
 static void	snap_grow(struct snap *, size_t);
-static void	snap_le(uint8_t *, uint64_t, unsigned int);
-static uint64_t	snap_get_le(const uint8_t *, unsigned int);
 static void	snap_put_int(struct snap *, uint64_t, unsigned int);
 static int	snap_get_int(struct snap *, void *, unsigned int);
 static int	snap_write_all(int, const void *, size_t);
@@ -177,26 +175,6 @@ snap_defer(struct snap *s, void (*fn)(void *), void *arg)
 }
 
 static void
-snap_le(uint8_t *p, uint64_t v, unsigned int n)
-{
-	unsigned int	i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t
-snap_get_le(const uint8_t *p, unsigned int n)
-{
-	uint64_t	v = 0;
-	unsigned int	i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return (v);
-}
-
-static void
 snap_grow(struct snap *s, size_t more)
 {
 	size_t	cap;
@@ -226,7 +204,7 @@ snap_put_int(struct snap *s, uint64_t v, unsigned int n)
 {
 	uint8_t	b[8];
 
-	snap_le(b, v, n);
+	vmm_le_put(b, v, n);
 	snap_put_bytes(s, b, n);
 }
 
@@ -262,8 +240,8 @@ snap_open(struct snap *s, uint32_t type, uint32_t id)
 	if (s->s_open)
 		snap_close(s);
 	memset(hdr, 0, sizeof hdr);
-	snap_le(hdr, type, 4);
-	snap_le(hdr + 4, id, 4);
+	vmm_le_put(hdr, type, 4);
+	vmm_le_put(hdr + 4, id, 4);
 	s->s_sec = s->s_len;
 	s->s_open = 1;
 	snap_put_bytes(s, hdr, sizeof hdr);
@@ -277,8 +255,8 @@ snap_close(struct snap *s)
 	if (!s->s_open)
 		return;
 	len = s->s_len - s->s_sec - SNAP_SEC_HDR;
-	snap_le(s->s_buf + s->s_sec + 8, len, 4);
-	snap_le(s->s_buf + s->s_sec + 12, snap_crc32(0, s->s_buf + s->s_sec +
+	vmm_le_put(s->s_buf + s->s_sec + 8, len, 4);
+	vmm_le_put(s->s_buf + s->s_sec + 12, snap_crc32(0, s->s_buf + s->s_sec +
 	    SNAP_SEC_HDR, len), 4);
 	s->s_open = 0;
 }
@@ -302,7 +280,7 @@ snap_get_int(struct snap *s, void *v, unsigned int n)
 	int		rc;
 
 	rc = snap_get_bytes(s, b, n);
-	x = snap_get_le(b, n);
+	x = vmm_le_get(b, n);
 	switch (n) {
 	case 1:
 		*(uint8_t *)v = (uint8_t)x;
@@ -649,15 +627,15 @@ snap_load_ram(struct vmm *vmm, int fd, uint64_t len, char **cause)
 
 	if (len < 8 || snap_read_all(fd, b, 8) != 0)
 		goto bad;
-	n = snap_get_le(b, 8);
+	n = vmm_le_get(b, 8);
 	if (n > size / SNAP_PAGE || 8 + 16 * n > len)
 		goto bad;
 	runs = xreallocarray(NULL, n == 0 ? 1 : (size_t)n, sizeof *runs);
 	for (i = 0; i < n; i++) {
 		if (snap_read_all(fd, b, 16) != 0)
 			goto io;
-		runs[i].sr_off = snap_get_le(b, 8);
-		runs[i].sr_len = snap_get_le(b + 8, 8);
+		runs[i].sr_off = vmm_le_get(b, 8);
+		runs[i].sr_len = vmm_le_get(b + 8, 8);
 		if (runs[i].sr_off % SNAP_PAGE != 0 ||
 		    runs[i].sr_len % SNAP_PAGE != 0 || runs[i].sr_len == 0 ||
 		    runs[i].sr_off < next || runs[i].sr_off > size ||
@@ -780,15 +758,15 @@ snap_save_vm(struct vmm *vmm, int fd, char **cause)
 	if (snap_save_ram(vmm, fd, &ramlen, cause) != 0)
 		goto out;
 	memcpy(hdr, SNAP_MAGIC, 8);
-	snap_le(hdr + 8, SNAP_VERSION, 4);
-	snap_le(hdr + 12, SNAP_HDR_SIZE, 4);
-	snap_le(hdr + 16, vmm->vm_mem.mm_size, 8);
-	snap_le(hdr + 24, vmm->vm_params.vp_ncpus, 4);
-	snap_le(hdr + 28, vmm->vm_ndevs, 4);
-	snap_le(hdr + 32, len, 8);
-	snap_le(hdr + 40, ramlen, 8);
-	snap_le(hdr + 48, snap_crc32(0, state, len), 4);
-	snap_le(hdr + 60, snap_crc32(0, hdr, 60), 4);
+	vmm_le_put(hdr + 8, SNAP_VERSION, 4);
+	vmm_le_put(hdr + 12, SNAP_HDR_SIZE, 4);
+	vmm_le_put(hdr + 16, vmm->vm_mem.mm_size, 8);
+	vmm_le_put(hdr + 24, vmm->vm_params.vp_ncpus, 4);
+	vmm_le_put(hdr + 28, vmm->vm_ndevs, 4);
+	vmm_le_put(hdr + 32, len, 8);
+	vmm_le_put(hdr + 40, ramlen, 8);
+	vmm_le_put(hdr + 48, snap_crc32(0, state, len), 4);
+	vmm_le_put(hdr + 60, snap_crc32(0, hdr, 60), 4);
 	if (pwrite(fd, hdr, sizeof hdr, base) != (ssize_t)sizeof hdr) {
 		xasprintf(cause, "writing the suspend file header: %s",
 		    strerror(errno));
@@ -956,22 +934,22 @@ snap_load_vm(struct vmm *vmm, int fd, char **cause)
 		xasprintf(cause, "not a Vireo suspend file (bad magic)");
 		goto bad;
 	}
-	if (snap_get_le(hdr + 8, 4) != SNAP_VERSION) {
+	if (vmm_le_get(hdr + 8, 4) != SNAP_VERSION) {
 		xasprintf(cause, "suspend file format version %u is not "
 		    "supported (this vmx reads version %d)",
-		    (unsigned int)snap_get_le(hdr + 8, 4), SNAP_VERSION);
+		    (unsigned int)vmm_le_get(hdr + 8, 4), SNAP_VERSION);
 		goto bad;
 	}
-	if (snap_get_le(hdr + 12, 4) != SNAP_HDR_SIZE ||
-	    snap_get_le(hdr + 60, 4) != snap_crc32(0, hdr, 60)) {
+	if (vmm_le_get(hdr + 12, 4) != SNAP_HDR_SIZE ||
+	    vmm_le_get(hdr + 60, 4) != snap_crc32(0, hdr, 60)) {
 		xasprintf(cause, "suspend file header is corrupt");
 		goto bad;
 	}
-	memsize = snap_get_le(hdr + 16, 8);
-	ncpus = (uint32_t)snap_get_le(hdr + 24, 4);
-	ndevs = (uint32_t)snap_get_le(hdr + 28, 4);
-	statelen = snap_get_le(hdr + 32, 8);
-	ramlen = snap_get_le(hdr + 40, 8);
+	memsize = vmm_le_get(hdr + 16, 8);
+	ncpus = (uint32_t)vmm_le_get(hdr + 24, 4);
+	ndevs = (uint32_t)vmm_le_get(hdr + 28, 4);
+	statelen = vmm_le_get(hdr + 32, 8);
+	ramlen = vmm_le_get(hdr + 40, 8);
 	if (memsize != vmm->vm_mem.mm_size) {
 		xasprintf(cause, "the suspended VM had %llu MiB of memory, "
 		    "this one has %llu MiB (memsize changed?)",
@@ -1009,7 +987,7 @@ snap_load_vm(struct vmm *vmm, int fd, char **cause)
 		    strerror(errno));
 		goto out;
 	}
-	if (snap_get_le(hdr + 48, 4) != snap_crc32(0, state,
+	if (vmm_le_get(hdr + 48, 4) != snap_crc32(0, state,
 	    (size_t)statelen)) {
 		xasprintf(cause, "suspend file state is corrupt (checksum)");
 		goto bad;

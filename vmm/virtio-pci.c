@@ -293,8 +293,6 @@ static void	virtio_pci_vq_interrupt(void *, struct virtqueue *);
 static void	virtio_pci_vq_broken(void *, struct virtqueue *, const char *);
 static int	virtio_pci_log_ok(struct virtio_pci *);
 static void	virtio_pci_destroy(struct virtio_pci *);
-static void	virtio_pci_put(uint8_t *, uint64_t, unsigned int);
-static uint64_t	virtio_pci_get(const uint8_t *, unsigned int);
 static void	virtio_pci_freeze(struct virtio_pci *);
 static void	virtio_pci_thaw(void *);
 static void	virtio_pci_restart(void *);
@@ -305,27 +303,6 @@ static const struct pci_func_ops virtio_pci_func_ops = {
 	virtio_pci_cfg_read,
 	virtio_pci_cfg_write
 };
-
-/* Little-endian byte helpers for the register images. */
-static void
-virtio_pci_put(uint8_t *p, uint64_t v, unsigned int len)
-{
-	unsigned int	i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t
-virtio_pci_get(const uint8_t *p, unsigned int len)
-{
-	uint64_t	v = 0;
-	unsigned int	i;
-
-	for (i = 0; i < len; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return (v);
-}
 
 /* At most one guest-triggered warning a second per device. */
 static int
@@ -517,22 +494,22 @@ virtio_pci_cfg_build(struct virtio_pci *vp)
 	uint8_t		 last;
 
 	memset(c, 0, sizeof vp->vp_cfg);
-	virtio_pci_put(c + PCI_CFG_VENDOR, VIRTIO_PCI_VENDOR, 2);
-	virtio_pci_put(c + PCI_CFG_VENDOR + 2,
+	vmm_le_put(c + PCI_CFG_VENDOR, VIRTIO_PCI_VENDOR, 2);
+	vmm_le_put(c + PCI_CFG_VENDOR + 2,
 	    VIRTIO_PCI_DEVICE_BASE + vp->vp_ops.vo_type, 2);
 	c[PCI_CFG_REVISION] = VIRTIO_PCI_REVISION;
-	virtio_pci_put(c + PCI_CFG_REVISION + 1, vp->vp_ops.vo_class, 3);
+	vmm_le_put(c + PCI_CFG_REVISION + 1, vp->vp_ops.vo_class, 3);
 	c[PCI_CFG_HEADER] = 0x00;
-	virtio_pci_put(c + PCI_CFG_SUBSYS, VIRTIO_PCI_VENDOR, 2);
-	virtio_pci_put(c + PCI_CFG_SUBSYS + 2, vp->vp_ops.vo_type, 2);
+	vmm_le_put(c + PCI_CFG_SUBSYS, VIRTIO_PCI_VENDOR, 2);
+	vmm_le_put(c + PCI_CFG_SUBSYS + 2, vp->vp_ops.vo_type, 2);
 	c[PCI_CFG_CAPS] = VIRTIO_PCI_CAP_MSIX;
 	c[PCI_CFG_INTPIN] = 1;		/* INTA# */
 
 	/* MSI-X: table and PBA in BAR0; control is built at read time. */
 	c[VIRTIO_PCI_CAP_MSIX] = PCI_CAP_ID_MSIX;
 	c[VIRTIO_PCI_CAP_MSIX + 1] = VIRTIO_PCI_CAP_COMMON;
-	virtio_pci_put(c + VIRTIO_PCI_CAP_MSIX + 4, VIRTIO_PCI_MSIX_TABLE, 4);
-	virtio_pci_put(c + VIRTIO_PCI_CAP_MSIX + 8, VIRTIO_PCI_MSIX_PBA, 4);
+	vmm_le_put(c + VIRTIO_PCI_CAP_MSIX + 4, VIRTIO_PCI_MSIX_TABLE, 4);
+	vmm_le_put(c + VIRTIO_PCI_CAP_MSIX + 8, VIRTIO_PCI_MSIX_PBA, 4);
 
 	/* struct virtio_pci_cap: vndr, next, len, type, bar, id, pad[2],
 	 * offset, length (and notify_off_multiplier for NOTIFY). */
@@ -540,18 +517,18 @@ virtio_pci_cfg_build(struct virtio_pci *vp)
 	c[VIRTIO_PCI_CAP_COMMON + 1] = VIRTIO_PCI_CAP_NOTIFY;
 	c[VIRTIO_PCI_CAP_COMMON + 2] = VIRTIO_PCI_CAP_LEN;
 	c[VIRTIO_PCI_CAP_COMMON + 3] = VIRTIO_CFG_COMMON;
-	virtio_pci_put(c + VIRTIO_PCI_CAP_COMMON + 8, VIRTIO_PCI_COMMON, 4);
-	virtio_pci_put(c + VIRTIO_PCI_CAP_COMMON + 12, VIRTIO_PCI_COMMON_LEN,
+	vmm_le_put(c + VIRTIO_PCI_CAP_COMMON + 8, VIRTIO_PCI_COMMON, 4);
+	vmm_le_put(c + VIRTIO_PCI_CAP_COMMON + 12, VIRTIO_PCI_COMMON_LEN,
 	    4);
 
 	c[VIRTIO_PCI_CAP_NOTIFY] = PCI_CAP_ID_VENDOR;
 	c[VIRTIO_PCI_CAP_NOTIFY + 1] = VIRTIO_PCI_CAP_ISR;
 	c[VIRTIO_PCI_CAP_NOTIFY + 2] = VIRTIO_PCI_CAP_NOTIFY_LEN;
 	c[VIRTIO_PCI_CAP_NOTIFY + 3] = VIRTIO_CFG_NOTIFY;
-	virtio_pci_put(c + VIRTIO_PCI_CAP_NOTIFY + 8, VIRTIO_PCI_NOTIFY, 4);
-	virtio_pci_put(c + VIRTIO_PCI_CAP_NOTIFY + 12,
+	vmm_le_put(c + VIRTIO_PCI_CAP_NOTIFY + 8, VIRTIO_PCI_NOTIFY, 4);
+	vmm_le_put(c + VIRTIO_PCI_CAP_NOTIFY + 12,
 	    nq * VIRTIO_PCI_NOTIFY_MULT, 4);
-	virtio_pci_put(c + VIRTIO_PCI_CAP_NOTIFY + 16, VIRTIO_PCI_NOTIFY_MULT,
+	vmm_le_put(c + VIRTIO_PCI_CAP_NOTIFY + 16, VIRTIO_PCI_NOTIFY_MULT,
 	    4);
 
 	last = vp->vp_ops.vo_config_size > 0 ? VIRTIO_PCI_CAP_DEVICE :
@@ -560,17 +537,17 @@ virtio_pci_cfg_build(struct virtio_pci *vp)
 	c[VIRTIO_PCI_CAP_ISR + 1] = last;
 	c[VIRTIO_PCI_CAP_ISR + 2] = VIRTIO_PCI_CAP_LEN;
 	c[VIRTIO_PCI_CAP_ISR + 3] = VIRTIO_CFG_ISR;
-	virtio_pci_put(c + VIRTIO_PCI_CAP_ISR + 8, VIRTIO_PCI_ISR, 4);
-	virtio_pci_put(c + VIRTIO_PCI_CAP_ISR + 12, 1, 4);
+	vmm_le_put(c + VIRTIO_PCI_CAP_ISR + 8, VIRTIO_PCI_ISR, 4);
+	vmm_le_put(c + VIRTIO_PCI_CAP_ISR + 12, 1, 4);
 
 	if (last == VIRTIO_PCI_CAP_DEVICE) {
 		c[VIRTIO_PCI_CAP_DEVICE] = PCI_CAP_ID_VENDOR;
 		c[VIRTIO_PCI_CAP_DEVICE + 1] = VIRTIO_PCI_CAP_PCICFG;
 		c[VIRTIO_PCI_CAP_DEVICE + 2] = VIRTIO_PCI_CAP_LEN;
 		c[VIRTIO_PCI_CAP_DEVICE + 3] = VIRTIO_CFG_DEVICE;
-		virtio_pci_put(c + VIRTIO_PCI_CAP_DEVICE + 8,
+		vmm_le_put(c + VIRTIO_PCI_CAP_DEVICE + 8,
 		    VIRTIO_PCI_DEVCFG, 4);
-		virtio_pci_put(c + VIRTIO_PCI_CAP_DEVICE + 12,
+		vmm_le_put(c + VIRTIO_PCI_CAP_DEVICE + 12,
 		    vp->vp_ops.vo_config_size, 4);
 	}
 
@@ -595,8 +572,8 @@ virtio_pci_cfg_window(struct virtio_pci *vp, int write, uint32_t *val)
 
 	pthread_mutex_lock(&vp->vp_lock);
 	bar = vp->vp_win[0];
-	off = (uint32_t)virtio_pci_get(vp->vp_win + 4, 4);
-	len = (uint32_t)virtio_pci_get(vp->vp_win + 8, 4);
+	off = (uint32_t)vmm_le_get(vp->vp_win + 4, 4);
+	len = (uint32_t)vmm_le_get(vp->vp_win + 8, 4);
 	pthread_mutex_unlock(&vp->vp_lock);
 	if (!write)
 		*val = 0;
@@ -631,17 +608,17 @@ virtio_pci_cfg_read(void *arg, uint32_t off, uint32_t len)
 	pthread_mutex_lock(&vp->vp_lock);
 	memcpy(img, vp->vp_cfg, sizeof img);
 	memcpy(img + VIRTIO_PCICFG_BAR, vp->vp_win, sizeof vp->vp_win);
-	virtio_pci_put(img + VIRTIO_PCICFG_DATA, win, 4);
-	virtio_pci_put(img + PCI_CFG_COMMAND, vp->vp_cmd, 2);
+	vmm_le_put(img + VIRTIO_PCICFG_DATA, win, 4);
+	vmm_le_put(img + PCI_CFG_COMMAND, vp->vp_cmd, 2);
 	if (vp->vp_isr != 0 && !(vp->vp_msix_ctrl & MSIX_CTRL_ENABLE))
 		status |= PCI_STATUS_INTX;
-	virtio_pci_put(img + PCI_CFG_STATUS, status, 2);
-	virtio_pci_put(img + PCI_CFG_BAR0, pci_bar_read(&vp->vp_bar, 0), 4);
+	vmm_le_put(img + PCI_CFG_STATUS, status, 2);
+	vmm_le_put(img + PCI_CFG_BAR0, pci_bar_read(&vp->vp_bar, 0), 4);
 	img[PCI_CFG_INTLINE] = vp->vp_intline;
-	virtio_pci_put(img + VIRTIO_PCI_CAP_MSIX + 2,
+	vmm_le_put(img + VIRTIO_PCI_CAP_MSIX + 2,
 	    (vp->vp_nvec - 1) | vp->vp_msix_ctrl, 2);
 	pthread_mutex_unlock(&vp->vp_lock);
-	return ((uint32_t)virtio_pci_get(img + off, len));
+	return ((uint32_t)vmm_le_get(img + off, len));
 }
 
 /*
@@ -665,7 +642,7 @@ virtio_pci_cfg_write(void *arg, uint32_t off, uint32_t len, uint32_t val)
 	 * uninitialised read that cannot happen. */
 	memset(msgs, 0, sizeof msgs);
 	pthread_mutex_lock(&vp->vp_lock);
-	virtio_pci_put(bar, pci_bar_read(&vp->vp_bar, 0), 4);
+	vmm_le_put(bar, pci_bar_read(&vp->vp_bar, 0), 4);
 	for (i = 0; i < len; i++) {
 		reg = off + i;
 		b = (uint8_t)(val >> (8 * i));
@@ -693,14 +670,14 @@ virtio_pci_cfg_write(void *arg, uint32_t off, uint32_t len, uint32_t val)
 		}
 	}
 	if (barw)
-		pci_bar_write(&vp->vp_bar, 0, (uint32_t)virtio_pci_get(bar, 4));
+		pci_bar_write(&vp->vp_bar, 0, (uint32_t)vmm_le_get(bar, 4));
 	virtio_pci_map(vp);
 	virtio_pci_intx_update(vp);
 	n = virtio_pci_msix_flush(vp, msgs);
 	pthread_mutex_unlock(&vp->vp_lock);
 	virtio_pci_send(vp, msgs, n);
 	if (winw) {
-		win = (uint32_t)virtio_pci_get(data, 4);
+		win = (uint32_t)vmm_le_get(data, 4);
 		virtio_pci_cfg_window(vp, 1, &win);
 	}
 }
@@ -855,32 +832,32 @@ virtio_pci_common_read(struct virtio_pci *vp, uint32_t off, uint32_t len,
 	if (off >= VIRTIO_PCI_COMMON_LEN || len > VIRTIO_PCI_COMMON_LEN - off)
 		return;
 	memset(img, 0, sizeof img);
-	virtio_pci_put(img + VIRTIO_COMMON_DFSELECT, vp->vp_dfselect, 4);
+	vmm_le_put(img + VIRTIO_COMMON_DFSELECT, vp->vp_dfselect, 4);
 	if (vp->vp_dfselect < 2)
 		f = vp->vp_offered >> (32 * vp->vp_dfselect);
-	virtio_pci_put(img + VIRTIO_COMMON_DF, f, 4);
-	virtio_pci_put(img + VIRTIO_COMMON_GFSELECT, vp->vp_gfselect, 4);
+	vmm_le_put(img + VIRTIO_COMMON_DF, f, 4);
+	vmm_le_put(img + VIRTIO_COMMON_GFSELECT, vp->vp_gfselect, 4);
 	f = 0;
 	if (vp->vp_gfselect < 2)
 		f = vp->vp_gfeatures >> (32 * vp->vp_gfselect);
-	virtio_pci_put(img + VIRTIO_COMMON_GF, f, 4);
-	virtio_pci_put(img + VIRTIO_COMMON_MSIX, vp->vp_msix_config, 2);
-	virtio_pci_put(img + VIRTIO_COMMON_NUMQ, vp->vp_ops.vo_nqueues, 2);
+	vmm_le_put(img + VIRTIO_COMMON_GF, f, 4);
+	vmm_le_put(img + VIRTIO_COMMON_MSIX, vp->vp_msix_config, 2);
+	vmm_le_put(img + VIRTIO_COMMON_NUMQ, vp->vp_ops.vo_nqueues, 2);
 	img[VIRTIO_COMMON_STATUS] = vp->vp_status;
 	img[VIRTIO_COMMON_CFGGEN] = vp->vp_generation;
-	virtio_pci_put(img + VIRTIO_COMMON_Q_SELECT, vp->vp_qsel, 2);
+	vmm_le_put(img + VIRTIO_COMMON_Q_SELECT, vp->vp_qsel, 2);
 	if (vp->vp_qsel < vp->vp_ops.vo_nqueues)
 		pq = &vp->vp_queues[vp->vp_qsel];
 	if (pq != NULL) {
-		virtio_pci_put(img + VIRTIO_COMMON_Q_SIZE, pq->pq_size, 2);
-		virtio_pci_put(img + VIRTIO_COMMON_Q_MSIX, pq->pq_vector, 2);
-		virtio_pci_put(img + VIRTIO_COMMON_Q_ENABLE, pq->pq_enable, 2);
-		virtio_pci_put(img + VIRTIO_COMMON_Q_NOFF, vp->vp_qsel, 2);
-		virtio_pci_put(img + VIRTIO_COMMON_Q_DESC, pq->pq_desc, 8);
-		virtio_pci_put(img + VIRTIO_COMMON_Q_DRIVER, pq->pq_driver, 8);
-		virtio_pci_put(img + VIRTIO_COMMON_Q_DEVICE, pq->pq_device, 8);
+		vmm_le_put(img + VIRTIO_COMMON_Q_SIZE, pq->pq_size, 2);
+		vmm_le_put(img + VIRTIO_COMMON_Q_MSIX, pq->pq_vector, 2);
+		vmm_le_put(img + VIRTIO_COMMON_Q_ENABLE, pq->pq_enable, 2);
+		vmm_le_put(img + VIRTIO_COMMON_Q_NOFF, vp->vp_qsel, 2);
+		vmm_le_put(img + VIRTIO_COMMON_Q_DESC, pq->pq_desc, 8);
+		vmm_le_put(img + VIRTIO_COMMON_Q_DRIVER, pq->pq_driver, 8);
+		vmm_le_put(img + VIRTIO_COMMON_Q_DEVICE, pq->pq_device, 8);
 	}
-	*val = virtio_pci_get(img + off, len);
+	*val = vmm_le_get(img + off, len);
 }
 
 /* Write len bytes at byte offset off of a 64-bit register (4 or 8). */
@@ -1149,7 +1126,7 @@ virtio_pci_msix_io(struct virtio_pci *vp, uint32_t off, uint32_t len,
 	if (off >= VIRTIO_PCI_MSIX_PBA) {
 		o = off - VIRTIO_PCI_MSIX_PBA;
 		if (!ia->ia_write && o < sizeof vp->vp_pba)
-			ia->ia_data = virtio_pci_get((uint8_t *)vp->vp_pba +
+			ia->ia_data = vmm_le_get((uint8_t *)vp->vp_pba +
 			    o, len);
 		return (0);
 	}

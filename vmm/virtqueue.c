@@ -91,6 +91,8 @@ static int	virtqueue_walk(struct virtqueue *, uint16_t,
 		    struct virtqueue_chain *);
 static int	virtqueue_need_event(uint16_t, uint16_t, uint16_t);
 static int	virtqueue_is_pow2(unsigned int);
+static size_t	virtqueue_chain_copy(const struct iovec *, unsigned int,
+		    uint64_t, uint8_t *, const uint8_t *, size_t);
 
 /* Guest ring fields are naturally aligned (checked at enable). */
 static uint16_t
@@ -456,25 +458,31 @@ virtqueue_notify(struct virtqueue *vq)
 	return (need);
 }
 
-size_t
-virtqueue_chain_read(const struct virtqueue_chain *c, uint64_t off,
-    void *buf, size_t len)
+/*
+ * Copy up to len bytes between the niov segments at iov, starting off
+ * bytes into them, and a buffer: out of them into to, or (to NULL) into
+ * them from from.  Returns the bytes copied.
+ */
+static size_t
+virtqueue_chain_copy(const struct iovec *iov, unsigned int niov,
+    uint64_t off, uint8_t *to, const uint8_t *from, size_t len)
 {
-	const struct iovec	*iov;
-	unsigned int		 i;
-	size_t			 done = 0, n;
+	unsigned int	i;
+	size_t		done = 0, n;
 
-	for (i = 0; i < c->vc_nout && done < len; i++) {
-		iov = &c->vc_iov[i];
-		if (off >= iov->iov_len) {
-			off -= iov->iov_len;
+	for (i = 0; i < niov && done < len; i++) {
+		if (off >= iov[i].iov_len) {
+			off -= iov[i].iov_len;
 			continue;
 		}
-		n = iov->iov_len - (size_t)off;
+		n = iov[i].iov_len - (size_t)off;
 		if (n > len - done)
 			n = len - done;
-		memcpy((uint8_t *)buf + done, (uint8_t *)iov->iov_base + off,
-		    n);
+		if (to != NULL)
+			memcpy(to + done, (uint8_t *)iov[i].iov_base + off, n);
+		else
+			memcpy((uint8_t *)iov[i].iov_base + off, from + done,
+			    n);
 		done += n;
 		off = 0;
 	}
@@ -482,28 +490,19 @@ virtqueue_chain_read(const struct virtqueue_chain *c, uint64_t off,
 }
 
 size_t
+virtqueue_chain_read(const struct virtqueue_chain *c, uint64_t off,
+    void *buf, size_t len)
+{
+	return (virtqueue_chain_copy(c->vc_iov, c->vc_nout, off, buf, NULL,
+	    len));
+}
+
+size_t
 virtqueue_chain_write(const struct virtqueue_chain *c, uint64_t off,
     const void *buf, size_t len)
 {
-	const struct iovec	*iov;
-	unsigned int		 i;
-	size_t			 done = 0, n;
-
-	for (i = c->vc_nout; i < c->vc_nout + c->vc_nin && done < len; i++) {
-		iov = &c->vc_iov[i];
-		if (off >= iov->iov_len) {
-			off -= iov->iov_len;
-			continue;
-		}
-		n = iov->iov_len - (size_t)off;
-		if (n > len - done)
-			n = len - done;
-		memcpy((uint8_t *)iov->iov_base + off,
-		    (const uint8_t *)buf + done, n);
-		done += n;
-		off = 0;
-	}
-	return (done);
+	return (virtqueue_chain_copy(c->vc_iov + c->vc_nout, c->vc_nin, off,
+	    NULL, buf, len));
 }
 
 /*

@@ -128,9 +128,32 @@ void	*mem_gpa(struct vmm *, uint64_t gpa, uint64_t len);
 /* Copy to and from guest RAM; 0, or -1 with EFAULT. */
 int	 mem_write(struct vmm *, uint64_t gpa, const void *, size_t);
 int	 mem_read(struct vmm *, uint64_t gpa, void *, size_t);
+
 /* Guest RAM size in bytes and the end of RAM below 4 GiB. */
 uint64_t mem_size(struct vmm *);
 uint64_t mem_lowmem_end(struct vmm *);
+
+/* The n-byte (n <= 8) little-endian value at p, as the guest lays it out. */
+static inline uint64_t
+vmm_le_get(const uint8_t *p, unsigned int n)
+{
+	uint64_t	v = 0;
+	unsigned int	i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return (v);
+}
+
+/* Store the low n bytes (n <= 8) of v at p, little-endian. */
+static inline void
+vmm_le_put(uint8_t *p, uint64_t v, unsigned int n)
+{
+	unsigned int	i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
 
 /* vmm.c: what devices and builders may ask of the machine -------------- */
 

@@ -210,37 +210,14 @@ NAME##_reference_names(CMPIAssociationMI *mi, const CMPIContext *c,	\
 	return (provutil_assoc_run(&DEF, NAME##_broker, c, r, op, 3,	\
 	    NULL, rc, ro, NULL));					\
 }									\
-static const CMPIInstanceMIFT NAME##_ift = {				\
-	CMPIVersion200, CMPIVersion200, #NAME,				\
-	NAME##_cleanup, NAME##_enum_names, NAME##_enum, NAME##_get,	\
-	NAME##_create, NAME##_modify, NAME##_delete, NAME##_query,	\
-	NULL								\
-};									\
+PROVUTIL_INSTANCE_FT(NAME)						\
 static const CMPIAssociationMIFT NAME##_aft = {				\
 	CMPIVersion200, CMPIVersion200, #NAME,				\
 	NAME##_acleanup, NAME##_associators, NAME##_associator_names,	\
 	NAME##_references, NAME##_reference_names, NULL, NULL		\
 };									\
-static CMPIInstanceMI NAME##_imi = { (void *)&NAME##_ift, &NAME##_ift };\
 static CMPIAssociationMI NAME##_ami = { (void *)&NAME##_aft, &NAME##_aft };\
-CMPI_MI_FACTORY(Instance, NAME);					\
-CMPI_MI_FACTORY(Association, NAME);					\
-CMPIInstanceMI *							\
-NAME##_Create_InstanceMI(const CMPIBroker *b, const CMPIContext *c,	\
-    CMPIStatus *rc)							\
-{									\
-	NAME##_broker = b;						\
-	CMSetStatus(rc, CMPI_RC_OK);					\
-	return (&NAME##_imi);						\
-}									\
-CMPIAssociationMI *							\
-NAME##_Create_AssociationMI(const CMPIBroker *b, const CMPIContext *c,	\
-    CMPIStatus *rc)							\
-{									\
-	NAME##_broker = b;						\
-	CMSetStatus(rc, CMPI_RC_OK);					\
-	return (&NAME##_ami);						\
-}
+PROVUTIL_MI_FACTORY(Association, NAME, NAME##_ami)
 
 ASSOC_MI(VireoSystemDevice, assoc_sysdev_def)
 ASSOC_MI(VireoRunningOS, assoc_runos_def)

@@ -26,21 +26,16 @@ static size_t
 disk_list(const CMPIBroker *b, const char *ns, const char *cls,
     CMPIInstance **out, size_t max)
 {
-	static const unsigned short ok[] = { 2 };
 	DIR			*d;
 	struct dirent		*e;
 	CMPIInstance		*i;
-	char			*root, rel[PATH_MAX], *s;
+	char			 rel[PATH_MAX], *s;
 	unsigned long long	 sectors, bs;
 	size_t			 n = 0;
 	int			 drive = strcmp(cls, "CIM_DiskDrive") == 0;
 
-	if ((root = provutil_syspath("block")) == NULL)
+	if ((d = provutil_sysdir("block")) == NULL)
 		return (0);
-	if ((d = opendir(root)) == NULL) {
-		free(root);
-		return (0);
-	}
 	while ((e = readdir(d)) != NULL && n < max) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -75,13 +70,10 @@ disk_list(const CMPIBroker *b, const char *ns, const char *cls,
 			provutil_u64(i, "ConsumableBlocks",
 			    sectors * 512ULL / bs);
 		}
-		provutil_u16a(b, i, "OperationalStatus", ok, 1);
-		provutil_u16(i, "HealthState", 5);
-		provutil_u16(i, "EnabledState", 2);
+		provutil_healthy(b, i);
 		out[n++] = i;
 	}
 	closedir(d);
-	free(root);
 	return (n);
 }
 

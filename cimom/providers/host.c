@@ -22,7 +22,7 @@ static size_t	host_os(const CMPIBroker *, const char *, CMPIInstance **,
 static size_t
 host_cs(const CMPIBroker *b, const char *ns, CMPIInstance **out, size_t max)
 {
-	static const unsigned short dedicated[] = { 0 }, ok[] = { 2 };
+	static const unsigned short dedicated[] = { 0 };
 	CMPIInstance	*i;
 	char		*vendor, *product;
 
@@ -45,9 +45,7 @@ host_cs(const CMPIBroker *b, const char *ns, CMPIInstance **out, size_t max)
 	free(vendor);
 	free(product);
 	provutil_u16a(b, i, "Dedicated", dedicated, 1);
-	provutil_u16a(b, i, "OperationalStatus", ok, 1);
-	provutil_u16(i, "HealthState", 5);
-	provutil_u16(i, "EnabledState", 2);
+	provutil_healthy(b, i);
 	provutil_u16(i, "RequestedState", 12);
 	out[0] = i;
 	return (1);
@@ -56,7 +54,6 @@ host_cs(const CMPIBroker *b, const char *ns, CMPIInstance **out, size_t max)
 static size_t
 host_os(const CMPIBroker *b, const char *ns, CMPIInstance **out, size_t max)
 {
-	static const unsigned short ok[] = { 2 };
 	CMPIObjectPath		*op;
 	CMPIInstance		*i;
 	CMPIDateTime		*dt;
@@ -86,9 +83,7 @@ host_os(const CMPIBroker *b, const char *ns, CMPIInstance **out, size_t max)
 	free(name);
 	provutil_u16(i, "OSType", 36);
 	provutil_str(i, "Version", u.release);
-	provutil_u16a(b, i, "OperationalStatus", ok, 1);
-	provutil_u16(i, "HealthState", 5);
-	provutil_u16(i, "EnabledState", 2);
+	provutil_healthy(b, i);
 	if ((s = provutil_proc("meminfo")) != NULL) {
 		if ((p = strstr(s, "MemTotal:")) != NULL &&
 		    sscanf(p + 9, "%llu", &kb) == 1)

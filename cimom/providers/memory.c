@@ -14,7 +14,6 @@ static size_t
 memory_list(const CMPIBroker *b, const char *ns, CMPIInstance **out,
     size_t max)
 {
-	static const unsigned short ok[] = { 2 };
 	CMPIInstance		*i;
 	char			*s, *p;
 	unsigned long long	 kb = 0;
@@ -35,9 +34,7 @@ memory_list(const CMPIBroker *b, const char *ns, CMPIInstance **out,
 	provutil_u64(i, "ConsumableBlocks", kb);
 	provutil_bool(i, "Volatile", 1);
 	provutil_bool(i, "Primordial", 1);
-	provutil_u16a(b, i, "OperationalStatus", ok, 1);
-	provutil_u16(i, "HealthState", 5);
-	provutil_u16(i, "EnabledState", 2);
+	provutil_healthy(b, i);
 	out[0] = i;
 	return (1);
 }

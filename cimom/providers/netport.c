@@ -27,17 +27,13 @@ netport_list(const CMPIBroker *b, const char *ns, CMPIInstance **out,
 	DIR			*d;
 	struct dirent		*e;
 	CMPIInstance		*i;
-	char			*root, rel[PATH_MAX], *s, mac[13], *addrs[1];
+	char			 rel[PATH_MAX], *s, mac[13], *addrs[1];
 	size_t			 n = 0, k, o;
 	long long		 speed;
 	int			 up;
 
-	if ((root = provutil_syspath("class/net")) == NULL)
+	if ((d = provutil_sysdir("class/net")) == NULL)
 		return (0);
-	if ((d = opendir(root)) == NULL) {
-		free(root);
-		return (0);
-	}
 	while ((e = readdir(d)) != NULL && n < max) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -85,7 +81,6 @@ netport_list(const CMPIBroker *b, const char *ns, CMPIInstance **out,
 		out[n++] = i;
 	}
 	closedir(d);
-	free(root);
 	return (n);
 }
 

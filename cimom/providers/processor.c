@@ -44,7 +44,6 @@ static size_t
 processor_list(const CMPIBroker *b, const char *ns, CMPIInstance **out,
     size_t max)
 {
-	static const unsigned short ok[] = { 2 };
 	CMPIInstance	*i;
 	char		*info, *block, *next, id[32], v[256];
 	size_t		 n = 0;
@@ -83,9 +82,7 @@ processor_list(const CMPIBroker *b, const char *ns, CMPIInstance **out,
 		provutil_u16(i, "NumberOfEnabledCores", 1);
 		provutil_u16(i, "DataWidth", 64);
 		provutil_u16(i, "AddressWidth", 64);
-		provutil_u16a(b, i, "OperationalStatus", ok, 1);
-		provutil_u16(i, "HealthState", 5);
-		provutil_u16(i, "EnabledState", 2);
+		provutil_healthy(b, i);
 		out[n++] = i;
 	}
 	free(info);

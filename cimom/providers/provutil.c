@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <dirent.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,17 @@ provutil_sys(const char *rel)
 	s = p != NULL ? provutil_file(p) : NULL;
 	free(p);
 	return (s);
+}
+
+DIR *
+provutil_sysdir(const char *rel)
+{
+	char	*p = provutil_syspath(rel);
+	DIR	*d;
+
+	d = p != NULL ? opendir(p) : NULL;
+	free(p);
+	return (d);
 }
 
 char *
@@ -165,6 +177,16 @@ provutil_stra(const CMPIBroker *b, const CMPIInstance *i, const char *n,
 	for (k = 0; k < count; k++)
 		CMSetArrayElementAt(a, k, v[k], CMPI_chars);
 	CMSetProperty(i, n, &a, CMPI_stringA);
+}
+
+void
+provutil_healthy(const CMPIBroker *b, const CMPIInstance *i)
+{
+	static const unsigned short ok[] = { 2 };
+
+	provutil_u16a(b, i, "OperationalStatus", ok, 1);
+	provutil_u16(i, "HealthState", 5);
+	provutil_u16(i, "EnabledState", 2);
 }
 
 const char *
@@ -396,6 +418,19 @@ provutil_unsupported(void)
 	CMReturn(CMPI_RC_ERR_NOT_SUPPORTED);
 }
 
+/* The instances list makes for ref's namespace (*n of them), or NULL. */
+static CMPIInstance **
+provutil_inst_list(const CMPIBroker *b, const CMPIObjectPath *ref,
+    provutil_list_fn list, size_t *n)
+{
+	CMPIInstance	**v;
+
+	if ((v = calloc(PROVUTIL_MAX_INSTANCES, sizeof *v)) == NULL)
+		return (NULL);
+	*n = list(b, provutil_ns(ref), v, PROVUTIL_MAX_INSTANCES);
+	return (v);
+}
+
 CMPIStatus
 provutil_inst_enum(const CMPIBroker *b, const CMPIResult *r,
     const CMPIObjectPath *ref, int names, provutil_list_fn list)
@@ -403,9 +438,8 @@ provutil_inst_enum(const CMPIBroker *b, const CMPIResult *r,
 	CMPIInstance	**v;
 	size_t		  n, i;
 
-	if ((v = calloc(PROVUTIL_MAX_INSTANCES, sizeof *v)) == NULL)
+	if ((v = provutil_inst_list(b, ref, list, &n)) == NULL)
 		CMReturn(CMPI_RC_ERR_FAILED);
-	n = list(b, provutil_ns(ref), v, PROVUTIL_MAX_INSTANCES);
 	for (i = 0; i < n; i++)
 		provutil_return(r, v[i], names);
 	free(v);
@@ -420,9 +454,8 @@ provutil_inst_get(const CMPIBroker *b, const CMPIResult *r,
 	CMPIInstance	**v;
 	size_t		  n, i;
 
-	if ((v = calloc(PROVUTIL_MAX_INSTANCES, sizeof *v)) == NULL)
+	if ((v = provutil_inst_list(b, ref, list, &n)) == NULL)
 		CMReturn(CMPI_RC_ERR_FAILED);
-	n = list(b, provutil_ns(ref), v, PROVUTIL_MAX_INSTANCES);
 	for (i = 0; i < n; i++)
 		if (provutil_path_eq(CMGetObjectPath(v[i], NULL), ref)) {
 			CMReturnInstance(r, v[i]);

@@ -9,6 +9,7 @@
 #ifndef VIREO_PROVUTIL_H
 #define VIREO_PROVUTIL_H
 
+#include <dirent.h>
 #include <stddef.h>
 
 #include "cmpi/cmpidt.h"
@@ -32,6 +33,8 @@ char		*provutil_proc(const char *rel);
 char		*provutil_file(const char *path);
 /* A path under the sysfs root, heap. */
 char		*provutil_syspath(const char *rel);
+/* The directory rel under the sysfs root opened, or NULL. */
+DIR		*provutil_sysdir(const char *rel);
 
 void	provutil_str(const CMPIInstance *, const char *, const char *);
 void	provutil_u16(const CMPIInstance *, const char *, unsigned int);
@@ -43,6 +46,9 @@ void	provutil_u16a(const CMPIBroker *, const CMPIInstance *, const char *,
 	    const unsigned short *, unsigned int);
 void	provutil_stra(const CMPIBroker *, const CMPIInstance *, const char *,
 	    const char *const *, unsigned int);
+/* What a device in working order says: OperationalStatus OK, HealthState
+ * OK, EnabledState Enabled. */
+void	provutil_healthy(const CMPIBroker *, const CMPIInstance *);
 
 /* The host computer system's path in ns. */
 CMPIObjectPath	*provutil_cs_path(const CMPIBroker *, const char *ns);
@@ -139,6 +145,28 @@ NAME##_get(CMPIInstanceMI *mi, const CMPIContext *c,			\
 {									\
 	return (provutil_inst_get(NAME##_broker, r, op, LIST));		\
 }									\
+PROVUTIL_INSTANCE_FT(NAME)
+
+/*
+ * The factory NAME_Create_<T>MI of an MI of type T (Instance,
+ * Association): it keeps the broker in NAME_broker and returns &OBJ.
+ */
+#define PROVUTIL_MI_FACTORY(T, NAME, OBJ)				\
+CMPI_MI_FACTORY(T, NAME);						\
+CMPI##T##MI *								\
+NAME##_Create_##T##MI(const CMPIBroker *b, const CMPIContext *c,	\
+    CMPIStatus *rc)							\
+{									\
+	NAME##_broker = b;						\
+	CMSetStatus(rc, CMPI_RC_OK);					\
+	return (&OBJ);							\
+}
+
+/*
+ * The instance MI table of NAME (NAME_ft, NAME_mi) over the functions
+ * PROVUTIL_READONLY_MI and the provider define, and its factory.
+ */
+#define PROVUTIL_INSTANCE_FT(NAME)					\
 static const CMPIInstanceMIFT NAME##_ft = {				\
 	CMPIVersion200, CMPIVersion200, #NAME,				\
 	NAME##_cleanup, NAME##_enum_names, NAME##_enum, NAME##_get,	\
@@ -146,15 +174,7 @@ static const CMPIInstanceMIFT NAME##_ft = {				\
 	NULL								\
 };									\
 static CMPIInstanceMI NAME##_mi = { (void *)&NAME##_ft, &NAME##_ft };	\
-CMPI_MI_FACTORY(Instance, NAME);					\
-CMPIInstanceMI *							\
-NAME##_Create_InstanceMI(const CMPIBroker *b, const CMPIContext *c,	\
-    CMPIStatus *rc)							\
-{									\
-	NAME##_broker = b;						\
-	CMSetStatus(rc, CMPI_RC_OK);					\
-	return (&NAME##_mi);						\
-}
+PROVUTIL_MI_FACTORY(Instance, NAME, NAME##_mi)
 
 /*
  * The association engine: an association class with two reference
