@@ -1051,6 +1051,8 @@ struct hostd_mo_virtualmachine {
 	int			 vm_devpower;	/* vm_power it was built at */
 	int			 vm_snapbusy;	/* a snapshot operation runs
 						   (mo-virtualmachinesnapshot.c) */
+	int			 vm_diskbusy;	/* ReconfigVM_Task zeroes a
+						   new disk (TaskInProgress) */
 };
 
 extern const struct hostd_inventory_prop hostd_mo_virtualmachine_props[];
@@ -1447,6 +1449,27 @@ void			 hostd_dsjob_start(struct hostd_inventory *,
 			    int (*step)(void *, int *, struct hostd_fault **,
 			    struct hostd_val **), void (*freefn)(void *),
 			    void *arg);
+/* A range of a disk to write zeros over (eagerZeroedThick). */
+struct hostd_dsjob_zero {
+	char		*dz_path;	/* the disk's descriptor, absolute */
+	uint64_t	 dz_off;	/* bytes */
+	uint64_t	 dz_len;
+};
+/*
+ * Write zeros over the n ranges (the array and its paths become the
+ * job's) as the dsjob of task, a bounded amount per loop turn, each disk
+ * flushed; then done(arg, &f, &result) runs once, with f NULL when every
+ * range was written, else the fault that stopped the zeroing: done
+ * returns 0 for the task to succeed with *result, or -1 with *f (kept,
+ * replaced or set) for it to fail.  freefn(arg) runs after done.
+ */
+void			 hostd_dsjob_zero_start(struct hostd_inventory *,
+			    const char *task, struct hostd_dsjob_zero *,
+			    size_t n, int (*done)(void *,
+			    struct hostd_fault **, struct hostd_val **),
+			    void (*freefn)(void *), void *arg);
+void			 hostd_dsjob_zero_free(struct hostd_dsjob_zero *,
+			    size_t n);
 /* The method tables and properties of the three managers. */
 extern const struct hostd_soap_method hostd_mo_filemanager_methods[];
 extern const struct hostd_soap_method hostd_mo_virtualdiskmanager_methods[];
@@ -1484,6 +1507,10 @@ struct hostd_vmconfig_change {
 	size_t	  vc_ndoomed;
 	int	  vc_devices;	/* the device list changed */
 	int	  vc_resized;	/* a disk grew */
+	/* eagerZeroedThick disks, made DISK_PREALLOC_ZEROED: the caller
+	 * writes their zeros (hostd_dsjob_zero_start) before saving */
+	struct hostd_dsjob_zero	*vc_zero;
+	size_t	  vc_nzero;
 };
 
 /*
@@ -1547,6 +1574,21 @@ struct hostd_mo *hostd_mo_virtualmachine_by_name(struct hostd_inventory *,
 /* The DuplicateName fault for name, which mo already has. */
 struct hostd_fault *hostd_mo_virtualmachine_dupfault(const char *name,
 	    struct hostd_mo *mo);
+/*
+ * A VM being created (CreateVM_Task zeroing its disks) is not registered
+ * yet: hold keeps its name and .vmx path from other creations and
+ * registrations until unhold.  held: the task holding name or path
+ * (either may be NULL), or NULL.
+ */
+void	hostd_mo_virtualmachine_hold(struct hostd_inventory *,
+	    const char *name, const char *path, const char *task);
+void	hostd_mo_virtualmachine_unhold(struct hostd_inventory *,
+	    const char *path);
+const char *hostd_mo_virtualmachine_held(struct hostd_inventory *,
+	    const char *name, const char *path);
+/* The fault for name or path held by a creation (task). */
+struct hostd_fault *hostd_mo_virtualmachine_heldfault(const char *name,
+	    const char *task);
 /* Datastore.vm and Network.vm: the VMs whose files live on of, or whose
  * NICs use of (a Datastore or a Network), as a MoRef array. */
 struct hostd_val *hostd_mo_virtualmachine_using(struct hostd_inventory *,

@@ -13,6 +13,12 @@
  * task's error, as ESX reports them.  A failed CreateVM_Task leaves
  * nothing behind: the disks it made, the .vmx and a directory it created
  * are removed.
+ *
+ * A VM with eagerZeroedThick disks is finished by a dsjob that writes
+ * their zeros first (progress in the task): its .vmx is saved and the VM
+ * registered only after the last step, so a hostd stopped meanwhile has
+ * registered nothing (the disks stay, as stray files); until then its
+ * name and .vmx path are held (hostd_mo_virtualmachine_hold).
  */
 
 #include "config.h"
@@ -32,7 +38,24 @@
 #include "log.h"
 #include "xmalloc.h"
 
+/* A CreateVM_Task past the spec: what its end needs. */
+struct hostd_mo_folder_create {
+	struct hostd_soap		*fc_soap;	/* borrowed */
+	struct hostd_inventory		*fc_inv;
+	struct hostd_vmconfig_change	 fc_chg;
+	struct cfg			*fc_cfg;
+	char				*fc_name;
+	char				*fc_user;	/* or NULL */
+	char				*fc_vmx;
+	char				*fc_dir;
+	int				 fc_made;	/* fc_dir is ours */
+	int				 fc_held;
+};
+
 static int	hostd_mo_folder_createvm(struct hostd_soap_req *);
+static int	hostd_mo_folder_create_end(void *, struct hostd_fault **,
+		    struct hostd_val **);
+static void	hostd_mo_folder_create_free(void *);
 static int	hostd_mo_folder_registervm(struct hostd_soap_req *);
 static int	hostd_mo_folder_pool(struct hostd_soap_req *, const char *,
 		    int);
@@ -178,16 +201,14 @@ static int
 hostd_mo_folder_createvm(struct hostd_soap_req *req)
 {
 	struct hostd_inventory		*inv;
-	struct hostd_mo			*folder, *mo, *other, *ds = NULL;
-	struct hostd_vmconfig_change	 chg;
+	struct hostd_mo			*folder, *other, *ds = NULL;
+	struct hostd_mo_folder_create	*fc;
 	struct hostd_fault		*f = NULL;
+	struct hostd_val		*result = NULL;
 	const struct hostd_val		*spec, *files;
-	struct cfg			*cfg = NULL;
-	const char			*name, *path, *user;
-	char				*task, *fname = NULL, *vmx = NULL;
-	char				*dir = NULL, *cause = NULL, *rel, *full;
+	const char			*name, *path, *user, *held;
+	char				*task, *fname = NULL, *rel, *full;
 	char				 uuid[64];
-	int				 made = 0;
 
 	inv = hostd_soap_inventory(req->r_soap);
 	folder = hostd_inventory_find(inv, "Folder", req->r_this_id, NULL);
@@ -225,62 +246,145 @@ hostd_mo_folder_createvm(struct hostd_soap_req *req)
 	    "Folder.createVm", folder, user));
 	req->r_result = hostd_val_moref("Task", task);
 	hostd_task_start(inv, task);
-	memset(&chg, 0, sizeof chg);
+	fc = xcalloc(1, sizeof *fc);
+	fc->fc_soap = req->r_soap;
+	fc->fc_inv = inv;
+	fc->fc_name = xstrdup(name);
+	fc->fc_user = user != NULL ? xstrdup(user) : NULL;
 	fname = hostd_vmconfig_filename(name);
 	if ((other = hostd_mo_virtualmachine_by_name(inv, name)) != NULL) {
 		f = hostd_mo_virtualmachine_dupfault(name, other);
 		goto fail;
 	}
-	if ((f = hostd_mo_folder_vmxpath(inv, path, fname, &vmx, &dir,
-	    &made)) != NULL)
+	if ((held = hostd_mo_virtualmachine_held(inv, name, NULL)) != NULL) {
+		f = hostd_mo_virtualmachine_heldfault(name, held);
 		goto fail;
+	}
+	if ((f = hostd_mo_folder_vmxpath(inv, path, fname, &fc->fc_vmx,
+	    &fc->fc_dir, &fc->fc_made)) != NULL)
+		goto fail;
+	if (hostd_mo_virtualmachine_held(inv, NULL, fc->fc_vmx) != NULL) {
+		/* Its .vmx is not written yet, but it will be. */
+		f = hostd_dspath_fault(EEXIST, path, 0);
+		goto fail;
+	}
 
-	cfg = cfg_create();
-	cfg_set(cfg, ".encoding", "UTF-8");
-	cfg_set(cfg, "config.version", "8");
-	cfg_set(cfg, "virtualHW.version", "14");
-	cfg_set(cfg, "displayName", name);
-	cfg_set(cfg, "guestOS", "other-64");
+	fc->fc_cfg = cfg_create();
+	cfg_set(fc->fc_cfg, ".encoding", "UTF-8");
+	cfg_set(fc->fc_cfg, "config.version", "8");
+	cfg_set(fc->fc_cfg, "virtualHW.version", "14");
+	cfg_set(fc->fc_cfg, "displayName", name);
+	cfg_set(fc->fc_cfg, "guestOS", "other-64");
 	/* vcsim's defaults when the spec gives none. */
-	cfg_set(cfg, "memsize", "32");
-	cfg_set(cfg, "numvcpus", "1");
+	cfg_set(fc->fc_cfg, "memsize", "32");
+	cfg_set(fc->fc_cfg, "numvcpus", "1");
 	hostd_mo_folder_uuid(uuid, sizeof uuid, 0x56);
-	cfg_set(cfg, "uuid.bios", uuid);
+	cfg_set(fc->fc_cfg, "uuid.bios", uuid);
 	hostd_mo_folder_uuid(uuid, sizeof uuid, 0x52);
-	cfg_set(cfg, "vc.uuid", uuid);
-	if (hostd_vmconfig_apply(inv, cfg, vmx, spec, &chg, &f) != 0)
+	cfg_set(fc->fc_cfg, "vc.uuid", uuid);
+	if (hostd_vmconfig_apply(inv, fc->fc_cfg, fc->fc_vmx, spec,
+	    &fc->fc_chg, &f) != 0)
 		goto fail;
-	if (cfg_save(cfg, vmx, &cause) != 0) {
-		f = hostd_fault_system_error(cause);
-		goto fail;
+	if (fc->fc_chg.vc_nzero > 0) {
+		hostd_mo_virtualmachine_hold(inv, name, fc->fc_vmx, task);
+		fc->fc_held = 1;
+		log_info("createvm: %s: writing the zeros of its "
+		    "eagerZeroedThick disks before registering it", name);
+		hostd_dsjob_zero_start(inv, task, fc->fc_chg.vc_zero,
+		    fc->fc_chg.vc_nzero, hostd_mo_folder_create_end,
+		    hostd_mo_folder_create_free, fc);
+		/* The ranges are the job's now. */
+		fc->fc_chg.vc_zero = NULL;
+		fc->fc_chg.vc_nzero = 0;
+		goto out;
 	}
-	if ((mo = hostd_mo_virtualmachine_register(inv, vmx, &cause)) ==
-	    NULL) {
-		unlink(vmx);
-		f = hostd_fault_system_error(cause);
-		goto fail;
+	if (hostd_mo_folder_create_end(fc, &f, &result) != 0) {
+		hostd_task_fail(inv, task, f);
+		hostd_mo_folder_create_free(fc);
+		goto out;
 	}
-	hostd_vmconfig_finish(&chg);
-	hostd_event_post(req->r_soap, "VmCreatedEvent", mo, user,
-	    "Created virtual machine %s on %s in ha-datacenter", name,
-	    "ha-host");
-	hostd_task_succeed(inv, task, hostd_val_moref("VirtualMachine",
-	    mo->mo_id));
+	hostd_task_succeed(inv, task, result);
+	hostd_mo_folder_create_free(fc);
 	goto out;
 
 fail:
-	hostd_vmconfig_rollback(&chg);
-	if (made && rmdir(dir) != 0)
-		log_warn("createvm: %s", dir);
+	hostd_mo_folder_create_end(fc, &f, &result);
 	hostd_task_fail(inv, task, f);
+	hostd_mo_folder_create_free(fc);
 out:
-	free(cause);
-	cfg_free(cfg);
 	free(fname);
-	free(vmx);
-	free(dir);
 	free(task);
 	return (0);
+}
+
+/*
+ * The end of a CreateVM_Task, on the loop: with *f NULL save the .vmx,
+ * register the VM and post VmCreatedEvent (0, *result its MoRef); with a
+ * fault, or when that fails, remove what was made (-1, *f).
+ */
+static int
+hostd_mo_folder_create_end(void *arg, struct hostd_fault **f,
+    struct hostd_val **result)
+{
+	struct hostd_mo_folder_create	*fc = arg;
+	struct hostd_mo			*mo;
+	char				*cause = NULL;
+
+	if (fc->fc_held) {
+		hostd_mo_virtualmachine_unhold(fc->fc_inv, fc->fc_vmx);
+		fc->fc_held = 0;
+	}
+	if (*f != NULL)
+		goto fail;
+	if (cfg_save(fc->fc_cfg, fc->fc_vmx, &cause) != 0) {
+		*f = hostd_fault_system_error(cause);
+		goto fail;
+	}
+	if ((mo = hostd_mo_virtualmachine_register(fc->fc_inv, fc->fc_vmx,
+	    &cause)) == NULL) {
+		unlink(fc->fc_vmx);
+		*f = hostd_fault_system_error(cause);
+		goto fail;
+	}
+	hostd_vmconfig_finish(&fc->fc_chg);
+	fc->fc_made = 0;
+	hostd_event_post(fc->fc_soap, "VmCreatedEvent", mo, fc->fc_user,
+	    "Created virtual machine %s on %s in ha-datacenter", fc->fc_name,
+	    "ha-host");
+	*result = hostd_val_moref("VirtualMachine", mo->mo_id);
+	return (0);
+
+fail:
+	free(cause);
+	hostd_vmconfig_rollback(&fc->fc_chg);
+	if (fc->fc_made && rmdir(fc->fc_dir) != 0)
+		log_warn("createvm: %s", fc->fc_dir);
+	fc->fc_made = 0;
+	if (*f == NULL)
+		*f = hostd_fault_system_error("the VM was not created");
+	return (-1);
+}
+
+static void
+hostd_mo_folder_create_free(void *arg)
+{
+	struct hostd_mo_folder_create	*fc = arg;
+
+	/*
+	 * After create_end there is nothing left to undo; without it (a job
+	 * that could not be scheduled) this is the failure's cleanup.
+	 */
+	if (fc->fc_held)
+		hostd_mo_virtualmachine_unhold(fc->fc_inv, fc->fc_vmx);
+	hostd_vmconfig_rollback(&fc->fc_chg);
+	if (fc->fc_made && rmdir(fc->fc_dir) != 0)
+		log_warn("createvm: %s", fc->fc_dir);
+	cfg_free(fc->fc_cfg);
+	free(fc->fc_name);
+	free(fc->fc_user);
+	free(fc->fc_vmx);
+	free(fc->fc_dir);
+	free(fc);
 }
 
 static int
@@ -291,7 +395,7 @@ hostd_mo_folder_registervm(struct hostd_soap_req *req)
 	struct hostd_fault	*f = NULL;
 	struct stat		 sb;
 	struct cfg		*cfg = NULL;
-	const char		*path, *name, *user;
+	const char		*path, *name, *user, *held;
 	char			*task, *full = NULL, *cause = NULL, *n = NULL;
 	char			*slash;
 	int			 tmpl = 0;
@@ -338,7 +442,9 @@ hostd_mo_folder_registervm(struct hostd_soap_req *req)
 		f = hostd_dspath_fault(ENOENT, path, 0);
 		goto done;
 	}
-	if ((mo = hostd_mo_virtualmachine_by_path(inv, full)) != NULL) {
+	if ((mo = hostd_mo_virtualmachine_by_path(inv, full)) != NULL ||
+	    hostd_mo_virtualmachine_held(inv, NULL, full) != NULL) {
+		mo = NULL;
 		f = hostd_fault_create("AlreadyExists", "The specified key, "
 		    "name, or identifier '%s' already exists.", path);
 		hostd_val_add_str(f->f_obj, "name", path);
@@ -364,6 +470,10 @@ hostd_mo_folder_registervm(struct hostd_soap_req *req)
 	}
 	if ((other = hostd_mo_virtualmachine_by_name(inv, name)) != NULL) {
 		f = hostd_mo_virtualmachine_dupfault(name, other);
+		goto done;
+	}
+	if ((held = hostd_mo_virtualmachine_held(inv, name, NULL)) != NULL) {
+		f = hostd_mo_virtualmachine_heldfault(name, held);
 		goto done;
 	}
 	if (cfg_get(cfg, "displayName") == NULL ||

@@ -8,13 +8,18 @@
  *
  * Disk types map as vmkfstools does: thin is a monolithicSparse VMDK,
  * preallocated/thick a monolithicFlat one with its space reserved,
- * eagerZeroedThick a flat one written with zeros.  A disk is its
- * descriptor and the extents the descriptor names, which must be plain
- * names in the descriptor's directory (anything else is refused before a
- * file is touched).  Copies run as a dsjob with progress, skipping zero
- * blocks so that thin stays thin.  Every path is checked by
- * hostd_dspath_req with Datastore.AllocateSpace (Datastore.Browse for
- * the source of a copy and for QueryVirtualDiskUuid).
+ * eagerZeroedThick a flat one written with zeros.  Those zeros (and
+ * those of an eagerZero extension) are written by a dsjob after the
+ * space is reserved, so a big disk does not hold hostd's loop; a
+ * creation that fails midway removes the disk, an extension that fails
+ * midway leaves it extended (its new space reads as zeros either way).
+ * A disk is its descriptor and the extents the descriptor names, which
+ * must be plain names in the descriptor's directory (anything else is
+ * refused before a file is touched).  Copies run as a dsjob with
+ * progress, skipping zero blocks so that thin stays thin.  Every path
+ * is checked by hostd_dspath_req with Datastore.AllocateSpace
+ * (Datastore.Browse for the source of a copy and for
+ * QueryVirtualDiskUuid).
  */
 
 #include "config.h"
@@ -106,6 +111,21 @@ static int	hostd_mo_virtualdiskmanager_step(void *, int *,
 		    struct hostd_val **);
 static void	hostd_mo_virtualdiskmanager_copy_free(void *);
 static int	hostd_mo_virtualdiskmanager_zero(const uint8_t *, size_t);
+static void	hostd_mo_virtualdiskmanager_eager_start(struct hostd_inventory *,
+		    const char *, const char *, const char *, const char *,
+		    uint64_t, uint64_t, int);
+static int	hostd_mo_virtualdiskmanager_zeroed(void *,
+		    struct hostd_fault **, struct hostd_val **);
+static void	hostd_mo_virtualdiskmanager_zeroed_free(void *);
+
+/* What an eager create or extend does when its zeros are written. */
+struct hostd_mo_virtualdiskmanager_eager {
+	char	*ve_path;	/* created: removed on failure; or NULL */
+	char	*ve_name;
+	char	*ve_user;
+	char	*ve_what;	/* for the log */
+	int	 ve_create;
+};
 
 static const struct hostd_soap_param hostd_mo_virtualdiskmanager_create_p[] = {
 	{ "name", "string", 0 },
@@ -256,6 +276,7 @@ hostd_mo_virtualdiskmanager_create(struct hostd_soap_req *req)
 	const char		*name, *tid;
 	char			*full, *rel = NULL, *task, *cause = NULL;
 	size_t			 len;
+	int			 eager;
 
 	memset(&args, 0, sizeof args);
 	name = hostd_val_str(hostd_val_field(req->r_params, "name"));
@@ -278,10 +299,17 @@ hostd_mo_virtualdiskmanager_create(struct hostd_soap_req *req)
 	task = xstrdup(tid);
 	req->r_result = hostd_val_moref("Task", task);
 	hostd_task_start(inv, task);
+	/* Reserved now, written with zeros by a job (see the top). */
+	eager = args.prealloc == DISK_PREALLOC_EAGER;
+	if (eager)
+		args.prealloc = DISK_PREALLOC_ZEROED;
 	if (disk_create(full, &args, &cause) != 0) {
 		hostd_task_fail(inv, task,
 		    hostd_mo_virtualdiskmanager_fault(errno, name, cause));
 		free(cause);
+	} else if (eager) {
+		hostd_mo_virtualdiskmanager_eager_start(inv, task, full, name,
+		    req->r_session->s_user, 0, args.size, 1);
 	} else {
 		log_info("vdiskmanager: %s created %s (%s, %llu KB)",
 		    req->r_session->s_user, name,
@@ -448,6 +476,7 @@ hostd_mo_virtualdiskmanager_extend(struct hostd_soap_req *req)
 	char			*full, *rel = NULL, *task, *cause = NULL;
 	int64_t			 kb;
 	int			 eager = 0;
+	uint64_t		 old = 0;
 	enum disk_prealloc	 pre;
 
 	name = hostd_val_str(hostd_val_field(req->r_params, "name"));
@@ -478,9 +507,12 @@ hostd_mo_virtualdiskmanager_extend(struct hostd_soap_req *req)
 		/* ESX cannot shrink a disk either. */
 		f = hostd_fault_invalid_argument("newCapacityKb");
 	} else {
+		/* Eager zeros come after, from a job (see the top). */
 		pre = disk_format(d) == DISK_FORMAT_VMDK_SPARSE ?
-		    DISK_PREALLOC_NONE : eager ? DISK_PREALLOC_EAGER :
-		    DISK_PREALLOC_ZEROED;
+		    DISK_PREALLOC_NONE : DISK_PREALLOC_ZEROED;
+		if (pre == DISK_PREALLOC_NONE)
+			eager = 0;
+		old = disk_size(d);
 		if (disk_resize(d, (uint64_t)kb * 1024, pre, &cause) != 0)
 			f = hostd_mo_virtualdiskmanager_fault(errno, name,
 			    cause);
@@ -490,6 +522,9 @@ hostd_mo_virtualdiskmanager_extend(struct hostd_soap_req *req)
 	free(cause);
 	if (f != NULL)
 		hostd_task_fail(inv, task, f);
+	else if (eager && (uint64_t)kb * 1024 > old)
+		hostd_mo_virtualdiskmanager_eager_start(inv, task, full, name,
+		    req->r_session->s_user, old, (uint64_t)kb * 1024 - old, 0);
 	else {
 		log_info("vdiskmanager: %s extended %s to %lld KB",
 		    req->r_session->s_user, name, (long long)kb);
@@ -715,4 +750,64 @@ hostd_mo_virtualdiskmanager_copy_free(void *arg)
 	free(vc->vc_srcname);
 	free(vc->vc_buf);
 	free(vc);
+}
+
+/* Zeros over [off, off + len) of the disk at path, then the task ends. */
+static void
+hostd_mo_virtualdiskmanager_eager_start(struct hostd_inventory *inv,
+    const char *task, const char *path, const char *name, const char *user,
+    uint64_t off, uint64_t len, int create)
+{
+	struct hostd_mo_virtualdiskmanager_eager	*ve;
+	struct hostd_dsjob_zero			*z;
+
+	ve = xcalloc(1, sizeof *ve);
+	ve->ve_path = create ? xstrdup(path) : NULL;
+	ve->ve_name = xstrdup(name);
+	ve->ve_user = xstrdup(user);
+	ve->ve_create = create;
+	xasprintf(&ve->ve_what, "%s %s to %llu KB", create ? "created" :
+	    "extended", name, (unsigned long long)((off + len) / 1024));
+	z = xcalloc(1, sizeof *z);
+	z->dz_path = xstrdup(path);
+	z->dz_off = off;
+	z->dz_len = len;
+	log_info("vdiskmanager: %s: writing the zeros of %s", user, name);
+	hostd_dsjob_zero_start(inv, task, z, 1,
+	    hostd_mo_virtualdiskmanager_zeroed,
+	    hostd_mo_virtualdiskmanager_zeroed_free, ve);
+}
+
+static int
+hostd_mo_virtualdiskmanager_zeroed(void *arg, struct hostd_fault **f,
+    struct hostd_val **result)
+{
+	struct hostd_mo_virtualdiskmanager_eager	*ve = arg;
+
+	if (*f != NULL)
+		return (-1);
+	log_info("vdiskmanager: %s %s (eagerZeroedThick)", ve->ve_user,
+	    ve->ve_what);
+	/* Kept: the disk is whole. */
+	free(ve->ve_path);
+	ve->ve_path = NULL;
+	*result = ve->ve_create ? hostd_val_string(ve->ve_name) : NULL;
+	return (0);
+}
+
+static void
+hostd_mo_virtualdiskmanager_zeroed_free(void *arg)
+{
+	struct hostd_mo_virtualdiskmanager_eager	*ve = arg;
+
+	/* A creation that did not end leaves no half disk. */
+	if (ve->ve_path != NULL &&
+	    hostd_mo_virtualdiskmanager_remove(ve->ve_path) != 0 &&
+	    errno != ENOENT)
+		log_warn("vdiskmanager: removing %s", ve->ve_path);
+	free(ve->ve_path);
+	free(ve->ve_name);
+	free(ve->ve_user);
+	free(ve->ve_what);
+	free(ve);
 }

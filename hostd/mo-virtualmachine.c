@@ -91,9 +91,31 @@ static const char *const hostd_mo_virtualmachine_guests[][4] = {
 };
 
 /* The data of ha-folder-vm: how new VMs are driven and named. */
+/* A name and .vmx taken by a CreateVM_Task still zeroing its disks. */
+struct hostd_mo_virtualmachine_hold {
+	struct hostd_mo_virtualmachine_hold	*vh_next;
+	char					*vh_name;
+	char					*vh_path;
+	char					*vh_task;
+};
+
 struct hostd_mo_virtualmachine_folder {
 	struct hostd_vmxlink	*vf_vl;		/* borrowed */
 	long			 vf_next;	/* next moid */
+	struct hostd_mo_virtualmachine_hold *vf_holds;
+};
+
+/* A ReconfigVM_Task whose new disks are being zeroed (dsjob.c). */
+struct hostd_mo_virtualmachine_reconf {
+	struct hostd_soap		*vr_soap;	/* borrowed */
+	struct hostd_inventory		*vr_inv;
+	struct hostd_vmconfig_change	 vr_chg;
+	struct cfg			*vr_cfg;
+	struct hostd_val		*vr_echo;	/* for the event */
+	struct stat			 vr_sb;		/* the .vmx loaded */
+	char				*vr_vmid;
+	char				*vr_user;	/* or NULL */
+	int				 vr_busy;	/* set vm_diskbusy */
 };
 
 /* A file of a VM, for layoutEx and storage. */
@@ -148,6 +170,12 @@ static const struct hostd_mo_virtualmachine_op
 };
 
 static void	 hostd_mo_virtualmachine_free(void *);
+static void	 hostd_mo_virtualmachine_folder_free(void *);
+static struct hostd_mo_virtualmachine_folder *hostd_mo_virtualmachine_folder(
+		    struct hostd_inventory *);
+static int	 hostd_mo_virtualmachine_reconf_end(void *,
+		    struct hostd_fault **, struct hostd_val **);
+static void	 hostd_mo_virtualmachine_reconf_free(void *);
 static const char *const *hostd_mo_virtualmachine_guest(
 		    const struct hostd_mo_virtualmachine *);
 static char	*hostd_mo_virtualmachine_uuid(const char *, const char *,
@@ -295,6 +323,24 @@ const struct hostd_soap_method hostd_mo_virtualmachine_methods[] = {
 	  0, hostd_mo_virtualmachine_destroy, NULL },
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
+
+static void
+hostd_mo_virtualmachine_folder_free(void *arg)
+{
+	struct hostd_mo_virtualmachine_folder	*vf = arg;
+	struct hostd_mo_virtualmachine_hold	*vh;
+
+	if (vf == NULL)
+		return;
+	while ((vh = vf->vf_holds) != NULL) {
+		vf->vf_holds = vh->vh_next;
+		free(vh->vh_name);
+		free(vh->vh_path);
+		free(vh->vh_task);
+		free(vh);
+	}
+	free(vf);
+}
 
 static void
 hostd_mo_virtualmachine_free(void *arg)
@@ -623,7 +669,7 @@ hostd_mo_virtualmachine_load(struct hostd_inventory *inv,
 		vf->vf_vl = vl;
 		vf->vf_next = 1;
 		folder->mo_data = vf;
-		folder->mo_data_free = free;
+		folder->mo_data_free = hostd_mo_virtualmachine_folder_free;
 	}
 	xasprintf(&file, "%s/" HOSTD_MO_VIRTUALMACHINE_INVENTORY,
 	    strcmp(root, "/") == 0 ? "" : root);
@@ -1090,7 +1136,7 @@ hostd_mo_virtualmachine_power(struct hostd_soap_req *req)
 	if (((1 << vm->vm_power) & op->vo_from) == 0)
 		f = hostd_mo_virtualmachine_powerfault(vm, op->vo_requested);
 	else if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id) ||
-	    vm->vm_snapbusy)
+	    vm->vm_snapbusy || vm->vm_diskbusy)
 		f = hostd_fault_create("TaskInProgress", NULL);
 
 	if (op->vo_descid == NULL) {
@@ -1538,6 +1584,82 @@ hostd_mo_virtualmachine_dupfault(const char *name, struct hostd_mo *mo)
 	return (f);
 }
 
+static struct hostd_mo_virtualmachine_folder *
+hostd_mo_virtualmachine_folder(struct hostd_inventory *inv)
+{
+	struct hostd_mo	*folder;
+
+	folder = hostd_inventory_find(inv, "Folder", HOSTD_MO_VMFOLDER, NULL);
+	return (folder != NULL ? folder->mo_data : NULL);
+}
+
+void
+hostd_mo_virtualmachine_hold(struct hostd_inventory *inv, const char *name,
+    const char *path, const char *task)
+{
+	struct hostd_mo_virtualmachine_folder	*vf;
+	struct hostd_mo_virtualmachine_hold	*vh;
+
+	if ((vf = hostd_mo_virtualmachine_folder(inv)) == NULL)
+		return;
+	vh = xcalloc(1, sizeof *vh);
+	vh->vh_name = xstrdup(name);
+	vh->vh_path = xstrdup(path);
+	vh->vh_task = xstrdup(task);
+	vh->vh_next = vf->vf_holds;
+	vf->vf_holds = vh;
+}
+
+void
+hostd_mo_virtualmachine_unhold(struct hostd_inventory *inv, const char *path)
+{
+	struct hostd_mo_virtualmachine_folder	*vf;
+	struct hostd_mo_virtualmachine_hold	**vhp, *vh;
+
+	if ((vf = hostd_mo_virtualmachine_folder(inv)) == NULL)
+		return;
+	for (vhp = &vf->vf_holds; (vh = *vhp) != NULL; vhp = &vh->vh_next) {
+		if (strcmp(vh->vh_path, path) == 0) {
+			*vhp = vh->vh_next;
+			free(vh->vh_name);
+			free(vh->vh_path);
+			free(vh->vh_task);
+			free(vh);
+			return;
+		}
+	}
+}
+
+const char *
+hostd_mo_virtualmachine_held(struct hostd_inventory *inv, const char *name,
+    const char *path)
+{
+	struct hostd_mo_virtualmachine_folder	*vf;
+	struct hostd_mo_virtualmachine_hold	*vh;
+
+	if ((vf = hostd_mo_virtualmachine_folder(inv)) == NULL)
+		return (NULL);
+	for (vh = vf->vf_holds; vh != NULL; vh = vh->vh_next) {
+		if ((name != NULL && strcmp(vh->vh_name, name) == 0) ||
+		    (path != NULL && strcmp(vh->vh_path, path) == 0))
+			return (vh->vh_task);
+	}
+	return (NULL);
+}
+
+/* DuplicateName.object is the task that creates the VM: no VM yet. */
+struct hostd_fault *
+hostd_mo_virtualmachine_heldfault(const char *name, const char *task)
+{
+	struct hostd_fault	*f;
+
+	f = hostd_fault_create("DuplicateName", "The name '%s' already "
+	    "exists.", name);
+	hostd_val_add_str(f->f_obj, "name", name);
+	hostd_val_add_moref(f->f_obj, "object", "Task", task);
+	return (f);
+}
+
 /* After the .vmx changed: re-read it and tell the watchers. */
 static void
 hostd_mo_virtualmachine_changed(struct hostd_inventory *inv,
@@ -1564,7 +1686,9 @@ hostd_mo_virtualmachine_changed(struct hostd_inventory *inv,
  * ReconfigVM_Task (§5.6).  Privileges per field, on the VM (and
  * Datastore.AllocateSpace on its datastore for new or grown disks), as
  * SOAP faults; state errors (InvalidPowerState: ESX without hot-add),
- * bad devices and names in the task.
+ * bad devices and names in the task.  New eagerZeroedThick space is
+ * zeroed by a dsjob before the .vmx is saved; meanwhile the VM is busy
+ * (vm_diskbusy: TaskInProgress for power, reconfigure, rename, destroy).
  */
 static int
 hostd_mo_virtualmachine_reconfig(struct hostd_soap_req *req)
@@ -1572,12 +1696,12 @@ hostd_mo_virtualmachine_reconfig(struct hostd_soap_req *req)
 	struct hostd_inventory		*inv;
 	struct hostd_mo			*mo, *other, *ds;
 	struct hostd_mo_virtualmachine	*vm;
-	struct hostd_vmconfig_change	 chg;
+	struct hostd_mo_virtualmachine_reconf *vr;
 	struct hostd_fault		*f = NULL;
+	struct hostd_val		*result = NULL;
 	const struct hostd_val		*spec;
-	struct hostd_val		*ev;
 	struct cfg			*cfg;
-	const char			*privs[64], *user, *name;
+	const char			*privs[64], *user, *name, *held = NULL;
 	char				*task, *cause = NULL;
 	size_t				 i, n;
 	int				 space;
@@ -1606,13 +1730,17 @@ hostd_mo_virtualmachine_reconfig(struct hostd_soap_req *req)
 	    vm->vm_power != PROTO_VMX_POWERED_OFF)
 		f = hostd_mo_virtualmachine_powerfault(vm,
 		    PROTO_VMX_POWERED_OFF);
-	else if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id))
+	else if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id) ||
+	    vm->vm_snapbusy || vm->vm_diskbusy)
 		f = hostd_fault_create("TaskInProgress", NULL);
 	else if (name != NULL && (*name == '\0' || strlen(name) > 80))
 		f = hostd_fault_invalid_argument("spec.name");
 	else if (name != NULL && (other = hostd_mo_virtualmachine_by_name(inv,
 	    name)) != NULL && other != mo)
 		f = hostd_mo_virtualmachine_dupfault(name, other);
+	else if (name != NULL && (held = hostd_mo_virtualmachine_held(inv,
+	    name, NULL)) != NULL)
+		f = hostd_mo_virtualmachine_heldfault(name, held);
 	if (f != NULL) {
 		hostd_task_fail(inv, task, f);
 		free(task);
@@ -1624,31 +1752,119 @@ hostd_mo_virtualmachine_reconfig(struct hostd_soap_req *req)
 		free(task);
 		return (0);
 	}
-	memset(&chg, 0, sizeof chg);
-	if (hostd_vmconfig_apply(inv, cfg, vm->vm_path, spec, &chg,
+	vr = xcalloc(1, sizeof *vr);
+	vr->vr_soap = req->r_soap;
+	vr->vr_inv = inv;
+	vr->vr_cfg = cfg;
+	vr->vr_vmid = xstrdup(vm->vm_id);
+	vr->vr_user = user != NULL ? xstrdup(user) : NULL;
+	/* The spec is the request's: the event's copy is made now. */
+	vr->vr_echo = hostd_vmconfig_spec_echo(spec);
+	if (stat(vm->vm_path, &vr->vr_sb) != 0)
+		memset(&vr->vr_sb, 0, sizeof vr->vr_sb);
+	if (hostd_vmconfig_apply(inv, cfg, vm->vm_path, spec, &vr->vr_chg,
 	    &f) != 0) {
-		hostd_vmconfig_rollback(&chg);
+		hostd_mo_virtualmachine_reconf_end(vr, &f, &result);
 		hostd_task_fail(inv, task, f);
-	} else if (cfg_save(cfg, vm->vm_path, &cause) != 0) {
-		hostd_vmconfig_rollback(&chg);
-		hostd_task_fail(inv, task, hostd_fault_system_error(cause));
-		free(cause);
+		hostd_mo_virtualmachine_reconf_free(vr);
+	} else if (vr->vr_chg.vc_nzero > 0) {
+		vm->vm_diskbusy = vr->vr_busy = 1;
+		log_info("reconfigure: VM %s: writing the zeros of its new "
+		    "eagerZeroedThick space before saving the .vmx", vm->vm_id);
+		hostd_dsjob_zero_start(inv, task, vr->vr_chg.vc_zero,
+		    vr->vr_chg.vc_nzero, hostd_mo_virtualmachine_reconf_end,
+		    hostd_mo_virtualmachine_reconf_free, vr);
+		/* The ranges are the job's now. */
+		vr->vr_chg.vc_zero = NULL;
+		vr->vr_chg.vc_nzero = 0;
 	} else {
-		hostd_vmconfig_finish(&chg);
-		hostd_mo_virtualmachine_changed(inv, mo);
-		/* configSpec is required (WSDL): the spec applied. */
-		ev = hostd_val_object("VmReconfiguredEvent");
-		hostd_val_add_decl(ev, "configSpec",
-		    "VirtualMachineConfigSpec",
-		    hostd_vmconfig_spec_echo(spec));
-		hostd_event_post_vm(req->r_soap, "VmReconfiguredEvent", mo,
-		    ev, user, "Reconfigured %s on %s", vm->vm_name,
-		    "ha-host");
-		hostd_task_succeed(inv, task, NULL);
+		if (hostd_mo_virtualmachine_reconf_end(vr, &f, &result) != 0)
+			hostd_task_fail(inv, task, f);
+		else
+			hostd_task_succeed(inv, task, result);
+		hostd_mo_virtualmachine_reconf_free(vr);
 	}
-	cfg_free(cfg);
 	free(task);
 	return (0);
+}
+
+/*
+ * The end of a ReconfigVM_Task, on the loop: with *f NULL save the .vmx,
+ * re-read it and post VmReconfiguredEvent (0); with a fault, or when
+ * that fails, remove the disks made and leave the .vmx as it was (-1,
+ * *f).  A .vmx written by someone else while the disks were zeroed is
+ * not overwritten with the old one: the reconfiguration fails instead.
+ */
+static int
+hostd_mo_virtualmachine_reconf_end(void *arg, struct hostd_fault **f,
+    struct hostd_val **result)
+{
+	struct hostd_mo_virtualmachine_reconf	*vr = arg;
+	struct hostd_mo				*mo;
+	struct hostd_mo_virtualmachine		*vm = NULL;
+	struct hostd_val			*ev;
+	struct stat				 sb;
+	char					*cause = NULL;
+
+	*result = NULL;
+	mo = hostd_inventory_find(vr->vr_inv, "VirtualMachine", vr->vr_vmid,
+	    NULL);
+	if (mo != NULL && (vm = mo->mo_data) != NULL && vr->vr_busy)
+		vm->vm_diskbusy = 0;
+	vr->vr_busy = 0;
+	if (*f != NULL)
+		goto fail;
+	if (vm == NULL) {
+		*f = hostd_fault_not_found_mo("VirtualMachine", vr->vr_vmid);
+		goto fail;
+	}
+	if (stat(vm->vm_path, &sb) != 0 || sb.st_ino != vr->vr_sb.st_ino ||
+	    sb.st_size != vr->vr_sb.st_size ||
+	    sb.st_mtim.tv_sec != vr->vr_sb.st_mtim.tv_sec ||
+	    sb.st_mtim.tv_nsec != vr->vr_sb.st_mtim.tv_nsec) {
+		*f = hostd_fault_create("InvalidState", "%s changed "
+		    "during the reconfiguration", vm->vm_dspath);
+		goto fail;
+	}
+	if (cfg_save(vr->vr_cfg, vm->vm_path, &cause) != 0) {
+		*f = hostd_fault_system_error(cause);
+		free(cause);
+		goto fail;
+	}
+	hostd_vmconfig_finish(&vr->vr_chg);
+	hostd_mo_virtualmachine_changed(vr->vr_inv, mo);
+	/* configSpec is required (WSDL): the spec applied. */
+	ev = hostd_val_object("VmReconfiguredEvent");
+	hostd_val_add_decl(ev, "configSpec", "VirtualMachineConfigSpec",
+	    vr->vr_echo);
+	vr->vr_echo = NULL;
+	hostd_event_post_vm(vr->vr_soap, "VmReconfiguredEvent", mo, ev,
+	    vr->vr_user, "Reconfigured %s on %s", vm->vm_name, "ha-host");
+	return (0);
+
+fail:
+	hostd_vmconfig_rollback(&vr->vr_chg);
+	return (-1);
+}
+
+static void
+hostd_mo_virtualmachine_reconf_free(void *arg)
+{
+	struct hostd_mo_virtualmachine_reconf	*vr = arg;
+	struct hostd_mo				*mo;
+	struct hostd_mo_virtualmachine		*vm;
+
+	/* Without reconf_end (a job not scheduled): undo here. */
+	if (vr->vr_busy && (mo = hostd_inventory_find(vr->vr_inv,
+	    "VirtualMachine", vr->vr_vmid, NULL)) != NULL &&
+	    (vm = mo->mo_data) != NULL)
+		vm->vm_diskbusy = 0;
+	hostd_vmconfig_rollback(&vr->vr_chg);
+	cfg_free(vr->vr_cfg);
+	hostd_val_free(vr->vr_echo);
+	free(vr->vr_vmid);
+	free(vr->vr_user);
+	free(vr);
 }
 
 /* Rename_Task: displayName only (the files keep their names, as ESX). */
@@ -1660,7 +1876,7 @@ hostd_mo_virtualmachine_rename(struct hostd_soap_req *req)
 	struct hostd_mo_virtualmachine	*vm;
 	struct hostd_fault		*f = NULL;
 	struct cfg			*cfg;
-	const char			*name, *user;
+	const char			*name, *user, *held;
 	char				*task, *cause = NULL;
 
 	if ((mo = hostd_mo_virtualmachine_req_vm(req, &vm)) == NULL)
@@ -1676,9 +1892,14 @@ hostd_mo_virtualmachine_rename(struct hostd_soap_req *req)
 	    "VirtualMachine.rename", mo, user));
 	req->r_result = hostd_val_moref("Task", task);
 	hostd_task_start(inv, task);
-	if ((other = hostd_mo_virtualmachine_by_name(inv, name)) != NULL &&
-	    other != mo)
+	if (vm->vm_diskbusy)
+		f = hostd_fault_create("TaskInProgress", NULL);
+	else if ((other = hostd_mo_virtualmachine_by_name(inv, name)) !=
+	    NULL && other != mo)
 		f = hostd_mo_virtualmachine_dupfault(name, other);
+	else if ((held = hostd_mo_virtualmachine_held(inv, name, NULL)) !=
+	    NULL)
+		f = hostd_mo_virtualmachine_heldfault(name, held);
 	else if ((cfg = cfg_load(vm->vm_path, &cause)) == NULL) {
 		f = hostd_fault_system_error(cause);
 		free(cause);
@@ -1717,7 +1938,7 @@ hostd_mo_virtualmachine_unregister(struct hostd_soap_req *req)
 		    PROTO_VMX_POWERED_OFF);
 		return (0);
 	}
-	if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id)) {
+	if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id) || vm->vm_diskbusy) {
 		req->r_fault = hostd_fault_create("TaskInProgress", NULL);
 		return (0);
 	}
@@ -1807,7 +2028,7 @@ hostd_mo_virtualmachine_destroy(struct hostd_soap_req *req)
 		free(task);
 		return (0);
 	}
-	if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id)) {
+	if (hostd_vmxlink_busy(vm->vm_vl, vm->vm_id) || vm->vm_diskbusy) {
 		hostd_task_fail(inv, task, hostd_fault_create(
 		    "TaskInProgress", NULL));
 		free(task);

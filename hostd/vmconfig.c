@@ -24,7 +24,10 @@
  * once (and listed in the change so a failure removes them), while the
  * disks a spec destroys are only deleted after the caller saved the new
  * .vmx (hostd_vmconfig_finish): a crash in between leaves a stray file,
- * never a .vmx naming a missing disk.
+ * never a .vmx naming a missing disk.  An eagerZeroedThick disk (new, or
+ * the part an edit adds) is only reserved here: writing gigabytes of
+ * zeros is the caller's job on the loop (vc_zero, dsjob.c), done before
+ * it saves the .vmx.
  */
 
 #include "config.h"
@@ -192,6 +195,8 @@ static int	 hostd_vmconfig_edit(struct hostd_vmconfig_ctx *,
 static int	 hostd_vmconfig_change(struct hostd_vmconfig_ctx *,
 		    const struct hostd_val *, int, struct hostd_fault **);
 static void	 hostd_vmconfig_push(char ***, size_t *, const char *);
+static void	 hostd_vmconfig_zero_add(struct hostd_vmconfig_change *,
+		    const char *, uint64_t, uint64_t);
 static int64_t	 hostd_vmconfig_capacity(const struct hostd_val *);
 static void	 hostd_vmconfig_mac(char *, size_t);
 static int	 hostd_vmconfig_network(struct hostd_inventory *,
@@ -1149,8 +1154,8 @@ hostd_vmconfig_disk_add(struct hostd_vmconfig_ctx *c,
 		/* As vmkfstools -d: thin is a sparse VMDK. */
 		ca.format = thin ? DISK_FORMAT_VMDK_SPARSE :
 		    DISK_FORMAT_VMDK_FLAT;
-		ca.prealloc = thin ? DISK_PREALLOC_NONE : eager ?
-		    DISK_PREALLOC_EAGER : DISK_PREALLOC_ZEROED;
+		ca.prealloc = thin ? DISK_PREALLOC_NONE :
+		    DISK_PREALLOC_ZEROED;
 		ca.size = (uint64_t)size;
 		ca.adapter = f == &hostd_vmconfig_families[HOSTD_VMCONFIG_IDE] ?
 		    "ide" : "lsilogic";
@@ -1172,6 +1177,8 @@ hostd_vmconfig_disk_add(struct hostd_vmconfig_ctx *c,
 				    &c->c_chg->vc_ncreated, files[fi]);
 			hostd_vmconfig_free_list(files, nfiles);
 		}
+		if (!thin && eager)
+			hostd_vmconfig_zero_add(c->c_chg, abs, 0, ca.size);
 	} else {
 		if ((abs = hostd_dspath_resolve(c->c_inv, fn != NULL ? fn :
 		    "", NULL, NULL)) == NULL) {
@@ -1457,11 +1464,13 @@ static int
 hostd_vmconfig_edit(struct hostd_vmconfig_ctx *c,
     const struct hostd_val *dev, struct hostd_fault **fp)
 {
+	const struct hostd_val	*b;
 	struct disk	*d;
 	const char	*fn;
 	char		 prefix[32], *abs, *cause = NULL;
 	int64_t		 key = 0, size;
-	int		 kind, family, u, rc;
+	uint64_t	 old;
+	int		 kind, family, u, rc, eager = 0;
 
 	if (hostd_vmconfig_int(dev, "key", INT32_MIN, INT32_MAX, &key) <= 0 ||
 	    hostd_vmconfig_key_decode(c->c_cfg, (int32_t)key, prefix,
@@ -1487,6 +1496,9 @@ hostd_vmconfig_edit(struct hostd_vmconfig_ctx *c,
 		return (-1);
 	}
 	rc = 0;
+	old = disk_size(d);
+	if ((b = hostd_val_field(dev, "backing")) != NULL)
+		hostd_val_get_bool(hostd_val_field(b, "eagerlyScrub"), &eager);
 	if ((uint64_t)size < disk_size(d)) {
 		*fp = hostd_vmconfig_devfault(c->c_index, "a disk cannot "
 		    "shrink (%llu to %lld bytes)",
@@ -1498,8 +1510,13 @@ hostd_vmconfig_edit(struct hostd_vmconfig_ctx *c,
 		*fp = hostd_vmconfig_devfault(c->c_index, "%s", cause);
 		free(cause);
 		rc = -1;
-	} else
+	} else if ((uint64_t)size > old) {
 		c->c_chg->vc_resized = 1;
+		/* The added part of an eagerZeroedThick disk, as ESX. */
+		if (eager && disk_format(d) != DISK_FORMAT_VMDK_SPARSE)
+			hostd_vmconfig_zero_add(c->c_chg, abs, old,
+			    (uint64_t)size - old);
+	}
 	if (disk_close(d) != 0 && rc == 0) {
 		*fp = hostd_fault_system_error(abs);
 		rc = -1;
@@ -1722,6 +1739,20 @@ out:
 	return (rc);
 }
 
+static void
+hostd_vmconfig_zero_add(struct hostd_vmconfig_change *chg, const char *path,
+    uint64_t off, uint64_t len)
+{
+	struct hostd_dsjob_zero	*z;
+
+	chg->vc_zero = xreallocarray(chg->vc_zero, chg->vc_nzero + 1,
+	    sizeof *chg->vc_zero);
+	z = &chg->vc_zero[chg->vc_nzero++];
+	z->dz_path = xstrdup(path);
+	z->dz_off = off;
+	z->dz_len = len;
+}
+
 void
 hostd_vmconfig_rollback(struct hostd_vmconfig_change *chg)
 {
@@ -1733,6 +1764,7 @@ hostd_vmconfig_rollback(struct hostd_vmconfig_change *chg)
 	}
 	hostd_vmconfig_free_list(chg->vc_created, chg->vc_ncreated);
 	hostd_vmconfig_free_list(chg->vc_doomed, chg->vc_ndoomed);
+	hostd_dsjob_zero_free(chg->vc_zero, chg->vc_nzero);
 	memset(chg, 0, sizeof *chg);
 }
 
@@ -1747,6 +1779,7 @@ hostd_vmconfig_finish(struct hostd_vmconfig_change *chg)
 	}
 	hostd_vmconfig_free_list(chg->vc_created, chg->vc_ncreated);
 	hostd_vmconfig_free_list(chg->vc_doomed, chg->vc_ndoomed);
+	hostd_dsjob_zero_free(chg->vc_zero, chg->vc_nzero);
 	memset(chg, 0, sizeof *chg);
 }
 

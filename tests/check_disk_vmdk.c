@@ -628,6 +628,50 @@ START_TEST(vmdk_flat)
 }
 END_TEST
 
+/* Zeros written in pieces through a flat VMDK land in its extent. */
+START_TEST(vmdk_flat_zero_range)
+{
+	struct disk		*d;
+	struct iovec		 iov;
+	struct stat		 sb;
+	uint8_t			 buf[4096];
+	char			*cause = NULL, flat[160];
+	size_t			 i;
+
+	check_vmdk_create(DISK_FORMAT_VMDK_FLAT, 20 * MiB);
+	snprintf(flat, sizeof flat, "%s/disk-flat.vmdk", check_vmdk_dir);
+	d = disk_open(check_vmdk_path, 0, &cause);
+	ck_assert_msg(d != NULL, "%s", cause);
+	check_vmdk_write(d, 3 * MiB, sizeof buf, 7);
+	/* Two calls, the second not a multiple of the buffer. */
+	ck_assert_int_eq(disk_zero_range(d, 0, 17 * MiB + 512, &cause), 0);
+	ck_assert_int_eq(disk_zero_range(d, 17 * MiB + 512,
+	    3 * MiB - 512, &cause), 0);
+	ck_assert_int_eq(disk_flush(d), 0);
+	iov.iov_base = buf;
+	iov.iov_len = sizeof buf;
+	ck_assert_int_eq(disk_preadv(d, &iov, 1, 3 * MiB), sizeof buf);
+	for (i = 0; i < sizeof buf; i++)
+		ck_assert_int_eq(buf[i], 0);
+	ck_assert_int_eq(disk_zero_range(d, 20 * MiB - 512, 1024, &cause),
+	    -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(cause);
+	free(cause);
+	ck_assert_int_eq(disk_close(d), 0);
+	ck_assert_int_eq(stat(flat, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 20 * MiB);
+	ck_assert_int_ge(sb.st_blocks * 512, 20 * MiB);
+
+	d = disk_open(check_vmdk_path, DISK_OPEN_RDONLY, &cause);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(disk_zero_range(d, 0, 512, &cause), -1);
+	ck_assert_int_eq(errno, EROFS);
+	free(cause);
+	ck_assert_int_eq(disk_close(d), 0);
+}
+END_TEST
+
 START_TEST(vmdk_flat_refused)
 {
 	char	flat[160];
@@ -778,6 +822,7 @@ check_vmdk_suite(void)
 	tcase_add_checked_fixture(tc, check_vmdk_setup, check_vmdk_teardown);
 	tcase_add_test(tc, vmdk_desc_parse);
 	tcase_add_test(tc, vmdk_flat);
+	tcase_add_test(tc, vmdk_flat_zero_range);
 	tcase_add_test(tc, vmdk_flat_refused);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("crash");

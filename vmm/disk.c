@@ -31,6 +31,9 @@
 
 /* Bytes read to detect the format. */
 #define DISK_PROBE_LEN	64
+/* disk_zero_range: one zero buffer, repeated in a vector of this many. */
+#define DISK_ZERO_BUF	(1024 * 1024)
+#define DISK_ZERO_IOV	16
 
 /* Formats in probe order; raw accepts anything, so it comes last. */
 static const struct disk_ops *const disk_formats[] = {
@@ -293,6 +296,52 @@ disk_discard(struct disk *d, uint64_t off, uint64_t len)
 	rc = d->d_ops->discard(d, off, len);
 	disk_unlock(d);
 	return (rc);
+}
+
+int
+disk_zero_range(struct disk *d, uint64_t off, uint64_t len, char **cause)
+{
+	struct iovec	 iov[DISK_ZERO_IOV];
+	uint8_t		*zero;
+	uint64_t	 left, n;
+	int		 i, saved;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if (disk_is_readonly(d) || disk_check_range(d, off, len) == -1) {
+		saved = disk_is_readonly(d) ? EROFS : EINVAL;
+		if (cause != NULL)
+			xasprintf(cause, "%s: cannot write zeros at %llu+%llu: "
+			    "%s", d->d_path, (unsigned long long)off,
+			    (unsigned long long)len, strerror(saved));
+		errno = saved;
+		return (-1);
+	}
+	/* One buffer in every entry: a big write without a big buffer. */
+	zero = xcalloc(1, DISK_ZERO_BUF);
+	while (len > 0) {
+		left = len;
+		for (i = 0; i < DISK_ZERO_IOV && left > 0; i++) {
+			n = left < DISK_ZERO_BUF ? left : DISK_ZERO_BUF;
+			iov[i].iov_base = zero;
+			iov[i].iov_len = (size_t)n;
+			left -= n;
+		}
+		if (disk_pwritev(d, iov, i, off) == -1) {
+			saved = errno;
+			if (cause != NULL)
+				xasprintf(cause, "%s: writing zeros at %llu: "
+				    "%s", d->d_path, (unsigned long long)off,
+				    strerror(saved));
+			free(zero);
+			errno = saved;
+			return (-1);
+		}
+		off += len - left;
+		len = left;
+	}
+	free(zero);
+	return (0);
 }
 
 int

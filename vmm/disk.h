@@ -188,6 +188,18 @@ int		 disk_flush(struct disk *);
 int		 disk_discard(struct disk *, uint64_t off, uint64_t len);
 
 /*
+ * Write zeros over [off, off + len) through the disk's extents, so that
+ * a raw or flat image has every block of the range written (what
+ * eagerZeroedThick promises beyond DISK_PREALLOC_ZEROED's reservation;
+ * on a sparse VMDK the grains get allocated).  Callers wanting bounded
+ * work per call pass bounded ranges; durability needs disk_flush after.
+ * 0, or -1 with errno (EROFS, EINVAL beyond the end, ENOSPC, EIO) and
+ * *cause; part of the range may then have been written.
+ */
+int		 disk_zero_range(struct disk *, uint64_t off, uint64_t len,
+		    char **cause);
+
+/*
  * Grow the disk to newsize bytes (a multiple of 512, not smaller than
  * disk_size): raw and flat images grow their file (honouring how it was
  * preallocated: prealloc as for disk_create), sparse VMDKs grow capacity
