@@ -744,17 +744,22 @@ START_TEST(vmdk_sparse_crash)
 	uint32_t	 gen;
 	size_t		 len;
 	pid_t		 pid;
-	int		 round, status;
-	char		*cause = NULL;
+	int		 round, status, ready[2];
+	char		*cause = NULL, c;
 
 	check_vmdk_create(DISK_FORMAT_VMDK_SPARSE, size);
 	srandom((unsigned int)time(NULL) ^ (unsigned int)getpid());
 	for (round = 0; round < 6; round++) {
+		ck_assert_int_eq(pipe(ready), 0);
 		pid = fork();
 		ck_assert_int_ge(pid, 0);
 		if (pid == 0) {
+			close(ready[0]);
 			d = disk_open(check_vmdk_path, 0, NULL);
 			if (d == NULL)
+				_exit(1);
+			/* Open (marked unclean): the kill may come now. */
+			if (write(ready[1], "r", 1) != 1)
 				_exit(1);
 			for (gen = (uint32_t)round * 100000 + 1;; gen++) {
 				len = (size_t)(random() % 384 + 1) * 512;
@@ -765,6 +770,11 @@ START_TEST(vmdk_sparse_crash)
 					disk_flush(d);
 			}
 		}
+		close(ready[1]);
+		/* A busy machine may start the child late: kill it only
+		 * once it has the disk open, or there is no crash to see. */
+		ck_assert_int_eq(read(ready[0], &c, 1), 1);
+		close(ready[0]);
 		usleep((useconds_t)(random() % 60000 + 2000));
 		ck_assert_int_eq(kill(pid, SIGKILL), 0);
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
