@@ -13,7 +13,8 @@
  * Work on files runs on a worker thread (a commit copies whole deltas);
  * the thread touches nothing but the files and its job, and wakes the
  * event loop through a pipe, where the task is finished.  One snapshot
- * operation at a time per VM (vm_snapbusy; power operations wait too).
+ * operation at a time per VM (vm_snapbusy; power operations wait too),
+ * and none while a reconfiguration zeroes a new disk (vm_diskbusy).
  *
  * Power states.  Powered off: everything.  Powered on: CreateSnapshot
  * with memory=false asks vmx to switch the disks to new deltas
@@ -819,7 +820,8 @@ hostd_mo_virtualmachinesnapshot_create(struct hostd_soap_req *req)
 	    "VirtualMachine.createSnapshot");
 	job->sj_name = xstrdup(name);
 	job->sj_desc = xstrdup(desc != NULL ? desc : "");
-	if (vm->vm_snapbusy || hostd_vmxlink_busy(vm->vm_vl, vm->vm_id))
+	if (vm->vm_snapbusy || vm->vm_diskbusy ||
+	    hostd_vmxlink_busy(vm->vm_vl, vm->vm_id))
 		f = hostd_fault_create("TaskInProgress", NULL);
 	else if (vm->vm_power == PROTO_VMX_SUSPENDED)
 		f = hostd_mo_virtualmachinesnapshot_power_fault(vm,
@@ -914,7 +916,8 @@ hostd_mo_virtualmachinesnapshot_revert(struct hostd_soap_req *req)
 	    "VirtualMachine.revertToCurrentSnapshot" :
 	    "VirtualMachineSnapshot.revert");
 	job->sj_uid = uid;
-	if (vm->vm_snapbusy || hostd_vmxlink_busy(vm->vm_vl, vm->vm_id))
+	if (vm->vm_snapbusy || vm->vm_diskbusy ||
+	    hostd_vmxlink_busy(vm->vm_vl, vm->vm_id))
 		f = hostd_fault_create("TaskInProgress", NULL);
 	else if (vm->vm_power == PROTO_VMX_SUSPENDED)
 		f = hostd_mo_virtualmachinesnapshot_power_fault(vm,
@@ -987,7 +990,8 @@ hostd_mo_virtualmachinesnapshot_remove(struct hostd_soap_req *req)
 	    "VirtualMachineSnapshot.remove");
 	job->sj_uid = uid;
 	job->sj_children = children;
-	if (vm->vm_snapbusy || hostd_vmxlink_busy(vm->vm_vl, vm->vm_id))
+	if (vm->vm_snapbusy || vm->vm_diskbusy ||
+	    hostd_vmxlink_busy(vm->vm_vl, vm->vm_id))
 		f = hostd_fault_create("TaskInProgress", NULL);
 	else if (vm->vm_power != PROTO_VMX_POWERED_OFF)
 		f = hostd_mo_virtualmachinesnapshot_power_fault(vm,
@@ -1027,7 +1031,7 @@ hostd_mo_virtualmachinesnapshot_rename(struct hostd_soap_req *req)
 		req->r_fault = hostd_fault_invalid_argument("name");
 		return (0);
 	}
-	if (vm->vm_snapbusy) {
+	if (vm->vm_snapbusy || vm->vm_diskbusy) {
 		req->r_fault = hostd_fault_create("TaskInProgress", NULL);
 		return (0);
 	}

@@ -8,7 +8,8 @@
 # would take the whole zeroing), TaskInfo.progress moves, the VM is not
 # registered yet and its name is taken; after it the disk has all its
 # blocks and qemu-img accepts it.  Then ReconfigVM_Task adds an eager disk
-# (PowerOnVM_Task and a second ReconfigVM_Task meanwhile: TaskInProgress),
+# (PowerOnVM_Task, a second ReconfigVM_Task and CreateSnapshot_Task
+# meanwhile: TaskInProgress),
 # and VirtualDiskManager creates and extends eager disks the same way.
 #
 # Usage: itest_hostd_eagerzero.py PORT DATASTORE-DIR SIZE-MB MODE
@@ -210,8 +211,11 @@ def during_reconfig():
     # Both asked before either is waited for: the zeroing may end soon.
     power = vm.PowerOnVM_Task()
     again = vm.ReconfigVM_Task(vim.vm.ConfigSpec(annotation="meanwhile"))
+    snap = vm.CreateSnapshot_Task(name="meanwhile", memory=False,
+                                  quiesce=False)
     busy["power"] = fault_name(power)
     busy["reconfig"] = fault_name(again)
+    busy["snapshot"] = fault_name(snap)
 
 
 info, worst, fast, seen = watch(task, during_reconfig)
@@ -221,6 +225,8 @@ check("PowerOnVM_Task was refused meanwhile (TaskInProgress)",
       busy.get("power") == "TaskInProgress", repr(busy))
 check("a second ReconfigVM_Task was refused (TaskInProgress)",
       busy.get("reconfig") == "TaskInProgress", repr(busy))
+check("CreateSnapshot_Task was refused (TaskInProgress)",
+      busy.get("snapshot") == "TaskInProgress", repr(busy))
 disks = [d for d in vm.config.hardware.device
          if isinstance(d, vim.vm.device.VirtualDisk)]
 check("the VM has its two disks", len(disks) == 2, repr(len(disks)))
