@@ -58,7 +58,7 @@ command -v cc >/dev/null || { echo "$0: cc is missing" >&2; exit 1; }
 bench_tmpdir
 bench_cc cimload "$src/cimom/cimload.c" &&
     bench_cc timeload "$src/hostd-vs-vcsim/timeload.c" &&
-    bench_cc tlsfloor "$src/hostd-vs-vcsim/tlsfloor.c" ||
+    bench_cc_tlsfloor ||
     bench_build_failed
 
 # One root for both daemons, one account.

@@ -16,7 +16,8 @@
 #   * the floor: the same CurrentTime load against tlsfloor.c, a server
 #     that only does TLS and sends a canned answer (one event loop, the
 #     same busy poll as hostd), so the report shows what this machine and
-#     client allow at all next to what the targets ask.
+#     client allow at all next to what the targets ask; and tlsfloor -x,
+#     which also parses each request with libxml2 as hostd must.
 # Rounds alternate the servers; medians are printed, then the ratios
 # hostd/vcsim against the targets (>= 3x throughput, p99 <= vcsim's p50,
 # RSS <= 0.5x).  hostd's VMs are .vmx files in its datastore listed in
@@ -66,7 +67,7 @@ echo "building vcsim and the clients in $D..." >&2
 bench_go vcsim "$src/hostd-vs-vcsim/vcsim.go" &&
     bench_go load "$src/hostd-vs-vcsim/load.go" &&
     bench_cc timeload "$src/hostd-vs-vcsim/timeload.c" &&
-    bench_cc tlsfloor "$src/hostd-vs-vcsim/tlsfloor.c" ||
+    bench_cc_tlsfloor ||
     bench_build_failed
 
 # hostd's root: N VMs in the default datastore, listed in inventory.xml.
@@ -80,6 +81,12 @@ fpid=$HARNESS_PID
 harness_wait_grep "port " "$D/tlsfloor.out" "$fpid" 10 ||
     harness_fail "tlsfloor did not start (see $D/tlsfloor.out)"
 fport=$(awk '/^port /{print $2; exit}' "$D/tlsfloor.out")
+harness_spawn "$D/tlsfloorx.out" "$D/tlsfloor" -x \
+    "$R/etc/vireo/ssl/rui.crt" "$R/etc/vireo/ssl/rui.key"
+xpid=$HARNESS_PID
+harness_wait_grep "port " "$D/tlsfloorx.out" "$xpid" 10 ||
+    harness_fail "tlsfloor -x did not start (see $D/tlsfloorx.out)"
+xport=$(awk '/^port /{print $2; exit}' "$D/tlsfloorx.out")
 echo "hostd pid $hpid port $hport; vcsim pid $vpid port $vport;" \
     "$vms VMs each; floor pid $fpid port $fport" >&2
 
@@ -120,6 +127,10 @@ for r in $(seq 1 "$rounds"); do
 	echo "floor t1 $v" >>"$D/results"
 	v=$(rate "$fport" 16 root x) || harness_fail "floor: 16 clients"
 	echo "floor t16 $v" >>"$D/results"
+	v=$(rate "$xport" 1 root x) || harness_fail "floor -x: 1 client"
+	echo "floorx t1 $v" >>"$D/results"
+	v=$(rate "$xport" 16 root x) || harness_fail "floor -x: 16 clients"
+	echo "floorx t16 $v" >>"$D/results"
 done
 hrss=$(rss "$hpid")
 vrss=$(rss "$vpid")
@@ -146,6 +157,11 @@ line "floor: TLS only, 1 client" "$f1" "$v1" "$(bench_ratio "$f1" "$v1")" \
     "hostd/floor $(bench_ratio "$h1" "$f1")"
 line "floor: TLS only, 16 clients" "$f16" "$v16" \
     "$(bench_ratio "$f16" "$v16")" "hostd/floor $(bench_ratio "$h16" "$f16")"
+x1=$(bench_get floorx t1) x16=$(bench_get floorx t16)
+line "floor: TLS + libxml2, 1 client" "$x1" "$v1" "$(bench_ratio "$x1" "$v1")" \
+    "hostd/floor $(bench_ratio "$h1" "$x1")"
+line "floor: TLS + libxml2, 16 clients" "$x16" "$v16" \
+    "$(bench_ratio "$x16" "$v16")" "hostd/floor $(bench_ratio "$h16" "$x16")"
 line "RSS (MB)" "$(awk -v k="$hrss" 'BEGIN{printf "%.1f", k/1024}')" \
     "$(awk -v k="$vrss" 'BEGIN{printf "%.1f", k/1024}')" \
     "$(bench_ratio "$hrss" "$vrss")" "<= 0.5x"
@@ -153,4 +169,5 @@ line "RSS (MB)" "$(awk -v k="$hrss" 'BEGIN{printf "%.1f", k/1024}')" \
 harness_stop "$hpid"
 harness_stop "$vpid"
 harness_stop "$fpid"
+harness_stop "$xpid"
 exit 0

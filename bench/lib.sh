@@ -91,10 +91,20 @@ bench_go() {
 	    (cd "$D/$1" && go build -o "$1" main.go) >>"$D/build.out" 2>&1
 }
 
-# bench_cc NAME FILE: build the C load tool FILE (OpenSSL, threads) as
-# $D/NAME (output in $D/build.out); non-zero on failure.
+# bench_cc NAME FILE [FLAGS...]: build the C tool FILE (OpenSSL, threads,
+# and FLAGS) as $D/NAME (output in $D/build.out); non-zero on failure.
 bench_cc() {
-	cc -O2 -o "$D/$1" "$2" -lssl -lcrypto -pthread >>"$D/build.out" 2>&1
+	_bc_name=$1 _bc_file=$2
+	shift 2
+	cc -O2 -o "$D/$_bc_name" "$_bc_file" "$@" -lssl -lcrypto -pthread \
+	    >>"$D/build.out" 2>&1
+}
+
+# bench_cc_tlsfloor: bench_cc of hostd-vs-vcsim/tlsfloor.c (libxml2 too).
+bench_cc_tlsfloor() {
+	# shellcheck disable=SC2046
+	bench_cc tlsfloor "$src/hostd-vs-vcsim/tlsfloor.c" \
+	    $(pkg-config --cflags --libs libxml-2.0)
 }
 
 # bench_build_failed: after a bench_go or bench_cc failed: show

@@ -7,10 +7,14 @@
  * answers every request, whatever it is, with a fixed CurrentTime
  * response of hostd's size and a session cookie, so timeload.c can drive
  * it as it drives the real servers.  Its rate is what this machine, this
- * client and this kernel allow; no SOAP server can be faster.
+ * client and this kernel allow; no SOAP server can be faster.  With -x it
+ * also parses each request body with libxml2 (the options lib/xml.c
+ * uses, one reused context, as hostd) and throws the tree away: the
+ * least any SOAP server that parses its requests with libxml2 must do.
  *
- * Build: cc -O2 -o tlsfloor tlsfloor.c -lssl -lcrypto
- * Usage: tlsfloor CERT KEY   (prints "port N", serves until killed)
+ * Build: cc -O2 -o tlsfloor tlsfloor.c $(pkg-config --cflags --libs
+ *        libxml-2.0) -lssl -lcrypto
+ * Usage: tlsfloor [-x] CERT KEY   (prints "port N", serves until killed)
  */
 
 #define _GNU_SOURCE
@@ -21,6 +25,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include <libxml/parser.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <sched.h>
@@ -31,6 +36,9 @@
 #include <unistd.h>
 
 #define FLOOR_SPIN_US	100
+#define FLOOR_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | \
+			 XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
+			 XML_PARSE_BIG_LINES)
 
 static const char floor_body[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soapenv:Envelope "
@@ -67,13 +75,14 @@ floor_now_us(void)
 	return ((long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
-/* Answer every complete request in the buffer. */
+/* Answer every complete request in the buffer (xml: parse it first). */
 static void
-floor_answer(struct floor_conn *c)
+floor_answer(struct floor_conn *c, xmlParserCtxtPtr xml)
 {
-	char	 out[2048], *end, *cl;
-	size_t	 whole;
-	int	 n;
+	xmlDocPtr	 doc;
+	char		 out[2048], *end, *cl;
+	size_t		 whole, head;
+	int		 n;
 
 	for (;;) {
 		c->buf[c->len] = '\0';
@@ -84,6 +93,14 @@ floor_answer(struct floor_conn *c)
 		    (cl != NULL && cl < end ? strtoul(cl + 17, NULL, 10) : 0);
 		if (c->len < whole)
 			return;
+		head = (size_t)(end + 4 - c->buf);
+		if (xml != NULL) {
+			if ((doc = xmlCtxtReadMemory(xml, end + 4,
+			    (int)(whole - head), NULL, NULL,
+			    FLOOR_XML_OPTIONS)) == NULL)
+				floor_die("a request is not XML");
+			xmlFreeDoc(doc);
+		}
 		n = snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\n"
 		    "Content-Type: text/xml; charset=utf-8\r\n"
 		    "Cache-Control: no-cache\r\n"
@@ -101,7 +118,7 @@ floor_answer(struct floor_conn *c)
 
 /* Read what there is; 0, or -1 when the connection is finished. */
 static int
-floor_serve(struct floor_conn *c)
+floor_serve(struct floor_conn *c, xmlParserCtxtPtr xml)
 {
 	int	n;
 
@@ -120,7 +137,7 @@ floor_serve(struct floor_conn *c)
 			return (SSL_get_error(c->ssl, n) == SSL_ERROR_WANT_READ ?
 			    0 : -1);
 		c->len += (size_t)n;
-		floor_answer(c);
+		floor_answer(c, xml);
 	}
 }
 
@@ -132,11 +149,18 @@ main(int argc, char **argv)
 	struct floor_conn	*c;
 	socklen_t		 sl = sizeof sin;
 	SSL_CTX			*ctx;
+	xmlParserCtxtPtr	 xml = NULL;
 	long long		 busy_until = 0;
 	int			 lfd, ep, fd, n, i, one = 1;
 
+	if (argc == 4 && strcmp(argv[1], "-x") == 0) {
+		if ((xml = xmlNewParserCtxt()) == NULL)
+			floor_die("xmlNewParserCtxt");
+		argc--;
+		argv++;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: tlsfloor CERT KEY\n");
+		fprintf(stderr, "usage: tlsfloor [-x] CERT KEY\n");
 		return (2);
 	}
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
@@ -175,7 +199,7 @@ main(int argc, char **argv)
 		busy_until = floor_now_us() + FLOOR_SPIN_US;
 		for (i = 0; i < n; i++) {
 			if ((c = evs[i].data.ptr) != NULL) {
-				if (floor_serve(c) == -1) {
+				if (floor_serve(c, xml) == -1) {
 					SSL_free(c->ssl);
 					close(c->fd);
 					free(c);
