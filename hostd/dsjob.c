@@ -48,6 +48,9 @@ struct hostd_dsjob {
 	void			(*dj_free)(void *);
 	void			*dj_arg;
 	int			 dj_shown;
+	struct event		*dj_ev;		/* the next step, or NULL */
+	struct hostd_dsjob	*dj_next;	/* the inventory's jobs */
+	struct hostd_dsjob	**dj_prevp;
 };
 
 /* An eager zeroing in progress. */
@@ -82,19 +85,41 @@ hostd_dsjob_start(struct hostd_inventory *inv, const char *task,
 {
 	struct hostd_dsjob	*dj;
 
+	struct hostd_dsjob	**jobs = hostd_inventory_dsjobs(inv);
+
 	dj = xcalloc(1, sizeof *dj);
 	dj->dj_inv = inv;
 	dj->dj_task = xstrdup(task);
 	dj->dj_step = step;
 	dj->dj_free = freefn;
 	dj->dj_arg = arg;
+	/* Listed, so that a job still running when hostd stops is freed. */
+	if ((dj->dj_next = *jobs) != NULL)
+		dj->dj_next->dj_prevp = &dj->dj_next;
+	*jobs = dj;
+	dj->dj_prevp = jobs;
 	hostd_task_start(inv, task);
 	if (hostd_inventory_base(inv) == NULL) {
 		while (hostd_dsjob_run(dj) == 1)
 			;
 		return;
 	}
+	dj->dj_ev = evtimer_new(hostd_inventory_base(inv), hostd_dsjob_cb,
+	    dj);
+	if (dj->dj_ev == NULL)
+		fatalx("dsjob: evtimer_new failed");
 	hostd_dsjob_cb(-1, 0, dj);
+}
+
+void
+hostd_dsjob_abort_all(struct hostd_inventory *inv)
+{
+	struct hostd_dsjob	**jobs = hostd_inventory_dsjobs(inv);
+
+	while (*jobs != NULL) {
+		log_info("dsjob: task %s stopped unfinished", (*jobs)->dj_task);
+		hostd_dsjob_end(*jobs);
+	}
 }
 
 /* One step: 1 when there are more, 0 when the job has ended. */
@@ -141,9 +166,8 @@ hostd_dsjob_cb(evutil_socket_t fd, short events, void *arg)
 	if (hostd_dsjob_run(dj) == 0)
 		return;
 	/* Next turn: whatever else is ready runs first. */
-	if (event_base_once(hostd_inventory_base(dj->dj_inv), -1, EV_TIMEOUT,
-	    hostd_dsjob_cb, dj, &tv) != 0) {
-		log_warnx("dsjob: event_base_once failed");
+	if (evtimer_add(dj->dj_ev, &tv) != 0) {
+		log_warnx("dsjob: evtimer_add failed");
 		hostd_task_fail(dj->dj_inv, dj->dj_task,
 		    hostd_fault_system_error("cannot schedule the copy"));
 		hostd_dsjob_end(dj);
@@ -153,6 +177,11 @@ hostd_dsjob_cb(evutil_socket_t fd, short events, void *arg)
 static void
 hostd_dsjob_end(struct hostd_dsjob *dj)
 {
+	if (dj->dj_ev != NULL)
+		event_free(dj->dj_ev);
+	if (dj->dj_next != NULL)
+		dj->dj_next->dj_prevp = dj->dj_prevp;
+	*dj->dj_prevp = dj->dj_next;
 	dj->dj_free(dj->dj_arg);
 	free(dj->dj_task);
 	free(dj);

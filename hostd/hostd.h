@@ -67,6 +67,7 @@ struct daemon;
 struct hostd_http;
 struct hostd_soap;
 struct hostd_vmxlink;
+struct hostd_dsjob;
 
 /*
  * Everything hostd knows.  Created by main.c (hostd_create), set up in
@@ -701,6 +702,8 @@ struct hostd_inventory	*hostd_inventory_create(struct event_base *,
 			    const char *root, const struct cfg *conf);
 void			 hostd_inventory_free(struct hostd_inventory *);
 struct event_base	*hostd_inventory_base(struct hostd_inventory *);
+/* The head of dsjob.c's list of running jobs. */
+struct hostd_dsjob	**hostd_inventory_dsjobs(struct hostd_inventory *);
 const char		*hostd_inventory_rootdir(struct hostd_inventory *);
 /* The type named name, or NULL. */
 const struct hostd_inventory_type *hostd_inventory_type(const char *name);
@@ -1449,6 +1452,8 @@ void			 hostd_dsjob_start(struct hostd_inventory *,
 			    int (*step)(void *, int *, struct hostd_fault **,
 			    struct hostd_val **), void (*freefn)(void *),
 			    void *arg);
+/* Free the jobs still running (hostd stops): their tasks stay running. */
+void			 hostd_dsjob_abort_all(struct hostd_inventory *);
 /* A range of a disk to write zeros over (eagerZeroedThick). */
 struct hostd_dsjob_zero {
 	char		*dz_path;	/* the disk's descriptor, absolute */

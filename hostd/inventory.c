@@ -75,6 +75,7 @@ struct hostd_inventory {
 	uint64_t			*inv_isa;
 	struct hostd_inventory_key	*inv_keys;
 	size_t				 inv_nkeys;	/* slots */
+	struct hostd_dsjob		*inv_dsjobs;	/* dsjob.c's list */
 };
 
 static struct hostd_val	*hostd_inventory_get_status(
@@ -639,6 +640,8 @@ hostd_inventory_free(struct hostd_inventory *inv)
 
 	if (inv == NULL)
 		return;
+	/* Unfinished jobs hold objects of the inventory. */
+	hostd_dsjob_abort_all(inv);
 	for (mo = inv->inv_first; mo != NULL; mo = next) {
 		next = mo->mo_next;
 		hostd_inventory_free_mo(mo);
@@ -666,6 +669,12 @@ struct event_base *
 hostd_inventory_base(struct hostd_inventory *inv)
 {
 	return (inv->inv_base);
+}
+
+struct hostd_dsjob **
+hostd_inventory_dsjobs(struct hostd_inventory *inv)
+{
+	return (&inv->inv_dsjobs);
 }
 
 const char *
