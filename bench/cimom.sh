@@ -16,8 +16,9 @@
 #     idle and after the runs; the provider host's too; and hostd's, the
 #     memory anchor: the same libc, libevent and OpenSSL 3 TLS server
 #     stack, whose clean library pages alone exceed the RSS target; and
-#     the floor: bench/hostd-vs-vcsim/tlsfloor.c, a server that only does
-#     OpenSSL 3 TLS and sends canned answers, after the same kind of load.
+#     the floor: bench/hostd-vs-vcsim/tlsfloor.c -x, a server that only
+#     does OpenSSL 3 TLS, parses each request with libxml2 and sends
+#     canned answers, after the same kind of load.
 # Rounds alternate the servers; medians and ratios cimom/hostd are
 # printed.  Target: RSS <= 4 MB (SFCB's published footprint is ~2 MB).
 #
@@ -122,8 +123,8 @@ done
 after=$(mem "$cpid")
 hafter=$(mem "$hpid")
 ppid=$(pgrep -P "$cpid" -f cimom-provhost | head -n 1)
-harness_spawn "$D/tlsfloor.out" "$D/tlsfloor" "$R/etc/vireo/ssl/rui.crt" \
-    "$R/etc/vireo/ssl/rui.key"
+harness_spawn "$D/tlsfloor.out" "$D/tlsfloor" -x \
+    "$R/etc/vireo/ssl/rui.crt" "$R/etc/vireo/ssl/rui.key"
 fpid=$HARNESS_PID
 harness_wait_grep "port " "$D/tlsfloor.out" "$fpid" 10 ||
     harness_fail "tlsfloor did not start (see $D/tlsfloor.out)"
@@ -157,8 +158,8 @@ echo "anchor hostd idle: RSS $1 kB, PSS $2 kB, private $3 kB"
 set -- $hafter
 echo "anchor hostd after the runs: RSS $1 kB, PSS $2 kB, private $3 kB"
 set -- $floor
-echo "floor tlsfloor (OpenSSL 3 TLS only) after load: RSS $1 kB, PSS $2 kB," \
-    "private $3 kB"
+echo "floor tlsfloor -x (OpenSSL 3 TLS, libxml2 parse, canned answers)" \
+    "after load: RSS $1 kB, PSS $2 kB, private $3 kB"
 harness_stop "$cpid"
 harness_stop "$hpid"
 harness_stop "$fpid"
