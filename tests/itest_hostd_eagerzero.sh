@@ -41,11 +41,15 @@ harness_run_pyvmomi "hostd keeps answering while eager disks are zeroed" \
 harness_expect "the zeroing is logged" \
     grep -q "dsjob: task .* zeroing" "$D/hostd.out"
 
-# Stopped in the middle of a creation: nothing registered after it.
+# Stopped in the middle of a creation: nothing registered after it, and
+# nothing left of it.
 harness_run_pyvmomi "a creation is under way" "$D/start.out" \
     itest_hostd_eagerzero.py "$ds" "$mb" start
 harness_stop "$HARNESS_PID"
 harness_expect_eq "SIGTERM is a clean exit" 0 "$HARNESS_STATUS"
+# A clean stop undoes the unfinished creation as a failure would.
+harness_expect "its half-zeroed files are removed" test ! -e "$ds/half"
+harness_expect_grep "the stop is logged" "stopped unfinished" "$D/hostd.out"
 harness_start_hostd "$D/hostd.out"
 harness_run_pyvmomi "the unfinished VM is not registered" "$D/after.out" \
     itest_hostd_eagerzero.py "$ds" "$mb" after
