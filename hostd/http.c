@@ -55,6 +55,7 @@
 #include <openssl/ssl.h>
 
 #include "daemon.h"
+#include "fmt.h"
 #include "hostd.h"
 #include "log.h"
 #include "tcplisten.h"
@@ -587,7 +588,7 @@ hostd_http_rlog_init(struct hostd_http_listener *l,
 		/* "%s:%u" without a format to parse, at every request. */
 		p = hostd_http_cat(rl->rl_addr, shown);
 		*p++ = ':';
-		*log_fmt_uint(p, port, 0) = '\0';
+		*fmt_uint(p, port, 0) = '\0';
 	} else
 		snprintf(rl->rl_addr, sizeof rl->rl_addr, "%s:%u", shown,
 		    (unsigned)port);
@@ -619,14 +620,14 @@ hostd_http_rlog_done(const struct hostd_http_rlog *rl, int status,
 	*p++ = ' ';
 	if (status < 0)
 		*p++ = '-';
-	p = log_fmt_uint(p, status < 0 ? -(unsigned long long)status :
+	p = fmt_uint(p, status < 0 ? -(unsigned long long)status :
 	    (unsigned long long)status, 0);
 	*p++ = ' ';
-	p = log_fmt_uint(p, bytes, 0);
+	p = fmt_uint(p, bytes, 0);
 	p = hostd_http_cat(p, " bytes ");
 	if (ms < 0)
 		*p++ = '-';
-	p = log_fmt_uint(p, ms < 0 ? -(unsigned long long)ms :
+	p = fmt_uint(p, ms < 0 ? -(unsigned long long)ms :
 	    (unsigned long long)ms, 0);
 	p = hostd_http_cat(p, " ms ");
 	p = hostd_http_cat(p, rl->rl_peer);
@@ -979,7 +980,7 @@ hostd_http_stdheaders(struct hostd_http *hh, struct evhttp_request *req,
 		hh->hh_date_sec = now;
 	}
 	evhttp_add_header(out, "Date", hh->hh_date);
-	*log_fmt_uint(clen, len, 0) = '\0';
+	*fmt_uint(clen, len, 0) = '\0';
 	evhttp_add_header(out, "Content-Length", clen);
 }
 

@@ -27,6 +27,7 @@
 #include <event2/buffer.h>
 #include <libxml/tree.h>
 
+#include "fmt.h"
 #include "hostd.h"
 #include "xmalloc.h"
 #include "xml.h"
@@ -630,34 +631,9 @@ hostd_val_format_datetime(const struct timespec *ts, char *buf, size_t len)
 		    tm.tm_sec, usec);
 		return;
 	}
-	p = buf;
-	*p++ = '0' + year / 1000;
-	*p++ = '0' + year / 100 % 10;
-	*p++ = '0' + year / 10 % 10;
-	*p++ = '0' + year % 10;
-	*p++ = '-';
-	*p++ = '0' + (tm.tm_mon + 1) / 10;
-	*p++ = '0' + (tm.tm_mon + 1) % 10;
-	*p++ = '-';
-	*p++ = '0' + tm.tm_mday / 10;
-	*p++ = '0' + tm.tm_mday % 10;
-	*p++ = 'T';
-	*p++ = '0' + tm.tm_hour / 10;
-	*p++ = '0' + tm.tm_hour % 10;
-	*p++ = ':';
-	*p++ = '0' + tm.tm_min / 10;
-	*p++ = '0' + tm.tm_min % 10;
-	*p++ = ':';
-	*p++ = '0' + tm.tm_sec / 10;
-	*p++ = '0' + tm.tm_sec % 10;
+	p = fmt_datetime(buf, &tm);
 	*p++ = '.';
-	p[5] = '0' + usec % 10;
-	p[4] = '0' + usec / 10 % 10;
-	p[3] = '0' + usec / 100 % 10;
-	p[2] = '0' + usec / 1000 % 10;
-	p[1] = '0' + usec / 10000 % 10;
-	p[0] = '0' + usec / 100000;
-	p += 6;
+	p = fmt_uint(p, (unsigned long long)usec, 6);
 	*p++ = 'Z';
 	*p = '\0';
 }
@@ -810,18 +786,9 @@ hostd_val_write_b64(struct hostd_val_buf *out, const unsigned char *p,
 static void
 hostd_val_write_int(struct hostd_val_buf *out, int64_t i)
 {
-	char		 buf[24], *p = buf + sizeof buf;
-	uint64_t	 u;
+	char	buf[FMT_INT_MAX];
 
-	/* Negated as unsigned: INT64_MIN has no positive twin. */
-	u = i < 0 ? -(uint64_t)i : (uint64_t)i;
-	do {
-		*--p = '0' + u % 10;
-		u /= 10;
-	} while (u != 0);
-	if (i < 0)
-		*--p = '-';
-	hostd_val_put(out, p, (size_t)(buf + sizeof buf - p));
+	hostd_val_put(out, buf, (size_t)(fmt_int(buf, i) - buf));
 }
 
 /* The content of an element holding v (not an array). */

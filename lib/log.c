@@ -32,6 +32,7 @@
 
 #include <event2/event.h>
 
+#include "fmt.h"
 #include "log.h"
 
 #define LOG_LINE_MAX	4096
@@ -52,11 +53,8 @@ static struct {
 	size_t		 buflen;
 	long		 pid;		/* getpid() while buffering */
 	int		 atfork;	/* the fork handler is registered */
-	time_t		 stamp_sec;	/* while buffering: the second */
-	char		 stamp[32];	/* "YYYY-MM-DDTHH:MM:SS" of it */
-	size_t		 stamp_len;	/* 0: none yet */
 } log_state = { "vireo", LOG_TO_STDERR, LOG_LEVEL_INFO, -1, "", NULL, 0, 0,
-    0, 0, 0, "", 0 };
+    0, 0 };
 
 static const char *const log_level_names[] = {
 	"error", "warning", "info", "debug", "trace"
@@ -235,7 +233,6 @@ log_atfork_child(void)
 	free(log_state.buf);
 	log_state.buf = NULL;
 	log_state.bufsize = log_state.buflen = 0;
-	log_state.stamp_len = 0;
 }
 
 int
@@ -245,7 +242,6 @@ log_set_buffered(size_t size)
 	free(log_state.buf);
 	log_state.buf = NULL;
 	log_state.bufsize = 0;
-	log_state.stamp_len = 0;
 	if (size == 0)
 		return (0);
 	if (!log_state.atfork) {
@@ -261,59 +257,26 @@ log_set_buffered(size_t size)
 	return (0);
 }
 
-/* v in decimal, zero-padded to width digits; returns the end. */
-char *
-log_fmt_uint(char *p, unsigned long long v, int width)
-{
-	char	tmp[24];
-	int	n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0 && n < (int)sizeof tmp);
-	while (n < width && n < (int)sizeof tmp)
-		tmp[n++] = '0';
-	while (n > 0)
-		*p++ = tmp[--n];
-	return (p);
-}
-
 /*
  * "YYYY-MM-DDTHH:MM:SS" of t (as "%04d-%02d-%02dT%02d:%02d:%02d") into
- * p, which has room for 32 bytes; returns its length.  While buffering
- * (single-threaded by contract) the last second's is kept, as most lines
- * of a busy daemon share it.
+ * p, which has room for 32 bytes; returns its length.  No cache of the
+ * second: hostd's snapshot worker thread logs too.
  */
 static size_t
 log_stamp(char *p, time_t t)
 {
-	struct tm	 tm;
-	char		*e = p;
+	struct tm	tm;
+	int		n;
 
-	if (log_state.buf != NULL && log_state.stamp_len != 0 &&
-	    log_state.stamp_sec == t) {
-		memcpy(p, log_state.stamp, log_state.stamp_len);
-		return (log_state.stamp_len);
-	}
-	gmtime_r(&t, &tm);
-	e = log_fmt_uint(e, (unsigned long long)tm.tm_year + 1900, 4);
-	*e++ = '-';
-	e = log_fmt_uint(e, (unsigned long long)tm.tm_mon + 1, 2);
-	*e++ = '-';
-	e = log_fmt_uint(e, (unsigned long long)tm.tm_mday, 2);
-	*e++ = 'T';
-	e = log_fmt_uint(e, (unsigned long long)tm.tm_hour, 2);
-	*e++ = ':';
-	e = log_fmt_uint(e, (unsigned long long)tm.tm_min, 2);
-	*e++ = ':';
-	e = log_fmt_uint(e, (unsigned long long)tm.tm_sec, 2);
-	if (log_state.buf != NULL) {
-		memcpy(log_state.stamp, p, (size_t)(e - p));
-		log_state.stamp_len = (size_t)(e - p);
-		log_state.stamp_sec = t;
-	}
-	return ((size_t)(e - p));
+	if (gmtime_r(&t, &tm) != NULL && tm.tm_year >= -1900 &&
+	    tm.tm_year <= 9999 - 1900)
+		return ((size_t)(fmt_datetime(p, &tm) - p));
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	n = snprintf(p, 32, "%04d-%02d-%02dT%02d:%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	return (n < 0 ? 0 : n >= 32 ? 31 : (size_t)n);
 }
 
 /*
@@ -341,7 +304,7 @@ log_str(enum log_level level, const char *msg, size_t len)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		p += log_stamp(p, ts.tv_sec);
 		*p++ = '.';
-		p = log_fmt_uint(p, (unsigned long long)ts.tv_nsec / 1000000,
+		p = fmt_uint(p, (unsigned long long)ts.tv_nsec / 1000000,
 		    3);
 		*p++ = 'Z';
 		*p++ = ' ';
@@ -349,7 +312,7 @@ log_str(enum log_level level, const char *msg, size_t len)
 		memcpy(p, log_state.name, n);
 		p += n;
 		*p++ = '[';
-		p = log_fmt_uint(p, (unsigned long long)(log_state.buf !=
+		p = fmt_uint(p, (unsigned long long)(log_state.buf !=
 		    NULL ? log_state.pid : (long)getpid()), 0);
 		*p++ = ']';
 		*p++ = ':';

@@ -74,8 +74,6 @@ void		 log_vlog(enum log_level, int with_errno, const char *,
 /* A line saying msg (len bytes at most, up to a NUL), with no format to
  * parse: for a line written at every request. */
 void		 log_str(enum log_level, const char *msg, size_t len);
-/* v in decimal, at least width digits (zero-padded), at p: the end. */
-char		*log_fmt_uint(char *p, unsigned long long v, int width);
 /* Start-up failures and broken invariants in executables only. */
 __dead void	 fatal(const char *, ...) printflike(1, 2);
 __dead void	 fatalx(const char *, ...) printflike(1, 2);
