@@ -1532,6 +1532,16 @@ int	hostd_vmconfig_apply(struct hostd_inventory *, struct cfg *,
 	    struct hostd_vmconfig_change *chg, struct hostd_fault **f);
 void	hostd_vmconfig_rollback(struct hostd_vmconfig_change *);
 void	hostd_vmconfig_finish(struct hostd_vmconfig_change *);
+/*
+ * Write the zeros of chg's eagerZeroedThick ranges as task's dsjob
+ * (hostd_dsjob_zero_start), which ends with done and freefn on arg.
+ * The job may end before this returns: the caller must not touch arg
+ * (nor chg, if arg holds it) afterwards.
+ */
+void	hostd_vmconfig_zero_start(struct hostd_inventory *, const char *task,
+	    struct hostd_vmconfig_change *chg, int (*done)(void *,
+	    struct hostd_fault **, struct hostd_val **),
+	    void (*freefn)(void *), void *arg);
 /* 1 if spec changes what ESX without hot-add refuses while powered on. */
 int	hostd_vmconfig_needs_off(const struct hostd_val *spec);
 /* The privileges spec needs on the VM (at most max); *space is set when

@@ -290,12 +290,9 @@ hostd_mo_folder_createvm(struct hostd_soap_req *req)
 		fc->fc_held = 1;
 		log_info("createvm: %s: writing the zeros of its "
 		    "eagerZeroedThick disks before registering it", name);
-		hostd_dsjob_zero_start(inv, task, fc->fc_chg.vc_zero,
-		    fc->fc_chg.vc_nzero, hostd_mo_folder_create_end,
-		    hostd_mo_folder_create_free, fc);
-		/* The ranges are the job's now. */
-		fc->fc_chg.vc_zero = NULL;
-		fc->fc_chg.vc_nzero = 0;
+		hostd_vmconfig_zero_start(inv, task, &fc->fc_chg,
+		    hostd_mo_folder_create_end, hostd_mo_folder_create_free,
+		    fc);
 		goto out;
 	}
 	if (hostd_mo_folder_create_end(fc, &f, &result) != 0) {

@@ -231,16 +231,14 @@ hostd_mo_hostlocalaccountmanager_event_spec(const char *id,
 /*
  * The object has no property to update, but the inventory's watchers
  * (statesync.c's copy of the state files) learn that the accounts moved.
- * Sessions cache their groups (authz.c): lib/account.c already moved the
- * generation when it wrote, this says so whatever the files' stamps, so
- * the change is in effect for every session's next check.
+ * Sessions' cached groups (authz.c) follow by themselves: lib/account.c
+ * moves its generation with every write.
  */
 static void
 hostd_mo_hostlocalaccountmanager_changed(struct hostd_soap_req *req)
 {
 	struct hostd_inventory	*inv = hostd_soap_inventory(req->r_soap);
 
-	account_invalidate(hostd_soap_auth(req->r_soap));
 	hostd_inventory_changed(inv, hostd_inventory_find(inv,
 	    "HostLocalAccountManager", "ha-localacctmgr", NULL), NULL);
 }

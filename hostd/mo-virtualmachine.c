@@ -1771,12 +1771,9 @@ hostd_mo_virtualmachine_reconfig(struct hostd_soap_req *req)
 		vm->vm_diskbusy = vr->vr_busy = 1;
 		log_info("reconfigure: VM %s: writing the zeros of its new "
 		    "eagerZeroedThick space before saving the .vmx", vm->vm_id);
-		hostd_dsjob_zero_start(inv, task, vr->vr_chg.vc_zero,
-		    vr->vr_chg.vc_nzero, hostd_mo_virtualmachine_reconf_end,
+		hostd_vmconfig_zero_start(inv, task, &vr->vr_chg,
+		    hostd_mo_virtualmachine_reconf_end,
 		    hostd_mo_virtualmachine_reconf_free, vr);
-		/* The ranges are the job's now. */
-		vr->vr_chg.vc_zero = NULL;
-		vr->vr_chg.vc_nzero = 0;
 	} else {
 		if (hostd_mo_virtualmachine_reconf_end(vr, &f, &result) != 0)
 			hostd_task_fail(inv, task, f);

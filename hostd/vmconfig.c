@@ -1783,6 +1783,22 @@ hostd_vmconfig_finish(struct hostd_vmconfig_change *chg)
 	memset(chg, 0, sizeof *chg);
 }
 
+void
+hostd_vmconfig_zero_start(struct hostd_inventory *inv, const char *task,
+    struct hostd_vmconfig_change *chg,
+    int (*done)(void *, struct hostd_fault **, struct hostd_val **),
+    void (*freefn)(void *), void *arg)
+{
+	struct hostd_dsjob_zero	*z = chg->vc_zero;
+	size_t			 n = chg->vc_nzero;
+
+	/* The job may end (done and freefn, chg with them) before this
+	 * returns: the ranges leave chg first. */
+	chg->vc_zero = NULL;
+	chg->vc_nzero = 0;
+	hostd_dsjob_zero_start(inv, task, z, n, done, freefn, arg);
+}
+
 /* 1 if spec changes what only a powered-off VM may change (no hot-add). */
 int
 hostd_vmconfig_needs_off(const struct hostd_val *spec)

@@ -478,7 +478,11 @@ account_groups(struct account *au, const char *user)
 	free(path);
 	if (f == NULL) {
 		free(gid);
-		return (groups);
+		/* No group file: no groups.  Any other failure is no answer. */
+		if (errno == ENOENT)
+			return (groups);
+		free(groups);
+		return (NULL);
 	}
 	line = xmalloc(ACCOUNT_LINE_MAX);
 	while (fgets(line, ACCOUNT_LINE_MAX, f) != NULL) {

@@ -36,7 +36,8 @@ int			 account_login(struct account *,
 /*
  * The groups of user (primary from passwd, then etc/vireo/group members)
  * as a NULL-terminated array the caller frees with account_groups_free,
- * or NULL with errno (ENOENT: no such user).
+ * or NULL with errno (ENOENT: no such user; other: the files could not
+ * be read).  No group file is no groups.
  */
 char			**account_groups(struct account *,
 			    const char *user);
