@@ -86,7 +86,6 @@ struct hostd_propfilter_walk {
 static int	hostd_propfilter_set_add(struct hostd_propfilter_set *,
 		    const void *, const void *);
 static void	hostd_propfilter_set_free(struct hostd_propfilter_set *);
-static void	*hostd_propfilter_grow(void *, size_t, size_t);
 static void	hostd_propfilter_plan(struct hostd_propfilter_walk *,
 		    const struct hostd_val *);
 static void	hostd_propfilter_stack_room(struct hostd_propfilter_walk *);
@@ -475,7 +474,7 @@ hostd_propfilter_candidate(struct hostd_propfilter_walk *w,
 		return (0);
 	if (w->w_ncands >= HOSTD_PROPFILTER_MAX_OBJECTS)
 		return (-1);
-	w->w_cands = hostd_propfilter_grow(w->w_cands, w->w_ncands,
+	w->w_cands = xgrowarray(w->w_cands, w->w_ncands,
 	    sizeof *w->w_cands);
 	w->w_cands[w->w_ncands++] = mo;
 	return (0);
@@ -577,18 +576,6 @@ hostd_propfilter_has(const struct hostd_propfilter_prop *pp, size_t n,
 	return (0);
 }
 
-/*
- * Room for one more after n elements of size bytes at p: capacities are
- * the powers of two, so n appends cost log n reallocations.
- */
-static void *
-hostd_propfilter_grow(void *p, size_t n, size_t size)
-{
-	if (n != 0 && (n & (n - 1)) != 0)
-		return (p);
-	return (xreallocarray(p, n == 0 ? 1 : 2 * n, size));
-}
-
 /* ser: the buffer to serialize v with for pp_ser, or NULL. */
 static void
 hostd_propfilter_addprop(struct hostd_propfilter_prop **pp, size_t *n,
@@ -596,7 +583,7 @@ hostd_propfilter_addprop(struct hostd_propfilter_prop **pp, size_t *n,
 {
 	struct hostd_propfilter_prop	*p;
 
-	*pp = hostd_propfilter_grow(*pp, *n, sizeof **pp);
+	*pp = xgrowarray(*pp, *n, sizeof **pp);
 	p = &(*pp)[(*n)++];
 	p->pp_name = xstrdup(name);
 	p->pp_val = v;
@@ -723,7 +710,7 @@ hostd_propfilter_collect(struct hostd_propfilter_walk *w, struct hostd_mo *mo,
 		}
 	}
 	if (o == NULL) {
-		res->pr_objs = hostd_propfilter_grow(res->pr_objs,
+		res->pr_objs = xgrowarray(res->pr_objs,
 		    res->pr_nobjs, sizeof *res->pr_objs);
 		o = &res->pr_objs[res->pr_nobjs++];
 		memset(o, 0, sizeof *o);

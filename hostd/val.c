@@ -97,7 +97,6 @@ static void		 hostd_val_emit_fields(struct hostd_val_buf *,
 			    const struct hostd_val *);
 static void		 hostd_val_emit_text(struct hostd_val_buf *,
 			    const char *, size_t);
-static void		*hostd_val_grow(void *, size_t, size_t);
 static void		 hostd_val_write_tag(struct hostd_val_buf *,
 			    const char *, const char *);
 static void		 hostd_val_write_int(struct hostd_val_buf *,
@@ -339,19 +338,6 @@ hostd_val_free(struct hostd_val *v)
 	free(v);		/* v_type and v_str are in it */
 }
 
-/*
- * Room for one more after n elements of size bytes at p.  Capacities are
- * the powers of two (nothing but hostd_val_add_decl and hostd_val_push
- * grows v_fields or v_items), so building n costs log n reallocations.
- */
-static void *
-hostd_val_grow(void *p, size_t n, size_t size)
-{
-	if (n != 0 && (n & (n - 1)) != 0)
-		return (p);
-	return (xreallocarray(p, n == 0 ? 1 : 2 * n, size));
-}
-
 void
 hostd_val_add_decl(struct hostd_val *obj, const char *name, const char *decl,
     struct hostd_val *val)
@@ -361,7 +347,7 @@ hostd_val_add_decl(struct hostd_val *obj, const char *name, const char *decl,
 
 	if (val == NULL)
 		return;
-	obj->v_fields = hostd_val_grow(obj->v_fields, obj->v_nfields,
+	obj->v_fields = xgrowarray(obj->v_fields, obj->v_nfields,
 	    sizeof *obj->v_fields);
 	f = &obj->v_fields[obj->v_nfields++];
 	/* Name and declared type in one allocation, owned by vf_name. */
@@ -420,7 +406,7 @@ hostd_val_push(struct hostd_val *arr, struct hostd_val *item)
 {
 	if (item == NULL)
 		return;
-	arr->v_items = hostd_val_grow(arr->v_items, arr->v_nitems,
+	arr->v_items = xgrowarray(arr->v_items, arr->v_nitems,
 	    sizeof *arr->v_items);
 	arr->v_items[arr->v_nitems++] = item;
 }

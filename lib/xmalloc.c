@@ -74,6 +74,14 @@ xrecallocarray(void *ptr, size_t oldnmemb, size_t nmemb, size_t size)
 	return (p);
 }
 
+void *
+xgrowarray(void *p, size_t n, size_t size)
+{
+	if (n != 0 && (n & (n - 1)) != 0)
+		return (p);
+	return (xreallocarray(p, n == 0 ? 1 : 2 * n, size));
+}
+
 char *
 xstrdup(const char *s)
 {

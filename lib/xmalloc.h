@@ -19,6 +19,12 @@ void	*xrealloc(void *, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 /* Like xreallocarray, and zeroes the new elements past oldnmemb. */
 void	*xrecallocarray(void *, size_t, size_t, size_t);
+/*
+ * Room for one more after n elements of size bytes at p, for arrays
+ * that only grow by appending: capacities are the powers of two, so n
+ * appends cost log n reallocations.
+ */
+void	*xgrowarray(void *p, size_t n, size_t size);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 void	*xmemdup(const void *, size_t);
